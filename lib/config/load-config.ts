@@ -1,0 +1,79 @@
+import { ConfigError, ConfigErrors } from './config-error';
+import { DEFAULT_REGION, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, ProfileName, profileDefaults } from './platform-config';
+import { validatePlatformConfig } from './validate-config';
+
+const PROFILES: readonly ProfileName[] = ['dev', 'prod'];
+
+/** Reads one context key (`-c key=value` or cdk.json); undefined when not given. */
+export type ContextReader = (key: string) => unknown;
+
+/** Context keys a user may set without editing code; everything else lives in the profiles. */
+export const CONTEXT_KEYS = {
+  profile: 'profile',
+  account: 'account',
+  region: 'region',
+  availabilityZones: 'availabilityZones',
+  vpcCidr: 'vpcCidr',
+  egress: 'egress',
+  mtls: 'mtls',
+  adminRoleArns: 'adminRoleArns',
+  alarmEmail: 'alarmEmail',
+  logRetentionDays: 'logRetentionDays',
+} as const;
+
+function asList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function asNumber(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new ConfigErrors([new ConfigError(field, value, 'use a number')]);
+  return parsed;
+}
+
+function asString(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/**
+ * Builds the validated configuration from context and environment: the only place configuration is read.
+ * Account and region come from context, then CDK_DEFAULT_ACCOUNT/REGION (set by the CLI when credentials exist),
+ * then placeholders so synth works offline.
+ */
+export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const profile = asString(context(CONTEXT_KEYS.profile)) ?? 'dev';
+  if (!PROFILES.includes(profile as ProfileName)) {
+    throw new ConfigErrors([new ConfigError('profile', profile, `use one of ${PROFILES.join(', ')} (-c profile=prod)`)]);
+  }
+  const account = asString(context(CONTEXT_KEYS.account)) ?? env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
+  const region = asString(context(CONTEXT_KEYS.region)) ?? env.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
+  const base = profileDefaults(profile as ProfileName, { account, region });
+
+  const zones = asList(context(CONTEXT_KEYS.availabilityZones));
+  const admins = asList(context(CONTEXT_KEYS.adminRoleArns));
+  const retention = asNumber('logging.retentionDays', context(CONTEXT_KEYS.logRetentionDays));
+  const egress = asString(context(CONTEXT_KEYS.egress)) as EgressMode | undefined;
+  const config: PlatformConfig = {
+    ...base,
+    network: {
+      ...base.network,
+      cidr: asString(context(CONTEXT_KEYS.vpcCidr)) ?? base.network.cidr,
+      availabilityZones: zones ?? base.network.availabilityZones,
+      egress: egress ?? base.network.egress,
+      natGateways: zones ? Math.min(base.network.natGateways, zones.length) : base.network.natGateways,
+    },
+    logging: {
+      retentionDays: retention ?? base.logging.retentionDays,
+      alarmEmail: asString(context(CONTEXT_KEYS.alarmEmail)),
+    },
+    cluster: {
+      ...base.cluster,
+      adminRoleArns: admins ?? base.cluster.adminRoleArns,
+      mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
+    },
+  };
+  return validatePlatformConfig(config);
+}

@@ -1,0 +1,183 @@
+/**
+ * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
+ * applies context overrides, validates it once (see `validate-config.ts`) and hands each stack its slice.
+ */
+
+export type ProfileName = 'dev' | 'prod';
+
+/** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
+export type EgressMode = 'nat' | 'isolated';
+
+/** Who terminates service-to-service mTLS: the Istio ambient mesh (ztunnel) or the services themselves. */
+export type MtlsMode = 'istio-ambient' | 'native';
+
+export interface EnvironmentConfig {
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface NetworkConfig {
+  readonly cidr: string;
+  /** Explicit zones: a VPC without them triggers a lookup that needs credentials. */
+  readonly availabilityZones: readonly string[];
+  readonly egress: EgressMode;
+  /** NAT gateways when `egress` is `nat` (one per AZ for zone-independent egress in prod). */
+  readonly natGateways: number;
+}
+
+export interface LoggingConfig {
+  /** CloudWatch Logs retention, in days; must be a value CloudWatch accepts. */
+  readonly retentionDays: number;
+  /** Optional e-mail subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+}
+
+export interface NodeGroupConfig {
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGiB: number;
+}
+
+/** EKS managed add-on versions, pinned so synth never looks them up. */
+export interface AddonVersions {
+  readonly vpcCni: string;
+  readonly coreDns: string;
+  readonly kubeProxy: string;
+  readonly podIdentityAgent: string;
+  readonly cloudWatchObservability: string;
+}
+
+/** Helm chart versions for the platform components, pinned in one place. */
+export interface HelmVersions {
+  readonly awsLoadBalancerController: string;
+  readonly istio: string;
+  readonly certManager: string;
+  readonly awsPrivateCaIssuer: string;
+}
+
+export interface ClusterConfig {
+  readonly kubernetesVersion: string;
+  /** Must equal `kubernetesVersion`: kubectl supports one minor version of skew, the layer is chosen by it. */
+  readonly kubectlLayerVersion: string;
+  /** IAM role ARNs granted cluster admin through access entries. */
+  readonly adminRoleArns: readonly string[];
+  readonly nodeGroup: NodeGroupConfig;
+  readonly addons: AddonVersions;
+  readonly helm: HelmVersions;
+  readonly mtls: MtlsMode;
+  /** GuardDuty EKS audit-log and runtime monitoring; usually enabled at organization level instead. */
+  readonly guardDuty: boolean;
+  /** Platform CA for native mTLS: self-signed in-cluster root (dev) or an AWS Private CA ARN (prod). */
+  readonly privateCaArn?: string;
+}
+
+export interface ApiThrottleConfig {
+  /** Steady-state requests per second for the stage. */
+  readonly rateLimit: number;
+  /** Burst capacity; must be at least `rateLimit`. */
+  readonly burstLimit: number;
+}
+
+export interface WafConfig {
+  /** Requests per client IP per 5-minute window before WAF blocks; WAF's minimum is 10. */
+  readonly rateLimitPer5Min: number;
+  /** When non-empty, only these CIDRs may call the API. */
+  readonly allowlistCidrs: readonly string[];
+  /** ISO 3166 alpha-2 country codes blocked by a geo rule. */
+  readonly blockedCountries: readonly string[];
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  readonly anonymousIpList: boolean;
+}
+
+export interface EdgeConfig {
+  readonly throttle: ApiThrottleConfig;
+  readonly waf: WafConfig;
+  readonly mfa: 'required' | 'optional';
+  /** Cognito threat protection in enforced mode (Plus tier). */
+  readonly threatProtection: boolean;
+  /** Optional custom domain with mutual TLS; when set, the default execute-api endpoint is disabled. */
+  readonly customDomain?: {
+    readonly domainName: string;
+    readonly certificateArn: string;
+  };
+}
+
+export interface PlatformConfig {
+  readonly profile: ProfileName;
+  readonly env: EnvironmentConfig;
+  /** Keep stateful resources (keys, logs, tables, buckets) when a stack is deleted. */
+  readonly retainData: boolean;
+  readonly network: NetworkConfig;
+  readonly logging: LoggingConfig;
+  readonly cluster: ClusterConfig;
+  readonly edge: EdgeConfig;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Account used when none is configured, so synth works offline; replace it (or set CDK_DEFAULT_ACCOUNT) to deploy. */
+export const PLACEHOLDER_ACCOUNT = '111111111111';
+export const DEFAULT_REGION = 'eu-west-1';
+
+const PINNED_ADDONS: AddonVersions = {
+  vpcCni: 'v1.20.4-eksbuild.2',
+  coreDns: 'v1.12.4-eksbuild.1',
+  kubeProxy: 'v1.35.0-eksbuild.2',
+  podIdentityAgent: 'v1.3.9-eksbuild.3',
+  cloudWatchObservability: 'v4.5.0-eksbuild.1',
+};
+
+const PINNED_HELM: HelmVersions = {
+  awsLoadBalancerController: '1.17.1',
+  istio: '1.30.2',
+  certManager: 'v1.20.3',
+  awsPrivateCaIssuer: 'v1.9.0',
+};
+
+function zonesOf(region: string, count: number): string[] {
+  return ['a', 'b', 'c'].slice(0, count).map((suffix) => `${region}${suffix}`);
+}
+
+/** Builds a profile for a region; the zone names follow the region so `-c region=…` needs nothing else. */
+export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): PlatformConfig {
+  const prod = profile === 'prod';
+  return {
+    profile,
+    env,
+    retainData: prod,
+    network: {
+      cidr: prod ? '10.20.0.0/16' : '10.10.0.0/16',
+      availabilityZones: zonesOf(env.region, prod ? 3 : 2),
+      egress: 'nat',
+      natGateways: prod ? 3 : 1,
+    },
+    logging: { retentionDays: prod ? 731 : 365 },
+    cluster: {
+      kubernetesVersion: '1.35',
+      kubectlLayerVersion: '1.35',
+      adminRoleArns: [`arn:aws:iam::${env.account}:role/PlatformAdmin`],
+      nodeGroup: prod
+        ? { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 50 }
+        : { instanceTypes: ['t3.large'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 30 },
+      addons: PINNED_ADDONS,
+      helm: PINNED_HELM,
+      mtls: 'istio-ambient',
+      guardDuty: false,
+    },
+    edge: {
+      throttle: prod ? { rateLimit: 500, burstLimit: 1000 } : { rateLimit: 50, burstLimit: 100 },
+      waf: {
+        rateLimitPer5Min: prod ? 2000 : 500,
+        allowlistCidrs: [],
+        blockedCountries: [],
+        maxBodyBytes: 16 * 1024,
+        anonymousIpList: prod,
+      },
+      mfa: prod ? 'required' : 'optional',
+      threatProtection: prod,
+    },
+    tags: { Project: 'secure-microservice-platform', Environment: profile },
+  };
+}

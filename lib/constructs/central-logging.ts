@@ -1,0 +1,86 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { createPlatformKey } from '../private/platform-key';
+
+export interface CentralLoggingProps {
+  /** Retention applied to every log group this construct creates. */
+  readonly retention: logs.RetentionDays;
+  /** Keep the logs key and log groups when the stack is deleted (audit evidence). @default true */
+  readonly retain?: boolean;
+  /** E-mail subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+export interface PlatformLogGroupProps {
+  /** Explicit name, for services that require one (`aws-waf-logs-…`, `/aws/eks/<cluster>/cluster`). @default - generated */
+  readonly logGroupName?: string;
+}
+
+/** What other stacks receive to log and alarm consistently. */
+export interface ILogDestinations {
+  readonly encryptionKey: kms.IKey;
+  readonly alarmTopic: sns.ITopic;
+  readonly dashboard: cloudwatch.Dashboard;
+  /** Creates a log group that is always KMS-encrypted with the platform retention. */
+  createLogGroup(id: string, props?: PlatformLogGroupProps): logs.LogGroup;
+}
+
+/**
+ * Central logging: the logs key, every platform log group (always KMS-encrypted, always with retention, all in
+ * this construct so each references its key within one template), an encrypted SSL-only alarm topic, and the
+ * dashboard other stacks add widgets to.
+ */
+export class CentralLogging extends Construct implements ILogDestinations {
+  readonly encryptionKey: kms.Key;
+  readonly alarmTopic: sns.Topic;
+  readonly dashboard: cloudwatch.Dashboard;
+  private readonly logGroups: Construct;
+
+  constructor(scope: Construct, id: string, private readonly props: CentralLoggingProps) {
+    super(scope, id);
+    const { region, account, partition } = Stack.of(this);
+    this.encryptionKey = createPlatformKey(this, 'Key', 'logs', props.retain ?? true);
+    // CloudWatch Logs encrypts with the key itself; the encryption context pins use to this account's log groups.
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsForThisAccountsLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
+    }));
+    // CloudWatch alarms publish to the encrypted alarm topic, only on behalf of this account.
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }));
+
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Platform alarms',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
+    this.logGroups = new Construct(this, 'LogGroups');
+  }
+
+  createLogGroup(id: string, props: PlatformLogGroupProps = {}): logs.LogGroup {
+    return new logs.LogGroup(this.logGroups, id, {
+      logGroupName: props.logGroupName,
+      encryptionKey: this.encryptionKey,
+      retention: this.props.retention,
+      removalPolicy: (this.props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { createPlatformKey } from '../private/platform-key';
+
+export interface PlatformKeysProps {
+  /** Keep the keys when the stack is deleted; anything they encrypted is unreadable without them. @default true */
+  readonly retain?: boolean;
+}
+
+/**
+ * Customer-managed KMS keys separated by purpose, so a grant on one kind of data never opens another.
+ * The logs key lives with CentralLogging, beside the log groups it encrypts.
+ */
+export class PlatformKeys extends Construct {
+  /** Application data: DynamoDB tables, the data bucket, secrets. */
+  readonly data: kms.Key;
+  /** EKS envelope encryption of Kubernetes secrets. */
+  readonly clusterSecrets: kms.Key;
+  /** EBS volumes of cluster nodes. */
+  readonly blockStorage: kms.Key;
+
+  constructor(scope: Construct, id: string, props: PlatformKeysProps = {}) {
+    super(scope, id);
+    const retain = props.retain ?? true;
+    const { region, account, partition } = Stack.of(this);
+    this.data = createPlatformKey(this, 'DataKey', 'data', retain);
+    this.clusterSecrets = createPlatformKey(this, 'ClusterSecretsKey', 'cluster secrets', retain);
+    this.blockStorage = createPlatformKey(this, 'BlockStorageKey', 'block storage', retain);
+
+    // Managed node groups launch instances through the Auto Scaling service-linked role, which must create
+    // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources.
+    const autoScaling = new iam.ArnPrincipal(
+      `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`);
+    this.blockStorage.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingToUseKeyForEbs',
+      principals: [autoScaling],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com`, 'kms:CallerAccount': account } },
+    }));
+    this.blockStorage.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingToGrantKeyToEbs',
+      principals: [autoScaling],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
+  }
+}

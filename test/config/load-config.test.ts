@@ -1,0 +1,95 @@
+import { App } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthesizePlatform } from '../../lib/app';
+import { ConfigErrors, loadPlatformConfig, PLACEHOLDER_ACCOUNT, profileDefaults, validatePlatformConfig } from '../../lib/config';
+import { testConfig } from '../support/platform-fixture';
+
+/** Loads with the given context and returns the one-line messages, or [] when valid. */
+function problems(context: Record<string, unknown>): string[] {
+  try {
+    testConfig(context);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
+    throw error;
+  }
+}
+
+describe('loadPlatformConfig', () => {
+  test('defaults to the dev profile with a placeholder account, so synth works offline', () => {
+    const config = testConfig();
+    expect(config.profile).toBe('dev');
+    expect(config.env.account).toBe(PLACEHOLDER_ACCOUNT);
+    expect(config.network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+  });
+
+  test('prod spans three zones, retains data and requires MFA', () => {
+    const config = testConfig({ profile: 'prod' });
+    expect(config.network.availabilityZones).toHaveLength(3);
+    expect(config.retainData).toBe(true);
+    expect(config.edge.mfa).toBe('required');
+  });
+
+  test('account and region come from context first, then the CLI environment', () => {
+    const fromEnv = loadPlatformConfig(() => undefined, { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
+    expect(fromEnv.env).toEqual({ account: '222222222222', region: 'us-west-2' });
+    expect(fromEnv.network.availabilityZones).toEqual(['us-west-2a', 'us-west-2b']);
+    const fromContext = loadPlatformConfig((key) => ({ account: '333333333333', region: 'ap-south-1' } as Record<string, string>)[key],
+      { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
+    expect(fromContext.env).toEqual({ account: '333333333333', region: 'ap-south-1' });
+  });
+
+  test('list-valued context accepts comma-separated strings', () => {
+    const config = testConfig({ availabilityZones: 'eu-west-1b, eu-west-1c', adminRoleArns: 'arn:aws:iam::111111111111:role/A' });
+    expect(config.network.availabilityZones).toEqual(['eu-west-1b', 'eu-west-1c']);
+    expect(config.cluster.adminRoleArns).toEqual(['arn:aws:iam::111111111111:role/A']);
+  });
+});
+
+describe('bad configuration stops with one line naming the field, the value and the fix', () => {
+  test.each([
+    ['an unknown profile', { profile: 'staging' }, 'invalid config profile="staging": use one of dev, prod'],
+    ['a bad CIDR', { vpcCidr: '10.0.0.300/16' }, 'invalid config network.cidr="10.0.0.300/16": use an IPv4 network in CIDR form'],
+    ['a CIDR with host bits set', { vpcCidr: '10.0.0.1/16' }, 'invalid config network.cidr="10.0.0.1/16"'],
+    ['a VPC prefix out of range', { vpcCidr: '10.0.0.0/8' }, 'a VPC prefix must be between /16 and /24'],
+    ['a region with the wrong shape', { region: 'Europe' }, 'invalid config env.region="Europe": use a region name such as eu-west-1'],
+    ['zero availability zones', { availabilityZones: '' }, 'invalid config network.availabilityZones=[]: list at least one availability zone'],
+    ['a zone of another region', { availabilityZones: 'eu-west-1a,us-east-1b' }, 'invalid config network.availabilityZones="us-east-1b": each zone must belong to region eu-west-1'],
+    ['a retention CloudWatch does not accept', { logRetentionDays: 400.5 }, 'invalid config logging.retentionDays=400.5: use one of the values CloudWatch Logs accepts'],
+    ['a retention shorter than a year', { logRetentionDays: 30 }, 'invalid config logging.retentionDays=30: keep logs at least 365 days'],
+    ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],
+    ['an unknown egress mode', { egress: 'internet' }, `invalid config network.egress="internet": use 'nat' or 'isolated'`],
+    ['an unknown mTLS mode', { mtls: 'sidecar' }, `invalid config cluster.mtls="sidecar": use 'istio-ambient' or 'native'`],
+    ['a bad account', { account: '12345' }, 'invalid config env.account="12345": use a 12-digit AWS account id'],
+  ])('%s', (_name, context, expected) => {
+    const messages = problems(context);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toContain(expected);
+    for (const message of messages) expect(message).not.toMatch(/\n|at .*\.ts:\d+/);
+  });
+
+  test('a valid configuration passes unchanged', () => {
+    const config = profileDefaults('dev', { account: '123456789012', region: 'eu-central-1' });
+    expect(validatePlatformConfig(config)).toBe(config);
+  });
+
+  test('several problems are all reported at once', () => {
+    const messages = problems({ vpcCidr: 'nope', region: 'nowhere' });
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('env.region="nowhere"');
+    expect(messages[1]).toContain('network.cidr="nope"');
+  });
+});
+
+describe('synthesizePlatform', () => {
+  test('a bad configuration prints one line, returns 1 and writes nothing', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-')), 'cdk.out');
+    const lines: string[] = [];
+    const app = new App({ outdir, context: { profile: 'qa' } });
+    expect(synthesizePlatform(app, {}, (line) => lines.push(line))).toBe(1);
+    expect(lines).toEqual(['invalid config profile="qa": use one of dev, prod (-c profile=prod)']);
+    expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { App } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadPlatformConfig, PlatformConfig } from '../../lib/config';
+import { createPlatform, Platform } from '../../lib/platform';
+
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
+).context;
+
+/** An App with cdk.json's feature flags, so test templates equal `cdk synth`'s. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
+}
+
+/** The configuration `cdk synth -c …` would build, independent of the caller's AWS environment variables. */
+export function testConfig(context: Record<string, unknown> = {}): PlatformConfig {
+  return loadPlatformConfig((key) => context[key], {});
+}
+
+/** The whole platform in a fresh app, built the way bin/ builds it. */
+export function buildPlatform(context: Record<string, unknown> = {}): { app: App; platform: Platform; config: PlatformConfig } {
+  const app = testApp(context);
+  const config = testConfig(context);
+  const platform = createPlatform(app, config);
+  return { app, platform, config };
+}
