@@ -1,0 +1,97 @@
+/**
+ * The service catalogue: the single source of truth for the sample services. The API edge (methods and scopes),
+ * the data stack (tables, bucket prefixes, IAM roles), the charts (NetworkPolicies, mesh authorization,
+ * certificates) and the services themselves (routes, scopes, peers) are all derived from it, so they cannot drift.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ServiceRoute {
+  readonly method: HttpMethod;
+  /** Path template; `{name}` marks a path parameter. */
+  readonly path: string;
+  /** OAuth scope the caller's access token must carry, as `<resource server>/<scope>`. */
+  readonly scope: string;
+  /** Exposed through API Gateway; otherwise reachable only from peers allowed by the call graph. */
+  readonly public: boolean;
+  /** JSON schema name of the request body (see services/<name>/src/schemas.ts); undefined for no body. */
+  readonly bodySchema?: string;
+}
+
+export interface ServiceTable {
+  /** Partition key attribute (string). */
+  readonly partitionKey: string;
+}
+
+export interface ServiceDefinition {
+  /** DNS-safe name; also the Kubernetes service account, the resource-server id and the IAM role suffix. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Container port the service listens on. */
+  readonly port: number;
+  /** Scopes this service defines on its resource server (bare names, e.g. `read`). */
+  readonly scopes: readonly string[];
+  readonly routes: readonly ServiceRoute[];
+  /** Services this one may call (edges of the call graph). */
+  readonly calls: readonly string[];
+  /** The DynamoDB table the service owns, if any. */
+  readonly table?: ServiceTable;
+  /** Whether the service owns a prefix (`<name>/`) in the shared data bucket. */
+  readonly ownsDataPrefix: boolean;
+}
+
+/** The in-cluster identity that forwards API Gateway traffic (mesh ingress or edge proxy) to public routes. */
+export interface IngressIdentity {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+export interface ServiceCatalogue {
+  /** SPIFFE trust domain of workload identities (`spiffe://<trustDomain>/ns/<ns>/sa/<sa>`). */
+  readonly trustDomain: string;
+  readonly ingress: IngressIdentity;
+  readonly services: readonly ServiceDefinition[];
+}
+
+export const SERVICE_CATALOGUE: ServiceCatalogue = {
+  trustDomain: 'cluster.local',
+  ingress: { namespace: 'platform-ingress', serviceAccount: 'ingress-gateway' },
+  services: [
+    {
+      name: 'orders',
+      namespace: 'shop',
+      port: 8443,
+      scopes: ['read', 'write'],
+      routes: [
+        { method: 'GET', path: '/orders/{orderId}', scope: 'orders/read', public: true },
+        { method: 'POST', path: '/orders', scope: 'orders/write', public: true, bodySchema: 'CreateOrder' },
+      ],
+      calls: ['inventory'],
+      table: { partitionKey: 'orderId' },
+      ownsDataPrefix: true,
+    },
+    {
+      name: 'inventory',
+      namespace: 'shop',
+      port: 8443,
+      scopes: ['read', 'write'],
+      routes: [
+        { method: 'GET', path: '/inventory/{sku}', scope: 'inventory/read', public: true },
+        { method: 'PUT', path: '/inventory/{sku}', scope: 'inventory/write', public: true, bodySchema: 'SetStock' },
+      ],
+      calls: [],
+      table: { partitionKey: 'sku' },
+      ownsDataPrefix: false,
+    },
+  ],
+};
+
+/** The SPIFFE id of a workload, as mesh certificates and native-mode cert-manager certificates carry it. */
+export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** Every scope defined by the services' resource servers, as `<service>/<scope>`. */
+export function definedScopes(catalogue: ServiceCatalogue): Set<string> {
+  return new Set(catalogue.services.flatMap((s) => s.scopes.map((scope) => `${s.name}/${scope}`)));
+}

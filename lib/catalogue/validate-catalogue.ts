@@ -1,0 +1,45 @@
+import { ConfigError, ConfigErrors } from '../config/config-error';
+import { definedScopes, ServiceCatalogue } from './service-catalogue';
+
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token: printable ASCII except space, " and \
+
+/** Checks the catalogue once, at the edge; every problem names the field, the value and the fix. */
+export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCatalogue {
+  const errors: ConfigError[] = [];
+  const check = (ok: boolean, field: string, value: unknown, fix: string) => {
+    if (!ok) errors.push(new ConfigError(field, value, fix));
+  };
+  const names = catalogue.services.map((s) => s.name);
+  const scopes = definedScopes(catalogue);
+  const tables = new Map<string, string>();
+
+  catalogue.services.forEach((service, index) => {
+    const at = `services[${index}]`;
+    check(DNS_LABEL.test(service.name), `${at}.name`, service.name, 'use a lowercase DNS label (a-z, 0-9, -), at most 63 characters');
+    check(names.indexOf(service.name) === index, `${at}.name`, service.name, 'service names must be unique: rename one of them');
+    check(DNS_LABEL.test(service.namespace), `${at}.namespace`, service.namespace, 'use a lowercase DNS label');
+    check(Number.isInteger(service.port) && service.port >= 1024 && service.port <= 65535, `${at}.port`, service.port,
+      'use a whole number from 1024 to 65535 (services run as non-root and cannot bind lower ports)');
+    for (const scope of service.scopes) {
+      check(SCOPE_NAME.test(scope), `${at}.scopes`, scope, 'a scope name cannot contain spaces, quotes or backslashes');
+    }
+    for (const callee of service.calls) {
+      check(names.includes(callee), `${at}.calls`, callee, `call only services in the catalogue (${names.join(', ')})`);
+      check(callee !== service.name, `${at}.calls`, callee, 'a service does not need a call edge to itself');
+    }
+    service.routes.forEach((route, r) => {
+      check(scopes.has(route.scope), `${at}.routes[${r}].scope`, route.scope,
+        `use a scope defined on a resource server (${[...scopes].join(', ')}), or add it to that service's scopes`);
+      check(route.path.startsWith('/'), `${at}.routes[${r}].path`, route.path, 'start the path with /');
+    });
+    if (service.table) {
+      const owner = tables.get(service.name);
+      check(owner === undefined, `${at}.table`, service.name, `table name already owned by ${owner}: each service owns its own table`);
+      tables.set(service.name, service.name);
+    }
+  });
+
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  return catalogue;
+}
