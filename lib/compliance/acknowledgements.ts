@@ -36,4 +36,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     reason: 'CDK-provided custom-resource handler that removes all rules of the default security group at deploy time. '
       + 'It calls only the EC2 API and holds no data; placing it in the VPC would make the control depend on the VPC it secures.',
   },
+  // Cluster (lib/stacks/cluster-stack.ts)
+  // Edge (lib/stacks/edge-stack.ts)
+  // Data and service identities (lib/stacks/data-stack.ts)
 ];
