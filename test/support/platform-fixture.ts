@@ -8,9 +8,16 @@ const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
 ).context;
 
-/** An App with cdk.json's feature flags, so test templates equal `cdk synth`'s. */
-export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
+/**
+ * An App with cdk.json's feature flags, so test templates equal `cdk synth`'s. CloudFormation schema validation
+ * (seconds per synth) runs only where a test asks for it: the gate tests, and every `cdk synth`.
+ */
+export function testApp(context: Record<string, unknown> = {}, options: { schemaValidation?: boolean } = {}): App {
+  return new App({
+    context: { ...CDK_JSON_CONTEXT, ...context },
+    builtinCloudFormationValidation: options.schemaValidation ?? false,
+    treeMetadata: false,
+  });
 }
 
 /** The configuration `cdk synth -c …` would build, independent of the caller's AWS environment variables. */
@@ -19,8 +26,11 @@ export function testConfig(context: Record<string, unknown> = {}): PlatformConfi
 }
 
 /** The whole platform in a fresh app, built the way bin/ builds it. */
-export function buildPlatform(context: Record<string, unknown> = {}): { app: App; platform: Platform; config: PlatformConfig } {
-  const app = testApp(context);
+export function buildPlatform(
+  context: Record<string, unknown> = {},
+  options: { schemaValidation?: boolean } = {},
+): { app: App; platform: Platform; config: PlatformConfig } {
+  const app = testApp(context, options);
   const config = testConfig(context);
   const platform = createPlatform(app, config);
   return { app, platform, config };
