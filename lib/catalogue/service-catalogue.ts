@@ -18,9 +18,16 @@ export interface ServiceRoute {
   readonly bodySchema?: string;
 }
 
+/** DynamoDB item operations a service may be granted on its own table; Scan is left out on purpose. */
+export type TableOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'ConditionCheckItem';
+
 export interface ServiceTable {
   /** Partition key attribute (string). */
   readonly partitionKey: string;
+  /** Table name, unique in the catalogue (the data stack prefixes it per environment). @default - the service name */
+  readonly name?: string;
+  /** The item operations the service performs; its IAM role gets exactly these actions on this table. */
+  readonly operations: readonly TableOperation[];
 }
 
 export interface ServiceDefinition {
@@ -67,7 +74,7 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
         { method: 'POST', path: '/orders', scope: 'orders/write', public: true, bodySchema: 'CreateOrder' },
       ],
       calls: ['inventory'],
-      table: { partitionKey: 'orderId' },
+      table: { partitionKey: 'orderId', operations: ['GetItem', 'PutItem'] },
       ownsDataPrefix: true,
     },
     {
@@ -80,7 +87,7 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
         { method: 'PUT', path: '/inventory/{sku}', scope: 'inventory/write', public: true, bodySchema: 'SetStock' },
       ],
       calls: [],
-      table: { partitionKey: 'sku' },
+      table: { partitionKey: 'sku', operations: ['GetItem', 'PutItem'] },
       ownsDataPrefix: false,
     },
   ],
@@ -89,6 +96,11 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
 /** The SPIFFE id of a workload, as mesh certificates and native-mode cert-manager certificates carry it. */
 export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
   return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** The name of a service's table: `table.name`, or the service name. */
+export function tableName(service: ServiceDefinition): string | undefined {
+  return service.table && (service.table.name ?? service.name);
 }
 
 /** Every scope defined by the services' resource servers, as `<service>/<scope>`. */

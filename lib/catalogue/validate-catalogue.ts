@@ -1,7 +1,9 @@
 import { ConfigError, ConfigErrors } from '../config/config-error';
-import { definedScopes, ServiceCatalogue } from './service-catalogue';
+import { definedScopes, ServiceCatalogue, tableName } from './service-catalogue';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** DynamoDB allows 255; 200 leaves room for the data stack's per-environment prefix. */
+const DYNAMODB_TABLE_NAME = /^[a-zA-Z0-9_.-]{3,200}$/;
 const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token: printable ASCII except space, " and \
 
 /** Checks the catalogue once, at the edge; every problem names the field, the value and the fix. */
@@ -33,10 +35,17 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCa
         `use a scope defined on a resource server (${[...scopes].join(', ')}), or add it to that service's scopes`);
       check(route.path.startsWith('/'), `${at}.routes[${r}].path`, route.path, 'start the path with /');
     });
-    if (service.table) {
-      const owner = tables.get(service.name);
-      check(owner === undefined, `${at}.table`, service.name, `table name already owned by ${owner}: each service owns its own table`);
-      tables.set(service.name, service.name);
+    const table = tableName(service);
+    if (service.table && table !== undefined) {
+      const owner = tables.get(table);
+      check(owner === undefined, `${at}.table.name`, table,
+        `table name already used by service ${owner}: set a distinct table.name (each service owns its own table)`);
+      check(DYNAMODB_TABLE_NAME.test(table), `${at}.table.name`, table, 'use 3 to 200 characters: letters, digits, _ . -');
+      tables.set(table, service.name);
+      check(service.table.operations.length > 0, `${at}.table.operations`, service.table.operations,
+        'list the item operations the service performs, e.g. [\'GetItem\', \'PutItem\'], or remove the table');
+      check(new Set(service.table.operations).size === service.table.operations.length, `${at}.table.operations`,
+        service.table.operations, 'remove the repeated operation');
     }
   });
 

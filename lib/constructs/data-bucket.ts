@@ -1,0 +1,111 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** The IAM policy variable Cognito identity pools set to the caller's identity id. */
+export const IDENTITY_ID_VARIABLE = '${cognito-identity.amazonaws.com:sub}';
+
+export interface DataBucketProps {
+  /** Customer-managed key for SSE-KMS (the platform data key). */
+  readonly encryptionKey: kms.IKey;
+  /** Keep both buckets when the stack is deleted. @default true */
+  readonly retain?: boolean;
+  /** How long server access logs are kept: audit evidence covers a year. @default Duration.days(365) */
+  readonly accessLogRetention?: Duration;
+  /** How long overwritten or deleted object versions stay recoverable. @default Duration.days(90) */
+  readonly noncurrentVersionRetention?: Duration;
+}
+
+/**
+ * The shared data bucket: SSE-KMS with the data key and a bucket key, all public access blocked, ACLs disabled,
+ * TLS 1.2+ only, versioned, lifecycle-managed, with server access logs in a separate log bucket.
+ * Nobody gets the whole bucket: services are granted `<service>/` and identity-pool users `users/<identity id>/`.
+ */
+export class DataBucket extends Construct {
+  readonly bucket: s3.Bucket;
+  /** Receives the data bucket's server access logs; S3 log delivery supports only SSE-S3 here. */
+  readonly accessLogBucket: s3.Bucket;
+  private readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: DataBucketProps) {
+    super(scope, id);
+    const removalPolicy = (props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const secure: s3.BucketProps = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      removalPolicy,
+    };
+    this.encryptionKey = props.encryptionKey;
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...secure,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{
+        expiration: props.accessLogRetention ?? Duration.days(365),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+    });
+    this.bucket = new s3.Bucket(this, 'Resource', {
+      ...secure,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'data/',
+      lifecycleRules: [{
+        noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+        expiredObjectDeleteMarker: true,
+      }],
+    });
+  }
+
+  /** Lets a service read, write and list objects under `<service>/` only. */
+  grantServicePrefix(grantee: iam.IGrantable, service: string): void {
+    this.grantPrefix(grantee, `${service}/`);
+  }
+
+  /**
+   * Lets each identity-pool user read, write and list objects under `users/<their identity id>/` only: the
+   * identity id comes from the session (a policy variable), so one statement confines every user.
+   */
+  grantIdentityPoolUserPrefix(grantee: iam.IGrantable): void {
+    this.grantPrefix(grantee, `users/${IDENTITY_ID_VARIABLE}/`);
+  }
+
+  /**
+   * Written by hand: `grantReadWrite(grantee, pattern)` also grants s3:List* and s3:GetBucket* on the whole bucket
+   * (every other prefix's object names), delete and tagging actions, and the data key without conditions.
+   */
+  private grantPrefix(grantee: iam.IGrantable, prefix: string): void {
+    const { region } = Stack.of(this);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      // With a bucket key, S3 asks KMS for the bucket-level key with the bucket ARN as encryption context.
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `s3.${region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:s3:arn': this.bucket.bucketArn,
+        },
+      },
+    });
+  }
+}

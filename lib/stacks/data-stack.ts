@@ -1,0 +1,93 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ServiceCatalogue, tableName } from '../catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
+import { DataBucket } from '../constructs/data-bucket';
+import { ServiceIdentity } from '../constructs/service-identity';
+import { ServiceRepository } from '../constructs/service-repository';
+import { ServiceTable } from '../constructs/service-table';
+
+export interface DataStackProps extends StackProps {
+  /** The services: their tables, data prefixes and service accounts come from here and nowhere else. */
+  readonly catalogue: ServiceCatalogue;
+  /** Encrypts the tables, the data bucket and the image repositories. */
+  readonly dataKey: kms.IKey;
+  /** The cluster the service accounts run in; each role trusts only this cluster. */
+  readonly cluster: eks.ICluster;
+  /** Deletion protection and RETAIN on tables, buckets and repositories (prod). */
+  readonly retainData: boolean;
+  /**
+   * Prefix of the physical names services and charts rely on: tables `<prefix>-<table>`, repositories
+   * `<prefix>/<service>`; lowercase (ECR). @default - the stack name in lowercase
+   */
+  readonly namePrefix?: string;
+}
+
+/**
+ * Per-service data and identities, all derived from the catalogue: a table per service that declares one, one
+ * shared data bucket with a prefix per service, one image repository per service, and one Pod Identity role per
+ * service account holding exactly the catalogue's operations on its own table and prefix.
+ */
+export class DataStack extends Stack {
+  readonly dataBucket: s3.IBucket;
+  /** Tables by service name (services without a table are absent). */
+  readonly tables: ReadonlyMap<string, ServiceTable>;
+  /** Pod Identity roles by service name. */
+  readonly identities: ReadonlyMap<string, ServiceIdentity>;
+  /** Image repositories by service name. */
+  readonly repositories: ReadonlyMap<string, ServiceRepository>;
+  private readonly storage: DataBucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    // Before super: a bad catalogue adds nothing to the app.
+    validateServiceCatalogue(props.catalogue);
+    super(scope, id, props);
+    const prefix = props.namePrefix ?? this.stackName.toLowerCase();
+    const retain = props.retainData;
+    this.storage = new DataBucket(this, 'DataBucket', { encryptionKey: props.dataKey, retain });
+    this.dataBucket = this.storage.bucket;
+
+    const tables = new Map<string, ServiceTable>();
+    const identities = new Map<string, ServiceIdentity>();
+    const repositories = new Map<string, ServiceRepository>();
+    // One parent per kind, so construct paths read Data/Identities/<service> and acknowledgements can name a kind.
+    const [identityScope, tableScope, repositoryScope] = ['Identities', 'Tables', 'Repositories'].map((kind) => new Construct(this, kind));
+    for (const service of props.catalogue.services) {
+      const identity = new ServiceIdentity(identityScope, service.name, {
+        cluster: props.cluster,
+        namespace: service.namespace,
+        serviceAccount: service.name,
+      });
+      identities.set(service.name, identity);
+      const name = tableName(service);
+      if (service.table && name !== undefined) {
+        const table = new ServiceTable(tableScope, service.name, {
+          tableName: `${prefix}-${name}`,
+          partitionKey: service.table.partitionKey,
+          encryptionKey: props.dataKey,
+          retain,
+        });
+        table.grantItemOperations(identity, service.table.operations);
+        tables.set(service.name, table);
+      }
+      if (service.ownsDataPrefix) this.storage.grantServicePrefix(identity, service.name);
+      repositories.set(service.name, new ServiceRepository(repositoryScope, service.name, {
+        repositoryName: `${prefix}/${service.name}`,
+        encryptionKey: props.dataKey,
+        retain,
+      }));
+    }
+    this.tables = tables;
+    this.identities = identities;
+    this.repositories = repositories;
+  }
+
+  /** Confines each identity-pool user to `users/<identity id>/` in the data bucket (give it the authenticated role). */
+  grantIdentityPoolUserPrefix(grantee: iam.IGrantable): void {
+    this.storage.grantIdentityPoolUserPrefix(grantee);
+  }
+}
