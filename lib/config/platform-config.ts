@@ -98,10 +98,24 @@ export interface EdgeConfig {
   readonly mfa: 'required' | 'optional';
   /** Cognito threat protection in enforced mode (Plus tier). */
   readonly threatProtection: boolean;
+  /** Tighter limits for single API methods, keyed `METHOD /path` as the catalogue writes the route. */
+  readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
+  /**
+   * Host name on the certificate the in-cluster ingress presents to API Gateway (from a publicly trusted CA).
+   * Unset: the private hop is encrypted, but API Gateway cannot verify the ingress certificate.
+   */
+  readonly ingressHostname?: string;
   /** Optional custom domain with mutual TLS; when set, the default execute-api endpoint is disabled. */
   readonly customDomain?: {
     readonly domainName: string;
+    /** ACM certificate for domainName, in the platform region. */
     readonly certificateArn: string;
+    /** Versioned S3 bucket holding the client-CA truststore; owned by whoever decides who may be a client. */
+    readonly truststoreBucketName: string;
+    /** Object key of the PEM truststore. */
+    readonly truststoreKey: string;
+    /** Pin a truststore version, so a new upload takes effect only with a deploy. @default - latest version */
+    readonly truststoreVersion?: string;
   };
 }
 
@@ -175,6 +189,8 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
         maxBodyBytes: 16 * 1024,
         anonymousIpList: prod,
       },
+      // Writes cost more than reads (validation, a table write, a peer call): a lower per-method limit.
+      methodThrottles: { 'POST /orders': prod ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 } },
       mfa: prod ? 'required' : 'optional',
       threatProtection: prod,
     },

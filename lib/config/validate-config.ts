@@ -19,6 +19,8 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Parses an IPv4 CIDR; returns the prefix length, or undefined when the text is not a canonical CIDR. */
 export function parseIpv4Cidr(text: string): { prefix: number } | undefined {
@@ -100,9 +102,29 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
   }
 
   const { throttle, waf } = edge;
-  check(throttle.rateLimit > 0, 'edge.throttle.rateLimit', throttle.rateLimit, 'use a positive number of requests per second');
-  check(throttle.burstLimit >= throttle.rateLimit, 'edge.throttle.burstLimit', throttle.burstLimit,
-    `must be at least rateLimit (${throttle.rateLimit}) or bursts are throttled below the steady rate`);
+  const checkThrottle = (field: string, limits: { rateLimit: number; burstLimit: number }) => {
+    check(limits.rateLimit > 0, `${field}.rateLimit`, limits.rateLimit, 'use a positive number of requests per second');
+    check(limits.burstLimit >= limits.rateLimit, `${field}.burstLimit`, limits.burstLimit,
+      `must be at least rateLimit (${limits.rateLimit}) or bursts are throttled below the steady rate`);
+  };
+  checkThrottle('edge.throttle', throttle);
+  for (const [route, limits] of Object.entries(edge.methodThrottles ?? {})) {
+    check(METHOD_ROUTE_PATTERN.test(route), 'edge.methodThrottles', route, 'key each limit by METHOD /path, e.g. POST /orders');
+    checkThrottle(`edge.methodThrottles["${route}"]`, limits);
+  }
+  if (edge.ingressHostname !== undefined) {
+    check(HOSTNAME_PATTERN.test(edge.ingressHostname), 'edge.ingressHostname', edge.ingressHostname,
+      'use a DNS name such as ingress.example.com, or leave it unset');
+  }
+  if (edge.customDomain) {
+    const domain = edge.customDomain;
+    check(HOSTNAME_PATTERN.test(domain.domainName), 'edge.customDomain.domainName', domain.domainName, 'use a DNS name such as api.example.com');
+    check(new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[\\w-]+$`).test(domain.certificateArn),
+      'edge.customDomain.certificateArn', domain.certificateArn, `use an ACM certificate ARN in ${env.region} (a regional API needs one there)`);
+    check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(domain.truststoreBucketName), 'edge.customDomain.truststoreBucketName',
+      domain.truststoreBucketName, 'use the name of the versioned S3 bucket holding the truststore');
+    check(domain.truststoreKey.length > 0, 'edge.customDomain.truststoreKey', domain.truststoreKey, 'use the object key of the PEM truststore');
+  }
   check(Number.isInteger(waf.rateLimitPer5Min) && waf.rateLimitPer5Min >= WAF_MIN_RATE_LIMIT && waf.rateLimitPer5Min <= 2_000_000_000,
     'edge.waf.rateLimitPer5Min', waf.rateLimitPer5Min, `AWS WAF accepts whole numbers from ${WAF_MIN_RATE_LIMIT} to 2000000000`);
   for (const entry of waf.allowlistCidrs) {

@@ -1,0 +1,157 @@
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { WafConfig } from '../config';
+
+/** Managed rule groups every API gets, in evaluation order (cheap reputation lists before payload inspection). */
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+] as const;
+
+/** Blocks VPNs, proxies, Tor and hosting providers; optional because it also blocks legitimate corporate egress. */
+export const ANONYMOUS_IP_RULE_GROUP = 'AWSManagedRulesAnonymousIpList';
+
+/** Headers never written to WAF logs: they carry bearer tokens. */
+export const REDACTED_HEADERS = ['authorization'] as const;
+
+/** Body sizes a regional WebACL can inspect, in KB, and the CloudFormation value of each tier. */
+const BODY_INSPECTION_TIERS: ReadonlyArray<readonly [number, string]> = [[16, 'KB_16'], [32, 'KB_32'], [48, 'KB_48'], [64, 'KB_64']];
+/** What WAF inspects of an API Gateway body without an association config. */
+const DEFAULT_BODY_INSPECTION_BYTES = 8 * 1024;
+
+export interface ApiFirewallProps extends WafConfig {
+  /** Name of the WebACL and its CloudWatch metrics; a literal, so dashboards in other stacks need no reference. */
+  readonly name: string;
+  /**
+   * Where WAF logs go; must be a KMS-encrypted group named `aws-waf-logs-…` (CentralLogging.createLogGroup
+   * with that logGroupName), because WAF delivers only to names with that prefix.
+   */
+  readonly logGroup: logs.ILogGroup;
+}
+
+/**
+ * A regional WebACL for an API Gateway stage: optional allowlist and geo block, a per-IP rate limit, a body-size
+ * limit, and AWS managed rule groups; logs go to CloudWatch with the Authorization header redacted.
+ * Associate it with `associate(stageArn)`.
+ */
+export class ApiFirewall extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ApiFirewallProps) {
+    super(scope, id);
+    this.name = props.name;
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    const addRule = (name: string, rule: Omit<wafv2.CfnWebACL.RuleProperty, 'name' | 'priority' | 'visibilityConfig'>) => {
+      rules.push({ name, priority: rules.length, visibilityConfig: visibility(`${props.name}-${name}`), ...rule });
+    };
+
+    if (props.allowlistCidrs.length > 0) {
+      const allowlist = new wafv2.CfnIPSet(this, 'Allowlist', {
+        scope: 'REGIONAL',
+        ipAddressVersion: 'IPV4',
+        addresses: [...props.allowlistCidrs],
+        description: 'The only client networks allowed to call the API',
+      });
+      // Block everything else rather than allow the list outright, so allowed clients still pass every rule below.
+      addRule('BlockOutsideAllowlist', {
+        action: { block: {} },
+        statement: { notStatement: { statement: { ipSetReferenceStatement: { arn: allowlist.attrArn } } } },
+      });
+    }
+    if (props.blockedCountries.length > 0) {
+      addRule('BlockCountries', {
+        action: { block: {} },
+        statement: { geoMatchStatement: { countryCodes: [...props.blockedCountries] } },
+      });
+    }
+    addRule('RateLimitPerClientIp', {
+      action: { block: {} },
+      statement: { rateBasedStatement: { limit: props.rateLimitPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+    });
+    addRule('BodyTooLarge', {
+      action: { block: {} },
+      statement: {
+        sizeConstraintStatement: {
+          fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, // a body WAF cannot fully inspect is blocked
+          comparisonOperator: 'GT',
+          size: props.maxBodyBytes,
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      },
+    });
+    const managed = props.anonymousIpList
+      ? [MANAGED_RULE_GROUPS[0], ANONYMOUS_IP_RULE_GROUP, ...MANAGED_RULE_GROUPS.slice(1)]
+      : [...MANAGED_RULE_GROUPS];
+    for (const group of managed) {
+      addRule(group, {
+        overrideAction: { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name: group,
+            // The body-size limit is ours (BodyTooLarge, from config); the common set's fixed 8 KB limit would override it.
+            ruleActionOverrides: group === 'AWSManagedRulesCommonRuleSet'
+              ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]
+              : undefined,
+          },
+        },
+      });
+    }
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+      name: props.name,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(props.name),
+      rules,
+      associationConfig: bodyInspection(props.maxBodyBytes),
+    });
+
+    const logGroupName = props.logGroup.logGroupName;
+    if (!Token.isUnresolved(logGroupName) && !logGroupName.startsWith('aws-waf-logs-')) {
+      throw new Error(`WAF log group name "${logGroupName}" must start with aws-waf-logs-: WAF delivers to no other name`);
+    }
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the `:*` suffix that LogGroup.logGroupArn carries.
+      logDestinationConfigs: [Stack.of(this).formatArn({
+        service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+      redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+    });
+  }
+
+  /** Puts the WebACL in front of a regional resource, e.g. an API Gateway stage. */
+  associate(id: string, resourceArn: string): wafv2.CfnWebACLAssociation {
+    return new wafv2.CfnWebACLAssociation(this, id, { resourceArn, webAclArn: this.webAcl.attrArn });
+  }
+
+  /** Requests a rule (or `ALL` rules) blocked; WAF publishes it under the WebACL's literal name. */
+  metricBlockedRequests(rule = 'ALL', props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      dimensionsMap: { WebACL: this.name, Rule: rule, Region: Stack.of(this).region },
+      statistic: 'Sum',
+      ...props,
+    });
+  }
+}
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
+}
+
+/** Raises WAF's body inspection to the smallest tier that covers the configured limit (larger tiers cost more). */
+function bodyInspection(maxBodyBytes: number): wafv2.CfnWebACL.AssociationConfigProperty | undefined {
+  if (maxBodyBytes <= DEFAULT_BODY_INSPECTION_BYTES) return undefined;
+  const tier = BODY_INSPECTION_TIERS.find(([kb]) => kb * 1024 >= maxBodyBytes);
+  if (!tier) throw new Error(`maxBodyBytes ${maxBodyBytes} exceeds the 65536 bytes a regional WebACL can inspect; lower it`);
+  return { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: tier[1] } } };
+}

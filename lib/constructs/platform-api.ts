@@ -1,0 +1,174 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
+import { ApiThrottleConfig } from '../config';
+
+/** Key of a per-method throttle: `METHOD /path`, as the catalogue writes the route (e.g. `POST /orders`). */
+export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/**
+ * One JSON object per request, every value a string so metric filters compare them the same way. Carries who
+ * called (token subject and client id), what WAF decided and where time went; never the token itself.
+ */
+export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify({
+  requestId: apigateway.AccessLogField.contextRequestId(),
+  extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
+  requestTime: apigateway.AccessLogField.contextRequestTime(),
+  sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
+  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+  resourcePath: apigateway.AccessLogField.contextResourcePath(),
+  protocol: apigateway.AccessLogField.contextProtocol(),
+  status: apigateway.AccessLogField.contextStatus(),
+  responseLength: apigateway.AccessLogField.contextResponseLength(),
+  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+  integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+  subject: apigateway.AccessLogField.contextAuthorizerClaims('sub'),
+  clientId: apigateway.AccessLogField.contextAuthorizerClaims('client_id'),
+  wafStatus: apigateway.AccessLogField.contextWafResponseCode(),
+  errorType: apigateway.AccessLogField.contextErrorResponseType(),
+  errorMessage: apigateway.AccessLogField.contextErrorMessageString(),
+  xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
+}));
+
+export interface PlatformApiProps {
+  /** The catalogue's public routes become the API's methods, each requiring its route's scope. */
+  readonly catalogue: ServiceCatalogue;
+  /** Issuer of the access tokens the authorizer accepts. */
+  readonly userPool: cognito.IUserPool;
+  /** Literal API name: metrics and dashboards refer to it without a cross-stack reference. */
+  readonly restApiName: string;
+  /** Stage-wide steady rate and burst. */
+  readonly throttle: ApiThrottleConfig;
+  /** Tighter limits for single methods, keyed `METHOD /path` (see `routeKey`). @default - stage limits only */
+  readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
+  /** JSON schema (draft-04) of each body schema name the catalogue's routes use; bodies are validated against it. */
+  readonly requestSchemas: Readonly<Record<string, apigateway.JsonSchema>>;
+  /** KMS-encrypted log group for JSON access logs (CentralLogging.createLogGroup). */
+  readonly accessLogGroup: logs.ILogGroup;
+  /** VPC link to the private ingress load balancer. */
+  readonly vpcLink: apigateway.IVpcLink;
+  /** `https://<host>` of the ingress; route paths are appended. */
+  readonly integrationBaseUri: string;
+  /**
+   * Verify the ingress certificate. Turn off only when the ingress presents no publicly trusted certificate;
+   * traffic stays encrypted. @default true
+   */
+  readonly verifyIngressCertificate?: boolean;
+  /** @default 'v1' */
+  readonly stageName?: string;
+  /** Turn off the default `execute-api` endpoint, e.g. when a custom domain with mutual TLS is the only way in. @default false */
+  readonly disableExecuteApiEndpoint?: boolean;
+}
+
+/**
+ * The REST API (REST because HTTP APIs cannot take a WAF WebACL): one method per public catalogue route, each
+ * behind the Cognito authorizer with exactly the route's scope, request validation against models, stage and
+ * per-method throttling, a metering usage plan, JSON access logs, execution logs without data tracing, X-Ray,
+ * no caching, and an HTTP proxy integration through the VPC link. API Gateway presents a client certificate to
+ * the ingress, which can require it.
+ */
+export class PlatformApi extends Construct {
+  readonly api: apigateway.RestApi;
+  readonly stage: apigateway.Stage;
+  /** The literal stage name (the stage's own `stageName` is a reference to the resource). */
+  readonly stageName: string;
+  readonly authorizer: apigateway.CognitoUserPoolsAuthorizer;
+  /** Metering: attach API keys of partners whose usage is counted (`usagePlan.addApiKey`). */
+  readonly usagePlan: apigateway.UsagePlan;
+  /** API Gateway's certificate towards the backend; the ingress may require it (mutual TLS on the private hop). */
+  readonly clientCertificate: apigateway.CfnClientCertificate;
+
+  constructor(scope: Construct, id: string, props: PlatformApiProps) {
+    super(scope, id);
+    const routes = props.catalogue.services.flatMap((s) => s.routes).filter((r) => r.public);
+    checkMethodThrottles(routes, props.methodThrottles ?? {});
+    checkRequestSchemas(routes, props.requestSchemas);
+
+    this.stageName = props.stageName ?? 'v1';
+    this.clientCertificate = new apigateway.CfnClientCertificate(this, 'BackendClientCertificate', {
+      description: 'Presented by API Gateway to the private ingress',
+    });
+    this.api = new apigateway.RestApi(this, 'Resource', {
+      restApiName: props.restApiName,
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
+      // The account-level CloudWatch role is set once per account and region, by the landing zone.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: this.stageName,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+        methodOptions: Object.fromEntries(Object.entries(props.methodThrottles ?? {}).map(([key, limits]) => {
+          const [method, path] = key.split(' ');
+          return [`${path}/${method}`, { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit }];
+        })),
+        accessLogDestination: new apigateway.LogGroupLogDestination(props.accessLogGroup),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false, // request and response bodies would put tokens and personal data in logs
+        metricsEnabled: true,
+        tracingEnabled: true,
+        cacheClusterEnabled: false,
+        clientCertificateId: this.clientCertificate.attrClientCertificateId,
+      },
+    });
+    this.stage = this.api.deploymentStage;
+
+    this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    const models = new Map(Object.entries(props.requestSchemas).map(([name, schema]) =>
+      [name, this.api.addModel(`${name}Model`, { modelName: name, contentType: 'application/json', schema })]));
+
+    for (const route of routes) {
+      const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const method = this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.Integration({
+        type: apigateway.IntegrationType.HTTP_PROXY,
+        integrationHttpMethod: route.method,
+        uri: `${props.integrationBaseUri}${route.path}`,
+        options: {
+          connectionType: apigateway.ConnectionType.VPC_LINK,
+          vpcLink: props.vpcLink,
+          requestParameters: Object.fromEntries(pathParameters.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
+        },
+      }), {
+        authorizer: this.authorizer,
+        authorizationType: apigateway.AuthorizationType.COGNITO,
+        authorizationScopes: [route.scope],
+        requestValidator: validator,
+        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+        requestModels: route.bodySchema ? { 'application/json': models.get(route.bodySchema)! } : undefined,
+      });
+      if (props.verifyIngressCertificate === false) {
+        (method.node.defaultChild as apigateway.CfnMethod).addPropertyOverride('Integration.TlsConfig.InsecureSkipVerification', true);
+      }
+    }
+
+    // Usage-plan throttling is best effort; the stage and method limits above are the enforced ones.
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      description: 'Metering of API key holders',
+      throttle: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
+      apiStages: [{ api: this.api, stage: this.stage }],
+    });
+  }
+}
+
+function checkMethodThrottles(routes: readonly ServiceRoute[], throttles: Readonly<Record<string, ApiThrottleConfig>>): void {
+  const keys = routes.map(routeKey);
+  for (const key of Object.keys(throttles)) {
+    if (!keys.includes(key)) {
+      throw new Error(`method throttle "${key}" names no public route; use one of: ${keys.join(', ')}`);
+    }
+  }
+}
+
+function checkRequestSchemas(routes: readonly ServiceRoute[], schemas: Readonly<Record<string, apigateway.JsonSchema>>): void {
+  const missing = [...new Set(routes.flatMap((r) => (r.bodySchema && !(r.bodySchema in schemas) ? [r.bodySchema] : [])))];
+  if (missing.length > 0) {
+    throw new Error(`no request schema for body schema ${missing.join(', ')}: pass a JSON schema for each in requestSchemas`);
+  }
+}

@@ -1,0 +1,197 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+
+/** Where a signed-in user may read and write in the shared data bucket: a prefix only they can reach. */
+export const USER_DATA_PREFIX = 'users/${cognito-identity.amazonaws.com:sub}/';
+
+/** Token lifetimes: short access tokens bound the damage of a leaked token, revocation covers refresh tokens. */
+export const TOKEN_VALIDITY = {
+  access: Duration.minutes(15),
+  id: Duration.minutes(15),
+  /** Users sign in again after a working day; refresh tokens rotate and can be revoked. */
+  refresh: Duration.hours(12),
+} as const;
+
+export interface PlatformIdentityProps {
+  /** The services whose resource servers and scopes the pool defines. */
+  readonly catalogue: ServiceCatalogue;
+  /** Prefix of the Cognito-hosted domain that serves `/oauth2/token` and `/oauth2/authorize`; unique per region. */
+  readonly domainPrefix: string;
+  /** MFA for users: `required` in prod; `optional` lets dev users enrol TOTP. @default 'required' */
+  readonly mfa?: 'required' | 'optional';
+  /**
+   * Threat protection (adaptive authentication, compromised-credential checks) in enforced mode, which needs
+   * the Plus feature plan. @default true
+   */
+  readonly threatProtection?: boolean;
+  /** Keep the user pool when the stack is deleted, and refuse deletion while it exists (users are data). @default true */
+  readonly retain?: boolean;
+  /**
+   * Redirect URIs of the user (browser or mobile) client. Authorization codes go only here, and PKCE binds each
+   * code to the client that asked for it.
+   * @default ['http://localhost:8080/callback'] - a loopback address (RFC 8252) for local development only
+   */
+  readonly callbackUrls?: readonly string[];
+  /**
+   * The shared data bucket; signed-in users get read and write on `users/<their identity id>/` only.
+   * @default - the identity pool role has no data access
+   */
+  readonly userDataBucket?: s3.IBucket;
+}
+
+/**
+ * Who callers are: a Cognito user pool (no self sign-up, strong passwords, MFA, threat protection), one resource
+ * server per catalogue service with its scopes, a machine client (client credentials) and a public user client
+ * (authorization code + PKCE), and an identity pool whose only role is for signed-in users.
+ */
+export class PlatformIdentity extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly domain: cognito.UserPoolDomain;
+  /** Resource servers by service name. */
+  readonly resourceServers: ReadonlyMap<string, cognito.UserPoolResourceServer>;
+  /** Client credentials grant, for services and batch jobs; has a secret, never ships to a browser. */
+  readonly machineClient: cognito.UserPoolClient;
+  /** Authorization code grant with PKCE, for people; a public client without a secret. */
+  readonly userClient: cognito.UserPoolClient;
+  readonly identityPool: cognito.CfnIdentityPool;
+  /** The one role of the identity pool; there is no unauthenticated role. */
+  readonly authenticatedRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: PlatformIdentityProps) {
+    super(scope, id);
+    const retain = props.retain ?? true;
+    const threatProtection = props.threatProtection ?? true;
+
+    this.userPool = new cognito.UserPool(this, 'Resource', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: (props.mfa ?? 'required') === 'required' ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
+      // TOTP only: SMS codes can be intercepted (SIM swap) and need an SNS role.
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: threatProtection ? cognito.StandardThreatProtectionMode.FULL_FUNCTION : undefined,
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
+    const servers = new Map<string, cognito.UserPoolResourceServer>();
+    const apiScopes: cognito.OAuthScope[] = [];
+    for (const service of props.catalogue.services) {
+      const scopes = service.scopes.map((scopeName) => new cognito.ResourceServerScope({
+        scopeName,
+        scopeDescription: `${scopeName} access to ${service.name}`,
+      }));
+      const server = this.userPool.addResourceServer(`${service.name}ResourceServer`, {
+        identifier: service.name,
+        userPoolResourceServerName: service.name,
+        scopes,
+      });
+      servers.set(service.name, server);
+      apiScopes.push(...scopes.map((scope) => cognito.OAuthScope.resourceServer(server, scope)));
+    }
+    this.resourceServers = servers;
+
+    const sharedClientSettings = {
+      authFlows: {}, // no password flows: tokens come from the OAuth endpoints only
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: TOKEN_VALIDITY.access,
+      idTokenValidity: TOKEN_VALIDITY.id,
+      refreshTokenValidity: TOKEN_VALIDITY.refresh,
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    };
+    this.machineClient = this.userPool.addClient('MachineClient', {
+      ...sharedClientSettings,
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: apiScopes },
+    });
+    this.userClient = this.userPool.addClient('UserClient', {
+      ...sharedClientSettings,
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...apiScopes],
+        callbackUrls: [...(props.callbackUrls ?? ['http://localhost:8080/callback'])],
+      },
+    });
+
+    this.identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
+      allowUnauthenticatedIdentities: false,
+      // The enhanced flow only: the basic (classic) flow lets a client pick any role the pool trusts.
+      allowClassicFlow: false,
+      cognitoIdentityProviders: [{
+        clientId: this.userClient.userPoolClientId,
+        providerName: this.userPool.userPoolProviderName,
+        serverSideTokenCheck: true,
+      }],
+    });
+    this.authenticatedRole = new iam.Role(this, 'AuthenticatedRole', {
+      description: 'Signed-in users of the platform identity pool',
+      assumedBy: new iam.FederatedPrincipal('cognito-identity.amazonaws.com', {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      }, 'sts:AssumeRoleWithWebIdentity'),
+      maxSessionDuration: Duration.hours(1),
+    });
+    // Deliberately no `unauthenticated` entry: the pool has no guest role to assume.
+    new cognito.CfnIdentityPoolRoleAttachment(this, 'RoleAttachment', {
+      identityPoolId: this.identityPool.ref,
+      roles: { authenticated: this.authenticatedRole.roleArn },
+    });
+
+    if (props.userDataBucket) this.grantOwnPrefix(props.userDataBucket);
+  }
+
+  /**
+   * Read, write and delete objects under the caller's own identity id, with exact actions: `grantReadWrite` would
+   * also allow listing the whole bucket (revealing every user's identity id), `s3:DeleteObject*` includes deleting
+   * old versions of a versioned bucket, and `s3:Abort*` is not needed. A managed policy, so the grant is a reviewable
+   * resource of its own.
+   */
+  private grantOwnPrefix(bucket: s3.IBucket): void {
+    const ownObjects = `${USER_DATA_PREFIX}*`;
+    const policy = new iam.ManagedPolicy(this, 'UserDataAccess', {
+      description: 'Signed-in users: objects under users/<their identity id>/ of the data bucket',
+      roles: [this.authenticatedRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [bucket.arnForObjects(ownObjects)],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [ownObjects] } },
+        }),
+      ],
+    });
+    if (bucket.encryptionKey) {
+      // In the managed policy too (key.grant would add an inline one), and usable only through S3.
+      policy.addStatements(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [bucket.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { EdgeConfig } from '../config';
+import { ApiFirewall } from '../constructs/api-firewall';
+import { ApiMonitoring } from '../constructs/api-monitoring';
+import { ILogDestinations } from '../constructs/central-logging';
+import { PlatformApi } from '../constructs/platform-api';
+import { PlatformIdentity } from '../constructs/platform-identity';
+import { PrivateIngress } from '../constructs/private-ingress';
+
+export interface EdgeStackProps extends StackProps {
+  readonly edge: EdgeConfig;
+  readonly catalogue: ServiceCatalogue;
+  readonly vpc: ec2.IVpc;
+  /** Where the private ingress load balancer lives (SecureVpc.workloadSubnets). */
+  readonly workloadSubnets: ec2.SubnetSelection;
+  readonly logDestinations: ILogDestinations;
+  /** JSON schema of each body schema name the catalogue's public routes use. */
+  readonly requestSchemas: Readonly<Record<string, apigateway.JsonSchema>>;
+  /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
+  readonly retainData: boolean;
+  /** The shared data bucket; signed-in users get their own `users/<identity id>/` prefix. @default - no data access */
+  readonly userDataBucket?: s3.IBucket;
+}
+
+/**
+ * Identity and the API edge: Cognito (user pool, resource servers, clients, identity pool), the REST API behind a
+ * WAF WebACL, the private path into the cluster (VPC link, internal NLB, target group for the ingress pods), an
+ * optional custom domain with mutual TLS, and alarms and dashboard widgets in central logging.
+ */
+export class EdgeStack extends Stack {
+  readonly identity: PlatformIdentity;
+  readonly api: PlatformApi;
+  readonly firewall: ApiFirewall;
+  readonly ingress: PrivateIngress;
+  /** Bound to the ingress pods by the charts' TargetGroupBinding. */
+  readonly ingressTargetGroup: elbv2.NetworkTargetGroup;
+  readonly domain?: apigateway.DomainName;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    const { edge, logDestinations } = props;
+    // Names are literals derived from the stack name, so the central dashboard needs no reference to this stack.
+    const name = this.stackName;
+    const apiName = `${name}-api`;
+
+    this.identity = new PlatformIdentity(this, 'Identity', {
+      catalogue: props.catalogue,
+      domainPrefix: `${name}-${this.account}`,
+      mfa: edge.mfa,
+      threatProtection: edge.threatProtection,
+      retain: props.retainData,
+      userDataBucket: props.userDataBucket,
+    });
+
+    this.ingress = new PrivateIngress(this, 'Ingress', {
+      vpc: props.vpc,
+      subnets: props.workloadSubnets,
+      ingressHostname: edge.ingressHostname,
+      deletionProtection: props.retainData,
+    });
+    this.ingressTargetGroup = this.ingress.targetGroup;
+
+    const accessLogGroup = logDestinations.createLogGroup('ApiAccessLogs');
+    this.api = new PlatformApi(this, 'Api', {
+      catalogue: props.catalogue,
+      userPool: this.identity.userPool,
+      restApiName: apiName,
+      throttle: edge.throttle,
+      methodThrottles: edge.methodThrottles,
+      requestSchemas: props.requestSchemas,
+      accessLogGroup,
+      vpcLink: this.ingress.vpcLink,
+      integrationBaseUri: this.ingress.integrationBaseUri,
+      verifyIngressCertificate: this.ingress.verifiesIngressCertificate,
+      disableExecuteApiEndpoint: edge.customDomain !== undefined,
+    });
+
+    this.firewall = new ApiFirewall(this, 'Firewall', {
+      ...edge.waf,
+      name: apiName,
+      logGroup: logDestinations.createLogGroup('WafLogs', { logGroupName: `aws-waf-logs-${name}` }),
+    });
+    this.firewall.associate('StageAssociation', this.api.stage.stageArn);
+
+    if (edge.customDomain) {
+      const { domainName, certificateArn, truststoreBucketName, truststoreKey, truststoreVersion } = edge.customDomain;
+      this.domain = new apigateway.DomainName(this, 'Domain', {
+        domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'DomainCertificate', certificateArn),
+        endpointType: apigateway.EndpointType.REGIONAL,
+        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+        mtls: {
+          bucket: s3.Bucket.fromBucketName(this, 'Truststore', truststoreBucketName),
+          key: truststoreKey,
+          version: truststoreVersion,
+        },
+      });
+      this.domain.addBasePathMapping(this.api.api, { stage: this.api.stage });
+    }
+
+    new ApiMonitoring(this, 'Monitoring', {
+      restApiName: apiName,
+      stageName: this.api.stageName,
+      firewall: this.firewall,
+      accessLogGroup,
+      alarmTopic: logDestinations.alarmTopic,
+      dashboard: logDestinations.dashboard,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { EdgeConfig, PlatformConfig } from '../../lib/config';
+import { EdgeStack } from '../../lib/stacks/edge-stack';
+import { LoggingStack } from '../../lib/stacks/logging-stack';
+import { NetworkStack } from '../../lib/stacks/network-stack';
+import { testApp, testConfig } from '../support/platform-fixture';
+
+/** Stand-in body schemas for the catalogue's public routes (the services own the real ones). */
+export const TEST_REQUEST_SCHEMAS: Record<string, apigateway.JsonSchema> = {
+  CreateOrder: {
+    schema: apigateway.JsonSchemaVersion.DRAFT4,
+    type: apigateway.JsonSchemaType.OBJECT,
+    required: ['sku', 'quantity'],
+    additionalProperties: false,
+    properties: {
+      sku: { type: apigateway.JsonSchemaType.STRING, maxLength: 64 },
+      quantity: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
+    },
+  },
+  SetStock: {
+    schema: apigateway.JsonSchemaVersion.DRAFT4,
+    type: apigateway.JsonSchemaType.OBJECT,
+    required: ['quantity'],
+    additionalProperties: false,
+    properties: { quantity: { type: apigateway.JsonSchemaType.INTEGER, minimum: 0 } },
+  },
+};
+
+export interface EdgeFixture {
+  readonly app: App;
+  readonly edge: EdgeStack;
+  readonly config: PlatformConfig;
+  readonly bucket: s3.Bucket;
+}
+
+/**
+ * The edge stack with its real neighbours (central logging, the secure VPC) and a stand-in data bucket, built the
+ * way createPlatform builds them.
+ */
+export function buildEdge(options: {
+  context?: Record<string, unknown>;
+  edge?: Partial<EdgeConfig>;
+  catalogue?: ServiceCatalogue;
+} = {}): EdgeFixture {
+  const app = testApp();
+  const base = testConfig(options.context);
+  const config: PlatformConfig = { ...base, edge: { ...base.edge, ...options.edge } };
+  const env = { account: config.env.account, region: config.env.region };
+  const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: config.retainData });
+  const network = new NetworkStack(app, 'Network', { env, network: config.network, logDestinations: logging.logging });
+  const dataStack = new Stack(app, 'Data', { env });
+  const bucket = new s3.Bucket(dataStack, 'UserData', {
+    encryptionKey: new kms.Key(dataStack, 'DataKey', { enableKeyRotation: true }),
+    enforceSSL: true,
+  });
+  const edge = new EdgeStack(app, 'Edge', {
+    env,
+    stackName: `${config.profile}-platform-edge`,
+    edge: config.edge,
+    catalogue: options.catalogue ?? SERVICE_CATALOGUE,
+    vpc: network.network.vpc,
+    workloadSubnets: network.network.workloadSubnets,
+    logDestinations: logging.logging,
+    requestSchemas: TEST_REQUEST_SCHEMAS,
+    retainData: config.retainData,
+    userDataBucket: bucket,
+  });
+  return { app, edge, config, bucket };
+}
