@@ -1,0 +1,75 @@
+import { execFileSync } from 'child_process';
+import { projectRoot } from '../private/project-root';
+import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
+
+/**
+ * Validates manifests against pinned schemas: kubernetes-models 5.1.0 (Kubernetes), @kubernetes-models/istio 3.0.1,
+ * @kubernetes-models/cert-manager 6.0.0, and our TargetGroupBinding schema. Those packages are ES modules only and
+ * this project is CommonJS, so the validators run in a child `node` process (about half a second, no network).
+ * An apiVersion without a pinned schema is an error, so nothing reaches the cluster unchecked.
+ */
+
+/** Where the validators of each apiVersion live (one module per kind below it). */
+export const SCHEMA_MODULES: Readonly<Record<string, string>> = {
+  'v1': 'kubernetes-models/v1',
+  'apps/v1': 'kubernetes-models/apps/v1',
+  'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
+  'policy/v1': 'kubernetes-models/policy/v1',
+  'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
+  'security.istio.io/v1': '@kubernetes-models/istio/security.istio.io/v1',
+  'cert-manager.io/v1': '@kubernetes-models/cert-manager/cert-manager.io/v1',
+};
+
+/** A manifest as synthesized: any object with apiVersion, kind and metadata.name. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+const VALIDATOR = `
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+const { manifests, modules, jsonSchemas } = JSON.parse(readFileSync(0, 'utf8'));
+const ajv = new Ajv({ allErrors: true });
+const problems = [];
+for (const [index, manifest] of manifests.entries()) {
+  const where = manifest.kind + ' ' + (manifest.metadata?.namespace ?? '') + '/' + (manifest.metadata?.name ?? '?');
+  try {
+    const key = manifest.apiVersion + '/' + manifest.kind;
+    if (jsonSchemas[key]) {
+      if (!ajv.validate(jsonSchemas[key], manifest)) throw new Error(ajv.errorsText());
+      continue;
+    }
+    const specifier = modules[manifest.apiVersion];
+    if (!specifier) throw new Error('no pinned schema for apiVersion ' + manifest.apiVersion);
+    const Model = await import(specifier + '/' + manifest.kind).then((m) => m[manifest.kind], () => undefined);
+    if (!Model) throw new Error('no pinned schema for ' + key);
+    new Model(manifest).validate();
+  } catch (error) {
+    problems.push('manifest ' + index + ' (' + where + '): ' + error.message);
+  }
+}
+process.stdout.write(JSON.stringify(problems));
+`;
+
+/** Every schema problem of the manifests, one line each; empty when all validate. */
+export function schemaProblems(manifests: readonly Manifest[]): string[] {
+  const input = JSON.stringify({
+    manifests,
+    modules: SCHEMA_MODULES,
+    jsonSchemas: { 'elbv2.k8s.aws/v1beta1/TargetGroupBinding': TARGET_GROUP_BINDING_SCHEMA },
+  });
+  const output = execFileSync(process.execPath, ['--input-type=module', '--eval', VALIDATOR], {
+    cwd: projectRoot(),
+    input,
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as string[];
+}
+
+/** Throws, listing every problem, unless all manifests validate. */
+export function validateManifests(manifests: readonly Manifest[]): void {
+  const problems = schemaProblems(manifests);
+  if (problems.length > 0) throw new Error(`manifests fail schema validation:\n${problems.join('\n')}`);
+}

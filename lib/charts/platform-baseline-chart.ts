@@ -1,0 +1,66 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { MtlsMode } from '../config/platform-config';
+import { serviceNamespaces } from './call-graph';
+import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
+import { platformNamespace } from './namespace';
+import { defaultDenyPolicy } from './network-policies';
+import { limitRange, resourceQuota } from './resource-budget';
+import { targetGroupBinding } from './target-group-binding';
+import { addTypedObject } from './typed-object';
+import { workloadCertificate } from './workload-certificates';
+import { WorkloadSettings } from './workload-settings';
+
+export interface PlatformBaselineChartProps {
+  /** A validated catalogue (see `validateServiceCatalogue`). */
+  readonly catalogue: ServiceCatalogue;
+  readonly mtls: MtlsMode;
+  /** Sizes each namespace's ResourceQuota and LimitRange. */
+  readonly workload: WorkloadSettings;
+  /**
+   * Target group the ingress Service is registered in, through a TargetGroupBinding.
+   * @default - no TargetGroupBinding
+   */
+  readonly ingressTargetGroupArn?: string;
+  /** The ingress Service in `catalogue.ingress.namespace` that the target group forwards to. */
+  readonly ingressServiceName: string;
+  readonly ingressServicePort: number;
+}
+
+/**
+ * What every service namespace gets before any workload: the namespace with restricted pod security (and ambient
+ * mesh membership), default-deny networking, a resource budget, and the mesh identity layer — deny-all plus one
+ * ALLOW policy per call edge in ambient mode, or one workload certificate per service in native mode.
+ */
+export class PlatformBaselineChart extends Chart {
+  constructor(scope: Construct, id: string, props: PlatformBaselineChartProps) {
+    super(scope, id);
+    const { catalogue, mtls, workload } = props;
+    for (const namespace of serviceNamespaces(catalogue)) {
+      const serviceCount = catalogue.services.filter((service) => service.namespace === namespace).length;
+      addTypedObject(this, `${namespace}-namespace`, platformNamespace(namespace, mtls));
+      addTypedObject(this, `${namespace}-default-deny`, defaultDenyPolicy(namespace, mtls));
+      addTypedObject(this, `${namespace}-quota`, resourceQuota(namespace, serviceCount, workload));
+      addTypedObject(this, `${namespace}-limits`, limitRange(namespace, workload));
+      if (mtls === 'istio-ambient') addTypedObject(this, `${namespace}-deny-all`, denyAllPolicy(namespace));
+    }
+    for (const service of catalogue.services) {
+      if (mtls === 'istio-ambient') {
+        edgeAuthorizationPolicies(catalogue, service).forEach((policy, index) => {
+          addTypedObject(this, `${service.name}-caller-${index}`, policy);
+        });
+      } else {
+        addTypedObject(this, `${service.name}-certificate`, workloadCertificate(catalogue, service));
+      }
+    }
+    if (props.ingressTargetGroupArn !== undefined) {
+      addTypedObject(this, 'ingress-target-group-binding', targetGroupBinding({
+        namespace: catalogue.ingress.namespace,
+        serviceName: props.ingressServiceName,
+        servicePort: props.ingressServicePort,
+        targetGroupArn: props.ingressTargetGroupArn,
+      }));
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { Token } from 'aws-cdk-lib';
+import { App, Chart } from 'cdk8s';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
+import { ConfigError, ConfigErrors } from '../config/config-error';
+import { MtlsMode, ProfileName } from '../config/platform-config';
+import { PlatformBaselineChart } from './platform-baseline-chart';
+import { ServiceChart } from './service-chart';
+import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
+
+/** Everything the charts need; the workload options apply to every service. */
+export interface PlatformChartsProps extends WorkloadOptions {
+  /** The service catalogue; validated again here, so no chart is built from a bad one. */
+  readonly catalogue: ServiceCatalogue;
+  /** `prod` accepts only images pinned by digest. */
+  readonly profile: ProfileName;
+  /** `istio-ambient`: ztunnel does mTLS and AuthorizationPolicies check peers; `native`: services do, with cert-manager certificates. */
+  readonly mtls: MtlsMode;
+  /**
+   * Image of every catalogue service, by service name: `<ECR repository URI>@sha256:<64 hex>`. A tag is accepted
+   * in dev only, with a warning: a tag can be moved to other bytes after the image was scanned and reviewed.
+   */
+  readonly images: Readonly<Record<string, string>>;
+  /**
+   * IAM role ARN per service name, bound to the service's ServiceAccount by an EKS Pod Identity association on the
+   * AWS side; written as an annotation so a reader of the manifests sees it.
+   * @default - no annotation
+   */
+  readonly roleArns?: Readonly<Record<string, string>>;
+  /**
+   * Target group (created by CDK) that the ingress Service is registered in, through a TargetGroupBinding.
+   * @default - no TargetGroupBinding
+   */
+  readonly ingressTargetGroupArn?: string;
+  /** @default - `catalogue.ingress.serviceAccount`: the ingress Service in `catalogue.ingress.namespace` */
+  readonly ingressServiceName?: string;
+  /** @default 443 */
+  readonly ingressServicePort?: number;
+  /** @default console.warn - receives warnings such as an image pinned by tag in dev */
+  readonly warn?: (message: string) => void;
+}
+
+/** The charts of the platform; add `all` to the cluster in this order (services depend on the baseline). */
+export interface PlatformCharts {
+  readonly baseline: PlatformBaselineChart;
+  /** By service name. */
+  readonly services: Readonly<Record<string, ServiceChart>>;
+  readonly all: readonly Chart[];
+}
+
+/** Construct id of the baseline chart (also its manifest file name). */
+export const BASELINE_CHART_ID = 'platform-baseline';
+
+const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
+
+function catalogueErrors(catalogue: ServiceCatalogue): ConfigError[] {
+  try {
+    validateServiceCatalogue(catalogue);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    return error.errors.map((e) => new ConfigError(`catalogue.${e.field}`, e.value, e.fix));
+  }
+}
+
+/** Every input problem, found in one pass before anything is built. */
+export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigError[] {
+  const fromCatalogue = catalogueErrors(props.catalogue);
+  if (fromCatalogue.length > 0) return fromCatalogue;
+  const names = props.catalogue.services.map((service) => service.name);
+  const unknownKeys = (field: string, record: Readonly<Record<string, string>>) => Object.keys(record)
+    .filter((key) => !names.includes(key))
+    .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${names.join(', ')}`));
+  const errors = [
+    ...unknownKeys('images', props.images),
+    ...unknownKeys('roleArns', props.roleArns ?? {}),
+    ...names.flatMap((name) => checkImage(`images.${name}`, props.images[name], props.profile).errors),
+    ...checkWorkload(resolveWorkload(props.profile, props)),
+  ];
+  const port = props.ingressServicePort;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    errors.push(new ConfigError('ingressServicePort', port, 'use a whole number from 1 to 65535'));
+  }
+  const arn = props.ingressTargetGroupArn;
+  if (arn !== undefined && !Token.isUnresolved(arn) && !TARGET_GROUP_ARN.test(arn)) {
+    errors.push(new ConfigError('ingressTargetGroupArn', arn,
+      'use a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>), e.g. targetGroup.targetGroupArn'));
+  }
+  return errors;
+}
+
+/**
+ * Builds every chart of the platform in `app`: the baseline, then one chart per catalogue service.
+ * Throws ConfigErrors (each naming the field and the fix) before building anything if the input is bad.
+ */
+export function createPlatformCharts(app: App, props: PlatformChartsProps): PlatformCharts {
+  const errors = checkPlatformChartsProps(props);
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  const {
+    catalogue, profile, mtls, images, roleArns = {}, warn,
+    ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = 443,
+    ...workloadOptions
+  } = props;
+  const baseline = new PlatformBaselineChart(app, BASELINE_CHART_ID, {
+    catalogue,
+    mtls,
+    workload: resolveWorkload(profile, workloadOptions),
+    ingressTargetGroupArn,
+    ingressServiceName,
+    ingressServicePort,
+  });
+  const services: Record<string, ServiceChart> = {};
+  for (const service of catalogue.services) {
+    const chart = new ServiceChart(app, `service-${service.name}`, {
+      ...workloadOptions,
+      catalogue,
+      serviceName: service.name,
+      profile,
+      mtls,
+      image: images[service.name],
+      roleArn: roleArns[service.name],
+      warn,
+    });
+    chart.addDependency(baseline);
+    services[service.name] = chart;
+  }
+  return { baseline, services, all: [baseline, ...Object.values(services)] };
+}

@@ -1,0 +1,154 @@
+import { Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Construct } from 'constructs';
+import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
+import { ConfigError, ConfigErrors } from '../config/config-error';
+import { MtlsMode, ProfileName } from '../config/platform-config';
+import { workloadLabels } from './call-graph';
+import { servicePolicy } from './network-policies';
+import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
+import { spreadAcrossZones } from './topology-spread';
+import { addTypedObject } from './typed-object';
+import { allowedPeerIds, WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
+import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions, WorkloadSettings } from './workload-settings';
+
+/** Annotation on the ServiceAccount naming the IAM role its EKS Pod Identity association binds (set on the AWS side). */
+export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role-arn';
+
+/** Average CPU utilisation (of requests) the autoscaler keeps pods at. */
+export const TARGET_CPU_UTILIZATION = 70;
+
+export interface ServiceChartProps extends WorkloadOptions {
+  /** A validated catalogue (see `validateServiceCatalogue`). */
+  readonly catalogue: ServiceCatalogue;
+  /** Name of the catalogue service this chart runs. */
+  readonly serviceName: string;
+  readonly profile: ProfileName;
+  readonly mtls: MtlsMode;
+  /** `<repository>@sha256:<digest>`; a tag is accepted in dev only, with a warning. */
+  readonly image: string;
+  /**
+   * ARN of the IAM role bound to the service account by Pod Identity, shown as an annotation.
+   * @default - no annotation
+   */
+  readonly roleArn?: string;
+  /** @default console.warn - receives warnings such as an image pinned by tag in dev */
+  readonly warn?: (message: string) => void;
+}
+
+/** Input problems and warnings of one service chart, found before anything is built. */
+export function checkServiceChartProps(props: ServiceChartProps): { errors: ConfigError[]; warnings: string[] } {
+  const names = props.catalogue.services.map((s) => s.name);
+  if (!names.includes(props.serviceName)) {
+    return { errors: [new ConfigError('serviceName', props.serviceName, `use a service of the catalogue (${names.join(', ')})`)], warnings: [] };
+  }
+  const image = checkImage(`images.${props.serviceName}`, props.image, props.profile);
+  return { errors: [...image.errors, ...checkWorkload(resolveWorkload(props.profile, props))], warnings: image.warnings };
+}
+
+/**
+ * One sample service: a Deployment meeting Pod Security `restricted`, spread across zones, autoscaled and
+ * protected by a PodDisruptionBudget; its ServiceAccount (no API token), its Service, and a NetworkPolicy that
+ * opens exactly the catalogue's edges to and from it.
+ */
+export class ServiceChart extends Chart {
+  readonly service: ServiceDefinition;
+  readonly deployment: kplus.Deployment;
+
+  constructor(scope: Construct, id: string, props: ServiceChartProps) {
+    const { errors, warnings } = checkServiceChartProps(props);
+    if (errors.length > 0) throw new ConfigErrors(errors);
+    const service = props.catalogue.services.find((s) => s.name === props.serviceName)!;
+    super(scope, id, { namespace: service.namespace });
+    warnings.forEach(props.warn ?? console.warn);
+    this.service = service;
+    const settings = resolveWorkload(props.profile, props);
+    const labels = workloadLabels(service);
+
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: service.name,
+        labels,
+        annotations: props.roleArn === undefined ? undefined : { [POD_IDENTITY_ROLE_ANNOTATION]: props.roleArn },
+      },
+      automountToken: false,
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: service.name, labels },
+      select: false,
+      podMetadata: { labels },
+      serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels }));
+    this.addContainer(props, settings);
+    applyRestrictedProfile(this.deployment);
+    spreadAcrossZones(this.deployment, labels);
+
+    new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name: service.name },
+      target: this.deployment,
+      minReplicas: settings.minReplicas,
+      maxReplicas: settings.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+    });
+    addTypedObject(this, 'DisruptionBudget', this.disruptionBudget(labels));
+    const clusterService = new kplus.Service(this, 'Service', {
+      metadata: { name: service.name, labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: 'app', port: service.port, targetPort: service.port }],
+    });
+    // Select by the service's own label (not cdk8s' generated address label) so the manifests read plainly.
+    for (const [key, value] of Object.entries(labels)) clusterService.selectLabel(key, value);
+    addTypedObject(this, 'NetworkPolicy', servicePolicy(props.catalogue, service, props.mtls, settings.awsApiCidrs));
+  }
+
+  private addContainer(props: ServiceChartProps, settings: WorkloadSettings): void {
+    const { service } = this;
+    const native = props.mtls === 'native';
+    const probe = (path: string) => kplus.Probe.fromHttpGet(path, {
+      port: service.port,
+      // Native-mode services terminate TLS themselves; they must answer the probe paths without a client certificate.
+      scheme: native ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP,
+    });
+    const container = this.deployment.addContainer({
+      name: service.name,
+      image: props.image,
+      ports: [{ name: 'app', number: service.port }],
+      securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+      resources: {
+        cpu: { request: kplus.Cpu.millis(settings.cpuRequestMillis), limit: kplus.Cpu.millis(settings.cpuLimitMillis) },
+        memory: { request: Size.mebibytes(settings.memoryRequestMebibytes), limit: Size.mebibytes(settings.memoryLimitMebibytes) },
+      },
+      liveness: probe(settings.livenessProbePath),
+      readiness: probe(settings.readinessProbePath),
+      envVariables: {
+        MTLS_MODE: kplus.EnvValue.fromValue(props.mtls),
+        PORT: kplus.EnvValue.fromValue(String(service.port)),
+      },
+    });
+    // The root filesystem is read-only; /tmp is a small scratch volume.
+    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+    if (!native) return;
+
+    const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(service));
+    container.mount(WORKLOAD_CERT_DIR, kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 }), { readOnly: true });
+    container.env.addVariable('TLS_CERT_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.crt`));
+    container.env.addVariable('TLS_KEY_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.key`));
+    container.env.addVariable('TLS_CA_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/ca.crt`));
+    container.env.addVariable('MTLS_ALLOWED_PEERS', kplus.EnvValue.fromValue(allowedPeerIds(props.catalogue, service).join(',')));
+  }
+
+  /** At most one pod down for voluntary disruptions (node drains, upgrades); works with a single replica too. */
+  private disruptionBudget(labels: Record<string, string>): IPodDisruptionBudget {
+    return {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.service.name, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    };
+  }
+}
