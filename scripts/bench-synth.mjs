@@ -27,7 +27,7 @@ execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 const appEnv = (outdir) => ({ CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: context });
 const results = [
   time('cdk synth (CLI, cdk.json app: esbuild runner)', 'npx', (o) => ['cdk', 'synth', '--quiet', '-o', o], () => ({})),
-  time('node scripts/synth-app.mjs (esbuild runner, no CLI)', 'node', () => ['scripts/synth-app.mjs'], appEnv),
+  time('node scripts/run-ts.mjs bin/platform.ts (esbuild runner, no CLI)', 'node', () => ['scripts/run-ts.mjs', 'bin/platform.ts'], appEnv),
   time('node dist/bin/platform.js (tsc-compiled JS)', 'node', () => ['dist/bin/platform.js'], appEnv),
 ];
 const base = results[2].median;
