@@ -1,0 +1,64 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { AddonVersions } from '../config';
+
+/** Service account the CloudWatch observability add-on's agent and Fluent Bit run as. */
+export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = 'cloudwatch-agent';
+
+export interface ClusterAddonsProps {
+  readonly cluster: eks.ICluster;
+  /** Pinned versions, so a deploy never picks up a new add-on release by itself. */
+  readonly versions: AddonVersions;
+  /** The nodes: networking add-ons are installed before them, workload add-ons after them. */
+  readonly nodes: IConstruct;
+  /** What must exist before the observability agent writes (the pre-created, KMS-encrypted log groups). */
+  readonly observabilityDependsOn?: readonly IDependable[];
+}
+
+/**
+ * The EKS managed add-ons of the platform. The cluster is created without the self-managed defaults
+ * (bootstrapSelfManagedAddons: false), so these are the only copies: vpc-cni (with network policy enforcement),
+ * kube-proxy and the Pod Identity agent before the nodes, so nodes come up Ready; coredns and the CloudWatch
+ * observability add-on (Container Insights and container logs) after them, since they run as pods.
+ * Teardown runs in reverse: pods' add-ons, then the nodes, then networking.
+ */
+export class ClusterAddons extends Construct {
+  readonly vpcCni: eks.Addon;
+  readonly kubeProxy: eks.Addon;
+  readonly podIdentityAgent: eks.IAddon;
+  readonly coreDns: eks.Addon;
+  readonly cloudWatchObservability: eks.Addon;
+  /** The role of the CloudWatch agent and Fluent Bit, given to them through Pod Identity. */
+  readonly observabilityRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
+    super(scope, id);
+    const { cluster, versions } = props;
+    const addon = (addonId: string, addonName: string, addonVersion: string, configurationValues?: Record<string, unknown>) =>
+      new eks.Addon(this, addonId, { cluster, addonName, addonVersion, configurationValues });
+
+    this.vpcCni = addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
+    this.kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
+    // The cluster's own agent add-on, which Pod Identity associations elsewhere depend on; only its version is pinned here.
+    this.podIdentityAgent = cluster.eksPodIdentityAgent!;
+    (this.podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = versions.podIdentityAgent;
+    for (const networking of [this.vpcCni, this.kubeProxy, this.podIdentityAgent]) props.nodes.node.addDependency(networking);
+
+    this.coreDns = addon('CoreDns', 'coredns', versions.coreDns);
+    this.observabilityRole = new iam.Role(this, 'ObservabilityRole', {
+      description: 'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)',
+      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+      // The policy the add-on's documentation requires for Container Insights and container logs.
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy')],
+    });
+    this.cloudWatchObservability = addon('CloudWatchObservability', 'amazon-cloudwatch-observability',
+      versions.cloudWatchObservability, { containerLogs: { enabled: true } });
+    (this.cloudWatchObservability.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [
+      { serviceAccount: CLOUDWATCH_AGENT_SERVICE_ACCOUNT, roleArn: this.observabilityRole.roleArn },
+    ];
+    this.cloudWatchObservability.node.addDependency(this.podIdentityAgent);
+    for (const dependency of props.observabilityDependsOn ?? []) this.cloudWatchObservability.node.addDependency(dependency);
+    for (const onNodes of [this.coreDns, this.cloudWatchObservability]) onNodes.node.addDependency(props.nodes);
+  }
+}

@@ -1,0 +1,68 @@
+import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IDependable } from 'constructs';
+import { PodIdentityRole } from './pod-identity-role';
+
+/** Where a chart comes from: repository, chart name and the pinned version. */
+export interface HelmChartSource {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+export interface HelmComponentProps {
+  readonly cluster: eks.ICluster;
+  readonly source: HelmChartSource;
+  readonly namespace: string;
+  /** Helm release name. @default - the chart name */
+  readonly release?: string;
+  readonly values?: Record<string, unknown>;
+  /**
+   * The service account the chart runs as and the AWS permissions its documentation requires; the component
+   * gets its own Pod Identity role with exactly these statements.
+   * @default - no AWS identity: the component calls no AWS API
+   */
+  readonly awsIdentity?: { readonly serviceAccount: string; readonly statements: readonly iam.PolicyStatement[] };
+  /** Installed only after these exist, and therefore uninstalled before they are deleted. @default - none */
+  readonly dependsOn?: readonly IDependable[];
+}
+
+/**
+ * One platform component installed from a pinned Helm chart, with its own Pod Identity role when it calls AWS.
+ * Only the chart reference and values travel in the template; the kubectl handler fetches the chart at deploy time,
+ * so a component adds a few hundred bytes to the template however large its chart is.
+ */
+export class HelmComponent extends Construct {
+  readonly chart: eks.HelmChart;
+  readonly identity?: PodIdentityRole;
+
+  constructor(scope: Construct, id: string, props: HelmComponentProps) {
+    super(scope, id);
+    if (props.awsIdentity) {
+      this.identity = new PodIdentityRole(this, 'Identity', {
+        cluster: props.cluster,
+        namespace: props.namespace,
+        serviceAccount: props.awsIdentity.serviceAccount,
+        statements: props.awsIdentity.statements,
+      });
+    }
+    this.chart = new eks.HelmChart(this, 'Resource', {
+      cluster: props.cluster,
+      repository: props.source.repository,
+      chart: props.source.chart,
+      version: props.source.version,
+      release: props.release ?? props.source.chart,
+      namespace: props.namespace,
+      createNamespace: true,
+      values: props.values,
+      // Wait for the pods, and roll back a failed upgrade, so CloudFormation's state matches the cluster's.
+      wait: true,
+      atomic: true,
+      timeout: Duration.minutes(10),
+    });
+    for (const dependency of props.dependsOn ?? []) this.chart.node.addDependency(dependency);
+    // Credentials must be associable before the pods start.
+    if (this.identity) this.chart.node.addDependency(this.identity);
+  }
+}

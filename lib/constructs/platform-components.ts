@@ -1,0 +1,203 @@
+import type { IAWSPCAClusterIssuer } from '@kubernetes-models/cert-manager/awspca.cert-manager.io/v1beta1/AWSPCAClusterIssuer';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct, IDependable } from 'constructs';
+import { HelmVersions, MtlsMode } from '../config';
+import { ClusterManifest } from './cluster-manifest';
+import { HelmChartSource, HelmComponent } from './helm-component';
+
+/** Chart repositories; the versions come from the `cluster.helm` configuration, so both are pinned in one place. */
+export const HELM_REPOSITORIES = {
+  eksCharts: 'https://aws.github.io/eks-charts',
+  istio: 'https://istio-release.storage.googleapis.com/charts',
+  jetstack: 'https://charts.jetstack.io',
+  awsPrivateCaIssuer: 'https://cert-manager.github.io/aws-privateca-issuer',
+} as const;
+
+/** Every chart the platform installs, from the pinned versions. */
+export function platformCharts(versions: HelmVersions) {
+  const istio = (chart: string): HelmChartSource => ({ repository: HELM_REPOSITORIES.istio, chart, version: versions.istio });
+  return {
+    awsLoadBalancerController: { repository: HELM_REPOSITORIES.eksCharts, chart: 'aws-load-balancer-controller', version: versions.awsLoadBalancerController },
+    istioBase: istio('base'),
+    istiod: istio('istiod'),
+    istioCni: istio('cni'),
+    ztunnel: istio('ztunnel'),
+    certManager: { repository: HELM_REPOSITORIES.jetstack, chart: 'cert-manager', version: versions.certManager },
+    awsPrivateCaIssuer: { repository: HELM_REPOSITORIES.awsPrivateCaIssuer, chart: 'aws-privateca-issuer', version: versions.awsPrivateCaIssuer },
+  } satisfies Record<string, HelmChartSource>;
+}
+
+/** The cert-manager ClusterIssuer every workload certificate names (lib/charts/workload-certificates.ts). */
+export const PLATFORM_CA_ISSUER_NAME = 'platform-ca';
+const CERT_MANAGER_NAMESPACE = 'cert-manager';
+const ISTIO_NAMESPACE = 'istio-system';
+
+/**
+ * The AWS Load Balancer Controller's IAM policy for a chart version, as published by the controller project and
+ * shipped inside aws-cdk-lib (nothing is downloaded). Resources are rewritten for the stack's partition.
+ */
+export function loadBalancerControllerStatements(chartVersion: string): iam.PolicyStatement[] {
+  const appVersion = Object.values(eks.AlbControllerVersion)
+    .find((v): v is eks.AlbControllerVersion => v instanceof eks.AlbControllerVersion && v.helmChartVersion === chartVersion);
+  if (!appVersion) throw new Error(`aws-load-balancer-controller chart ${chartVersion} has no IAM policy in aws-cdk-lib: use a chart version eks.AlbControllerVersion lists`);
+  const file = path.join(path.dirname(require.resolve('aws-cdk-lib')), 'aws-eks-v2', 'lib', 'addons', `alb-iam_policy-${appVersion.version}.json`);
+  const document = JSON.parse(fs.readFileSync(file, 'utf8')) as { Statement: Array<Record<string, unknown>> };
+  const inPartition = (resource: string) => resource.replace(/^arn:aws:/, `arn:${Aws.PARTITION}:`);
+  return document.Statement.map((statement) => {
+    const resource = statement.Resource as string | string[];
+    return iam.PolicyStatement.fromJson({ ...statement, Resource: (Array.isArray(resource) ? resource : [resource]).map(inPartition) });
+  });
+}
+
+export interface PlatformComponentsProps {
+  readonly cluster: eks.ICluster;
+  readonly versions: HelmVersions;
+  /** Istio ambient mesh (ztunnel mTLS, mesh-wide STRICT) or services' own mTLS with platform-CA certificates. */
+  readonly mtls: MtlsMode;
+  /**
+   * AWS Private CA that signs the platform CA (prod). Issuance through aws-privateca-issuer is billed per certificate,
+   * so it signs one intermediate that cert-manager then uses for the short-lived workload certificates.
+   * @default - a self-signed root created in the cluster (dev)
+   */
+  readonly privateCa?: acmpca.ICertificateAuthority;
+  /** Components are installed after these (nodes, coredns) and uninstalled before them on teardown. */
+  readonly dependsOn: readonly IDependable[];
+}
+
+/**
+ * The platform's in-cluster components, each from a pinned chart and, when it calls AWS, with its own Pod Identity
+ * role holding exactly what its documentation requires: the AWS Load Balancer Controller; Istio ambient (base, istiod,
+ * cni, ztunnel) with mesh-wide STRICT mTLS; cert-manager with the `platform-ca` ClusterIssuer; aws-privateca-issuer
+ * when a Private CA is given. Istio and cert-manager call no AWS API and get no AWS identity.
+ */
+export class PlatformComponents extends Construct {
+  readonly loadBalancerController: HelmComponent;
+  readonly certManager: HelmComponent;
+  readonly privateCaIssuer?: HelmComponent;
+  /** Present in ambient mode. */
+  readonly istio?: { readonly base: HelmComponent; readonly istiod: HelmComponent; readonly cni: HelmComponent; readonly ztunnel: HelmComponent };
+  /** The `platform-ca` issuer and its CA certificate. */
+  readonly platformCa: ClusterManifest;
+  /** Mesh-wide STRICT PeerAuthentication (ambient mode). */
+  readonly meshPolicy?: ClusterManifest;
+
+  constructor(scope: Construct, id: string, props: PlatformComponentsProps) {
+    super(scope, id);
+    const { cluster, dependsOn } = props;
+    const charts = platformCharts(props.versions);
+
+    this.loadBalancerController = new HelmComponent(this, 'AwsLoadBalancerController', {
+      cluster,
+      source: charts.awsLoadBalancerController,
+      namespace: 'kube-system',
+      awsIdentity: { serviceAccount: 'aws-load-balancer-controller', statements: loadBalancerControllerStatements(charts.awsLoadBalancerController.version) },
+      // Region and VPC are given because the IMDS hop limit of 1 keeps the controller from discovering them.
+      values: {
+        clusterName: cluster.clusterName,
+        region: Stack.of(this).region,
+        vpcId: cluster.vpc.vpcId,
+        serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
+      },
+      dependsOn,
+    });
+
+    if (props.mtls === 'istio-ambient') {
+      const component = (componentId: string, source: HelmChartSource, values: Record<string, unknown>, after: IDependable[]) =>
+        new HelmComponent(this, componentId, { cluster, source, namespace: ISTIO_NAMESPACE, values, dependsOn: [...dependsOn, ...after] });
+      const base = component('IstioBase', charts.istioBase, {}, []);
+      const istiod = component('Istiod', charts.istiod, { profile: 'ambient' }, [base]);
+      const cni = component('IstioCni', charts.istioCni, { profile: 'ambient' }, [istiod]);
+      const ztunnel = component('Ztunnel', charts.ztunnel, {}, [cni]);
+      this.istio = { base, istiod, cni, ztunnel };
+      const strict: IPeerAuthentication = {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'default', namespace: ISTIO_NAMESPACE },
+        spec: { mtls: { mode: 'STRICT' } },
+      };
+      this.meshPolicy = new ClusterManifest(this, 'MeshStrictMtls', { cluster, manifest: [strict], dependsOn: [ztunnel] });
+    }
+
+    this.certManager = new HelmComponent(this, 'CertManager', {
+      cluster,
+      source: charts.certManager,
+      namespace: CERT_MANAGER_NAMESPACE,
+      values: { crds: { enabled: true } },
+      dependsOn,
+    });
+
+    let caSigner: { readonly group: string; readonly kind: string; readonly name: string };
+    const signerObjects: object[] = [];
+    const caDependsOn: IDependable[] = [this.certManager];
+    if (props.privateCa) {
+      this.privateCaIssuer = new HelmComponent(this, 'AwsPrivateCaIssuer', {
+        cluster,
+        source: charts.awsPrivateCaIssuer,
+        namespace: CERT_MANAGER_NAMESPACE,
+        // The permissions aws-privateca-issuer documents, on the one CA.
+        awsIdentity: {
+          serviceAccount: 'aws-privateca-issuer',
+          statements: [new iam.PolicyStatement({
+            actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
+            resources: [props.privateCa.certificateAuthorityArn],
+          })],
+        },
+        values: { serviceAccount: { create: true, name: 'aws-privateca-issuer' } },
+        dependsOn: [...dependsOn, this.certManager],
+      });
+      caDependsOn.push(this.privateCaIssuer);
+      const pcaIssuer: IAWSPCAClusterIssuer = {
+        apiVersion: 'awspca.cert-manager.io/v1beta1',
+        kind: 'AWSPCAClusterIssuer',
+        metadata: { name: 'platform-aws-private-ca' },
+        spec: { arn: props.privateCa.certificateAuthorityArn, region: Stack.of(this).region },
+      };
+      signerObjects.push(pcaIssuer);
+      caSigner = { group: 'awspca.cert-manager.io', kind: 'AWSPCAClusterIssuer', name: 'platform-aws-private-ca' };
+    } else {
+      const selfSigned: IClusterIssuer = {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'ClusterIssuer',
+        metadata: { name: 'platform-self-signed' },
+        spec: { selfSigned: {} },
+      };
+      signerObjects.push(selfSigned);
+      caSigner = { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'platform-self-signed' };
+    }
+    // The platform CA's key pair lives in a secret of cert-manager's namespace (envelope-encrypted with the
+    // cluster-secrets key); the ClusterIssuer signs workload certificates with it.
+    const caCertificate: ICertificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: PLATFORM_CA_ISSUER_NAME, namespace: CERT_MANAGER_NAMESPACE },
+      spec: {
+        isCA: true,
+        commonName: 'platform-ca',
+        secretName: PLATFORM_CA_ISSUER_NAME,
+        duration: '8760h',
+        renewBefore: '720h',
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        issuerRef: caSigner,
+      },
+    };
+    const platformCa: IClusterIssuer = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: PLATFORM_CA_ISSUER_NAME },
+      spec: { ca: { secretName: PLATFORM_CA_ISSUER_NAME } },
+    };
+    this.platformCa = new ClusterManifest(this, 'PlatformCa', {
+      cluster,
+      manifest: [...signerObjects, caCertificate, platformCa],
+      dependsOn: caDependsOn,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AddonVersions, NodeGroupConfig } from '../config';
+import { BottlerocketNodegroup } from './bottlerocket-nodegroup';
+import { ClusterAddons } from './cluster-addons';
+
+/**
+ * The kubectl layer for each Kubernetes version this blueprint supports; kubectl talks to the cluster in the
+ * handler, so its minor version must match the cluster's. Supporting a new version means adding its layer package here.
+ */
+export const KUBECTL_LAYERS: Readonly<Record<string, { readonly packageName: string; create(scope: Construct, id: string): lambda.ILayerVersion }>> = {
+  '1.35': { packageName: '@aws-cdk/lambda-layer-kubectl-v35', create: (scope, id) => new KubectlV35Layer(scope, id) },
+};
+
+/** All five control-plane log types. */
+export const CONTROL_PLANE_LOG_TYPES: readonly eks.ClusterLoggingTypes[] = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/** The log group EKS writes control-plane logs to; pre-create it so it is encrypted and has retention. */
+export function controlPlaneLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
+
+export interface PrivateClusterProps {
+  /** Fixed, because the control-plane and Container Insights log group names derive from it. */
+  readonly clusterName: string;
+  /** Kubernetes minor version, e.g. `1.35`; must have an entry in KUBECTL_LAYERS. */
+  readonly kubernetesVersion: string;
+  /** Version of the kubectl layer; must equal kubernetesVersion. @default - kubernetesVersion */
+  readonly kubectlLayerVersion?: string;
+  readonly vpc: ec2.IVpc;
+  /** Private subnets for the control-plane ENIs, the nodes and the kubectl handler. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Envelope encryption of Kubernetes secrets. */
+  readonly secretsKey: kms.IKey;
+  /** Encryption of node volumes. */
+  readonly volumeKey: kms.IKey;
+  /** Roles granted cluster admin through access entries; there is no other admin (the creator gets none). */
+  readonly admins: readonly iam.IRole[];
+  /** Pre-created `/aws/eks/<clusterName>/cluster` group; the cluster is created after it, so EKS does not create its own. */
+  readonly controlPlaneLogGroup: logs.ILogGroup;
+  readonly nodeGroup: NodeGroupConfig;
+  readonly addonVersions: AddonVersions;
+  /** Pre-created Container Insights log groups, which the observability add-on waits for. @default - none */
+  readonly containerInsightsLogGroups?: readonly logs.ILogGroup[];
+  /**
+   * API endpoint access. The secure value is set explicitly because the EKS default is public and private.
+   * Opting out (PUBLIC_AND_PRIVATE with `onlyFrom`) exposes the API server to the internet.
+   * @default eks.EndpointAccess.PRIVATE
+   */
+  readonly endpointAccess?: eks.EndpointAccess;
+}
+
+/**
+ * A private EKS cluster on aws-eks-v2 (native AWS::EKS::Cluster, access entries, no nested stacks): private API
+ * endpoint, KMS envelope encryption of secrets, all control-plane logs, API authentication mode with access entries
+ * only, a Bottlerocket managed node group in private subnets, and pinned managed add-ons.
+ *
+ * Compute is an explicit managed node group: aws-eks-v2 defaults to EKS Auto Mode, which we turn off
+ * (defaultCapacityType NODEGROUP with zero default capacity) to keep the launch template controls (IMDS hop limit,
+ * volume keys, Bottlerocket settings) in our hands. To switch to Auto Mode, drop BottlerocketNodegroup and set
+ * `defaultCapacityType: AUTOMODE` with `compute: { nodePools: ['system', 'general-purpose'] }`.
+ */
+export class PrivateCluster extends Construct {
+  readonly cluster: eks.Cluster;
+  /** Security group of the kubectl handler and its provider framework. */
+  readonly kubectlSecurityGroup: ec2.SecurityGroup;
+  readonly nodes: BottlerocketNodegroup;
+  readonly addons: ClusterAddons;
+
+  constructor(scope: Construct, id: string, props: PrivateClusterProps) {
+    super(scope, id);
+    const layerVersion = props.kubectlLayerVersion ?? props.kubernetesVersion;
+    if (layerVersion !== props.kubernetesVersion) {
+      throw new Error(`kubectl layer ${layerVersion} does not match Kubernetes ${props.kubernetesVersion}: use the layer of the cluster version`);
+    }
+    const layer = KUBECTL_LAYERS[props.kubernetesVersion];
+    if (!layer) {
+      throw new Error(`kubernetes version ${props.kubernetesVersion} has no kubectl layer: use one of ${Object.keys(KUBECTL_LAYERS).join(', ')}`);
+    }
+    if (props.admins.length === 0) {
+      throw new Error('admins is empty: the cluster creator gets no access, so list at least one admin role');
+    }
+
+    // The kubectl handler's own group: HTTPS out only (API server, VPC endpoints, Helm repositories through NAT), and
+    // the only source the control plane admits besides the nodes.
+    this.kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
+      vpc: props.vpc,
+      description: 'EKS kubectl handler: HTTPS to the cluster API, AWS endpoints and chart repositories',
+      allowAllOutbound: false,
+    });
+    this.kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out');
+
+    this.cluster = new eks.Cluster(this, 'Resource', {
+      clusterName: props.clusterName,
+      version: eks.KubernetesVersion.of(props.kubernetesVersion),
+      vpc: props.vpc,
+      vpcSubnets: [props.subnets],
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PRIVATE,
+      secretsEncryptionKey: props.secretsKey,
+      clusterLogging: [...CONTROL_PLANE_LOG_TYPES],
+      bootstrapClusterCreatorAdminPermissions: false,
+      // The managed add-ons below are the only copies; self-managed defaults would conflict with them.
+      bootstrapSelfManagedAddons: false,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      // With a private endpoint the handler runs in the cluster's private subnets (set by aws-eks-v2) and reaches
+      // the API server, STS and ECR through the VPC's endpoints, and Helm repositories through NAT.
+      kubectlProviderOptions: { kubectlLayer: layer.create(this, 'KubectlLayer'), securityGroups: [this.kubectlSecurityGroup] },
+    });
+    this.cluster.connections.allowFrom(this.kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the API server');
+    this.cluster.node.addDependency(props.controlPlaneLogGroup);
+
+    const clusterAdmin = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
+      accessScopeType: eks.AccessScopeType.CLUSTER,
+    });
+    props.admins.forEach((role, index) => this.cluster.grantAccess(`Admin${index}`, role.roleArn, [clusterAdmin]));
+
+    this.nodes = new BottlerocketNodegroup(this, 'Nodes', {
+      cluster: this.cluster,
+      subnets: props.subnets,
+      volumeKey: props.volumeKey,
+      ...props.nodeGroup,
+    });
+    this.addons = new ClusterAddons(this, 'Addons', {
+      cluster: this.cluster,
+      versions: props.addonVersions,
+      nodes: this.nodes.nodegroup,
+      observabilityDependsOn: props.containerInsightsLogGroups,
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ClusterConfig } from '../config';
+import { ILogDestinations } from '../constructs/central-logging';
+import { EksThreatDetection } from '../constructs/eks-threat-detection';
+import { LogGroupEncryption } from '../constructs/log-group-encryption';
+import { PlatformComponents } from '../constructs/platform-components';
+import { PlatformKeys } from '../constructs/platform-keys';
+import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
+import { SecureVpc } from '../constructs/secure-vpc';
+
+/** Log streams of the CloudWatch observability add-on, each written to `/aws/containerinsights/<cluster>/<name>`. */
+export const CONTAINER_INSIGHTS_LOG_GROUPS = ['performance', 'application', 'host', 'dataplane'] as const;
+
+export interface ClusterStackProps extends StackProps {
+  readonly cluster: ClusterConfig;
+  /** EKS cluster name; the control-plane and Container Insights log group names derive from it. */
+  readonly clusterName: string;
+  readonly network: SecureVpc;
+  readonly keys: PlatformKeys;
+  readonly logDestinations: ILogDestinations;
+}
+
+/**
+ * The private EKS cluster, its nodes and add-ons, and the platform components installed into it.
+ * Other stacks receive `cluster` as `eks.ICluster` to add Pod Identity associations and manifests (ClusterManifest),
+ * so their Kubernetes objects count against their own templates, not this one.
+ */
+export class ClusterStack extends Stack {
+  readonly cluster: eks.Cluster;
+  readonly privateCluster: PrivateCluster;
+  readonly components: PlatformComponents;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, props);
+    const config = props.cluster;
+    const logs = props.logDestinations;
+    // The kubectl provider's handlers log to groups aws-eks-v2 creates without a key; registered first, so it
+    // applies to every log group constructed in this stack.
+    PropertyInjectors.of(this).add(new LogGroupEncryption(logs.encryptionKey));
+    const insightsLogGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((name) => logs.createLogGroup(`ContainerInsights-${name}`, {
+      logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
+    }));
+
+    this.privateCluster = new PrivateCluster(this, 'Cluster', {
+      clusterName: props.clusterName,
+      kubernetesVersion: config.kubernetesVersion,
+      kubectlLayerVersion: config.kubectlLayerVersion,
+      vpc: props.network.vpc,
+      subnets: props.network.workloadSubnets,
+      secretsKey: props.keys.clusterSecrets,
+      volumeKey: props.keys.blockStorage,
+      admins: config.adminRoleArns.map((arn, index) => iam.Role.fromRoleArn(this, `Admin${index}`, arn, { mutable: false })),
+      controlPlaneLogGroup: logs.createLogGroup('EksControlPlane', { logGroupName: controlPlaneLogGroupName(props.clusterName) }),
+      nodeGroup: config.nodeGroup,
+      addonVersions: config.addons,
+      containerInsightsLogGroups: insightsLogGroups,
+    });
+    this.cluster = this.privateCluster.cluster;
+
+    const { addons, nodes } = this.privateCluster;
+    this.components = new PlatformComponents(this, 'Components', {
+      cluster: this.cluster,
+      versions: config.helm,
+      mtls: config.mtls,
+      privateCa: config.privateCaArn
+        ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'PlatformPrivateCa', config.privateCaArn)
+        : undefined,
+      // Pods need nodes, DNS and the Pod Identity agent; depending on them also makes teardown uninstall the
+      // charts (and let controllers remove what they created in AWS) while nodes and networking still exist.
+      dependsOn: [nodes.nodegroup, addons.coreDns, addons.vpcCni, addons.podIdentityAgent],
+    });
+
+    if (config.guardDuty) new EksThreatDetection(this, 'ThreatDetection');
+
+  }
+}
