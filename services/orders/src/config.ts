@@ -1,0 +1,33 @@
+import { ServiceDefinition } from '../../../lib/catalogue/service-catalogue';
+import { ServiceConfigError } from '../../shared/src/config/config-error';
+import { EnvReader } from '../../shared/src/config/env-reader';
+import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
+
+/** Every environment variable orders reads (shared ones in loadSharedConfig), validated at start-up. */
+export interface OrdersConfig {
+  readonly shared: SharedServiceConfig;
+  /** TABLE_NAME: the orders table (partition key `orderId`). */
+  readonly tableName: string;
+  /** INVENTORY_URL: base URL of inventory; https:// in native mTLS mode, http:// behind the mesh. */
+  readonly inventoryUrl: string;
+  /** PEER_TIMEOUT_MS: budget of one call attempt to inventory. */
+  readonly peerTimeoutMs: number;
+  /** PEER_RETRIES: retries after a failed attempt (with exponential backoff). */
+  readonly peerRetries: number;
+}
+
+export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinition): OrdersConfig {
+  const reader = new EnvReader(env);
+  const shared = loadSharedConfig(reader, service);
+  const scheme = shared.mtls.mode === 'native' ? 'https' : 'http';
+  const inventoryUrl = reader.matching('INVENTORY_URL', new RegExp(`^${scheme}://[^/]+$`),
+    `set it to ${scheme}://<host>:<port> of inventory (${scheme} because MTLS_MODE is ${shared.mtls.mode}), without a path`);
+  if (!URL.canParse(inventoryUrl)) throw new ServiceConfigError('INVENTORY_URL', `is "${inventoryUrl}"`, 'use a valid URL');
+  return {
+    shared,
+    tableName: reader.required('TABLE_NAME', 'set it to the orders DynamoDB table name'),
+    inventoryUrl,
+    peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
+    peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
+  };
+}

@@ -1,0 +1,42 @@
+import { JwtBaseError, FetchError } from 'aws-jwt-verify/error';
+import { HttpError } from '../http/http-error';
+import { AccessTokenVerifier } from './cognito-verifier';
+import { Principal, VerifiedTokenCache } from './verified-token-cache';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** Turns an `Authorization` header into a principal holding the route's scope: 401 for any bad token, 403 for a missing scope. */
+export class AccessTokenAuthenticator {
+  constructor(private readonly verifier: AccessTokenVerifier, private readonly cache: VerifiedTokenCache) {}
+
+  async authenticate(authorization: string | undefined, requiredScope: string): Promise<Principal> {
+    const token = BEARER.exec(authorization ?? '')?.[1];
+    if (!token) throw new HttpError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
+    const principal = this.cache.get(token) ?? (await this.verify(token));
+    if (!principal.scopes.has(requiredScope)) {
+      throw new HttpError(403, `token lacks scope ${requiredScope}`,
+        { 'www-authenticate': `Bearer error="insufficient_scope", scope="${requiredScope}"` });
+    }
+    return principal;
+  }
+
+  private async verify(token: string): Promise<Principal> {
+    try {
+      const claims = await this.verifier.verify(token);
+      const principal: Principal = {
+        subject: claims.sub,
+        clientId: claims.client_id,
+        scopes: new Set((claims.scope ?? '').split(' ').filter(Boolean)),
+        token,
+      };
+      this.cache.set(principal, claims.exp * 1000);
+      return principal;
+    } catch (err) {
+      if (err instanceof FetchError) throw new HttpError(503, 'token signing keys unavailable');
+      if (err instanceof JwtBaseError) {
+        throw new HttpError(401, 'invalid bearer token', { 'www-authenticate': 'Bearer error="invalid_token"' });
+      }
+      throw err;
+    }
+  }
+}

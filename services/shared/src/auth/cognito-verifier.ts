@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { Fetcher } from 'aws-jwt-verify/https';
+import { CognitoConfig } from '../config/shared-config';
+
+/** The claims of a verified Cognito access token that the services use. */
+export interface AccessTokenClaims {
+  readonly sub: string;
+  readonly client_id: string;
+  readonly scope?: string;
+  readonly exp: number;
+}
+
+export interface AccessTokenVerifier {
+  /** Checks signature (against the cached JWKS), issuer, `token_use: access`, client id and expiry. */
+  verify(token: string): Promise<AccessTokenClaims>;
+}
+
+/**
+ * Builds an aws-jwt-verify Cognito verifier. With a JWKS file the keys are hydrated from it (and an unknown `kid`
+ * re-reads the file instead of calling Cognito); otherwise they are fetched from the pool once and cached.
+ */
+export function createCognitoVerifier(config: CognitoConfig): AccessTokenVerifier {
+  const jwksFile = config.jwksFile;
+  const verifier = CognitoJwtVerifier.create(
+    { userPoolId: config.userPoolId, tokenUse: 'access', clientId: [...config.clientIds] },
+    jwksFile ? { jwksCache: new SimpleJwksCache({ fetcher: fileFetcher(jwksFile) }) } : undefined,
+  );
+  if (jwksFile) verifier.cacheJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
+  return { verify: (token) => verifier.verify(token) as Promise<AccessTokenClaims> };
+}
+
+function fileFetcher(path: string): Fetcher {
+  return {
+    fetch: async () => {
+      const bytes = await readFile(path);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+  };
+}

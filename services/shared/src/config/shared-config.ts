@@ -1,0 +1,64 @@
+import { ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
+import { EnvReader } from './env-reader';
+
+export const MTLS_MODES = ['istio-ambient', 'native'] as const;
+export type MtlsMode = (typeof MTLS_MODES)[number];
+
+/** Paths of the certificate files cert-manager mounts (`tls.crt`, `tls.key`, `ca.crt`). */
+export interface TlsFilePaths {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+}
+
+export type MtlsConfig =
+  /** The mesh (ztunnel) terminates mTLS; the service speaks plain HTTP inside the pod. */
+  | { readonly mode: 'istio-ambient' }
+  /** The service terminates TLS 1.3 itself and authorizes callers by their SPIFFE id. */
+  | { readonly mode: 'native'; readonly files: TlsFilePaths; readonly reloadIntervalMs: number };
+
+export interface CognitoConfig {
+  readonly userPoolId: string;
+  readonly clientIds: readonly string[];
+  /** A JWKS file that replaces fetching from Cognito (air-gapped clusters, tests). */
+  readonly jwksFile?: string;
+}
+
+/** The settings every service shares; each service adds its own in its `config.ts`. */
+export interface SharedServiceConfig {
+  readonly port: number;
+  readonly healthPort: number;
+  readonly mtls: MtlsConfig;
+  readonly cognito: CognitoConfig;
+  readonly bodyLimitBytes: number;
+  readonly shutdownGraceMs: number;
+}
+
+const TLS_FIX = 'mount the cert-manager secret and point it at the file (e.g. /etc/tls/';
+
+export function loadSharedConfig(env: EnvReader, service: ServiceDefinition): SharedServiceConfig {
+  const mode = env.oneOf('MTLS_MODE', MTLS_MODES);
+  return {
+    port: env.integer('PORT', service.port, 0, 65535),
+    healthPort: env.integer('HEALTH_PORT', 9090, 0, 65535),
+    mtls: mode === 'native'
+      ? {
+        mode,
+        files: {
+          certFile: env.required('TLS_CERT_FILE', `${TLS_FIX}tls.crt)`),
+          keyFile: env.required('TLS_KEY_FILE', `${TLS_FIX}tls.key)`),
+          caFile: env.required('TLS_CA_FILE', `${TLS_FIX}ca.crt)`),
+        },
+        reloadIntervalMs: env.integer('TLS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
+      }
+      : { mode },
+    cognito: {
+      userPoolId: env.matching('COGNITO_USER_POOL_ID', /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
+        'set it to the user pool id, like eu-west-1_AbCdEf123'),
+      clientIds: env.list('COGNITO_CLIENT_IDS', 'set it to the app client ids allowed to call the service, comma-separated'),
+      jwksFile: env.optional('COGNITO_JWKS_FILE'),
+    },
+    bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024, 64, 1024 * 1024),
+    shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
+  };
+}

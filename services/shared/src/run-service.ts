@@ -1,0 +1,26 @@
+import { ServiceConfigError } from './config/config-error';
+import { ServiceServer } from './http/service-server';
+import { createJsonLogger, Logger } from './log';
+
+/**
+ * The process entry of a service: builds it from the environment, exits non-zero with the one-line reason on a
+ * configuration error, and drains on SIGTERM (what Kubernetes sends before killing the pod) or SIGINT.
+ */
+export function runService(name: string, create: (env: NodeJS.ProcessEnv, logger: Logger) => ServiceServer): void {
+  const logger = createJsonLogger(name);
+  let server: ServiceServer;
+  try {
+    server = create(process.env, logger);
+  } catch (err) {
+    if (!(err instanceof ServiceConfigError)) throw err;
+    process.stderr.write(`${name}: configuration error: ${err.message}\n`);
+    process.exit(2);
+  }
+  const stop = () => void server.shutdown().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  server.listen().catch((err: Error) => {
+    logger.error('cannot listen', { reason: err.message });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TlsMaterial } from '../../src/mtls/tls-material';
+import { SERVICE_CATALOGUE, spiffeId } from '../../../../lib/catalogue/service-catalogue';
+
+const crypto = webcrypto;
+x509.cryptoProvider.set(crypto as never);
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+export interface TestCa {
+  readonly pem: string;
+  issue(identity: string): Promise<TlsMaterial>;
+}
+
+/** The SPIFFE id of a workload in the catalogue's trust domain (service account == service name). */
+export function workloadId(namespace: string, serviceAccount: string): string {
+  return spiffeId(SERVICE_CATALOGUE.trustDomain, namespace, serviceAccount);
+}
+
+export const INGRESS_ID = workloadId(SERVICE_CATALOGUE.ingress.namespace, SERVICE_CATALOGUE.ingress.serviceAccount);
+
+/** A throwaway CA issuing SPIFFE X.509 SVIDs (one URI SAN) the way cert-manager does, with P-256 keys for speed. */
+export async function createTestCa(name: string): Promise<TestCa> {
+  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: `CN=${name}`,
+    keys,
+    signingAlgorithm: ALGORITHM,
+    notBefore: new Date(Date.now() - 60_000),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const pem = caCert.toString('pem');
+  return {
+    pem,
+    issue: async (identity) => {
+      const leafKeys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+      const cert = await x509.X509CertificateGenerator.create({
+        subject: `CN=${identity.split('/').pop()}`,
+        issuer: caCert.subject,
+        publicKey: leafKeys.publicKey,
+        signingKey: keys.privateKey,
+        signingAlgorithm: ALGORITHM,
+        notBefore: new Date(Date.now() - 60_000),
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+          new x509.SubjectAlternativeNameExtension([{ type: 'url', value: identity }, { type: 'ip', value: '127.0.0.1' }]),
+          await x509.AuthorityKeyIdentifierExtension.create(keys.publicKey),
+        ],
+      });
+      const key = x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY');
+      return { cert: cert.toString('pem'), key, ca: pem };
+    },
+  };
+}
+
+/** Writes `tls.crt`, `tls.key`, `ca.crt` like a cert-manager secret volume; each file is replaced atomically. */
+export function writeTlsFiles(dir: string, material: TlsMaterial): { certFile: string; keyFile: string; caFile: string } {
+  mkdirSync(dir, { recursive: true });
+  const files = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), caFile: join(dir, 'ca.crt') };
+  const write = (file: string, text: string) => {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  };
+  write(files.keyFile, material.key);
+  write(files.certFile, material.cert);
+  write(files.caFile, material.ca);
+  return files;
+}

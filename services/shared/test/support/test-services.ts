@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventoryConfig } from '../../../inventory/src/config';
+import { DynamoInventoryStore } from '../../../inventory/src/dynamo-inventory-store';
+import { createInventoryServer, INVENTORY_SERVICE } from '../../../inventory/src/inventory-server';
+import { loadOrdersConfig } from '../../../orders/src/config';
+import { DynamoOrderStore } from '../../../orders/src/dynamo-order-store';
+import { createOrdersServer, ORDERS_SERVICE } from '../../../orders/src/orders-server';
+import { createDocumentClient } from '../../src/dynamo';
+import { ListeningPorts, ServiceServer } from '../../src/http/service-server';
+import { createTestCognito, TestCognito } from './test-cognito';
+import { startTestDynamoDb, TestDynamoDb } from './test-dynamodb';
+import { capturingLogger } from './test-logger';
+import { testServiceEnv } from './test-service-env';
+
+export interface RunningService {
+  readonly server: ServiceServer;
+  readonly ports: ListeningPorts;
+  readonly logLines: string[];
+}
+
+/** What every service test needs: a temp dir, a local user pool and a DynamoDB emulator with both tables. */
+export interface TestPlatform {
+  readonly dir: string;
+  readonly cognito: TestCognito;
+  readonly dynamo: TestDynamoDb;
+  startInventory(extraEnv?: Record<string, string>): Promise<RunningService>;
+  startOrders(extraEnv: Record<string, string>): Promise<RunningService>;
+  /** Shuts down every service started here, then the emulator, and removes the temp dir. */
+  close(): Promise<void>;
+}
+
+export async function createTestPlatform(): Promise<TestPlatform> {
+  const dir = mkdtempSync(join(tmpdir(), 'services-test-'));
+  const cognito = createTestCognito(dir);
+  const dynamo = await startTestDynamoDb();
+  await Promise.all([dynamo.createTable('inventory', 'sku'), dynamo.createTable('orders', 'orderId')]);
+  const running: ServiceServer[] = [];
+  const start = async (name: string, create: (logger: ReturnType<typeof capturingLogger>) => ServiceServer) => {
+    const logger = capturingLogger(name);
+    const server = create(logger);
+    running.push(server);
+    return { server, ports: await server.listen('127.0.0.1'), logLines: logger.lines };
+  };
+  return {
+    dir,
+    cognito,
+    dynamo,
+    startInventory: (extraEnv = {}) => start('inventory', (logger) => createInventoryServer(
+      loadInventoryConfig(testServiceEnv(cognito, { TABLE_NAME: 'inventory', ...extraEnv }), INVENTORY_SERVICE),
+      new DynamoInventoryStore(createDocumentClient(), 'inventory'), logger)),
+    startOrders: (extraEnv) => start('orders', (logger) => createOrdersServer(
+      loadOrdersConfig(testServiceEnv(cognito, { TABLE_NAME: 'orders', ...extraEnv }), ORDERS_SERVICE),
+      new DynamoOrderStore(createDocumentClient(), 'orders'), logger)),
+    close: async () => {
+      await Promise.all(running.map((server) => server.shutdown()));
+      await dynamo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
