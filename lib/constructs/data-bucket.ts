@@ -4,9 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-/** The IAM policy variable Cognito identity pools set to the caller's identity id. */
-export const IDENTITY_ID_VARIABLE = '${cognito-identity.amazonaws.com:sub}';
-
 export interface DataBucketProps {
   /** Customer-managed key for SSE-KMS (the platform data key). */
   readonly encryptionKey: kms.IKey;
@@ -21,7 +18,8 @@ export interface DataBucketProps {
 /**
  * The shared data bucket: SSE-KMS with the data key and a bucket key, all public access blocked, ACLs disabled,
  * TLS 1.2+ only, versioned, lifecycle-managed, with server access logs in a separate log bucket.
- * Nobody gets the whole bucket: services are granted `<service>/` and identity-pool users `users/<identity id>/`.
+ * Nobody gets the whole bucket: services are granted `<service>/`; identity-pool users get `users/<identity id>/`
+ * from PlatformIdentity (`userDataBucket`).
  */
 export class DataBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -65,24 +63,13 @@ export class DataBucket extends Construct {
     });
   }
 
-  /** Lets a service read, write and list objects under `<service>/` only. */
+  /**
+   * Lets a service read, write and list objects under `<service>/` only. Written by hand: `grantReadWrite(grantee,
+   * pattern)` also grants s3:List* and s3:GetBucket* on the whole bucket (every other prefix's object names), delete
+   * and tagging actions, and the data key without conditions.
+   */
   grantServicePrefix(grantee: iam.IGrantable, service: string): void {
-    this.grantPrefix(grantee, `${service}/`);
-  }
-
-  /**
-   * Lets each identity-pool user read, write and list objects under `users/<their identity id>/` only: the
-   * identity id comes from the session (a policy variable), so one statement confines every user.
-   */
-  grantIdentityPoolUserPrefix(grantee: iam.IGrantable): void {
-    this.grantPrefix(grantee, `users/${IDENTITY_ID_VARIABLE}/`);
-  }
-
-  /**
-   * Written by hand: `grantReadWrite(grantee, pattern)` also grants s3:List* and s3:GetBucket* on the whole bucket
-   * (every other prefix's object names), delete and tagging actions, and the data key without conditions.
-   */
-  private grantPrefix(grantee: iam.IGrantable, prefix: string): void {
+    const prefix = `${service}/`;
     const { region } = Stack.of(this);
     iam.Grant.addToPrincipal({
       grantee,

@@ -1,6 +1,5 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -40,7 +39,6 @@ export class DataStack extends Stack {
   readonly identities: ReadonlyMap<string, ServiceIdentity>;
   /** Image repositories by service name. */
   readonly repositories: ReadonlyMap<string, ServiceRepository>;
-  private readonly storage: DataBucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     // Before super: a bad catalogue adds nothing to the app.
@@ -48,8 +46,8 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const prefix = props.namePrefix ?? this.stackName.toLowerCase();
     const retain = props.retainData;
-    this.storage = new DataBucket(this, 'DataBucket', { encryptionKey: props.dataKey, retain });
-    this.dataBucket = this.storage.bucket;
+    const storage = new DataBucket(this, 'DataBucket', { encryptionKey: props.dataKey, retain });
+    this.dataBucket = storage.bucket;
 
     const tables = new Map<string, ServiceTable>();
     const identities = new Map<string, ServiceIdentity>();
@@ -74,7 +72,7 @@ export class DataStack extends Stack {
         table.grantItemOperations(identity, service.table.operations);
         tables.set(service.name, table);
       }
-      if (service.ownsDataPrefix) this.storage.grantServicePrefix(identity, service.name);
+      if (service.ownsDataPrefix) storage.grantServicePrefix(identity, service.name);
       repositories.set(service.name, new ServiceRepository(repositoryScope, service.name, {
         repositoryName: `${prefix}/${service.name}`,
         encryptionKey: props.dataKey,
@@ -84,10 +82,5 @@ export class DataStack extends Stack {
     this.tables = tables;
     this.identities = identities;
     this.repositories = repositories;
-  }
-
-  /** Confines each identity-pool user to `users/<identity id>/` in the data bucket (give it the authenticated role). */
-  grantIdentityPoolUserPrefix(grantee: iam.IGrantable): void {
-    this.storage.grantIdentityPoolUserPrefix(grantee);
   }
 }

@@ -1,0 +1,53 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { PlatformConfig } from '../../lib/config';
+import { PlatformIdentity } from '../../lib/constructs/platform-identity';
+import { DataStack } from '../../lib/stacks/data-stack';
+import { KeysStack } from '../../lib/stacks/keys-stack';
+import { testApp, testConfig } from '../support/platform-fixture';
+
+export interface DataFixture {
+  readonly app: App;
+  readonly config: PlatformConfig;
+  readonly keys: KeysStack;
+  readonly cluster: eks.ICluster;
+  readonly data: DataStack;
+  /** The edge's identity pool construct, granted the data bucket as createPlatform grants it. */
+  readonly identity?: PlatformIdentity;
+}
+
+/** The cluster the data stack's roles trust, until the cluster stack is wired into createPlatform. */
+export const TEST_CLUSTER_NAME = 'dev-platform';
+
+/**
+ * The data stack with its real key stack, an imported cluster, and the edge's identity pool construct granted the
+ * data bucket; only the stacks the data stack touches, so the compliance packs run in seconds.
+ */
+export function buildData(options: {
+  context?: Record<string, unknown>;
+  catalogue?: ServiceCatalogue;
+  /** Add the identity pool (in an `Edge` stack); leave it out where only the data stack matters. @default true */
+  withIdentity?: boolean;
+} = {}): DataFixture {
+  const app = testApp();
+  const config = testConfig(options.context);
+  const env = { account: config.env.account, region: config.env.region };
+  const stackProps = (name: string) => ({ env, stackName: `${config.profile}-platform-${name}` });
+  const keys = new KeysStack(app, 'Keys', { ...stackProps('keys'), retainKeys: config.retainData });
+  const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
+  const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: TEST_CLUSTER_NAME });
+  const data = new DataStack(app, 'Data', {
+    ...stackProps('data'),
+    catalogue: options.catalogue ?? SERVICE_CATALOGUE,
+    dataKey: keys.keys.data,
+    cluster,
+    retainData: config.retainData,
+  });
+  const identity = (options.withIdentity ?? true) ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
+    catalogue: SERVICE_CATALOGUE,
+    domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
+    userDataBucket: data.dataBucket,
+  }) : undefined;
+  return { app, config, keys, cluster, data, identity };
+}

@@ -1,0 +1,157 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SERVICE_CATALOGUE, ServiceCatalogue, ServiceDefinition } from '../../lib/catalogue/service-catalogue';
+import { ConfigErrors } from '../../lib/config';
+import { DataStack } from '../../lib/stacks/data-stack';
+import { buildData, DataFixture } from './data-fixture';
+
+let dev: DataFixture;
+let prod: DataFixture;
+let devTemplate: Template;
+let prodTemplate: Template;
+beforeAll(() => {
+  dev = buildData({ withIdentity: false });
+  prod = buildData({ context: { profile: 'prod' }, withIdentity: false });
+  devTemplate = Template.fromStack(dev.data);
+  prodTemplate = Template.fromStack(prod.data);
+});
+
+const dataKeyArn = (f: DataFixture) => f.data.resolve(f.keys.keys.data.keyArn);
+
+describe('service tables', () => {
+  test('one table per service that declares one, named from the catalogue', () => {
+    devTemplate.resourceCountIs('AWS::DynamoDB::Table', SERVICE_CATALOGUE.services.filter((s) => s.table).length);
+    devTemplate.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'dev-platform-data-orders' });
+    expect([...dev.data.tables.keys()]).toEqual(['orders', 'inventory']);
+  });
+
+  test('encrypted with the data key, point-in-time recovery on, on-demand', () => {
+    devTemplate.allResourcesProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: dataKeyArn(dev) },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  test('prod: deletion protection and RETAIN; dev: neither', () => {
+    prodTemplate.allResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    devTemplate.allResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+});
+
+describe('data bucket', () => {
+  test('SSE-KMS with the data key and a bucket key, public access blocked, ACLs off, versioned', () => {
+    devTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKeyArn(dev) },
+      }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+
+  test('server access logs go to the log bucket, and lifecycle rules bound both buckets', () => {
+    const logBucket = dev.data.getLogicalId(dev.data.node.findChild('DataBucket').node.findChild('AccessLogs').node.defaultChild as never);
+    devTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: 'data/' },
+      LifecycleConfiguration: { Rules: [Match.objectLike({
+        NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      })] },
+    });
+    devTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: true }),
+    });
+  });
+
+  test('both buckets deny requests without TLS 1.2', () => {
+    devTemplate.resourceCountIs('AWS::S3::BucketPolicy', 2);
+    devTemplate.allResourcesProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      ]) },
+    });
+  });
+
+  test('prod keeps both buckets', () => {
+    prodTemplate.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('image repositories', () => {
+  test('one per service: KMS with the data key, scan on push, immutable tags, lifecycle', () => {
+    devTemplate.resourceCountIs('AWS::ECR::Repository', SERVICE_CATALOGUE.services.length);
+    devTemplate.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'dev-platform-data/orders',
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: dataKeyArn(dev) },
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE',
+      LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"tagStatus":"untagged"') },
+    });
+  });
+});
+
+describe('service identities', () => {
+  test('one Pod Identity association per service account, on the cluster', () => {
+    for (const service of SERVICE_CATALOGUE.services) {
+      devTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+        ClusterName: dev.cluster.clusterName,
+        Namespace: service.namespace,
+        ServiceAccount: service.name,
+        RoleArn: dev.data.resolve(dev.data.identities.get(service.name)!.role.roleArn),
+      });
+    }
+  });
+
+  test('trust: only pods.eks.amazonaws.com for this account and cluster, AssumeRole and TagSession', () => {
+    devTemplate.allResourcesProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': dev.config.env.account },
+          ArnEquals: { 'aws:SourceArn': `arn:aws:eks:${dev.config.env.region}:${dev.config.env.account}:cluster/${dev.cluster.clusterName}` },
+        },
+      }] },
+    });
+  });
+
+  test('permissions live in customer-managed policies, never inline', () => {
+    devTemplate.resourceCountIs('AWS::IAM::Policy', 0);
+    devTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', SERVICE_CATALOGUE.services.length);
+  });
+});
+
+describe('bad catalogue input: a clear error naming the field and the fix, and nothing added to the app', () => {
+  const [orders, inventory] = SERVICE_CATALOGUE.services;
+  const cases: [string, ServiceDefinition[], RegExp][] = [
+    ['two services with one name', [orders, { ...inventory, name: 'orders', table: { ...inventory.table!, name: 'stock' } }],
+      /services\[1\]\.name="orders": service names must be unique: rename one of them/],
+    ['a call edge to an unknown service', [{ ...orders, calls: ['payments'] }, inventory],
+      /services\[0\]\.calls="payments": call only services in the catalogue \(orders, inventory\)/],
+    ['a scope not defined on the resource server', [{ ...orders, routes: [{ ...orders.routes[0], scope: 'orders/admin' }] }, inventory],
+      /services\[0\]\.routes\[0\]\.scope="orders\/admin": use a scope defined on a resource server .* or add it to that service's scopes/],
+    ['a table name collision', [orders, { ...inventory, table: { ...inventory.table!, name: 'orders' } }],
+      /services\[1\]\.table\.name="orders": table name already used by service orders: set a distinct table\.name/],
+  ];
+  test.each(cases)('%s', (_, services, message) => {
+    const { app, config } = dev;
+    const catalogue: ServiceCatalogue = { ...SERVICE_CATALOGUE, services };
+    let error: unknown;
+    try {
+      new DataStack(app, 'BadData', { env: config.env, catalogue, dataKey: dev.keys.keys.data, cluster: dev.cluster, retainData: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigErrors);
+    expect((error as Error).message).toMatch(message);
+    expect(app.node.tryFindChild('BadData')).toBeUndefined();
+  });
+});
