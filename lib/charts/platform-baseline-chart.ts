@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { MtlsMode } from '../config/platform-config';
-import { serviceNamespaces } from './call-graph';
+import { asCaller, serviceNamespaces } from './call-graph';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy } from './network-policies';
@@ -31,7 +31,8 @@ export interface PlatformBaselineChartProps {
 /**
  * What every service namespace gets before any workload: the namespace with restricted pod security (and ambient
  * mesh membership), default-deny networking, a resource budget, and the mesh identity layer — deny-all plus one
- * ALLOW policy per call edge in ambient mode, or one workload certificate per service in native mode.
+ * ALLOW policy per call edge in ambient mode, or one workload certificate per service and one for the ingress in
+ * native mode (the ingress namespace itself belongs to whoever installs the ingress).
  */
 export class PlatformBaselineChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformBaselineChartProps) {
@@ -51,9 +52,10 @@ export class PlatformBaselineChart extends Chart {
           addTypedObject(this, `${service.name}-caller-${index}`, policy);
         });
       } else {
-        addTypedObject(this, `${service.name}-certificate`, workloadCertificate(catalogue, service));
+        addTypedObject(this, `${service.name}-certificate`, workloadCertificate(catalogue, asCaller(service)));
       }
     }
+    if (mtls === 'native') addTypedObject(this, 'ingress-certificate', workloadCertificate(catalogue, catalogue.ingress));
     if (props.ingressTargetGroupArn !== undefined) {
       addTypedObject(this, 'ingress-target-group-binding', targetGroupBinding({
         namespace: catalogue.ingress.namespace,

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
-import { workloadLabels } from './call-graph';
+import { asCaller, workloadLabels } from './call-graph';
 import { servicePolicy } from './network-policies';
 import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
 import { spreadAcrossZones } from './topology-spread';
@@ -134,7 +134,7 @@ export class ServiceChart extends Chart {
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
     if (!native) return;
 
-    const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(service));
+    const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));
     container.mount(WORKLOAD_CERT_DIR, kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 }), { readOnly: true });
     container.env.addVariable('TLS_CERT_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.crt`));
     container.env.addVariable('TLS_KEY_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.key`));

@@ -1,0 +1,79 @@
+import { NAMESPACE_NAME_LABEL } from '../../../lib/charts/call-graph';
+import { Manifest, ofKind } from './chart-fixture';
+
+/**
+ * Small evaluators of what the synthesized manifests allow, one per layer, written from the Kubernetes and Istio
+ * semantics rather than from our code, so the consistency test compares layers without re-typing the wiring.
+ * They support what the charts use (matchLabels, numeric ports) and fail loudly on anything else.
+ */
+
+export interface Workload {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `<trust domain>/ns/<ns>/sa/<sa>`. */
+  readonly principal: string;
+}
+
+function matches(selector: Record<string, any> | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (selector?.matchExpressions) throw new Error('evaluator: matchExpressions unsupported');
+  return Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+}
+
+function namespaceLabels(manifests: readonly Manifest[], namespace: string): Record<string, string> {
+  const declared = ofKind(manifests, 'Namespace', namespace)[0]?.metadata.labels ?? {};
+  return { ...declared, [NAMESPACE_NAME_LABEL]: namespace };
+}
+
+function peerMatches(manifests: readonly Manifest[], policyNamespace: string, peer: Record<string, any>, pod: Workload): boolean {
+  // Pod IPs are not modelled: only the all-addresses block can contain one.
+  if (peer.ipBlock) return peer.ipBlock.cidr === '0.0.0.0/0';
+  const inNamespace = peer.namespaceSelector
+    ? matches(peer.namespaceSelector, namespaceLabels(manifests, pod.namespace))
+    : pod.namespace === policyNamespace;
+  return inNamespace && (peer.podSelector === undefined || matches(peer.podSelector, pod.labels));
+}
+
+function portMatches(ports: Array<Record<string, any>> | undefined, port: number): boolean {
+  return ports === undefined || ports.length === 0 || ports.some((p) => (p.protocol ?? 'TCP') === 'TCP' && p.port === port);
+}
+
+function direction(manifests: readonly Manifest[], self: Workload, other: Workload, port: number, type: 'Ingress' | 'Egress'): boolean {
+  const policies = ofKind(manifests, 'NetworkPolicy')
+    .filter((p) => p.metadata.namespace === self.namespace && matches(p.spec.podSelector, self.labels)
+      && (p.spec.policyTypes ?? ['Ingress']).includes(type));
+  if (policies.length === 0) return true; // not isolated in this direction
+  const field = type === 'Ingress' ? 'ingress' : 'egress';
+  const peers = type === 'Ingress' ? 'from' : 'to';
+  return policies.some((p) => (p.spec[field] ?? []).some((rule: Record<string, any>) =>
+    portMatches(rule.ports, port)
+    && (rule[peers] === undefined || rule[peers].length === 0
+      || rule[peers].some((peer: Record<string, any>) => peerMatches(manifests, p.metadata.namespace!, peer, other)))));
+}
+
+/** Whether NetworkPolicies let `source` open a TCP connection to `destination` on `port`. */
+export function networkAllows(manifests: readonly Manifest[], source: Workload, destination: Workload, port: number): boolean {
+  return direction(manifests, source, destination, port, 'Egress') && direction(manifests, destination, source, port, 'Ingress');
+}
+
+/** Whether Istio AuthorizationPolicies (ALLOW only, L4 attributes) admit `source`'s identity to `destination` on `port`. */
+export function meshAllows(manifests: readonly Manifest[], source: Workload, destination: Workload, port: number): boolean {
+  const applicable = ofKind(manifests, 'AuthorizationPolicy')
+    .filter((p) => p.metadata.namespace === destination.namespace && matches(p.spec.selector, destination.labels));
+  if (applicable.some((p) => (p.spec.action ?? 'ALLOW') !== 'ALLOW')) throw new Error('evaluator: only ALLOW policies supported');
+  if (applicable.length === 0) return true;
+  return applicable.some((p) => (p.spec.rules ?? []).some((rule: Record<string, any>) =>
+    (rule.from ?? [{}]).some((f: Record<string, any>) => f.source?.principals === undefined || f.source.principals.includes(source.principal))
+    && (rule.to ?? [{}]).some((t: Record<string, any>) => t.operation?.ports === undefined || t.operation.ports.includes(String(port)))));
+}
+
+/**
+ * Whether native-mode mTLS lets `source` in: the destination's allowlist names the source's SPIFFE id, and a
+ * Certificate gives the source that id to present.
+ */
+export function nativeAllows(manifests: readonly Manifest[], source: Workload, destinationDeployment: Manifest): boolean {
+  const id = `spiffe://${source.principal}`;
+  const env: Array<{ name: string; value: string }> = destinationDeployment.spec.template.spec.containers[0].env;
+  const allowlist = env.find((e) => e.name === 'MTLS_ALLOWED_PEERS')?.value.split(',') ?? [];
+  const presentable = ofKind(manifests, 'Certificate').some((c) => c.metadata.namespace === source.namespace && c.spec.uris.includes(id));
+  return allowlist.includes(id) && presentable;
+}
