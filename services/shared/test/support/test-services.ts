@@ -4,9 +4,6 @@ import { join } from 'node:path';
 import { loadInventoryConfig } from '../../../inventory/src/config';
 import { DynamoInventoryStore } from '../../../inventory/src/dynamo-inventory-store';
 import { createInventoryServer, INVENTORY_SERVICE } from '../../../inventory/src/inventory-server';
-import { loadOrdersConfig } from '../../../orders/src/config';
-import { DynamoOrderStore } from '../../../orders/src/dynamo-order-store';
-import { createOrdersServer, ORDERS_SERVICE } from '../../../orders/src/orders-server';
 import { createDocumentClient } from '../../src/dynamo';
 import { ListeningPorts, ServiceServer } from '../../src/http/service-server';
 import { createTestCognito, TestCognito } from './test-cognito';
@@ -50,9 +47,15 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     startInventory: (extraEnv = {}) => start('inventory', (logger) => createInventoryServer(
       loadInventoryConfig(testServiceEnv(cognito, { TABLE_NAME: 'inventory', ...extraEnv }), INVENTORY_SERVICE),
       new DynamoInventoryStore(createDocumentClient(), 'inventory'), logger)),
-    startOrders: (extraEnv) => start('orders', (logger) => createOrdersServer(
-      loadOrdersConfig(testServiceEnv(cognito, { TABLE_NAME: 'orders', ...extraEnv }), ORDERS_SERVICE),
-      new DynamoOrderStore(createDocumentClient(), 'orders'), logger)),
+    startOrders: async (extraEnv) => {
+      // Loaded on demand: orders pulls in undici, which tests of inventory alone need not pay for.
+      const { loadOrdersConfig } = await import('../../../orders/src/config');
+      const { DynamoOrderStore } = await import('../../../orders/src/dynamo-order-store');
+      const { createOrdersServer, ORDERS_SERVICE } = await import('../../../orders/src/orders-server');
+      return start('orders', (logger) => createOrdersServer(
+        loadOrdersConfig(testServiceEnv(cognito, { TABLE_NAME: 'orders', ...extraEnv }), ORDERS_SERVICE),
+        new DynamoOrderStore(createDocumentClient(), 'orders'), logger));
+    },
     close: async () => {
       await Promise.all(running.map((server) => server.shutdown()));
       await dynamo.close();
