@@ -61,7 +61,7 @@ export class ServiceChart extends Chart {
     if (errors.length > 0) throw new ConfigErrors(errors);
     const service = props.catalogue.services.find((s) => s.name === props.serviceName)!;
     super(scope, id, { namespace: service.namespace });
-    warnings.forEach(props.warn ?? console.warn);
+    for (const warning of warnings) (props.warn ?? console.warn)(warning);
     this.service = service;
     const settings = resolveWorkload(props.profile, props);
     const labels = workloadLabels(service);
