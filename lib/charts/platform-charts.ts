@@ -51,6 +51,7 @@ export interface PlatformCharts {
 /** Construct id of the baseline chart (also its manifest file name). */
 export const BASELINE_CHART_ID = 'platform-baseline';
 
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 
 function catalogueErrors(catalogue: ServiceCatalogue): ConfigError[] {
@@ -80,6 +81,10 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   const port = props.ingressServicePort;
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     errors.push(new ConfigError('ingressServicePort', port, 'use a whole number from 1 to 65535'));
+  }
+  const serviceName = props.ingressServiceName;
+  if (serviceName !== undefined && !DNS_LABEL.test(serviceName)) {
+    errors.push(new ConfigError('ingressServiceName', serviceName, 'use the name of the ingress Service: a lowercase DNS label'));
   }
   const arn = props.ingressTargetGroupArn;
   if (arn !== undefined && !Token.isUnresolved(arn) && !TARGET_GROUP_ARN.test(arn)) {

@@ -1,0 +1,31 @@
+import { schemaProblems } from '../../lib/charts/manifest-schemas';
+import { targetGroupBinding } from '../../lib/charts/target-group-binding';
+import { chartProps, synthPlatform, TARGET_GROUP_ARN, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
+
+test('every object the charts emit, in both modes, validates against the pinned schemas', () => {
+  const manifests = (['istio-ambient', 'native'] as const).flatMap((mtls) =>
+    synthPlatform(chartProps({ mtls, catalogue: THREE_SERVICE_CATALOGUE, ingressTargetGroupArn: TARGET_GROUP_ARN })).all);
+  expect(new Set(manifests.map((m) => m.kind))).toEqual(new Set([
+    'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'AuthorizationPolicy', 'Certificate', 'TargetGroupBinding',
+    'ServiceAccount', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service',
+  ]));
+  expect(schemaProblems(manifests)).toEqual([]);
+});
+
+test('a wrong type or enum, a missing required field, or an unpinned apiVersion is reported', () => {
+  const binding = targetGroupBinding({ namespace: 'ns', serviceName: 'svc', servicePort: 443, targetGroupArn: TARGET_GROUP_ARN });
+  const problems = schemaProblems([
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bad-enum', namespace: 'ns' }, spec: { podSelector: {}, policyTypes: ['Sideways'] } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bad-type' }, spec: { replicas: 'three' } },
+    { ...binding, spec: { serviceRef: binding.spec.serviceRef } },
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+    { apiVersion: 'v1', kind: 'Podd', metadata: { name: 'p' } },
+  ] as never[]);
+  expect(problems).toEqual([
+    expect.stringMatching(/^manifest 0 \(NetworkPolicy ns\/bad-enum\): .*policyTypes\/0 must be equal to one of the allowed values/),
+    expect.stringMatching(/^manifest 1 \(Deployment \/bad-type\): .*replicas must be integer/),
+    expect.stringMatching(/^manifest 2 \(TargetGroupBinding ns\/svc\): .*must have required property 'targetGroupARN'/),
+    'manifest 3 (Widget /w): no pinned schema for apiVersion example.com/v1',
+    'manifest 4 (Podd /p): no pinned schema for v1/Podd',
+  ]);
+});

@@ -1,0 +1,69 @@
+import { Lazy } from 'aws-cdk-lib';
+import { Testing } from 'cdk8s';
+import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { ConfigErrors } from '../../lib/config/config-error';
+import { BASELINE_CHART_ID, createPlatformCharts, PlatformChartsProps } from '../../lib/charts';
+import { chartProps, digestImage } from './support/chart-fixture';
+
+function errorsOf(props: PlatformChartsProps): ConfigErrors {
+  const app = Testing.app();
+  try {
+    createPlatformCharts(app, props);
+  } catch (error) {
+    expect(app.charts).toEqual([]);
+    return error as ConfigErrors;
+  }
+  throw new Error('expected ConfigErrors');
+}
+
+test('builds the baseline, then one chart per service that depends on it', () => {
+  const charts = createPlatformCharts(Testing.app(), chartProps());
+  expect(charts.all.map((c) => c.node.id)).toEqual([BASELINE_CHART_ID, 'service-orders', 'service-inventory']);
+  for (const chart of Object.values(charts.services)) expect(chart.node.dependencies).toContain(charts.baseline);
+});
+
+describe('every input problem is reported at once, naming the field and the fix, before anything is built', () => {
+  test('images, role ARNs and ingress settings', () => {
+    const { errors } = errorsOf(chartProps({
+      images: { orders: 'orders:1.0', payment: digestImage('payment') },
+      roleArns: { invntory: 'arn:aws:iam::111111111111:role/x' },
+      ingressServicePort: 70000,
+      ingressServiceName: 'Ingress_Gateway',
+      ingressTargetGroupArn: 'arn:aws:iam::111111111111:role/not-a-target-group',
+    }));
+    expect(errors.map((e) => e.field)).toEqual([
+      'images.payment', 'roleArns.invntory', 'images.orders', 'images.inventory',
+      'ingressServicePort', 'ingressServiceName', 'ingressTargetGroupArn',
+    ]);
+    expect(errors[0].fix).toBe('no service payment in the catalogue: use one of orders, inventory');
+    expect(errors[3].fix).toMatch(/^missing image: reference the image by digest/);
+  });
+
+  test('a catalogue port out of range, with the catalogue path of the field', () => {
+    const catalogue = { ...SERVICE_CATALOGUE, services: SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders' ? { ...s, port: 80 } : s)) };
+    expect(errorsOf(chartProps({ catalogue })).message).toBe('invalid config catalogue.services[0].port=80: '
+      + 'use a whole number from 1024 to 65535 (services run as non-root and cannot bind lower ports)');
+  });
+
+  test('a service with no probes', () => {
+    expect(errorsOf(chartProps({ readinessProbePath: '' })).errors.map((e) => e.field)).toEqual(['readinessProbePath']);
+  });
+});
+
+test('CDK tokens are accepted where the value is only known at deploy time', () => {
+  const repositoryUri = Lazy.string({ produce: () => '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders' });
+  const charts = createPlatformCharts(Testing.app(), chartProps({
+    images: { orders: `${repositoryUri}@sha256:${'cd'.repeat(32)}`, inventory: digestImage('inventory') },
+    ingressTargetGroupArn: Lazy.string({ produce: () => 'arn' }),
+  }));
+  expect(charts.all).toHaveLength(3);
+  expect(errorsOf(chartProps({ images: { orders: `${repositoryUri}:latest`, inventory: digestImage('inventory') } })).errors[0].field)
+    .toBe('images.orders');
+});
+
+test('dev accepts tags, warning once per service', () => {
+  const warn = jest.fn();
+  createPlatformCharts(Testing.app(), chartProps({ profile: 'dev', images: { orders: 'orders:dev', inventory: digestImage('inventory') }, warn }));
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(warn.mock.calls[0][0]).toMatch(/^warning: images\.orders=orders:dev is not pinned by digest/);
+});
