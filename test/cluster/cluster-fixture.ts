@@ -1,0 +1,27 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { ClusterConfig } from '../../lib/config';
+import { KeysStack } from '../../lib/stacks/keys-stack';
+import { LoggingStack } from '../../lib/stacks/logging-stack';
+import { NetworkStack } from '../../lib/stacks/network-stack';
+import { ClusterStack } from '../../lib/stacks/cluster-stack';
+import { testApp, testConfig } from '../support/platform-fixture';
+
+/** The cluster stack with the foundation stacks it consumes, for a configuration with cluster overrides. */
+export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, context: Record<string, unknown> = {}) {
+  const app = testApp(context);
+  const base = testConfig(context);
+  const config = { ...base, cluster: { ...base.cluster, ...overrides } };
+  const env = { account: config.env.account, region: config.env.region };
+  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false });
+  const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: false });
+  const network = new NetworkStack(app, 'Network', { env, network: config.network, logDestinations: logging.logging });
+  const stack = new ClusterStack(app, 'Cluster', {
+    env,
+    cluster: config.cluster,
+    clusterName: `${config.profile}-platform`,
+    network: network.network,
+    keys: keys.keys,
+    logDestinations: logging.logging,
+  });
+  return { app, config, stack, keys, logging, network, template: Template.fromStack(stack) };
+}
