@@ -3,12 +3,17 @@ import { PlatformConfig } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { EdgeStack } from './stacks/edge-stack';
+import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
+import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
+import { INVENTORY_SCHEMAS } from '../services/inventory/src/schemas';
 
 /** Every stack of the reference environment, for callers (tests, reports) that inspect them. */
 export interface Platform {
   readonly keys: KeysStack;
   readonly logging: LoggingStack;
   readonly network: NetworkStack;
+  readonly edge: EdgeStack;
 }
 
 /**
@@ -19,6 +24,7 @@ export const STACK_IDS = {
   keys: 'Keys',
   logging: 'Logging',
   network: 'Network',
+  edge: 'Edge',
 } as const;
 
 /** Builds the whole platform from one validated configuration; bin/ and the tests both call it. */
@@ -41,7 +47,17 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     network: config.network,
     logDestinations: logging.logging,
   });
+  const edge = new EdgeStack(app, STACK_IDS.edge, {
+    ...stackProps('edge'),
+    edge: config.edge,
+    catalogue: SERVICE_CATALOGUE,
+    vpc: network.network.vpc,
+    workloadSubnets: network.network.workloadSubnets,
+    logDestinations: logging.logging,
+    requestSchemas: { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS },
+    retainData: config.retainData,
+  });
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { keys, logging, network };
+  return { keys, logging, network, edge };
 }

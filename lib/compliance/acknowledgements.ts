@@ -38,5 +38,40 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   // Cluster (lib/stacks/cluster-stack.ts)
   // Edge (lib/stacks/edge-stack.ts)
+  {
+    path: 'Edge/Identity/Resource/Resource',
+    ids: ['AwsSolutions-COG2', 'AwsSolutions-COG8'],
+    reason: 'Dev profile only: MFA is optional (users may enrol TOTP) and the Essentials plan has no threat protection, '
+      + 'to keep a development pool cheap and quick to use. Prod requires MFA and enforces threat protection (Plus), '
+      + 'and validate-config rejects a prod profile without required MFA.',
+  },
+  {
+    path: 'Edge/Ingress/Resource/Resource',
+    ids: ['AwsSolutions-ELB2', ...packIds('ELBLoggingEnabled'), 'cdk-validator-cfnguard::elbv2_logging_enabled_check'],
+    reason: 'The private ingress NLB passes TLS through on a TCP listener, and NLB access logs record only TLS listeners, '
+      + 'so an access-log bucket would stay empty. Requests are logged by API Gateway access logs (JSON, KMS) and WAF '
+      + 'logs; connections by the VPC flow logs (ALL traffic) of the subnets the NLB lives in.',
+  },
+  {
+    path: 'Edge/Ingress/Resource/Resource',
+    ids: packIds('ELBDeletionProtectionEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])
+      .concat('cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check'),
+    reason: 'Dev profile only: deletion protection follows retainData, so a dev environment can be torn down with '
+      + 'cdk destroy. Prod (retainData true) turns it on; the load balancer holds no data, only the ingress path.',
+  },
+  {
+    path: 'Edge/Ingress/Resource/Tls/Resource',
+    ids: packIds('ELBv2ACMCertificateRequired'),
+    reason: 'A TCP pass-through listener carries TLS from API Gateway to the ingress pod, which terminates it with its '
+      + 'own certificate; the load balancer never decrypts, so it holds no certificate (CT.ELASTICLOADBALANCING.PR.2 '
+      + 'checks only TLS and HTTPS listeners and passes).',
+  },
+  {
+    path: 'Edge/Api/Resource/DeploymentStage.v1/Resource',
+    ids: packIds('APIGWCacheEnabledAndEncrypted'),
+    reason: 'Caching is off on purpose: API Gateway cache keys do not include the caller, so a cached answer to one '
+      + 'user or client would be served to another. Responses are per-caller and authorized by scope; nothing is '
+      + 'cached, so there is no cached data to encrypt.',
+  },
   // Data and service identities (lib/stacks/data-stack.ts)
 ];

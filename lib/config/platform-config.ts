@@ -101,8 +101,8 @@ export interface EdgeConfig {
   /** Tighter limits for single API methods, keyed `METHOD /path` as the catalogue writes the route. */
   readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
   /**
-   * Host name on the certificate the in-cluster ingress presents to API Gateway (from a publicly trusted CA).
-   * Unset: the private hop is encrypted, but API Gateway cannot verify the ingress certificate.
+   * Host name on the certificate the in-cluster ingress presents to API Gateway (from a publicly trusted CA);
+   * API Gateway always verifies it. Unset: the stack synthesizes with a warning, and requests fail until it is set.
    */
   readonly ingressHostname?: string;
   /** Optional custom domain with mutual TLS; when set, the default execute-api endpoint is disabled. */

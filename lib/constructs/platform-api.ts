@@ -35,6 +35,17 @@ export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringif
   xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
 }));
 
+/** Plain JSON schemas by name, the shape the services keep them in. */
+export type RequestSchemas = Readonly<Record<string, object>>;
+
+/**
+ * The services' schemas use only keywords draft-04 shares with later drafts (type, properties, required,
+ * additionalProperties, pattern, bounds), so they are API Gateway models once the draft is declared.
+ */
+function draft4(schema: object): apigateway.JsonSchema {
+  return { schema: apigateway.JsonSchemaVersion.DRAFT4, ...(schema as apigateway.JsonSchema) };
+}
+
 export interface PlatformApiProps {
   /** The catalogue's public routes become the API's methods, each requiring its route's scope. */
   readonly catalogue: ServiceCatalogue;
@@ -46,19 +57,20 @@ export interface PlatformApiProps {
   readonly throttle: ApiThrottleConfig;
   /** Tighter limits for single methods, keyed `METHOD /path` (see `routeKey`). @default - stage limits only */
   readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
-  /** JSON schema (draft-04) of each body schema name the catalogue's routes use; bodies are validated against it. */
-  readonly requestSchemas: Readonly<Record<string, apigateway.JsonSchema>>;
+  /**
+   * JSON schema of each body schema name the catalogue's routes use, as the services validate bodies with it
+   * (`services/<name>/src/schemas.ts`); API Gateway validates against the same schema, as draft-04.
+   */
+  readonly requestSchemas: RequestSchemas;
   /** KMS-encrypted log group for JSON access logs (CentralLogging.createLogGroup). */
   readonly accessLogGroup: logs.ILogGroup;
   /** VPC link to the private ingress load balancer. */
   readonly vpcLink: apigateway.IVpcLink;
-  /** `https://<host>` of the ingress; route paths are appended. */
-  readonly integrationBaseUri: string;
   /**
-   * Verify the ingress certificate. Turn off only when the ingress presents no publicly trusted certificate;
-   * traffic stays encrypted. @default true
+   * `https://<host>` of the ingress; route paths are appended. API Gateway verifies the ingress certificate against
+   * the host (CloudFormation cannot turn that off, and we would not).
    */
-  readonly verifyIngressCertificate?: boolean;
+  readonly integrationBaseUri: string;
   /** @default 'v1' */
   readonly stageName?: string;
   /** Turn off the default `execute-api` endpoint, e.g. when a custom domain with mutual TLS is the only way in. @default false */
@@ -122,11 +134,11 @@ export class PlatformApi extends Construct {
     this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
     const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
     const models = new Map(Object.entries(props.requestSchemas).map(([name, schema]) =>
-      [name, this.api.addModel(`${name}Model`, { modelName: name, contentType: 'application/json', schema })]));
+      [name, this.api.addModel(`${name}Model`, { modelName: name, contentType: 'application/json', schema: draft4(schema) })]));
 
     for (const route of routes) {
       const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const method = this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.Integration({
+      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.Integration({
         type: apigateway.IntegrationType.HTTP_PROXY,
         integrationHttpMethod: route.method,
         uri: `${props.integrationBaseUri}${route.path}`,
@@ -143,9 +155,6 @@ export class PlatformApi extends Construct {
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
         requestModels: route.bodySchema ? { 'application/json': models.get(route.bodySchema)! } : undefined,
       });
-      if (props.verifyIngressCertificate === false) {
-        (method.node.defaultChild as apigateway.CfnMethod).addPropertyOverride('Integration.TlsConfig.InsecureSkipVerification', true);
-      }
     }
 
     // Usage-plan throttling is best effort; the stage and method limits above are the enforced ones.
@@ -166,7 +175,7 @@ function checkMethodThrottles(routes: readonly ServiceRoute[], throttles: Readon
   }
 }
 
-function checkRequestSchemas(routes: readonly ServiceRoute[], schemas: Readonly<Record<string, apigateway.JsonSchema>>): void {
+function checkRequestSchemas(routes: readonly ServiceRoute[], schemas: RequestSchemas): void {
   const missing = [...new Set(routes.flatMap((r) => (r.bodySchema && !(r.bodySchema in schemas) ? [r.bodySchema] : [])))];
   if (missing.length > 0) {
     throw new Error(`no request schema for body schema ${missing.join(', ')}: pass a JSON schema for each in requestSchemas`);

@@ -16,8 +16,8 @@ export interface PrivateIngressProps {
   /**
    * Host name on the ingress certificate. API Gateway sends it as SNI and Host and verifies the certificate
    * against it, so the certificate must come from a CA API Gateway trusts (e.g. an exportable ACM public certificate).
-   * @default - the load balancer's DNS name, with certificate verification off: the hop is encrypted but the ingress
-   * is not authenticated, which a synth warning reports
+   * @default - the load balancer's DNS name, which no ingress certificate can carry: API Gateway refuses the
+   * connection (502) until a host name is set, and synth warns
    */
   readonly ingressHostname?: string;
   /** Refuse deletion of the load balancer while the stack exists. @default true */
@@ -39,8 +39,6 @@ export class PrivateIngress extends Construct {
   readonly vpcLink: apigateway.VpcLink;
   /** Base URI of the integration, `https://<host>`. */
   readonly integrationBaseUri: string;
-  /** False when no ingress host name is configured, so API Gateway cannot verify the ingress certificate. */
-  readonly verifiesIngressCertificate: boolean;
 
   constructor(scope: Construct, id: string, props: PrivateIngressProps) {
     super(scope, id);
@@ -83,12 +81,11 @@ export class PrivateIngress extends Construct {
       targets: [this.loadBalancer],
     });
 
-    this.verifiesIngressCertificate = props.ingressHostname !== undefined;
     this.integrationBaseUri = `https://${props.ingressHostname ?? this.loadBalancer.loadBalancerDnsName}`;
-    if (!this.verifiesIngressCertificate) {
-      Annotations.of(this).addWarningV2('@platform/edge:ingressCertificateUnverified',
-        'no ingress host name: API Gateway encrypts to the ingress but cannot verify its certificate; '
-        + 'set ingressHostname to a name on a publicly trusted certificate the ingress presents');
+    if (props.ingressHostname === undefined) {
+      Annotations.of(this).addWarningV2('@platform/edge:ingressHostnameMissing',
+        'no ingress host name: API Gateway verifies the ingress certificate against the load balancer DNS name, which '
+        + 'no certificate can carry, so requests fail until edge.ingressHostname names the ingress certificate');
     }
   }
 }

@@ -10,7 +10,7 @@ import { EdgeConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { ILogDestinations } from '../constructs/central-logging';
-import { PlatformApi } from '../constructs/platform-api';
+import { PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
 
@@ -21,8 +21,8 @@ export interface EdgeStackProps extends StackProps {
   /** Where the private ingress load balancer lives (SecureVpc.workloadSubnets). */
   readonly workloadSubnets: ec2.SubnetSelection;
   readonly logDestinations: ILogDestinations;
-  /** JSON schema of each body schema name the catalogue's public routes use. */
-  readonly requestSchemas: Readonly<Record<string, apigateway.JsonSchema>>;
+  /** JSON schema of each body schema name the catalogue's public routes use (the services' own schemas). */
+  readonly requestSchemas: RequestSchemas;
   /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
   readonly retainData: boolean;
   /** The shared data bucket; signed-in users get their own `users/<identity id>/` prefix. @default - no data access */
@@ -78,7 +78,6 @@ export class EdgeStack extends Stack {
       accessLogGroup,
       vpcLink: this.ingress.vpcLink,
       integrationBaseUri: this.ingress.integrationBaseUri,
-      verifyIngressCertificate: this.ingress.verifiesIngressCertificate,
       disableExecuteApiEndpoint: edge.customDomain !== undefined,
     });
 

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { INVENTORY_SCHEMAS } from '../../services/inventory/src/schemas';
+import { ORDERS_SCHEMAS } from '../../services/orders/src/schemas';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { EdgeConfig, PlatformConfig } from '../../lib/config';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
@@ -9,26 +10,8 @@ import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
 
-/** Stand-in body schemas for the catalogue's public routes (the services own the real ones). */
-export const TEST_REQUEST_SCHEMAS: Record<string, apigateway.JsonSchema> = {
-  CreateOrder: {
-    schema: apigateway.JsonSchemaVersion.DRAFT4,
-    type: apigateway.JsonSchemaType.OBJECT,
-    required: ['sku', 'quantity'],
-    additionalProperties: false,
-    properties: {
-      sku: { type: apigateway.JsonSchemaType.STRING, maxLength: 64 },
-      quantity: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
-    },
-  },
-  SetStock: {
-    schema: apigateway.JsonSchemaVersion.DRAFT4,
-    type: apigateway.JsonSchemaType.OBJECT,
-    required: ['quantity'],
-    additionalProperties: false,
-    properties: { quantity: { type: apigateway.JsonSchemaType.INTEGER, minimum: 0 } },
-  },
-};
+/** The services' own body schemas, as the platform passes them. */
+export const REQUEST_SCHEMAS = { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS };
 
 export interface EdgeFixture {
   readonly app: App;
@@ -65,7 +48,7 @@ export function buildEdge(options: {
     vpc: network.network.vpc,
     workloadSubnets: network.network.workloadSubnets,
     logDestinations: logging.logging,
-    requestSchemas: TEST_REQUEST_SCHEMAS,
+    requestSchemas: REQUEST_SCHEMAS,
     retainData: config.retainData,
     userDataBucket: bucket,
   });
