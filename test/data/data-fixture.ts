@@ -5,12 +5,15 @@ import { PlatformConfig } from '../../lib/config';
 import { PlatformIdentity } from '../../lib/constructs/platform-identity';
 import { DataStack } from '../../lib/stacks/data-stack';
 import { KeysStack } from '../../lib/stacks/keys-stack';
+import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
 
 export interface DataFixture {
   readonly app: App;
   readonly config: PlatformConfig;
   readonly keys: KeysStack;
+  /** Holds the logs key, which no service role may use. */
+  readonly logging: LoggingStack;
   readonly cluster: eks.ICluster;
   readonly data: DataStack;
   /** The edge's identity pool construct, granted the data bucket as createPlatform grants it. */
@@ -21,7 +24,7 @@ export interface DataFixture {
 export const TEST_CLUSTER_NAME = 'dev-platform';
 
 /**
- * The data stack with its real key stack, an imported cluster, and the edge's identity pool construct granted the
+ * The data stack with its real key and logging stacks, an imported cluster, and the edge's identity pool construct granted the
  * data bucket; only the stacks the data stack touches, so the compliance packs run in seconds.
  */
 export function buildData(options: {
@@ -35,6 +38,7 @@ export function buildData(options: {
   const env = { account: config.env.account, region: config.env.region };
   const stackProps = (name: string) => ({ env, stackName: `${config.profile}-platform-${name}` });
   const keys = new KeysStack(app, 'Keys', { ...stackProps('keys'), retainKeys: config.retainData });
+  const logging = new LoggingStack(app, 'Logging', { ...stackProps('logging'), logging: config.logging, retainLogs: config.retainData });
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
   const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: TEST_CLUSTER_NAME });
   const data = new DataStack(app, 'Data', {
@@ -49,5 +53,5 @@ export function buildData(options: {
     domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
     userDataBucket: data.dataBucket,
   }) : undefined;
-  return { app, config, keys, cluster, data, identity };
+  return { app, config, keys, logging, cluster, data, identity };
 }

@@ -1,0 +1,62 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { list, StatementJson } from './policy-evaluator';
+import { placeholder, SynthesizedPolicies } from './synthesized-policies';
+
+/** Whose permissions a table row shows: a name (the catalogue service) and its role construct. */
+export interface NamedRole {
+  readonly name: string;
+  readonly role: IConstruct;
+}
+
+/** The construct path of every CloudFormation element under the root, keyed by its placeholder. */
+export function constructPaths(root: IConstruct): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const construct of root.node.findAll()) {
+    if (!(construct instanceof CfnElement)) continue;
+    const stack = Stack.of(construct);
+    paths.set(placeholder(stack.stackName, stack.resolve(construct.logicalId)), construct.node.path);
+  }
+  return paths;
+}
+
+/**
+ * Replaces resolved-template placeholders with the construct path of the resource they name (without the trailing
+ * `/Resource` ids), so a rendered policy reads `<Data/Tables/orders>` instead of a hashed logical id.
+ */
+export function constructPathLabels(root: IConstruct): (text: string) => string {
+  const paths = constructPaths(root);
+  return (text) => text.replace(/\{\{([^:}]+):([^.}]+)(?:\.([^}]+))?\}\}/g, (match, stackName: string, logicalId: string, attribute?: string) => {
+    const path = paths.get(placeholder(stackName, logicalId))?.replace(/(\/Resource)+$/, '');
+    if (!path) return match;
+    return attribute && attribute !== 'Arn' ? `<${path}>.${attribute}` : `<${path}>`;
+  });
+}
+
+const cell = (values: readonly string[]) => values.map((v) => `\`${v}\``).join(', ');
+
+function conditionsCell(statement: StatementJson, label: (text: string) => string): string {
+  const parts = Object.entries(statement.Condition ?? {}).flatMap(([operator, entries]) =>
+    Object.entries(entries).map(([key, value]) => {
+      const values = (Array.isArray(value) ? value : [value]).map((v) => label(String(v)));
+      return `\`${key}\` ${operator} ${cell(values)}`;
+    }));
+  return parts.length > 0 ? parts.join('; ') : '—';
+}
+
+/**
+ * The README's permissions table: one row per statement of each role's synthesized identity policies, in
+ * catalogue order, so the documentation is generated from what deploys rather than from what the code meant.
+ */
+export function renderPermissionsTable(policies: SynthesizedPolicies, label: (text: string) => string, roles: readonly NamedRole[]): string {
+  const rows = roles.flatMap(({ name, role }) => policies.statementsOf(role).map((statement) => {
+    const actions = statement.Action ? list(statement.Action) : list(statement.NotAction).map((a) => `NOT ${a}`);
+    const resources = statement.Resource ? list(statement.Resource) : list(statement.NotResource).map((r) => `NOT ${r}`);
+    return `| ${name} | ${statement.Effect} | ${cell(actions)} | ${cell(resources.map(label))} | ${conditionsCell(statement, label)} |`;
+  }));
+  return [
+    '| Service | Effect | Actions | Resources | Conditions |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

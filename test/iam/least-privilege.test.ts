@@ -1,0 +1,189 @@
+import { Stack } from 'aws-cdk-lib';
+import { SERVICE_CATALOGUE, ServiceDefinition, TableOperation } from '../../lib/catalogue/service-catalogue';
+import { DataBucket } from '../../lib/constructs/data-bucket';
+import { AccessRequest, evaluate, StatementJson } from '../../lib/iam/policy-evaluator';
+import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
+import { buildData, DataFixture } from '../data/data-fixture';
+
+/**
+ * Least privilege, proven on the SYNTHESIZED templates: for every service role and the identity-pool role, a table
+ * of requests that must be allowed and requests that must be denied, evaluated against the statements the
+ * templates hold; plus the exact statements, so any widening fails even where no deny case anticipated it.
+ */
+let fixture: DataFixture;
+let policies: SynthesizedPolicies;
+beforeAll(() => {
+  fixture = buildData();
+  policies = SynthesizedPolicies.fromAssembly(fixture.app.synth());
+});
+
+const ALL_ITEM_ACTIONS: readonly string[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'ConditionCheckItem',
+  'Scan', 'BatchGetItem', 'BatchWriteItem', 'DescribeTable', 'DeleteTable', 'UpdateTable', 'ExportTableToPointInTime'];
+
+/** The ARNs and names the cases refer to, as they appear in the resolved templates. */
+function world() {
+  const { data, keys, logging, config } = fixture;
+  const region = config.env.region;
+  const bucketArn = policies.resolveToken(data, data.dataBucket.bucketArn);
+  const tableOf = (name: string) => data.tables.get(name)!;
+  return {
+    region,
+    account: config.env.account,
+    bucketArn,
+    logBucketArn: policies.resolveToken(data, (data.node.findChild('DataBucket') as DataBucket).accessLogBucket.bucketArn),
+    dataKeyArn: policies.resolveToken(keys, keys.keys.data.keyArn),
+    logsKeyArn: policies.resolveToken(logging, logging.logging.encryptionKey.keyArn),
+    tableArn: (name: string) => policies.resolveToken(data, tableOf(name).table.tableArn),
+    tableName: (name: string) => tableOf(name).tableName,
+    repositoryArn: (name: string) => policies.resolveToken(data, data.repositories.get(name)!.repository.repositoryArn),
+  };
+}
+
+type Case = [description: string, request: AccessRequest];
+
+/** Must-allow and must-deny requests for one service, derived from the catalogue. */
+function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[] } {
+  const w = world();
+  const others = SERVICE_CATALOGUE.services.filter((s) => s.name !== service.name);
+  const viaDynamo = (table: string) => ({ 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
+    'kms:EncryptionContext:aws:dynamodb:tableName': table, 'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account });
+  const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
+  const allow: Case[] = [];
+  const deny: Case[] = [
+    ['use the logs key', { action: 'kms:Decrypt', resource: w.logsKeyArn, context: viaDynamo(service.name) }],
+    ['call KMS directly with the data key', { action: 'kms:Decrypt', resource: w.dataKeyArn }],
+    ['manage grants on the data key', { action: 'kms:CreateGrant', resource: w.dataKeyArn, context: viaDynamo(service.name) }],
+    ['push images to its repository', { action: 'ecr:PutImage', resource: w.repositoryArn(service.name) }],
+    ['pass roles', { action: 'iam:PassRole', resource: `arn:aws:iam::${w.account}:role/any` }],
+    ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log` }],
+    ['read identity-pool users\' data', { action: 's3:GetObject', resource: `${w.bucketArn}/users/eu-west-1:abc/file` }],
+    ['list the whole data bucket', { action: 's3:ListBucket', resource: w.bucketArn }],
+  ];
+  const ops: readonly TableOperation[] = service.table?.operations ?? [];
+  if (service.table) {
+    const table = w.tableName(service.name);
+    for (const op of ops) allow.push([`${op} on its table`, { action: `dynamodb:${op}`, resource: w.tableArn(service.name) }]);
+    allow.push(['decrypt its table through DynamoDB', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaDynamo(table) }]);
+    allow.push(['encrypt its table through DynamoDB', { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaDynamo(table) }]);
+    for (const action of ALL_ITEM_ACTIONS.filter((a) => !ops.includes(a as TableOperation))) {
+      deny.push([`${action} on its table`, { action: `dynamodb:${action}`, resource: w.tableArn(service.name) }]);
+    }
+  }
+  for (const other of others.filter((o) => o.table)) {
+    deny.push([`GetItem on the ${other.name} table`, { action: 'dynamodb:GetItem', resource: w.tableArn(other.name) }]);
+    deny.push([`PutItem on the ${other.name} table`, { action: 'dynamodb:PutItem', resource: w.tableArn(other.name) }]);
+    deny.push([`decrypt the ${other.name} table's data`, { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaDynamo(w.tableName(other.name)) }]);
+  }
+  for (const other of others) {
+    deny.push([`read the ${other.name}/ prefix`, { action: 's3:GetObject', resource: `${w.bucketArn}/${other.name}/file` }]);
+    deny.push([`write the ${other.name}/ prefix`, { action: 's3:PutObject', resource: `${w.bucketArn}/${other.name}/file` }]);
+    deny.push([`list the ${other.name}/ prefix`, { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${other.name}/` } }]);
+  }
+  const own = `${w.bucketArn}/${service.name}/file`;
+  if (service.ownsDataPrefix) {
+    allow.push(['read its prefix', { action: 's3:GetObject', resource: own }]);
+    allow.push(['write its prefix', { action: 's3:PutObject', resource: own }]);
+    allow.push(['list its prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${service.name}/` } }]);
+    allow.push(['decrypt bucket objects through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
+    allow.push(['encrypt bucket objects through S3', { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
+    deny.push(['delete in its prefix', { action: 's3:DeleteObject', resource: own }]);
+    deny.push(['read old versions in its prefix', { action: 's3:GetObjectVersion', resource: own }]);
+    deny.push(['use the data key through S3 for another bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.logBucketArn) }]);
+  } else {
+    deny.push(['read its own name\'s prefix (it owns none)', { action: 's3:GetObject', resource: own }]);
+    deny.push(['use the data key through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
+  }
+  return { allow, deny };
+}
+
+/** The exact statements each service role must hold, from the catalogue. */
+function expectedServiceStatements(service: ServiceDefinition): StatementJson[] {
+  const w = world();
+  const statements: StatementJson[] = [];
+  if (service.table) {
+    statements.push({ Effect: 'Allow', Action: service.table.operations.map((op) => `dynamodb:${op}`), Resource: [w.tableArn(service.name)] });
+    statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn], Condition: {
+      StringEquals: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:dynamodb:tableName': w.tableName(service.name), 'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account },
+    } });
+  }
+  if (service.ownsDataPrefix) {
+    statements.push({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`${w.bucketArn}/${service.name}/*`] });
+    statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [w.bucketArn], Condition: { StringLike: { 's3:prefix': [`${service.name}/*`] } } });
+    statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn], Condition: {
+      StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn },
+    } });
+  }
+  return statements;
+}
+
+describe.each(SERVICE_CATALOGUE.services.map((s) => [s.name, s] as const))('%s role', (name, service) => {
+  const statements = () => policies.statementsOf(fixture.data.identities.get(name)!.role);
+
+  test('must-allow cases are allowed', () => {
+    const { allow } = serviceCases(service);
+    expect(allow.length).toBeGreaterThan(0);
+    for (const [description, request] of allow) expect([description, evaluate(statements(), request)]).toEqual([description, 'allow']);
+  });
+
+  test('must-deny cases are denied', () => {
+    for (const [description, request] of serviceCases(service).deny) {
+      expect([description, evaluate(statements(), request)]).toEqual([description, 'implicit-deny']);
+    }
+  });
+
+  test('holds exactly the statements the catalogue implies', () => {
+    expect(statements().map(({ Sid, ...s }) => s)).toEqual(expectedServiceStatements(service));
+  });
+});
+
+describe('identity-pool authenticated role (PlatformIdentity with the data bucket)', () => {
+  const identityId = 'eu-west-1:11111111-2222-3333-4444-555555555555';
+  const as = { 'cognito-identity.amazonaws.com:sub': identityId };
+  const statements = () => policies.statementsOf(fixture.identity!.authenticatedRole);
+
+  test('must-allow: its own users/<identity id>/ prefix', () => {
+    const w = world();
+    const own = `${w.bucketArn}/users/${identityId}/photo.png`;
+    const cases: Case[] = [
+      ['read own object', { action: 's3:GetObject', resource: own, context: as }],
+      ['write own object', { action: 's3:PutObject', resource: own, context: as }],
+      ['list own prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': `users/${identityId}/` } }],
+      ['decrypt through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } }],
+    ];
+    for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'allow']);
+  });
+
+  test('must-deny: other users, services\' prefixes, the whole bucket, tables, other keys, direct KMS', () => {
+    const w = world();
+    const cases: Case[] = [
+      ['read another user\'s object', { action: 's3:GetObject', resource: `${w.bucketArn}/users/eu-west-1:other/photo.png`, context: as }],
+      ['list another user\'s prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': 'users/eu-west-1:other/' } }],
+      ['list the whole bucket', { action: 's3:ListBucket', resource: w.bucketArn, context: as }],
+      ['read a user object without an identity', { action: 's3:GetObject', resource: `${w.bucketArn}/users/${identityId}/photo.png` }],
+      ...SERVICE_CATALOGUE.services.map((s): Case => [`read the ${s.name}/ prefix`, { action: 's3:GetObject', resource: `${w.bucketArn}/${s.name}/file`, context: as }]),
+      ...[...fixture.data.tables.keys()].map((t): Case => [`read the ${t} table`, { action: 'dynamodb:GetItem', resource: w.tableArn(t), context: as }]),
+      ['use the logs key', { action: 'kms:Decrypt', resource: w.logsKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } }],
+      ['call KMS directly with the data key', { action: 'kms:Decrypt', resource: w.dataKeyArn }],
+      ['use the data key through DynamoDB', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com` } }],
+      ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log`, context: as }],
+    ];
+    for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'implicit-deny']);
+  });
+
+  test('holds exactly the user-prefix statements', () => {
+    const w = world();
+    const prefix = 'users/${cognito-identity.amazonaws.com:sub}/*';
+    expect(statements().map(({ Sid, ...s }) => s)).toEqual([
+      { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: [`${w.bucketArn}/${prefix}`] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [w.bucketArn], Condition: { StringLike: { 's3:prefix': [prefix] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn],
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } } },
+    ]);
+  });
+});
+
+test('the cases are evaluated against synthesized templates, with cross-stack references followed', () => {
+  const w = world();
+  expect(w.dataKeyArn).toBe(`{{${Stack.of(fixture.keys).stackName}:${fixture.keys.getLogicalId(fixture.keys.keys.data.node.defaultChild as never)}.Arn}}`);
+});
