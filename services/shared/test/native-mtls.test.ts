@@ -61,7 +61,7 @@ describe('handshake', () => {
   });
 
   test('TLS 1.2 is refused', async () => {
-    const agent = new Agent({ ca: platformCa.pem, ...ingress, maxVersion: 'TLSv1.2' });
+    const agent = new Agent({ ...ingress, maxVersion: 'TLSv1.2' });
     agents.push(agent);
     await expect(call(`${inventoryUrl}/inventory/sku-m`, { token, agent })).rejects.toThrow(/version/i);
   });
@@ -96,7 +96,7 @@ describe('caller identity (SPIFFE URI SAN) against the call graph', () => {
 describe('certificate rotation', () => {
   function servedFingerprint(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port: inventory.ports.port, host: '127.0.0.1', ca: platformCa.pem, ...ingress }, () => {
+      const socket = connect({ port: inventory.ports.port, host: '127.0.0.1', ...ingress }, () => {
         resolve(socket.getPeerX509Certificate()!.fingerprint256);
         socket.destroy();
       });
