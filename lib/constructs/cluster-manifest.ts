@@ -11,6 +11,9 @@ import { Construct, IDependable } from 'constructs';
  */
 export const MAX_MANIFEST_BYTES_PER_RESOURCE = 96 * 1024;
 
+/** Room for the `aws.cdk.eks/prune-<hash>` label aws-eks-v2 injects into each object. */
+const PRUNE_LABEL_BYTES = 96;
+
 export interface ClusterManifestProps {
   readonly cluster: eks.ICluster;
   /** A cdk8s chart, synthesized here; or pass `manifest`. */
@@ -56,8 +59,9 @@ export function batchBySize(stack: Stack, objects: readonly Record<string, unkno
   let current: Record<string, unknown>[] = [];
   let size = 2; // the enclosing brackets
   for (const object of objects) {
-    // Tokens (ARNs, names) become references in the template; measure what the template will hold.
-    const bytes = Buffer.byteLength(JSON.stringify(stack.resolve(object)));
+    // Measured as the template holds it: tokens resolved, the manifest escaped as one string property, plus the
+    // prune label the kubectl provider adds to every object.
+    const bytes = Buffer.byteLength(JSON.stringify(JSON.stringify(stack.resolve(object)))) + PRUNE_LABEL_BYTES;
     if (bytes + 2 > budget) {
       const name = (object.metadata as { name?: string } | undefined)?.name ?? '?';
       throw new Error(`cluster manifest ${id}: ${String(object.kind)} ${name} is ${bytes} bytes, over the ${budget}-byte budget `

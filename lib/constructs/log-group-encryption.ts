@@ -16,9 +16,9 @@ export class LogGroupEncryption implements IPropertyInjector {
 
   constructor(private readonly key: kms.IKey) {}
 
-  inject(originalProps: logs.LogGroupProps, _context: InjectionContext): logs.LogGroupProps {
+  inject(originalProps: logs.LogGroupProps | undefined, _context: InjectionContext): logs.LogGroupProps {
     // The key's policy lets CloudWatch Logs use it for this account's log groups; referencing its ARN from
     // another stack also orders that stack first.
-    return { ...originalProps, encryptionKey: originalProps.encryptionKey ?? this.key };
+    return { ...originalProps, encryptionKey: originalProps?.encryptionKey ?? this.key };
   }
 }

@@ -1,3 +1,4 @@
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClusterConfig } from '../../lib/config';
 import { KeysStack } from '../../lib/stacks/keys-stack';
@@ -6,8 +7,12 @@ import { NetworkStack } from '../../lib/stacks/network-stack';
 import { ClusterStack } from '../../lib/stacks/cluster-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
 
-/** The cluster stack with the foundation stacks it consumes, for a configuration with cluster overrides. */
-export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, context: Record<string, unknown> = {}) {
+/**
+ * The cluster stack with the foundation stacks it consumes, for a configuration with cluster overrides.
+ * `extend` adds constructs (e.g. a workload stack) before the app is synthesized.
+ */
+export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, context: Record<string, unknown> = {},
+  extend: (parts: { app: App; stack: ClusterStack }) => void = () => undefined) {
   const app = testApp(context);
   const base = testConfig(context);
   const config = { ...base, cluster: { ...base.cluster, ...overrides } };
@@ -23,5 +28,6 @@ export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, contex
     keys: keys.keys,
     logDestinations: logging.logging,
   });
+  extend({ app, stack });
   return { app, config, stack, keys, logging, network, template: Template.fromStack(stack) };
 }
