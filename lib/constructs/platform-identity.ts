@@ -112,7 +112,6 @@ export class PlatformIdentity extends Construct {
     this.resourceServers = servers;
 
     const sharedClientSettings = {
-      authFlows: {}, // no password flows: tokens come from the OAuth endpoints only
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: TOKEN_VALIDITY.access,
@@ -134,6 +133,11 @@ export class PlatformIdentity extends Construct {
         callbackUrls: [...(props.callbackUrls ?? ['http://localhost:8080/callback'])],
       },
     });
+    // Tokens come from the OAuth endpoints only. Left unset, Cognito would also allow SRP and custom auth, and
+    // the L2 cannot express "refresh only", so the property is set on the L1.
+    for (const client of [this.machineClient, this.userClient]) {
+      (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    }
 
     this.identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
       allowUnauthenticatedIdentities: false,

@@ -28,6 +28,8 @@ export function buildEdge(options: {
   context?: Record<string, unknown>;
   edge?: Partial<EdgeConfig>;
   catalogue?: ServiceCatalogue;
+  /** Pass the stand-in data bucket to the edge stack. @default true */
+  userDataBucket?: boolean;
 } = {}): EdgeFixture {
   const app = testApp();
   const base = testConfig(options.context);
@@ -50,7 +52,7 @@ export function buildEdge(options: {
     logDestinations: logging.logging,
     requestSchemas: REQUEST_SCHEMAS,
     retainData: config.retainData,
-    userDataBucket: bucket,
+    userDataBucket: options.userDataBucket === false ? undefined : bucket,
   });
   return { app, edge, config, bucket };
 }

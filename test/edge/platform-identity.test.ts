@@ -1,0 +1,143 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { definedScopes, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { buildEdge } from './edge-fixture';
+
+let dev: Template;
+let prod: Template;
+beforeAll(() => {
+  dev = Template.fromStack(buildEdge().edge);
+  prod = Template.fromStack(buildEdge({ context: { profile: 'prod' } }).edge);
+});
+
+const userPool = (template: Template) => Object.values(template.findResources('AWS::Cognito::UserPool'))[0].Properties;
+
+describe('user pool', () => {
+  test('admins create users: no self sign-up', () => {
+    expect(userPool(dev).AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+  });
+
+  test('strong password policy: 14 characters, all four character classes', () => {
+    expect(userPool(dev).Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
+    });
+  });
+
+  test('MFA with TOTP only: required in prod, optional in dev', () => {
+    expect(userPool(prod).MfaConfiguration).toBe('ON');
+    expect(userPool(dev).MfaConfiguration).toBe('OPTIONAL');
+    expect(userPool(prod).EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+  });
+
+  test('threat protection enforced in prod (Plus tier), off in dev', () => {
+    expect(userPool(prod).UserPoolTier).toBe('PLUS');
+    expect(userPool(prod).UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(userPool(dev).UserPoolAddOns).toBeUndefined();
+  });
+
+  test('e-mail is verified and the only recovery channel', () => {
+    expect(userPool(dev).AutoVerifiedAttributes).toEqual(['email']);
+    expect(userPool(dev).AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] });
+  });
+
+  test('deletion protection and retention in prod only', () => {
+    expect(userPool(prod).DeletionProtection).toBe('ACTIVE');
+    expect(userPool(dev).DeletionProtection).toBe('INACTIVE');
+    prod.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+    dev.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('resource servers and clients', () => {
+  test('one resource server per service, one scope per service action, as the catalogue defines them', () => {
+    const servers = Object.values(dev.findResources('AWS::Cognito::UserPoolResourceServer')).map((r) => r.Properties);
+    const scopes = servers.flatMap((s) => s.Scopes.map((scope: { ScopeName: string }) => `${s.Identifier}/${scope.ScopeName}`));
+    expect(servers.map((s) => s.Identifier).sort()).toEqual(SERVICE_CATALOGUE.services.map((s) => s.name).sort());
+    expect(new Set(scopes)).toEqual(definedScopes(SERVICE_CATALOGUE));
+  });
+
+  const clients = (template: Template) => Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((r) => r.Properties);
+
+  test('machine client: client credentials only, with a secret, all API scopes', () => {
+    const machine = clients(dev).find((c) => c.GenerateSecret === true);
+    expect(machine).toMatchObject({
+      AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    expect(machine.AllowedOAuthScopes).toHaveLength(definedScopes(SERVICE_CATALOGUE).size);
+  });
+
+  test('user client: authorization code (PKCE, public client) only, no implicit flow, no secret, no password flows', () => {
+    const user = clients(dev).find((c) => c.GenerateSecret === false);
+    expect(user.AllowedOAuthFlows).toEqual(['code']);
+    expect(user.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(user.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email']));
+    expect(user.CallbackURLs).toEqual(['http://localhost:8080/callback']);
+  });
+
+  test('token validity is deliberate: 15-minute access and ID tokens, 12-hour refresh, revocation on', () => {
+    for (const client of clients(dev)) {
+      expect(client).toMatchObject({
+        AccessTokenValidity: 15, IdTokenValidity: 15, RefreshTokenValidity: 720,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+        EnableTokenRevocation: true, PreventUserExistenceErrors: 'ENABLED',
+      });
+    }
+  });
+
+  test('a hosted domain serves the token endpoint', () => {
+    dev.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+});
+
+describe('identity pool', () => {
+  test('no guest access, enhanced flow only, tokens checked server-side', () => {
+    dev.hasResourceProperties('AWS::Cognito::IdentityPool', {
+      AllowUnauthenticatedIdentities: false,
+      AllowClassicFlow: false,
+      CognitoIdentityProviders: [Match.objectLike({ ServerSideTokenCheck: true })],
+    });
+  });
+
+  test('only an authenticated role exists: no unauthenticated role', () => {
+    const attachment = Object.values(dev.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0].Properties;
+    expect(Object.keys(attachment.Roles)).toEqual(['authenticated']);
+    const federated = Object.values(dev.findResources('AWS::IAM::Role')).filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('cognito-identity.amazonaws.com'));
+    expect(federated).toHaveLength(1);
+  });
+
+  test('the role trusts cognito-identity with aud and amr conditions', () => {
+    dev.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: Match.stringLikeRegexp('IdentityPool') } },
+            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+          },
+        }],
+      },
+    });
+  });
+
+  test('signed-in users reach only their own prefix of the data bucket, with exact actions', () => {
+    const policies = Object.values(dev.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties);
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].PolicyDocument.Statement;
+    const text = JSON.stringify(statements);
+    expect(text).not.toMatch(/s3:\*|s3:[A-Za-z]+\*|kms:\*/);
+    expect([...statements[0].Action].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(statements[0].Resource)).toContain('/users/${cognito-identity.amazonaws.com:sub}/*');
+    expect(statements[1]).toMatchObject({
+      Action: 's3:ListBucket',
+      Condition: { StringLike: { 's3:prefix': ['users/${cognito-identity.amazonaws.com:sub}/*'] } },
+    });
+    expect(statements[2]).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } });
+  });
+
+  test('without a data bucket the role has no permissions at all', () => {
+    const { edge } = buildEdge({ userDataBucket: false });
+    Template.fromStack(edge).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+});
