@@ -12,6 +12,9 @@ export const MIN_AUDIT_RETENTION_DAYS = 365;
 /** Kubernetes versions this blueprint can create, each with a kubectl layer installed from npm. */
 export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ['1.35'];
 
+/** Bottlerocket's data volume (images, writable layers) is 20 GiB in its AMI; smaller volumes fail to launch. */
+export const BOTTLEROCKET_MIN_DATA_VOLUME_GIB = 20;
+
 /** AWS WAF rate-based rules cannot limit below this many requests per evaluation window. */
 export const WAF_MIN_RATE_LIMIT = 10;
 
@@ -95,6 +98,8 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
   check(nodes.desiredSize >= nodes.minSize && nodes.desiredSize <= nodes.maxSize, 'cluster.nodeGroup.desiredSize',
     nodes.desiredSize, `must lie between minSize (${nodes.minSize}) and maxSize (${nodes.maxSize})`);
   check(nodes.instanceTypes.length > 0, 'cluster.nodeGroup.instanceTypes', nodes.instanceTypes, 'list at least one instance type');
+  check(Number.isInteger(nodes.diskSizeGiB) && nodes.diskSizeGiB >= BOTTLEROCKET_MIN_DATA_VOLUME_GIB, 'cluster.nodeGroup.diskSizeGiB',
+    nodes.diskSizeGiB, `use a whole number of at least ${BOTTLEROCKET_MIN_DATA_VOLUME_GIB}: the Bottlerocket data volume holds every container image`);
   check(['istio-ambient', 'native'].includes(cluster.mtls), 'cluster.mtls', cluster.mtls, "use 'istio-ambient' or 'native'");
   if (cluster.privateCaArn !== undefined) {
     check(/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[\w-]+$/.test(cluster.privateCaArn),

@@ -62,6 +62,8 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],
     ['an unknown egress mode', { egress: 'internet' }, `invalid config network.egress="internet": use 'nat' or 'isolated'`],
     ['an unknown mTLS mode', { mtls: 'sidecar' }, `invalid config cluster.mtls="sidecar": use 'istio-ambient' or 'native'`],
+    ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
+    ['a cluster admin that is not a role ARN', { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' }, 'invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice": use an IAM role ARN'],
     ['a bad account', { account: '12345' }, 'invalid config env.account="12345": use a 12-digit AWS account id'],
   ])('%s', (_name, context, expected) => {
     const messages = problems(context);

@@ -1,0 +1,56 @@
+import { App } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthesizePlatform } from '../../lib/app';
+import { ClusterConfig, ConfigErrors, profileDefaults, validatePlatformConfig } from '../../lib/config';
+
+/** The one-line messages for a dev profile whose cluster slice is changed, or [] when valid. */
+function problems(cluster: Partial<ClusterConfig>): string[] {
+  const base = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' });
+  try {
+    validatePlatformConfig({ ...base, cluster: { ...base.cluster, ...cluster } });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
+    throw error;
+  }
+}
+
+const nodeGroup = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' }).cluster.nodeGroup;
+
+describe('bad cluster configuration stops with one line naming the field, the value and the fix', () => {
+  test.each<[string, Partial<ClusterConfig>, string]>([
+    ['an unsupported Kubernetes version', { kubernetesVersion: '1.29', kubectlLayerVersion: '1.29' },
+      'invalid config cluster.kubernetesVersion="1.29": use one of 1.35 (add its kubectl layer package to support another)'],
+    ['a kubectl layer that does not match the cluster', { kubectlLayerVersion: '1.34' },
+      'invalid config cluster.kubectlLayerVersion="1.34": set it to the cluster version 1.35; kubectl must match the cluster'],
+    ['an empty admin list', { adminRoleArns: [] },
+      'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN: the cluster creator gets no admin access'],
+    ['a node group whose desired size exceeds its max', { nodeGroup: { ...nodeGroup, desiredSize: 5, maxSize: 4 } },
+      'invalid config cluster.nodeGroup.desiredSize=5: must lie between minSize (2) and maxSize (4)'],
+    ['a node group whose min exceeds its max', { nodeGroup: { ...nodeGroup, minSize: 6, desiredSize: 6, maxSize: 4 } },
+      'invalid config cluster.nodeGroup.maxSize=4: must be at least minSize (6)'],
+    ['a data volume too small for Bottlerocket', { nodeGroup: { ...nodeGroup, diskSizeGiB: 8 } },
+      'invalid config cluster.nodeGroup.diskSizeGiB=8: use a whole number of at least 20'],
+    ['a Private CA ARN of the wrong shape', { privateCaArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
+      'invalid config cluster.privateCaArn="arn:aws:acm:eu-west-1:123456789012:certificate/abc": use an AWS Private CA ARN'],
+  ])('%s', (_name, cluster, expected) => {
+    const messages = problems(cluster);
+    expect(messages.join('\n')).toContain(expected);
+    for (const message of messages) expect(message).not.toMatch(/\n/);
+  });
+
+  test('the default cluster configuration is valid', () => {
+    expect(problems({})).toEqual([]);
+  });
+
+  test('an empty admin list synthesizes nothing', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-')), 'cdk.out');
+    const lines: string[] = [];
+    const app = new App({ outdir, context: { adminRoleArns: '' } });
+    expect(synthesizePlatform(app, {}, (line) => lines.push(line))).toBe(1);
+    expect(lines.join('\n')).toContain('invalid config cluster.adminRoleArns=[]');
+    expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
+  });
+});
