@@ -187,3 +187,12 @@ test('the cases are evaluated against synthesized templates, with cross-stack re
   const w = world();
   expect(w.dataKeyArn).toBe(`{{${Stack.of(fixture.keys).stackName}:${fixture.keys.getLogicalId(fixture.keys.keys.data.node.defaultChild as never)}.Arn}}`);
 });
+
+test('the proof can fail: widening a role with grantReadData lets it Scan, which a must-deny case catches', () => {
+  const widened = buildData({ withIdentity: false });
+  const identity = widened.data.identities.get('orders')!;
+  widened.data.tables.get('orders')!.table.grantReadData(identity);
+  const synthesized = SynthesizedPolicies.fromAssembly(widened.app.synth());
+  const tableArn = synthesized.resolveToken(widened.data, widened.data.tables.get('orders')!.table.tableArn);
+  expect(evaluate(synthesized.statementsOf(identity.role), { action: 'dynamodb:Scan', resource: tableArn })).toBe('allow');
+});
