@@ -1,0 +1,180 @@
+import { Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { PlatformApi, PlatformApiProps, routeKey } from '../../lib/constructs/platform-api';
+import { testApp } from '../support/platform-fixture';
+import { buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
+
+let template: Template;
+let domainTemplate: Template;
+const CUSTOM_DOMAIN = {
+  domainName: 'api.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-aaaa-bbbb-cccc-000000000001',
+  truststoreBucketName: 'example-truststore',
+  truststoreKey: 'clients/truststore.pem',
+  truststoreVersion: 'v1',
+};
+beforeAll(() => {
+  template = Template.fromStack(buildEdge().edge);
+  domainTemplate = Template.fromStack(buildEdge({ edge: { customDomain: CUSTOM_DOMAIN, ingressHostname: 'ingress.example.com' } }).edge);
+});
+
+const publicRoutes = SERVICE_CATALOGUE.services.flatMap((s) => s.routes).filter((r) => r.public);
+
+/** Methods of the template with the route path taken from the integration URI (the ingress host is a token). */
+function methods(t: Template) {
+  return Object.values(t.findResources('AWS::ApiGateway::Method')).map((m) => {
+    const uri = m.Properties.Integration.Uri;
+    const text: string = typeof uri === 'string' ? uri : uri['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
+    return { path: text.replace(/^https:\/\/[^/]*/, ''), ...m.Properties };
+  });
+}
+
+describe('every method is authorized with exactly its catalogue scope', () => {
+  test('one method per public route, none open', () => {
+    const found = methods(template);
+    expect(found.map((m) => `${m.HttpMethod} ${m.path}`).sort()).toEqual(publicRoutes.map(routeKey).sort());
+    for (const method of found) {
+      expect(method.AuthorizationType).toBe('COGNITO_USER_POOLS');
+      expect(method.AuthorizerId).toEqual({ Ref: expect.stringMatching(/Authorizer/) });
+    }
+  });
+
+  test.each(publicRoutes.map((r) => [routeKey(r), r.scope]))('%s requires %s', (key, scope) => {
+    const method = methods(template).find((m) => `${m.HttpMethod} ${m.path}` === key)!;
+    expect(method.AuthorizationScopes).toEqual([scope]);
+  });
+
+  test('the authorizer trusts the platform user pool', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('Identity'), 'Arn'] }],
+    });
+  });
+});
+
+describe('request validation', () => {
+  test('a validator checks bodies and parameters on every method', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    for (const method of methods(template)) expect(method.RequestValidatorId).toBeDefined();
+  });
+
+  test('bodies are validated against the services\' own schemas, as draft-04 models', () => {
+    for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) {
+      template.hasResourceProperties('AWS::ApiGateway::Model', {
+        Name: name,
+        ContentType: 'application/json',
+        Schema: { $schema: 'http://json-schema.org/draft-04/schema#', ...schema },
+      });
+    }
+    for (const route of publicRoutes.filter((r) => r.bodySchema)) {
+      const method = methods(template).find((m) => `${m.HttpMethod} ${m.path}` === routeKey(route))!;
+      expect(method.RequestModels).toEqual({ 'application/json': { Ref: expect.stringMatching(new RegExp(`${route.bodySchema}Model`)) } });
+    }
+  });
+
+  test('path parameters are required and forwarded', () => {
+    const get = methods(template).find((m) => m.HttpMethod === 'GET' && m.path === '/orders/{orderId}')!;
+    expect(get.RequestParameters).toEqual({ 'method.request.path.orderId': true });
+    expect(get.Integration.RequestParameters).toEqual({ 'integration.request.path.orderId': 'method.request.path.orderId' });
+  });
+});
+
+describe('stage', () => {
+  const stage = () => Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+
+  test('stage throttling from config, and tighter per-method throttling from config', () => {
+    expect(stage().MethodSettings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1orders', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+    ]));
+  });
+
+  test('execution logging on errors without data tracing; metrics on; no cache', () => {
+    expect(stage().MethodSettings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
+    ]));
+    expect(stage().CacheClusterEnabled).toBe(false);
+    for (const setting of stage().MethodSettings) expect(setting.CachingEnabled).toBeFalsy();
+  });
+
+  test('X-Ray tracing on', () => {
+    expect(stage().TracingEnabled).toBe(true);
+  });
+
+  test('JSON access logs to the KMS-encrypted central log group, without tokens', () => {
+    const { DestinationArn, Format } = stage().AccessLogSetting;
+    expect(JSON.stringify(DestinationArn)).toMatch(/ApiAccessLogs/);
+    const fields = JSON.parse(Format);
+    expect(fields).toMatchObject({ status: '$context.status', clientId: '$context.authorizer.claims.client_id', wafStatus: '$context.wafResponseCode' });
+    expect(Format).not.toMatch(/authorization|\$input/i);
+  });
+
+  test('API Gateway presents a client certificate to the backend', () => {
+    expect(stage().ClientCertificateId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/BackendClientCertificate/), 'ClientCertificateId'] });
+  });
+
+  test('a usage plan meters the stage, throttled like it (best effort, so not the only limit)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 50, BurstLimit: 100 },
+      ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+    });
+  });
+
+  test('regional endpoint; the execute-api endpoint stays on without a custom domain', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      DisableExecuteApiEndpoint: false,
+    });
+  });
+});
+
+describe('custom domain with mutual TLS', () => {
+  test('a configured domain gets mutual TLS from the versioned truststore and TLS 1.2', () => {
+    domainTemplate.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'api.example.com',
+      RegionalCertificateArn: CUSTOM_DOMAIN.certificateArn,
+      SecurityPolicy: 'TLS_1_2',
+      MutualTlsAuthentication: { TruststoreUri: 's3://example-truststore/clients/truststore.pem', TruststoreVersion: 'v1' },
+    });
+    domainTemplate.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+  });
+
+  test('then the default execute-api endpoint is disabled', () => {
+    domainTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+  });
+
+  test('no domain, no domain resources', () => {
+    template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
+  });
+});
+
+describe('bad input fails early with the fix', () => {
+  function api(overrides: Partial<PlatformApiProps>) {
+    const stack = new Stack(testApp(), 'Api');
+    const props: PlatformApiProps = {
+      catalogue: SERVICE_CATALOGUE,
+      userPool: new cognito.UserPool(stack, 'Pool'),
+      restApiName: 'api',
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      requestSchemas: REQUEST_SCHEMAS,
+      accessLogGroup: new logs.LogGroup(stack, 'Logs'),
+      vpcLink: apigateway.VpcLink.fromVpcLinkId(stack, 'Link', 'abc123'),
+      integrationBaseUri: 'https://ingress.example.com',
+      ...overrides,
+    };
+    return () => new PlatformApi(stack, 'Api', props);
+  }
+
+  test('a method throttle for a route that does not exist', () => {
+    expect(api({ methodThrottles: { 'PATCH /orders': { rateLimit: 1, burstLimit: 1 } } }))
+      .toThrow('method throttle "PATCH /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders');
+  });
+
+  test('a route body schema without a JSON schema', () => {
+    expect(api({ requestSchemas: {} })).toThrow('no request schema for body schema CreateOrder, SetStock');
+  });
+});
