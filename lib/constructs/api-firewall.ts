@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -113,15 +113,11 @@ export class ApiFirewall extends Construct {
       associationConfig: bodyInspection(props.maxBodyBytes),
     });
 
-    const logGroupName = props.logGroup.logGroupName;
-    if (!Token.isUnresolved(logGroupName) && !logGroupName.startsWith('aws-waf-logs-')) {
-      throw new Error(`WAF log group name "${logGroupName}" must start with aws-waf-logs-: WAF delivers to no other name`);
-    }
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group ARN without the `:*` suffix that LogGroup.logGroupArn carries.
       logDestinationConfigs: [Stack.of(this).formatArn({
-        service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        service: 'logs', resource: 'log-group', resourceName: props.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
       redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
     });
