@@ -3,6 +3,7 @@ import { PlatformConfig } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { ClusterStack } from './stacks/cluster-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
 import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
@@ -13,6 +14,7 @@ export interface Platform {
   readonly keys: KeysStack;
   readonly logging: LoggingStack;
   readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
   readonly edge: EdgeStack;
 }
 
@@ -24,6 +26,7 @@ export const STACK_IDS = {
   keys: 'Keys',
   logging: 'Logging',
   network: 'Network',
+  cluster: 'Cluster',
   edge: 'Edge',
 } as const;
 
@@ -47,6 +50,14 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     network: config.network,
     logDestinations: logging.logging,
   });
+  const cluster = new ClusterStack(app, STACK_IDS.cluster, {
+    ...stackProps('cluster'),
+    cluster: config.cluster,
+    clusterName: `${config.profile}-platform`,
+    network: network.network,
+    keys: keys.keys,
+    logDestinations: logging.logging,
+  });
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
     edge: config.edge,
@@ -59,5 +70,5 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
   });
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { keys, logging, network, edge };
+  return { keys, logging, network, cluster, edge };
 }

@@ -37,6 +37,74 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'It calls only the EC2 API and holds no data; placing it in the VPC would make the control depend on the VPC it secures.',
   },
   // Cluster (lib/stacks/cluster-stack.ts)
+  {
+    path: 'Cluster/Cluster/Resource/KubectlProvider',
+    ids: ['AwsSolutions-L1', ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security'])],
+    reason: 'The aws-eks-v2 kubectl handler and its provider-framework function: aws-cdk-lib ships their code and picks '
+      + 'the runtime it was tested with. CloudFormation invokes them synchronously, once per Kubernetes resource change, '
+      + 'so a dead-letter queue would never receive an event and reserved concurrency would only throttle deployments.',
+  },
+  {
+    path: 'Cluster/Cluster/Resource/KubectlProvider',
+    ids: [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+      'AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic78825EA1",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+      'AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler27822AE4.Arn>:*]',
+      ...packIds('IAMNoInlinePolicy'),
+    ],
+    reason: 'Execution roles aws-eks-v2 creates for the kubectl handler: AWS-managed policies for its logs, its VPC network '
+      + 'interfaces and pulling OCI charts from ECR; a default policy with eks:DescribeCluster on this cluster only; and, '
+      + 'for the provider framework, lambda:InvokeFunction on the handler (`:*` covers its versions). Its Kubernetes '
+      + 'rights come from one access entry on this cluster.',
+  },
+  {
+    path: 'Cluster/Cluster/Resource/KubectlProvider',
+    ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check', 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
+    reason: 'Cross-stack references the Control Tower rules cannot resolve (they accept literals and same-template Ref/GetAtt '
+      + 'only): both functions run in the workload subnets of the Network stack with the kubectl security group, and both '
+      + 'log groups are encrypted with the logs key of the Logging stack (LogGroupEncryption); subnet ids and key ARN arrive '
+      + 'as Fn::GetStackOutput. test/cluster/cluster-stack.test.ts "kubectl handler in a private cluster" proves both.',
+  },
+  {
+    path: 'Cluster/Cluster/Resource/Resource',
+    ids: ['cdk-validator-cfnguard::eks_secrets_encrypted_check'],
+    reason: 'A cross-stack reference CT.EKS.PR.2 cannot resolve: Kubernetes secrets are envelope-encrypted with the '
+      + 'cluster-secrets key of the Keys stack, whose ARN arrives as Fn::GetStackOutput. Our guard rule '
+      + 'PLATFORM_EKS_SECRETS_ENCRYPTED passes, and a cluster-stack test asserts the key.',
+  },
+  {
+    path: 'Cluster/Cluster/Resource/Role',
+    ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]'],
+    reason: 'The EKS cluster service role must carry AmazonEKSClusterPolicy, which AWS maintains as EKS changes; only '
+      + 'eks.amazonaws.com can assume the role.',
+  },
+  {
+    path: 'Cluster/Cluster/Nodes/Resource/NodeGroupRole',
+    ids: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']
+      .map((policy) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`),
+    reason: 'The node role EKS requires for managed nodes: join the cluster, pull images, and let vpc-cni assign pod IPs. '
+      + 'Pods cannot use it: IMDSv2 with a hop limit of 1 keeps node credentials from pods, which get their own Pod '
+      + 'Identity roles.',
+  },
+  {
+    path: 'Cluster/Cluster/Addons/ObservabilityRole',
+    ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]'],
+    reason: 'The policy the amazon-cloudwatch-observability add-on documents for its CloudWatch agent and Fluent Bit '
+      + '(metrics, log events, its SSM configuration); only the cloudwatch-agent service account receives it, through Pod Identity.',
+  },
+  {
+    path: 'Cluster/Components/AwsLoadBalancerController/Identity/Policy',
+    ids: ['*', 'arn:<AWS::Partition>:ec2:*:*:security-group/*', ...['listener-rule/app/*/*/*', 'listener-rule/net/*/*/*',
+      'listener/app/*/*/*', 'listener/net/*/*/*', 'loadbalancer/app/*/*', 'loadbalancer/net/*/*', 'targetgroup/*/*']
+      .map((resource) => `arn:<AWS::Partition>:elasticloadbalancing:*:*:${resource}`)]
+      .map((resource) => `AwsSolutions-IAM5[Resource::${resource}]`),
+    reason: 'The IAM policy the AWS Load Balancer Controller project publishes for the pinned version, unchanged (a test '
+      + 'compares every grant): Describe calls need `*`; creating, changing and deleting load balancers, target groups and '
+      + 'security groups is limited by elbv2.k8s.aws/cluster tag conditions. Only the controller service account gets it.',
+  },
   // Edge (lib/stacks/edge-stack.ts)
   {
     path: 'Edge/Identity/Resource/Resource',
