@@ -5,7 +5,7 @@ import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
 import { PlatformBaselineChart } from './platform-baseline-chart';
-import { ServiceChart } from './service-chart';
+import { environmentErrors, ServiceChart } from './service-chart';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
 
 /** Everything the charts need; the workload options apply to every service. */
@@ -36,6 +36,12 @@ export interface PlatformChartsProps extends WorkloadOptions {
   readonly ingressServiceName?: string;
   /** @default 443 */
   readonly ingressServicePort?: number;
+  /**
+   * More environment variables per service name, e.g. `{ orders: { TABLE_NAME: table.tableName, COGNITO_USER_POOL_ID: … } }`
+   * (CDK tokens allowed); the chart's own variables (MTLS_MODE, PORT, HEALTH_PORT, TLS_*, `<CALLEE>_URL`) cannot be overridden.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
 }
@@ -69,13 +75,15 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   const fromCatalogue = catalogueErrors(props.catalogue);
   if (fromCatalogue.length > 0) return fromCatalogue;
   const names = props.catalogue.services.map((service) => service.name);
-  const unknownKeys = (field: string, record: Readonly<Record<string, string>>) => Object.keys(record)
+  const unknownKeys = (field: string, record: Readonly<Record<string, unknown>>) => Object.keys(record)
     .filter((key) => !names.includes(key))
     .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${names.join(', ')}`));
   const errors = [
     ...unknownKeys('images', props.images),
     ...unknownKeys('roleArns', props.roleArns ?? {}),
+    ...unknownKeys('environment', props.environment ?? {}),
     ...names.flatMap((name) => checkImage(`images.${name}`, props.images[name], props.profile).errors),
+    ...props.catalogue.services.flatMap((service) => environmentErrors(props.catalogue, service, props.mtls, props.environment?.[service.name])),
     ...checkWorkload(resolveWorkload(props.profile, props)),
   ];
   const port = props.ingressServicePort;
@@ -102,7 +110,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   const errors = checkPlatformChartsProps(props);
   if (errors.length > 0) throw new ConfigErrors(errors);
   const {
-    catalogue, profile, mtls, images, roleArns = {}, warn,
+    catalogue, profile, mtls, images, roleArns = {}, environment = {}, warn,
     ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = 443,
     ...workloadOptions
   } = props;
@@ -124,6 +132,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
       mtls,
       image: images[service.name],
       roleArn: roleArns[service.name],
+      environment: environment[service.name],
       warn,
     });
     chart.addDependency(baseline);

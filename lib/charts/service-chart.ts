@@ -5,12 +5,12 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
-import { asCaller, workloadLabels } from './call-graph';
+import { asCaller, calleesOf, workloadLabels } from './call-graph';
 import { servicePolicy } from './network-policies';
 import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
 import { spreadAcrossZones } from './topology-spread';
 import { addTypedObject } from './typed-object';
-import { allowedPeerIds, WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
+import { WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions, WorkloadSettings } from './workload-settings';
 
 /** Annotation on the ServiceAccount naming the IAM role its EKS Pod Identity association binds (set on the AWS side). */
@@ -18,6 +18,43 @@ export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role
 
 /** Average CPU utilisation (of requests) the autoscaler keeps pods at. */
 export const TARGET_CPU_UTILIZATION = 70;
+
+/**
+ * Port of the services' plain-HTTP health listener (`/healthz`, `/readyz`), the default of HEALTH_PORT in
+ * services/shared/src/config/shared-config.ts; set explicitly so the probes and the service cannot disagree.
+ */
+export const SERVICE_HEALTH_PORT = 9090;
+
+/**
+ * The environment the chart owns: mTLS mode, ports, certificate files in native mode, and one `<CALLEE>_URL` per
+ * call edge (e.g. INVENTORY_URL), https in native mode and http behind the mesh, so a new edge needs no wiring.
+ */
+export function serviceEnvironment(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode): Record<string, string> {
+  const native = mtls === 'native';
+  const peers = calleesOf(catalogue, service).map((callee) => [
+    `${callee.name.toUpperCase().replace(/-/g, '_')}_URL`,
+    `${native ? 'https' : 'http'}://${callee.name}.${callee.namespace}.svc:${callee.port}`,
+  ]);
+  return {
+    MTLS_MODE: mtls,
+    PORT: String(service.port),
+    HEALTH_PORT: String(SERVICE_HEALTH_PORT),
+    ...(native ? {
+      TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
+      TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
+      TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,
+    } : {}),
+    ...Object.fromEntries(peers),
+  };
+}
+
+/** Extra variables may not override the chart's own. */
+export function environmentErrors(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode,
+  environment: Readonly<Record<string, string>> = {}): ConfigError[] {
+  const owned = serviceEnvironment(catalogue, service, mtls);
+  return Object.keys(environment).filter((name) => name in owned).map((name) => new ConfigError(`environment.${service.name}.${name}`,
+    environment[name], 'the chart sets this variable from the catalogue and the mTLS mode: remove it'));
+}
 
 export interface ServiceChartProps extends WorkloadOptions {
   /** A validated catalogue (see `validateServiceCatalogue`). */
@@ -33,6 +70,12 @@ export interface ServiceChartProps extends WorkloadOptions {
    * @default - no annotation
    */
   readonly roleArn?: string;
+  /**
+   * More environment variables, e.g. TABLE_NAME from the data stack and COGNITO_USER_POOL_ID and
+   * COGNITO_CLIENT_IDS from the edge stack (CDK tokens allowed). They cannot override the chart's own variables.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
 }
@@ -44,7 +87,9 @@ export function checkServiceChartProps(props: ServiceChartProps): { errors: Conf
     return { errors: [new ConfigError('serviceName', props.serviceName, `use a service of the catalogue (${names.join(', ')})`)], warnings: [] };
   }
   const image = checkImage(`images.${props.serviceName}`, props.image, props.profile);
-  return { errors: [...image.errors, ...checkWorkload(resolveWorkload(props.profile, props))], warnings: image.warnings };
+  const service = props.catalogue.services.find((s) => s.name === props.serviceName)!;
+  const environment = environmentErrors(props.catalogue, service, props.mtls, props.environment);
+  return { errors: [...image.errors, ...environment, ...checkWorkload(resolveWorkload(props.profile, props))], warnings: image.warnings };
 }
 
 /**
@@ -109,15 +154,12 @@ export class ServiceChart extends Chart {
   private addContainer(props: ServiceChartProps, settings: WorkloadSettings): void {
     const { service } = this;
     const native = props.mtls === 'native';
-    const probe = (path: string) => kplus.Probe.fromHttpGet(path, {
-      port: service.port,
-      // Native-mode services terminate TLS themselves; they must answer the probe paths without a client certificate.
-      scheme: native ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP,
-    });
+    // Probes go to the plain-HTTP health listener, so they need neither a client certificate nor the mesh.
+    const probe = (path: string) => kplus.Probe.fromHttpGet(path, { port: SERVICE_HEALTH_PORT, scheme: kplus.ConnectionScheme.HTTP });
     const container = this.deployment.addContainer({
       name: service.name,
       image: props.image,
-      ports: [{ name: 'app', number: service.port }],
+      ports: [{ name: 'app', number: service.port }, { name: 'health', number: SERVICE_HEALTH_PORT }],
       securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
       resources: {
         cpu: { request: kplus.Cpu.millis(settings.cpuRequestMillis), limit: kplus.Cpu.millis(settings.cpuLimitMillis) },
@@ -125,21 +167,18 @@ export class ServiceChart extends Chart {
       },
       liveness: probe(settings.livenessProbePath),
       readiness: probe(settings.readinessProbePath),
-      envVariables: {
-        MTLS_MODE: kplus.EnvValue.fromValue(props.mtls),
-        PORT: kplus.EnvValue.fromValue(String(service.port)),
-      },
+      envVariables: Object.fromEntries(Object.entries({
+        ...props.environment,
+        ...serviceEnvironment(props.catalogue, service, props.mtls),
+      }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
     });
     // The root filesystem is read-only; /tmp is a small scratch volume.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
-    if (!native) return;
-
-    const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));
-    container.mount(WORKLOAD_CERT_DIR, kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 }), { readOnly: true });
-    container.env.addVariable('TLS_CERT_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.crt`));
-    container.env.addVariable('TLS_KEY_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/tls.key`));
-    container.env.addVariable('TLS_CA_FILE', kplus.EnvValue.fromValue(`${WORKLOAD_CERT_DIR}/ca.crt`));
-    container.env.addVariable('MTLS_ALLOWED_PEERS', kplus.EnvValue.fromValue(allowedPeerIds(props.catalogue, service).join(',')));
+    if (native) {
+      const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));
+      const volume = kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 });
+      container.mount(WORKLOAD_CERT_DIR, volume, { readOnly: true });
+    }
   }
 
   /** At most one pod down for voluntary disruptions (node drains, upgrades); works with a single replica too. */

@@ -1,6 +1,6 @@
 import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
-import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
-import { Caller, callersOf, callerSpiffeId } from './call-graph';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { Caller, callerSpiffeId } from './call-graph';
 
 /** The cert-manager ClusterIssuer of the platform CA; the cluster side creates it, the charts only refer to it. */
 export const PLATFORM_CA_ISSUER = 'platform-ca';
@@ -34,9 +34,4 @@ export function workloadCertificate(catalogue: ServiceCatalogue, identity: Calle
       usages: ['digital signature', 'server auth', 'client auth'],
     },
   };
-}
-
-/** The native-mode allowlist: SPIFFE ids the service accepts as peers, derived from the same call graph. */
-export function allowedPeerIds(catalogue: ServiceCatalogue, service: ServiceDefinition): string[] {
-  return callersOf(catalogue, service).map((caller) => callerSpiffeId(catalogue, caller));
 }

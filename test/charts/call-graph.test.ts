@@ -1,12 +1,13 @@
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { MtlsMode } from '../../lib/config/platform-config';
 import { HBONE_PORT } from '../../lib/charts/network-policies';
-import { chartProps, Manifest, ofKind, single, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from './support/chart-fixture';
+import { chartProps, Manifest, ofKind, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from './support/chart-fixture';
 import { meshAllows, nativeAllows, networkAllows, Workload } from './support/access-layers';
 
 /**
  * The consistency proof: for every (caller, service) pair, NetworkPolicies, the mesh layer (AuthorizationPolicies
- * in ambient mode, certificates and allowlists in native mode) and the catalogue agree.
+ * in ambient mode; in native mode the certificates the charts issue and the allowlist the services enforce) and
+ * the catalogue agree.
  */
 
 interface Pair {
@@ -50,7 +51,7 @@ function layers(catalogue: ServiceCatalogue, mtls: MtlsMode, pair: Pair,
   }
   return {
     'network (service port)': networkAllows(manifests, source, destination, port),
-    'native mTLS allowlist': nativeAllows(manifests, source, single(manifests, 'Deployment', pair.callee)),
+    'native mTLS (certificate and service allowlist)': nativeAllows(catalogue, manifests, source, pair.callee),
   };
 }
 

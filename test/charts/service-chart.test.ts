@@ -38,10 +38,12 @@ describe('Deployment', () => {
     expect(container(ambient.orders).resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
   });
 
-  test('liveness on /healthz and readiness on /readyz, over HTTPS when the service terminates mTLS itself', () => {
-    expect(container(ambient.orders).livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8443, scheme: 'HTTP' });
-    expect(container(ambient.orders).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 8443, scheme: 'HTTP' });
-    expect(container(native.orders).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 8443, scheme: 'HTTPS' });
+  test('liveness on /healthz and readiness on /readyz, on the plain-HTTP health port in both modes', () => {
+    for (const manifests of [ambient.orders, native.orders]) {
+      expect(container(manifests).livenessProbe.httpGet).toEqual({ path: '/healthz', port: 9090, scheme: 'HTTP' });
+      expect(container(manifests).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 9090, scheme: 'HTTP' });
+    }
+    expect(container(ambient.orders).ports).toEqual([{ name: 'app', containerPort: 8443 }, { name: 'health', containerPort: 9090 }]);
   });
 
   test('spread evenly across zones', () => {
@@ -55,21 +57,32 @@ describe('Deployment', () => {
     expect(podSpec(ambient.orders).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
   });
 
-  test('ambient mode: the mesh does mTLS', () => {
-    expect(env(ambient.orders)).toEqual({ MTLS_MODE: 'istio-ambient', PORT: '8443' });
+  test('ambient mode: the mesh does mTLS; one plain-HTTP URL per callee, from the catalogue', () => {
+    expect(env(ambient.orders)).toEqual({
+      MTLS_MODE: 'istio-ambient', PORT: '8443', HEALTH_PORT: '9090',
+      INVENTORY_URL: 'http://inventory.shop.svc:8443', PAYMENTS_URL: 'http://payments.billing.svc:9443',
+    });
   });
 
-  test('native mode: certificate secret mounted read-only, file paths, port and peer allowlist in env', () => {
-    expect(env(native.payments)).toEqual({
+  test('native mode: certificate secret mounted read-only, its files in env, https callee URLs', () => {
+    expect(env(native.orders)).toEqual({
       MTLS_MODE: 'native',
-      PORT: '9443',
+      PORT: '8443',
+      HEALTH_PORT: '9090',
       TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
       TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
       TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,
-      MTLS_ALLOWED_PEERS: 'spiffe://cluster.local/ns/shop/sa/orders',
+      INVENTORY_URL: 'https://inventory.shop.svc:8443',
+      PAYMENTS_URL: 'https://payments.billing.svc:9443',
     });
     expect(container(native.orders).volumeMounts).toContainEqual({ mountPath: WORKLOAD_CERT_DIR, name: 'workload-identity', readOnly: true });
     expect(podSpec(native.orders).volumes).toContainEqual({ name: 'workload-identity', secret: { secretName: 'orders-workload-identity', defaultMode: 0o440 } });
+  });
+
+  test('extra environment (table name, Cognito) per service', () => {
+    const services = synthPlatform(chartProps({ environment: { inventory: { TABLE_NAME: 'prod-inventory' } } })).services;
+    expect(env(services.inventory).TABLE_NAME).toBe('prod-inventory');
+    expect(env(services.orders).TABLE_NAME).toBeUndefined();
   });
 });
 
@@ -172,6 +185,12 @@ describe('bad input: the error names the field and the fix, and no chart is buil
 
   test('a service not in the catalogue', () => {
     expect(errorOf({ serviceName: 'payments' }).errors[0]).toMatchObject({ field: 'serviceName', fix: 'use a service of the catalogue (orders, inventory)' });
+  });
+
+  test('an extra variable that would override the chart', () => {
+    expect(errorOf({ environment: { INVENTORY_URL: 'http://elsewhere:80', TABLE_NAME: 't' } }).errors.map((e) => [e.field, e.fix])).toEqual([
+      ['environment.orders.INVENTORY_URL', 'the chart sets this variable from the catalogue and the mTLS mode: remove it'],
+    ]);
   });
 
   test('replica and resource bounds', () => {

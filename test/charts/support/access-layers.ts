@@ -1,4 +1,6 @@
+import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
 import { NAMESPACE_NAME_LABEL } from '../../../lib/charts/call-graph';
+import { allowedCallers } from '../../../services/shared/src/mtls/caller-policy';
 import { Manifest, ofKind } from './chart-fixture';
 
 /**
@@ -67,13 +69,14 @@ export function meshAllows(manifests: readonly Manifest[], source: Workload, des
 }
 
 /**
- * Whether native-mode mTLS lets `source` in: the destination's allowlist names the source's SPIFFE id, and a
- * Certificate gives the source that id to present.
+ * Whether native-mode mTLS lets `source` in: a Certificate gives the source its SPIFFE id to present, and the
+ * allowlist the destination service enforces (services/shared, compiled from the same catalogue) accepts that id
+ * on at least one route.
  */
-export function nativeAllows(manifests: readonly Manifest[], source: Workload, destinationDeployment: Manifest): boolean {
+export function nativeAllows(catalogue: ServiceCatalogue, manifests: readonly Manifest[], source: Workload, destination: string): boolean {
   const id = `spiffe://${source.principal}`;
-  const env: Array<{ name: string; value: string }> = destinationDeployment.spec.template.spec.containers[0].env;
-  const allowlist = env.find((e) => e.name === 'MTLS_ALLOWED_PEERS')?.value.split(',') ?? [];
+  const service = catalogue.services.find((s) => s.name === destination)!;
+  const accepted = service.routes.some((route) => allowedCallers(catalogue, service, route).has(id));
   const presentable = ofKind(manifests, 'Certificate').some((c) => c.metadata.namespace === source.namespace && c.spec.uris.includes(id));
-  return allowlist.includes(id) && presentable;
+  return accepted && presentable;
 }
