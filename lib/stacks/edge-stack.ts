@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { EdgeConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
@@ -45,6 +46,8 @@ export class EdgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
+    // Scopes become resource-server scopes and method scopes: a bad one must stop synth here, not at deploy.
+    validateServiceCatalogue(props.catalogue);
     const { edge, logDestinations } = props;
     // Names are literals derived from the stack name, so the central dashboard needs no reference to this stack.
     const name = this.stackName;

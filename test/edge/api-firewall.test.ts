@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/api-firewall';
 import { buildEdge } from './edge-fixture';
@@ -10,7 +9,7 @@ let logging: Template;
 beforeAll(() => {
   const fixture = buildEdge();
   dev = Template.fromStack(fixture.edge);
-  logging = Template.fromStack(fixture.app.node.findChild('Logging') as Stack);
+  logging = Template.fromStack(fixture.logging);
   prod = Template.fromStack(buildEdge({ context: { profile: 'prod' } }).edge);
   restricted = Template.fromStack(buildEdge({
     edge: { waf: { rateLimitPer5Min: 100, allowlistCidrs: ['203.0.113.0/24'], blockedCountries: ['KP'], maxBodyBytes: 4096, anonymousIpList: false } },

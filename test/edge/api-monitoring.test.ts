@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildEdge } from './edge-fixture';
 
@@ -7,7 +6,7 @@ let logging: Template;
 beforeAll(() => {
   const fixture = buildEdge();
   edge = Template.fromStack(fixture.edge);
-  logging = Template.fromStack(fixture.app.node.findChild('Logging') as Stack);
+  logging = Template.fromStack(fixture.logging);
 });
 
 /** Alarms with their single metric flattened (a labelled metric is rendered as a one-entry `Metrics` list). */

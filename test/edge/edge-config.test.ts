@@ -1,6 +1,7 @@
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { ConfigErrors, EdgeConfig, profileDefaults, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
+import { buildEdge } from './edge-fixture';
 
 /** The one-line messages a dev profile with this edge slice produces, or [] when valid. */
 function edgeProblems(edge: Partial<EdgeConfig>): string[] {
@@ -50,9 +51,11 @@ describe('bad edge configuration stops with one line naming the field, the value
     expect(() => validatePlatformConfig({ ...base, edge: { ...base.edge, mfa: 'optional' } })).toThrow("prod requires MFA: use 'required'");
   });
 
-  test('a scope name with spaces in the catalogue', () => {
+  test('a scope name with spaces in the catalogue stops the edge stack before it is built', () => {
     const [orders, ...rest] = SERVICE_CATALOGUE.services;
-    expect(() => validateServiceCatalogue({ ...SERVICE_CATALOGUE, services: [{ ...orders, scopes: ['read all'] }, ...rest] }))
-      .toThrow('invalid config services[0].scopes="read all": a scope name cannot contain spaces');
+    const catalogue = { ...SERVICE_CATALOGUE, services: [{ ...orders, scopes: ['read all'] }, ...rest] };
+    const expected = 'invalid config services[0].scopes="read all": a scope name cannot contain spaces';
+    expect(() => validateServiceCatalogue(catalogue)).toThrow(expected);
+    expect(() => buildEdge({ catalogue })).toThrow(expected);
   });
 });

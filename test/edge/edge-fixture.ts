@@ -16,6 +16,8 @@ export const REQUEST_SCHEMAS = { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS };
 export interface EdgeFixture {
   readonly app: App;
   readonly edge: EdgeStack;
+  /** Central logging, where the edge's log groups and dashboard widgets live. */
+  readonly logging: LoggingStack;
   readonly config: PlatformConfig;
   readonly bucket: s3.Bucket;
 }
@@ -54,5 +56,5 @@ export function buildEdge(options: {
     retainData: config.retainData,
     userDataBucket: options.userDataBucket === false ? undefined : bucket,
   });
-  return { app, edge, config, bucket };
+  return { app, edge, logging, config, bucket };
 }
