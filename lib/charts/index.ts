@@ -3,7 +3,8 @@ export { BASELINE_CHART_ID, checkPlatformChartsProps, createPlatformCharts } fro
 export type { PlatformCharts, PlatformChartsProps } from './platform-charts';
 export { PlatformBaselineChart } from './platform-baseline-chart';
 export type { PlatformBaselineChartProps } from './platform-baseline-chart';
-export { POD_IDENTITY_ROLE_ANNOTATION, SERVICE_HEALTH_PORT, ServiceChart } from './service-chart';
+export { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart } from './service-chart';
+export { SERVICE_HEALTH_PORT } from './service-environment';
 export type { ServiceChartProps } from './service-chart';
 export { MANIFEST_SUFFIX, writeManifests } from './write-manifests';
 export { validateManifests } from './manifest-schemas';

@@ -5,7 +5,8 @@ import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
 import { PlatformBaselineChart } from './platform-baseline-chart';
-import { environmentErrors, ServiceChart } from './service-chart';
+import { ServiceChart } from './service-chart';
+import { environmentErrors } from './service-environment';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
 
 /** Everything the charts need; the workload options apply to every service. */

@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
-import { asCaller, calleesOf, workloadLabels } from './call-graph';
+import { asCaller, workloadLabels } from './call-graph';
 import { servicePolicy } from './network-policies';
+import { environmentErrors, SERVICE_HEALTH_PORT, serviceEnvironment } from './service-environment';
 import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
 import { spreadAcrossZones } from './topology-spread';
 import { addTypedObject } from './typed-object';
@@ -18,43 +19,6 @@ export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role
 
 /** Average CPU utilisation (of requests) the autoscaler keeps pods at. */
 export const TARGET_CPU_UTILIZATION = 70;
-
-/**
- * Port of the services' plain-HTTP health listener (`/healthz`, `/readyz`), the default of HEALTH_PORT in
- * services/shared/src/config/shared-config.ts; set explicitly so the probes and the service cannot disagree.
- */
-export const SERVICE_HEALTH_PORT = 9090;
-
-/**
- * The environment the chart owns: mTLS mode, ports, certificate files in native mode, and one `<CALLEE>_URL` per
- * call edge (e.g. INVENTORY_URL), https in native mode and http behind the mesh, so a new edge needs no wiring.
- */
-export function serviceEnvironment(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode): Record<string, string> {
-  const native = mtls === 'native';
-  const peers = calleesOf(catalogue, service).map((callee) => [
-    `${callee.name.toUpperCase().replace(/-/g, '_')}_URL`,
-    `${native ? 'https' : 'http'}://${callee.name}.${callee.namespace}.svc:${callee.port}`,
-  ]);
-  return {
-    MTLS_MODE: mtls,
-    PORT: String(service.port),
-    HEALTH_PORT: String(SERVICE_HEALTH_PORT),
-    ...(native ? {
-      TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
-      TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
-      TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,
-    } : {}),
-    ...Object.fromEntries(peers),
-  };
-}
-
-/** Extra variables may not override the chart's own. */
-export function environmentErrors(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode,
-  environment: Readonly<Record<string, string>> = {}): ConfigError[] {
-  const owned = serviceEnvironment(catalogue, service, mtls);
-  return Object.keys(environment).filter((name) => name in owned).map((name) => new ConfigError(`environment.${service.name}.${name}`,
-    environment[name], 'the chart sets this variable from the catalogue and the mTLS mode: remove it'));
-}
 
 export interface ServiceChartProps extends WorkloadOptions {
   /** A validated catalogue (see `validateServiceCatalogue`). */
@@ -82,12 +46,12 @@ export interface ServiceChartProps extends WorkloadOptions {
 
 /** Input problems and warnings of one service chart, found before anything is built. */
 export function checkServiceChartProps(props: ServiceChartProps): { errors: ConfigError[]; warnings: string[] } {
-  const names = props.catalogue.services.map((s) => s.name);
-  if (!names.includes(props.serviceName)) {
-    return { errors: [new ConfigError('serviceName', props.serviceName, `use a service of the catalogue (${names.join(', ')})`)], warnings: [] };
+  const service = props.catalogue.services.find((s) => s.name === props.serviceName);
+  if (service === undefined) {
+    const names = props.catalogue.services.map((s) => s.name).join(', ');
+    return { errors: [new ConfigError('serviceName', props.serviceName, `use a service of the catalogue (${names})`)], warnings: [] };
   }
   const image = checkImage(`images.${props.serviceName}`, props.image, props.profile);
-  const service = props.catalogue.services.find((s) => s.name === props.serviceName)!;
   const environment = environmentErrors(props.catalogue, service, props.mtls, props.environment);
   return { errors: [...image.errors, ...environment, ...checkWorkload(resolveWorkload(props.profile, props))], warnings: image.warnings };
 }
