@@ -12,7 +12,7 @@ export interface ClusterAddonsProps {
   readonly versions: AddonVersions;
   /** The nodes: networking add-ons are installed before them, workload add-ons after them. */
   readonly nodes: IConstruct;
-  /** What must exist before the observability agent writes (the pre-created, KMS-encrypted log groups). */
+  /** What must exist before the observability agent writes (the pre-created, KMS-encrypted log groups). @default - nothing */
   readonly observabilityDependsOn?: readonly IDependable[];
 }
 

@@ -16,9 +16,9 @@ const PRUNE_LABEL_BYTES = 96;
 
 export interface ClusterManifestProps {
   readonly cluster: eks.ICluster;
-  /** A cdk8s chart, synthesized here; or pass `manifest`. */
+  /** A cdk8s chart, synthesized here. @default - pass `manifest` instead */
   readonly chart?: Chart;
-  /** Kubernetes objects, applied in order; or pass `chart`. */
+  /** Kubernetes objects, applied in order. @default - pass `chart` instead */
   readonly manifest?: readonly object[];
   /** Bytes of JSON per custom resource. @default MAX_MANIFEST_BYTES_PER_RESOURCE */
   readonly maxBytesPerResource?: number;

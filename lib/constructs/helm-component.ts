@@ -17,6 +17,7 @@ export interface HelmComponentProps {
   readonly namespace: string;
   /** Helm release name. @default - the chart name */
   readonly release?: string;
+  /** Chart values; keep them small, they travel in the template. @default - the chart's defaults */
   readonly values?: Record<string, unknown>;
   /**
    * The service account the chart runs as and the AWS permissions its documentation requires; the component

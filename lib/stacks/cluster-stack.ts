@@ -1,4 +1,4 @@
-import { PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -73,6 +73,12 @@ export class ClusterStack extends Stack {
       // charts (and let controllers remove what they created in AWS) while nodes and networking still exist.
       dependsOn: [nodes.nodegroup, addons.coreDns, addons.vpcCni, addons.podIdentityAgent],
     });
+
+    if (props.network.vpc.publicSubnets.length === 0) {
+      Annotations.of(this).addWarningV2('@platform/cluster:chartsNeedEgress', 'egress is isolated, but the kubectl handler '
+        + 'fetches the platform Helm charts from their public repositories at deploy time: mirror them to ECR (OCI) and point '
+        + 'HELM_REPOSITORIES there, or use egress nat');
+    }
 
     if (config.guardDuty) new EksThreatDetection(this, 'ThreatDetection');
 

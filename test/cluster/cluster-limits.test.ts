@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PropertyInjectors, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -150,6 +150,14 @@ describe('LogGroupEncryption', () => {
     expect(keyOf(encrypted)).toEqual(stack.resolve(ownKey.keyArn));
     // Only the scope it is registered on is affected.
     Template.fromStack(plain).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
+  });
+});
+
+describe('private-cluster traps', () => {
+  test('with isolated egress, synth warns that the platform charts need a mirror', () => {
+    const isolated = buildClusterStack({}, { egress: 'isolated' });
+    expect(Annotations.fromStack(isolated.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated.*mirror them to ECR'))).toHaveLength(1);
+    expect(Annotations.fromStack(built.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated'))).toHaveLength(0);
   });
 });
 
