@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ICapabilities } from 'kubernetes-models/v1/Capabilities';
-import { ISeccompProfile } from 'kubernetes-models/v1/SeccompProfile';
+import type { ICapabilities } from 'kubernetes-models/v1/Capabilities';
+import type { ISeccompProfile } from 'kubernetes-models/v1/SeccompProfile';
 
 /**
  * The Pod Security Standards `restricted` profile, as settings for cdk8s-plus workloads.

@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdk8s';
+import { Testing } from 'cdk8s';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
 import { createPlatformCharts, PlatformChartsProps } from '../../../lib/charts';
 
@@ -30,7 +30,7 @@ export interface SynthesizedPlatform {
 }
 
 export function synthPlatform(props: PlatformChartsProps = chartProps()): SynthesizedPlatform {
-  const charts = createPlatformCharts(Testing.app() as App, props);
+  const charts = createPlatformCharts(Testing.app(), props);
   const services = Object.fromEntries(Object.entries(charts.services).map(([name, chart]) => [name, Testing.synth(chart) as Manifest[]]));
   const baseline = Testing.synth(charts.baseline) as Manifest[];
   return { baseline, services, all: [...baseline, ...Object.values(services).flat()] };
