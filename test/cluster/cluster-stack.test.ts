@@ -213,7 +213,7 @@ describe('managed add-ons', () => {
 });
 
 describe('Helm components', () => {
-  const charts = (t: Template) => ofType(t, 'Custom::AWSCDK-EKS-HelmChart').map(([id, r]) => ({ id, ...r.Properties, DependsOn: resources(t)[id].DependsOn ?? [] }));
+  const charts = (t: Template): any[] => ofType(t, 'Custom::AWSCDK-EKS-HelmChart').map(([id, r]) => ({ id, ...r.Properties, DependsOn: resources(t)[id].DependsOn ?? [] }));
 
   test('every chart is pinned to the configured version from its repository', () => {
     const helm = dev.config.cluster.helm;
