@@ -89,10 +89,8 @@ export class PlatformIdentity extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    this.domain = this.userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: props.domainPrefix },
-      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
-    });
+    // The classic hosted UI: managed login (v2) shows an error to clients that have no branding style of their own.
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
     const servers = new Map<string, cognito.UserPoolResourceServer>();
     const apiScopes: cognito.OAuthScope[] = [];
