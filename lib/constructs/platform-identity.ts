@@ -89,7 +89,7 @@ export class PlatformIdentity extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    // The classic hosted UI: managed login (v2) shows an error to clients that have no branding style of their own.
+    // The classic hosted UI: managed login (v2) serves sign-in pages only to app clients given a branding style.
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
     const servers = new Map<string, cognito.UserPoolResourceServer>();
