@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IDependable } from 'constructs';
+import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
 import { HelmVersions, MtlsMode } from '../config';
 import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
@@ -35,8 +36,6 @@ export function platformCharts(versions: HelmVersions) {
   } satisfies Record<string, HelmChartSource>;
 }
 
-/** The cert-manager ClusterIssuer every workload certificate names (lib/charts/workload-certificates.ts). */
-export const PLATFORM_CA_ISSUER_NAME = 'platform-ca';
 const CERT_MANAGER_NAMESPACE = 'cert-manager';
 const ISTIO_NAMESPACE = 'istio-system';
 
@@ -177,11 +176,11 @@ export class PlatformComponents extends Construct {
     const caCertificate: ICertificate = {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
-      metadata: { name: PLATFORM_CA_ISSUER_NAME, namespace: CERT_MANAGER_NAMESPACE },
+      metadata: { name: PLATFORM_CA_ISSUER, namespace: CERT_MANAGER_NAMESPACE },
       spec: {
         isCA: true,
         commonName: 'platform-ca',
-        secretName: PLATFORM_CA_ISSUER_NAME,
+        secretName: PLATFORM_CA_ISSUER,
         duration: '8760h',
         renewBefore: '720h',
         privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
@@ -191,8 +190,8 @@ export class PlatformComponents extends Construct {
     const platformCa: IClusterIssuer = {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',
-      metadata: { name: PLATFORM_CA_ISSUER_NAME },
-      spec: { ca: { secretName: PLATFORM_CA_ISSUER_NAME } },
+      metadata: { name: PLATFORM_CA_ISSUER },
+      spec: { ca: { secretName: PLATFORM_CA_ISSUER } },
     };
     this.platformCa = new ClusterManifest(this, 'PlatformCa', {
       cluster,
