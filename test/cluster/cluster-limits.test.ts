@@ -10,6 +10,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { SUPPORTED_KUBERNETES_VERSIONS } from '../../lib/config';
 import { ClusterManifest, MAX_MANIFEST_BYTES_PER_RESOURCE } from '../../lib/constructs/cluster-manifest';
 import { LogGroupEncryption } from '../../lib/constructs/log-group-encryption';
+import { PodIdentityRole } from '../../lib/constructs/pod-identity-role';
 import { KUBECTL_LAYERS, PrivateCluster } from '../../lib/constructs/private-cluster';
 import { testApp } from '../support/platform-fixture';
 import { buildClusterStack } from './cluster-fixture';
@@ -30,6 +31,7 @@ beforeAll(() => {
     }
     const cluster: eks.ICluster = stack.cluster;
     workloadManifest = new ClusterManifest(workloads, 'Orders', { cluster, chart });
+    new PodIdentityRole(workloads, 'OrdersIdentity', { cluster, namespace: 'orders', serviceAccount: 'orders' });
   });
 });
 
@@ -75,6 +77,16 @@ describe('CloudFormation and custom-resource size limits', () => {
       cluster: built.stack.cluster,
       manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { blob: 'x'.repeat(MAX_MANIFEST_BYTES_PER_RESOURCE) } }],
     })).toThrow(/ConfigMap huge is \d+ bytes, over the 98304-byte budget of one custom resource; install it from a Helm chart/);
+  });
+});
+
+describe('other stacks use the cluster as eks.ICluster', () => {
+  test('a Pod Identity association lives in the workload stack, bound to the cluster and the agent add-on', () => {
+    const association = customResources(workloads, 'AWS::EKS::PodIdentityAssociation');
+    expect(association).toEqual([expect.objectContaining({
+      Properties: expect.objectContaining({ Namespace: 'orders', ServiceAccount: 'orders', ClusterName: expect.anything() }),
+    })]);
+    expect(workloads.dependencies).toContain(built.stack);
   });
 });
 
