@@ -82,12 +82,18 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'eks.amazonaws.com can assume the role.',
   },
   {
-    path: 'Cluster/Cluster/Nodes/Resource/NodeGroupRole',
-    ids: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy']
+    path: 'Cluster/Cluster/Nodes/NodeRole',
+    ids: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
       .map((policy) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`),
-    reason: 'The node role EKS requires for managed nodes: join the cluster, pull images, and let vpc-cni assign pod IPs. '
-      + 'Pods cannot use it: IMDSv2 with a hop limit of 1 keeps node credentials from pods, which get their own Pod '
-      + 'Identity roles.',
+    reason: 'The two AWS-managed policies EKS requires on a node role: join the cluster, pull images. Network permissions '
+      + 'are not on the node (vpc-cni gets them through Pod Identity), and IMDSv2 with a hop limit of 1 keeps node '
+      + 'credentials from pods.',
+  },
+  {
+    path: 'Cluster/Cluster/Addons/VpcCniRole',
+    ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]'],
+    reason: 'The policy the vpc-cni add-on documents for assigning pod IP addresses (network interfaces and addresses); '
+      + 'only its aws-node service account receives it, through Pod Identity, instead of every node.',
   },
   {
     path: 'Cluster/Cluster/Addons/ObservabilityRole',

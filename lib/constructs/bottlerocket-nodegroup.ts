@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -43,6 +44,7 @@ export interface BottlerocketNodegroupProps {
 export class BottlerocketNodegroup extends Construct {
   readonly nodegroup: eks.Nodegroup;
   readonly launchTemplate: ec2.LaunchTemplate;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: BottlerocketNodegroupProps) {
     super(scope, id);
@@ -64,8 +66,17 @@ export class BottlerocketNodegroup extends Construct {
       ],
       userData: ec2.UserData.custom(BOTTLEROCKET_SETTINGS),
     });
+    // What a node needs to join the cluster and pull images, and nothing else: vpc-cni gets its network permissions
+    // through Pod Identity (ClusterAddons), so they are not on every node.
+    this.role = new iam.Role(this, 'NodeRole', {
+      description: 'EKS managed nodes: join the cluster and pull images',
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
+        .map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+    });
     // The node group validates min <= desired <= max itself.
     this.nodegroup = new eks.Nodegroup(this, 'Resource', {
+      nodeRole: this.role,
       cluster: props.cluster,
       amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64,
       instanceTypes: props.instanceTypes.map((type) => new ec2.InstanceType(type)),

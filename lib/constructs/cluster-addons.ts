@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AddonVersions } from '../config';
 
+/** Service account of vpc-cni's aws-node DaemonSet. */
+export const VPC_CNI_SERVICE_ACCOUNT = 'aws-node';
 /** Service account the CloudWatch observability add-on's agent and Fluent Bit run as. */
 export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = 'cloudwatch-agent';
 
@@ -18,7 +20,8 @@ export interface ClusterAddonsProps {
 
 /**
  * The EKS managed add-ons of the platform. The cluster is created without the self-managed defaults
- * (bootstrapSelfManagedAddons: false), so these are the only copies: vpc-cni (with network policy enforcement),
+ * (bootstrapSelfManagedAddons: false), so these are the only copies: vpc-cni (with network policy enforcement, and its
+ * AWS permissions through Pod Identity rather than the node role),
  * kube-proxy and the Pod Identity agent before the nodes, so nodes come up Ready; coredns and the CloudWatch
  * observability add-on (Container Insights and container logs) after them, since they run as pods.
  * Teardown runs in reverse: pods' add-ons, then the nodes, then networking.
@@ -29,6 +32,8 @@ export class ClusterAddons extends Construct {
   readonly podIdentityAgent: eks.IAddon;
   readonly coreDns: eks.Addon;
   readonly cloudWatchObservability: eks.Addon;
+  /** The role of vpc-cni (aws-node), given to it through Pod Identity, so the node role needs no network permissions. */
+  readonly vpcCniRole: iam.Role;
   /** The role of the CloudWatch agent and Fluent Bit, given to them through Pod Identity. */
   readonly observabilityRole: iam.Role;
 
@@ -37,27 +42,32 @@ export class ClusterAddons extends Construct {
     const { cluster, versions } = props;
     const addon = (addonId: string, addonName: string, addonVersion: string, configurationValues?: Record<string, unknown>) =>
       new eks.Addon(this, addonId, { cluster, addonName, addonVersion, configurationValues });
+    // The managed policy an add-on's documentation requires, on a role only its service account receives.
+    const withIdentity = (target: eks.Addon, roleId: string, serviceAccount: string, managedPolicy: string, description: string) => {
+      const role = new iam.Role(this, roleId, {
+        description,
+        assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(managedPolicy)],
+      });
+      (target.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount, roleArn: role.roleArn }];
+      target.node.addDependency(this.podIdentityAgent);
+      return role;
+    };
 
-    this.vpcCni = addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
-    this.kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
     // The cluster's own agent add-on, which Pod Identity associations elsewhere depend on; only its version is pinned here.
     this.podIdentityAgent = cluster.eksPodIdentityAgent!;
     (this.podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = versions.podIdentityAgent;
+    this.vpcCni = addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
+    this.vpcCniRole = withIdentity(this.vpcCni, 'VpcCniRole', VPC_CNI_SERVICE_ACCOUNT, 'AmazonEKS_CNI_Policy',
+      'vpc-cni (aws-node): assigns pod IP addresses (Pod Identity)');
+    this.kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
     for (const networking of [this.vpcCni, this.kubeProxy, this.podIdentityAgent]) props.nodes.node.addDependency(networking);
 
     this.coreDns = addon('CoreDns', 'coredns', versions.coreDns);
-    this.observabilityRole = new iam.Role(this, 'ObservabilityRole', {
-      description: 'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)',
-      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
-      // The policy the add-on's documentation requires for Container Insights and container logs.
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy')],
-    });
     this.cloudWatchObservability = addon('CloudWatchObservability', 'amazon-cloudwatch-observability',
       versions.cloudWatchObservability, { containerLogs: { enabled: true } });
-    (this.cloudWatchObservability.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [
-      { serviceAccount: CLOUDWATCH_AGENT_SERVICE_ACCOUNT, roleArn: this.observabilityRole.roleArn },
-    ];
-    this.cloudWatchObservability.node.addDependency(this.podIdentityAgent);
+    this.observabilityRole = withIdentity(this.cloudWatchObservability, 'ObservabilityRole', CLOUDWATCH_AGENT_SERVICE_ACCOUNT,
+      'CloudWatchAgentServerPolicy', 'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)');
     for (const dependency of props.observabilityDependsOn ?? []) this.cloudWatchObservability.node.addDependency(dependency);
     for (const onNodes of [this.coreDns, this.cloudWatchObservability]) onNodes.node.addDependency(props.nodes);
   }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BOTTLEROCKET_DATA_DEVICE, BOTTLEROCKET_OS_DEVICE } from '../../lib/constructs/bottlerocket-nodegroup';
-import { CLOUDWATCH_AGENT_SERVICE_ACCOUNT } from '../../lib/constructs/cluster-addons';
+import { CLOUDWATCH_AGENT_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT } from '../../lib/constructs/cluster-addons';
 import { HELM_REPOSITORIES } from '../../lib/constructs/platform-components';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
@@ -311,12 +311,25 @@ describe('Pod Identity roles of the Helm components', () => {
     }]);
   });
 
-  test('the observability add-on role holds only the CloudWatch agent policy and trusts only Pod Identity', () => {
-    const roles = ofType(dev.template, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.ManagedPolicyArns ?? []).includes('CloudWatchAgentServerPolicy'));
-    expect(roles).toHaveLength(1);
-    const [, role] = roles[0];
-    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
+  test.each([
+    ['vpc-cni', VPC_CNI_SERVICE_ACCOUNT, 'AmazonEKS_CNI_Policy'],
+    ['amazon-cloudwatch-observability', CLOUDWATCH_AGENT_SERVICE_ACCOUNT, 'CloudWatchAgentServerPolicy'],
+  ])('the %s add-on gets its documented policy through Pod Identity, on a role only Pod Identity can assume', (addonName, serviceAccount, policy) => {
+    const [[, addon]] = ofType(dev.template, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === addonName);
+    expect(addon.Properties.PodIdentityAssociations).toEqual([{ ServiceAccount: serviceAccount, RoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }]);
+    const role = resources(dev.template)[addon.Properties.PodIdentityAssociations[0].RoleArn['Fn::GetAtt'][0]];
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
+    ]);
+  });
+
+  test('the node role can only join the cluster and pull images: no network permissions on every node', () => {
+    const [[, nodegroup]] = ofType(dev.template, 'AWS::EKS::Nodegroup');
+    const role = resources(dev.template)[nodegroup.Properties.NodeRole['Fn::GetAtt'][0]];
+    expect(role.Properties.ManagedPolicyArns).toEqual(['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
+      .map((policy) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] })));
+    expect(role.Properties.Policies).toBeUndefined();
   });
 
   test('no policy in the cluster stack allows every action', () => {
