@@ -4,6 +4,7 @@ import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ClusterStack } from './stacks/cluster-stack';
+import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
 import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
@@ -15,6 +16,7 @@ export interface Platform {
   readonly logging: LoggingStack;
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
+  readonly data: DataStack;
   readonly edge: EdgeStack;
 }
 
@@ -27,6 +29,7 @@ export const STACK_IDS = {
   logging: 'Logging',
   network: 'Network',
   cluster: 'Cluster',
+  data: 'Data',
   edge: 'Edge',
 } as const;
 
@@ -58,6 +61,13 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     keys: keys.keys,
     logDestinations: logging.logging,
   });
+  const data = new DataStack(app, STACK_IDS.data, {
+    ...stackProps('data'),
+    catalogue: SERVICE_CATALOGUE,
+    dataKey: keys.keys.data,
+    cluster: cluster.cluster,
+    retainData: config.retainData,
+  });
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
     edge: config.edge,
@@ -67,8 +77,9 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     logDestinations: logging.logging,
     requestSchemas: { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS },
     retainData: config.retainData,
+    userDataBucket: data.dataBucket,
   });
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { keys, logging, network, cluster, edge };
+  return { keys, logging, network, cluster, data, edge };
 }

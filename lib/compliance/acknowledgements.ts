@@ -148,4 +148,40 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'cached, so there is no cached data to encrypt.',
   },
   // Data and service identities (lib/stacks/data-stack.ts)
+  {
+    path: 'Data/Tables',
+    ids: packIds('DynamoDBInBackupPlan', ['NIST.800.53.R5', 'HIPAA.Security']),
+    reason: 'Service tables have point-in-time recovery (continuous backups, restore to any second of the last 35 days), '
+      + 'deletion protection and RETAIN in prod, all encrypted with the data key. AWS Backup plans are usually assigned '
+      + 'account-wide through AWS Organizations backup policies, which select these tables by tag.',
+  },
+  {
+    path: 'Data/DataBucket',
+    ids: [...packIds('S3BucketReplicationEnabled'), 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      'cdk-validator-cfnguard::s3_event_notifications_enabled_check'],
+    reason: 'Single-region blueprint: versioning with noncurrent-version retention and RETAIN in prod recover overwritten or '
+      + 'deleted objects; cross-region replication needs a second region, bucket and key chosen by the adopter. Object lock '
+      + 'would stop services and users replacing their own objects and the lifecycle expiring old versions. No consumer '
+      + 'needs event notifications, and CDK implements them with a Lambda custom resource that adds its own findings.',
+  },
+  {
+    path: 'Data/DataBucket/AccessLogs',
+    ids: [...packIds('S3DefaultEncryptionKMS'), 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+      'cdk-validator-cfnguard::s3_bucket_logging_enabled_check'],
+    reason: 'Target of the data bucket server access logs: AWS documents SSE-S3 as the default encryption S3 log delivery '
+      + 'supports, so it is SSE-S3 (still encrypted, TLS-only, versioned, public access blocked). Logging the log bucket '
+      + 'into itself or another bucket would only log log delivery.',
+  },
+  {
+    path: 'Data/Identities/orders/Policy/Resource',
+    ids: ['AwsSolutions-IAM5[Resource::<DataBucketB1A7365C.Arn>/orders/*]'],
+    reason: 'The wildcard is the confinement: the orders role may get and put objects only under the orders/ prefix of '
+      + 'the data bucket (object keys are chosen at run time), and may list only that prefix.',
+  },
+  {
+    path: 'Edge/Identity/UserDataAccess/Resource',
+    ids: ['AwsSolutions-IAM5[Resource::<DataBucketB1A7365C.Arn>/users/<cognito-identity.amazonaws.com:sub>/*]'],
+    reason: 'The wildcard is the confinement: each signed-in user may reach only objects under users/<their own identity '
+      + 'id>/ of the data bucket; the identity id is a policy variable filled in from the session, not chosen by the user.',
+  },
 ];
