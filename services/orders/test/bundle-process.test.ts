@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
@@ -8,11 +8,26 @@ import { call } from '../../shared/test/support/http-call';
 import { testServiceEnv } from '../../shared/test/support/test-service-env';
 import { createTestPlatform, TestPlatform } from '../../shared/test/support/test-services';
 
-const BUNDLE = join(__dirname, '..', '..', '..', 'dist', 'services', 'orders', 'index.js');
+const ROOT = join(__dirname, '..', '..', '..');
+const BUNDLE = join(ROOT, 'dist', 'services', 'orders', 'index.js');
+
+/** The newest modification time among the TypeScript sources under `dir`. */
+function newestSource(dir: string): number {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.includes('test'))
+    .reduce((newest, file) => Math.max(newest, statSync(join(dir, file)).mtimeMs), 0);
+}
+
+/** The test command builds the bundle before jest; running jest alone must not silently test an old one. */
+function assertBundleIsFresh(): void {
+  const fix = 'run npm run build:services (the test command does it before jest)';
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: ${fix}`);
+  const sources = Math.max(newestSource(join(ROOT, 'services')), newestSource(join(ROOT, 'lib', 'catalogue')));
+  if (statSync(BUNDLE).mtimeMs < sources) throw new Error(`${BUNDLE} is older than its sources: ${fix}`);
+}
 
 /** The orders bundle as a child process, with its JSON log lines parsed as they arrive. */
 function startBundle(env: NodeJS.ProcessEnv): { child: ChildProcess; logged: (msg: string) => Promise<Record<string, unknown>> } {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build:services first`);
   const child = spawn(process.execPath, ['--enable-source-maps', BUNDLE], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
@@ -37,6 +52,7 @@ const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) =>
 let platform: TestPlatform;
 
 beforeAll(async () => {
+  assertBundleIsFresh();
   platform = await createTestPlatform();
 });
 
@@ -66,8 +82,10 @@ test('SIGTERM: in-flight requests complete, new connections are refused, the pro
   try {
     const { port, healthPort } = await logged('listening') as { port: number; healthPort: number };
     const token = platform.cognito.mint(['orders/write', 'inventory/read']);
+    // Settled to a status or an error message, so a failed assertion below leaves no rejection behind.
     const inFlight = [1, 2, 3, 4, 5].map((n) => call(`http://127.0.0.1:${port}/orders`,
-      { method: 'POST', token, body: { orderId: `g-${n}`, sku: 'sku-g', quantity: 1 } }));
+      { method: 'POST', token, body: { orderId: `g-${n}`, sku: 'sku-g', quantity: 1 } })
+      .then((res) => res.status, (err: Error) => err.message));
     while (held.length < inFlight.length) await new Promise<void>((resolve) => (heldChanged = resolve));
 
     child.kill('SIGTERM');
@@ -80,7 +98,7 @@ test('SIGTERM: in-flight requests complete, new connections are refused, the pro
     expect((await call(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(503);
 
     held.forEach((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sku: 'sku-g', quantity: 9, version: 1 })));
-    expect((await Promise.all(inFlight)).map((res) => res.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(await Promise.all(inFlight)).toEqual([201, 201, 201, 201, 201]);
     expect(await exitOf(child)).toBe(0);
   } finally {
     child.kill('SIGKILL');

@@ -16,10 +16,15 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new HttpError(413, `body larger than ${limitBytes} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limitBytes) throw new HttpError(413, `body larger than ${limitBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    // A client that hangs up mid-body made a bad request, not a server failure.
+    throw err instanceof HttpError ? err : new HttpError(400, 'body could not be read');
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));

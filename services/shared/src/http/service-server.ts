@@ -76,9 +76,9 @@ export class ServiceServer {
    */
   async shutdown(): Promise<void> {
     this.draining = true;
-    this.props.logger.info('draining');
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    this.props.logger.info('draining');
     const deadline = setTimeout(() => this.server.closeAllConnections(), this.props.config.shutdownGraceMs).unref();
     await closed;
     clearTimeout(deadline);
