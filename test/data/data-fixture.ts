@@ -6,7 +6,7 @@ import { PlatformIdentity } from '../../lib/constructs/platform-identity';
 import { DataStack } from '../../lib/stacks/data-stack';
 import { KeysStack } from '../../lib/stacks/keys-stack';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
-import { testApp, testConfig } from '../support/platform-fixture';
+import { buildPlatform, testApp, testConfig } from '../support/platform-fixture';
 
 export interface DataFixture {
   readonly app: App;
@@ -20,12 +20,18 @@ export interface DataFixture {
   readonly identity?: PlatformIdentity;
 }
 
-/** The cluster the data stack's roles trust, until the cluster stack is wired into createPlatform. */
-export const TEST_CLUSTER_NAME = 'dev-platform';
+/** The reference environment as createPlatform builds it, seen through the data fixture's members. */
+export function platformData(context: Record<string, unknown> = {}): DataFixture {
+  const { app, platform, config } = buildPlatform(context);
+  return {
+    app, config, keys: platform.keys, logging: platform.logging, cluster: platform.cluster.cluster, data: platform.data,
+    identity: platform.edge.identity,
+  };
+}
 
 /**
- * The data stack with its real key and logging stacks, an imported cluster, and the edge's identity pool construct granted the
- * data bucket; only the stacks the data stack touches, so the compliance packs run in seconds.
+ * A lean app for construct assertions: the data stack with its real key and logging stacks, an imported cluster and,
+ * optionally, the edge's identity pool construct granted the data bucket.
  */
 export function buildData(options: {
   context?: Record<string, unknown>;
@@ -40,7 +46,7 @@ export function buildData(options: {
   const keys = new KeysStack(app, 'Keys', { ...stackProps('keys'), retainKeys: config.retainData });
   const logging = new LoggingStack(app, 'Logging', { ...stackProps('logging'), logging: config.logging, retainLogs: config.retainData });
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
-  const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: TEST_CLUSTER_NAME });
+  const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'dev-platform' });
   const data = new DataStack(app, 'Data', {
     ...stackProps('data'),
     catalogue: options.catalogue ?? SERVICE_CATALOGUE,

@@ -3,7 +3,7 @@ import { SERVICE_CATALOGUE, ServiceDefinition, TableOperation } from '../../lib/
 import { DataBucket } from '../../lib/constructs/data-bucket';
 import { AccessRequest, evaluate, StatementJson } from '../../lib/iam/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
-import { buildData, DataFixture } from '../data/data-fixture';
+import { buildData, DataFixture, platformData } from '../data/data-fixture';
 
 /**
  * Least privilege, proven on the SYNTHESIZED templates: for every service role and the identity-pool role, a table
@@ -13,7 +13,7 @@ import { buildData, DataFixture } from '../data/data-fixture';
 let fixture: DataFixture;
 let policies: SynthesizedPolicies;
 beforeAll(() => {
-  fixture = buildData();
+  fixture = platformData();
   policies = SynthesizedPolicies.fromAssembly(fixture.app.synth());
 });
 
@@ -181,6 +181,18 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
         Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } } },
     ]);
   });
+});
+
+test('in the reference environment each role trusts Pod Identity only for the platform cluster', () => {
+  const clusterArn = policies.resolveToken(fixture.data, fixture.cluster.clusterArn);
+  expect(clusterArn).toMatch(/^\{\{dev-platform-cluster:/); // the real cluster, across stacks
+  const trusts = policies.allPolicyDocuments().filter((d) => d.type === 'AWS::IAM::Role' && d.stackName === fixture.data.stackName);
+  expect(trusts).toHaveLength(SERVICE_CATALOGUE.services.length);
+  for (const { statements } of trusts) {
+    expect(statements.map((st) => st.Condition)).toEqual([{
+      StringEquals: { 'aws:SourceAccount': fixture.config.env.account }, ArnEquals: { 'aws:SourceArn': clusterArn },
+    }]);
+  }
 });
 
 test('the cases are evaluated against synthesized templates, with cross-stack references followed', () => {

@@ -3,14 +3,14 @@ import * as path from 'path';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { constructPathLabels, renderPermissionsTable } from '../../lib/iam/permissions-table';
 import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
-import { buildData } from '../data/data-fixture';
+import { platformData } from '../data/data-fixture';
 
 const README = path.join(__dirname, '..', '..', 'README.md');
 const MARKERS = /<!-- permissions:start -->\n([\s\S]*?)\n<!-- permissions:end -->/;
 
 let table: string;
 beforeAll(() => {
-  const { app, data } = buildData({ withIdentity: false });
+  const { app, data } = platformData();
   const policies = SynthesizedPolicies.fromAssembly(app.synth());
   table = renderPermissionsTable(policies, constructPathLabels(app),
     SERVICE_CATALOGUE.services.map((s) => ({ name: s.name, role: data.identities.get(s.name)!.role })));
