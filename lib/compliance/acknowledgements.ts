@@ -102,6 +102,13 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + '(metrics, log events, its SSM configuration); only the cloudwatch-agent service account receives it, through Pod Identity.',
   },
   {
+    path: 'Cluster/ThreatDetection/Resource',
+    ids: ['cdk-validator-cfnguard::guardduty_s3_protection_enabled_check'],
+    reason: 'S3 protection is on, as the S3_DATA_EVENTS feature: the detector must use Features (EKS runtime monitoring '
+      + 'exists only there) and CloudFormation rejects DataSources and Features together, while CT.GUARDDUTY.PR.1 reads '
+      + 'only the older DataSources.S3Logs. test/cluster/cluster-stack.test.ts "GuardDuty EKS protection" asserts the feature.',
+  },
+  {
     path: 'Cluster/Components/AwsLoadBalancerController/Identity/Policy',
     ids: ['*', 'arn:<AWS::Partition>:ec2:*:*:security-group/*', ...['listener-rule/app/*/*/*', 'listener-rule/net/*/*/*',
       'listener/app/*/*/*', 'listener/net/*/*/*', 'loadbalancer/app/*/*', 'loadbalancer/net/*/*', 'targetgroup/*/*']

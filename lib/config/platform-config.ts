@@ -67,7 +67,10 @@ export interface ClusterConfig {
   readonly addons: AddonVersions;
   readonly helm: HelmVersions;
   readonly mtls: MtlsMode;
-  /** GuardDuty EKS audit-log and runtime monitoring; usually enabled at organization level instead. */
+  /**
+   * GuardDuty EKS audit-log and runtime monitoring, with a detector in this stack (on in prod, off in dev for cost).
+   * Set it false where an organization's delegated administrator already manages GuardDuty: a region has one detector.
+   */
   readonly guardDuty: boolean;
   /** Platform CA for native mTLS: self-signed in-cluster root (dev) or an AWS Private CA ARN (prod). */
   readonly privateCaArn?: string;
@@ -178,7 +181,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       addons: PINNED_ADDONS,
       helm: PINNED_HELM,
       mtls: 'istio-ambient',
-      guardDuty: false,
+      guardDuty: prod,
     },
     edge: {
       throttle: prod ? { rateLimit: 500, burstLimit: 1000 } : { rateLimit: 50, burstLimit: 100 },

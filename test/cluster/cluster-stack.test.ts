@@ -17,7 +17,7 @@ let prod: ReturnType<typeof buildClusterStack>;
 let native: ReturnType<typeof buildClusterStack>;
 beforeAll(() => {
   dev = buildClusterStack();
-  prod = buildClusterStack({ privateCaArn: PRIVATE_CA_ARN, guardDuty: true }, { profile: 'prod' });
+  prod = buildClusterStack({ privateCaArn: PRIVATE_CA_ARN }, { profile: 'prod' });
   native = buildClusterStack({}, { mtls: 'native' });
 });
 
@@ -364,7 +364,9 @@ describe('platform CA', () => {
 });
 
 describe('GuardDuty EKS protection', () => {
-  test('is off by default', () => {
+  test('is off by default in dev, on in prod', () => {
+    expect(dev.config.cluster.guardDuty).toBe(false);
+    expect(prod.config.cluster.guardDuty).toBe(true);
     dev.template.resourceCountIs('AWS::GuardDuty::Detector', 0);
   });
 
@@ -373,6 +375,7 @@ describe('GuardDuty EKS protection', () => {
       Enable: true,
       Features: Match.arrayWith([
         { Name: 'EKS_AUDIT_LOGS', Status: 'ENABLED' },
+        { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
         { Name: 'RUNTIME_MONITORING', Status: 'ENABLED', AdditionalConfiguration: [{ Name: 'EKS_ADDON_MANAGEMENT', Status: 'ENABLED' }] },
       ]),
     });
