@@ -155,3 +155,7 @@ describe('bad catalogue input: a clear error naming the field and the fix, and n
     expect(app.node.tryFindChild('BadData')).toBeUndefined();
   });
 });
+
+test('snapshot of the dev data stack (second layer behind the assertions above)', () => {
+  expect(devTemplate.toJSON()).toMatchSnapshot();
+});
