@@ -123,13 +123,13 @@ describe('certificate rotation', () => {
     };
     const workers = [0, 1, 2, 3].map(worker);
     const before = await servedFingerprint();
-    while (completed < 40) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (completed < 20) await new Promise((resolve) => setTimeout(resolve, 10));
     writeTlsFiles(join(platform.dir, 'inventory'), rotated);
     writeTlsFiles(join(platform.dir, 'orders'), rotatedOrders);
     const expected = new X509Certificate(rotated.cert).fingerprint256;
     for (let i = 0; i < 100 && (await servedFingerprint()) !== expected; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     const afterRotation = completed;
-    while (completed < afterRotation + 40) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (completed < afterRotation + 20) await new Promise((resolve) => setTimeout(resolve, 10));
     stop = true;
     await Promise.all(workers);
     expect(before).not.toBe(expected);

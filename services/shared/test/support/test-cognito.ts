@@ -22,7 +22,9 @@ export interface TestCognito {
  */
 export function createTestCognito(dir: string): TestCognito {
   const pool = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // Made on first use: RSA key generation is the slowest step of most test set-ups, and few tests forge.
+  let forger: KeyObject | undefined;
+  const forgerKey = () => (forger ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
   const jwk = { ...pool.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
   const jwksFile = join(dir, 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
@@ -34,8 +36,8 @@ export function createTestCognito(dir: string): TestCognito {
         sub: 'user-123', iss: ISSUER, client_id: CLIENT_ID, token_use: 'access', scope: scopes.join(' '),
         iat: now, exp: now + 600, jti: `${now}-${Math.random()}`, ...claims,
       };
-      if (options.key === 'forged-same-kid') return signJwt(payload, KID, forger.privateKey);
-      if (options.key === 'forged-other-kid') return signJwt(payload, 'forged-key', forger.privateKey);
+      if (options.key === 'forged-same-kid') return signJwt(payload, KID, forgerKey());
+      if (options.key === 'forged-other-kid') return signJwt(payload, 'forged-key', forgerKey());
       return signJwt(payload, KID, pool.privateKey);
     },
   };
