@@ -109,12 +109,13 @@ export class PlatformComponents extends Construct {
     });
 
     if (props.mtls === 'istio-ambient') {
-      const component = (componentId: string, source: HelmChartSource, values: Record<string, unknown>, after: IDependable[]) =>
-        new HelmComponent(this, componentId, { cluster, source, namespace: ISTIO_NAMESPACE, values, dependsOn: [...dependsOn, ...after] });
-      const base = component('IstioBase', charts.istioBase, {}, []);
-      const istiod = component('Istiod', charts.istiod, { profile: 'ambient' }, [base]);
-      const cni = component('IstioCni', charts.istioCni, { profile: 'ambient' }, [istiod]);
-      const ztunnel = component('Ztunnel', charts.ztunnel, {}, [cni]);
+      // Release names as in Istio's Helm installation guide.
+      const component = (componentId: string, source: HelmChartSource, release: string, values: Record<string, unknown>, after: IDependable[]) =>
+        new HelmComponent(this, componentId, { cluster, source, release, namespace: ISTIO_NAMESPACE, values, dependsOn: [...dependsOn, ...after] });
+      const base = component('IstioBase', charts.istioBase, 'istio-base', {}, []);
+      const istiod = component('Istiod', charts.istiod, 'istiod', { profile: 'ambient' }, [base]);
+      const cni = component('IstioCni', charts.istioCni, 'istio-cni', { profile: 'ambient' }, [istiod]);
+      const ztunnel = component('Ztunnel', charts.ztunnel, 'ztunnel', {}, [cni]);
       this.istio = { base, istiod, cni, ztunnel };
       const strict: IPeerAuthentication = {
         apiVersion: 'security.istio.io/v1',

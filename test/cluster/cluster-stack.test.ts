@@ -233,6 +233,8 @@ describe('Helm components', () => {
 
   test('Istio runs in ambient mode and installs in order base, istiod, cni, ztunnel', () => {
     const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
+    expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Release)).toEqual(['istio-base', 'istiod', 'istio-cni', 'ztunnel']);
+    expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Namespace)).toEqual(Array(4).fill('istio-system'));
     expect(JSON.parse(byChart.istiod.Values)).toEqual({ profile: 'ambient' });
     expect(JSON.parse(byChart.cni.Values)).toEqual({ profile: 'ambient' });
     expect(byChart.istiod.DependsOn).toContain(byChart.base.id);
