@@ -68,6 +68,8 @@ describe('access tokens', () => {
     const res = await call(`${url}/inventory/sku-1`, { method: 'PUT', token: readToken, body: { quantity: 1 } });
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('token lacks scope inventory/write');
+    const line = inventory.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === res.headers['x-request-id']);
+    expect(line).toMatchObject({ status: 403, subject: 'user-123' });
   });
 
   test('the app client id is checked against COGNITO_CLIENT_IDS', async () => {

@@ -5,19 +5,21 @@ import { Principal, VerifiedTokenCache } from './verified-token-cache';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
-/** Turns an `Authorization` header into a principal holding the route's scope: 401 for any bad token, 403 for a missing scope. */
+/** 403 unless the principal's token carries `scope`. */
+export function requireScope(principal: Principal, scope: string): void {
+  if (!principal.scopes.has(scope)) {
+    throw new HttpError(403, `token lacks scope ${scope}`, { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
+  }
+}
+
+/** Turns an `Authorization` header into a verified principal; 401 for a missing, malformed, forged or expired token. */
 export class AccessTokenAuthenticator {
   constructor(private readonly verifier: AccessTokenVerifier, private readonly cache: VerifiedTokenCache) {}
 
-  async authenticate(authorization: string | undefined, requiredScope: string): Promise<Principal> {
+  async authenticate(authorization: string | undefined): Promise<Principal> {
     const token = BEARER.exec(authorization ?? '')?.[1];
     if (!token) throw new HttpError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
-    const principal = this.cache.get(token) ?? (await this.verify(token));
-    if (!principal.scopes.has(requiredScope)) {
-      throw new HttpError(403, `token lacks scope ${requiredScope}`,
-        { 'www-authenticate': `Bearer error="insufficient_scope", scope="${requiredScope}"` });
-    }
-    return principal;
+    return this.cache.get(token) ?? this.verify(token);
   }
 
   private async verify(token: string): Promise<Principal> {

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { ServiceCatalogue, ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
-import { AccessTokenAuthenticator } from '../auth/access-token-authenticator';
+import { AccessTokenAuthenticator, requireScope } from '../auth/access-token-authenticator';
 import { SharedServiceConfig } from '../config/shared-config';
 import { Logger } from '../log';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
@@ -119,8 +119,9 @@ export class ServiceServer {
       if (this.props.config.mtls.mode === 'native' && !route.allowedCallers.has(caller ?? '')) {
         throw new HttpError(403, 'caller identity not allowed on this route');
       }
-      const principal = await this.props.authenticator.authenticate(req.headers.authorization, route.scope);
+      const principal = await this.props.authenticator.authenticate(req.headers.authorization);
       subject = principal.subject;
+      requireScope(principal, route.scope);
       const requestBody = route.bodySchema
         ? this.validator.validate(route.bodySchema, await readJsonBody(req, this.props.config.bodyLimitBytes))
         : undefined;
