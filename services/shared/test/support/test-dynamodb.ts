@@ -2,12 +2,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AddressInfo } from 'node:net';
 
 // dynalite ships no types; its factory returns a node:http server.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { createTableMs: number }) => import('node:http').Server;
 
 export interface TestDynamoDb {
-  /** The endpoint the SDK default chain picks up from AWS_ENDPOINT_URL_DYNAMODB. */
-  readonly endpoint: string;
   createTable(name: string, partitionKey: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,7 +22,6 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
   });
   const client = new DynamoDBClient({});
   return {
-    endpoint,
     createTable: async (name, partitionKey) => {
       await client.send(new CreateTableCommand({
         TableName: name,

@@ -7,7 +7,7 @@ import { createInventoryServer, INVENTORY_SERVICE } from '../../../inventory/src
 import { createDocumentClient } from '../../src/dynamo';
 import { ListeningPorts, ServiceServer } from '../../src/http/service-server';
 import { createTestCognito, TestCognito } from './test-cognito';
-import { startTestDynamoDb, TestDynamoDb } from './test-dynamodb';
+import { startTestDynamoDb } from './test-dynamodb';
 import { capturingLogger } from './test-logger';
 import { testServiceEnv } from './test-service-env';
 
@@ -17,11 +17,10 @@ export interface RunningService {
   readonly logLines: string[];
 }
 
-/** What every service test needs: a temp dir, a local user pool and a DynamoDB emulator with both tables. */
+/** What every service test needs: a temp dir, a local user pool and a DynamoDB emulator (dynalite) with both tables. */
 export interface TestPlatform {
   readonly dir: string;
   readonly cognito: TestCognito;
-  readonly dynamo: TestDynamoDb;
   startInventory(extraEnv?: Record<string, string>): Promise<RunningService>;
   startOrders(extraEnv: Record<string, string>): Promise<RunningService>;
   /** Shuts down every service started here, then the emulator, and removes the temp dir. */
@@ -43,7 +42,6 @@ export async function createTestPlatform(): Promise<TestPlatform> {
   return {
     dir,
     cognito,
-    dynamo,
     startInventory: (extraEnv = {}) => start('inventory', (logger) => createInventoryServer(
       loadInventoryConfig(testServiceEnv(cognito, { TABLE_NAME: 'inventory', ...extraEnv }), INVENTORY_SERVICE),
       new DynamoInventoryStore(createDocumentClient(), 'inventory'), logger)),
