@@ -18,6 +18,8 @@ const GUARD_PLUGIN = 'cdk-validator-cfnguard';
  * per stack). Used by the gate tests and the reviewer report, so both see exactly what synth sees.
  */
 export function rawGateFindings(app: App, options: { guard?: boolean } = {}): GateFinding[] {
+  // Synthesize first: aspects and property injectors run during synth, and the plugins see their result.
+  const assembly = app.synth();
   const findings: GateFinding[] = [];
   for (const pack of nagPacks()) {
     for (const violation of pack.validateScope(app).violations) {
@@ -28,7 +30,6 @@ export function rawGateFindings(app: App, options: { guard?: boolean } = {}): Ga
   }
   if (options.guard === false) return findings;
 
-  const assembly = app.synth();
   const pathByLogicalId = new Map<string, string>();
   for (const construct of app.node.findAll()) {
     if (construct instanceof CfnElement) {
