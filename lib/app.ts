@@ -1,24 +1,36 @@
 import { App } from 'aws-cdk-lib';
+import * as path from 'path';
+import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
+import { validateServiceCatalogue } from './catalogue/validate-catalogue';
 import { addComplianceGate } from './compliance/compliance-gate';
 import { ConfigErrors, loadPlatformConfig } from './config';
-import { createPlatform } from './platform';
+import { createPlatform, Platform } from './platform';
+import { projectRoot } from './private/project-root';
+import { writeGitOpsManifests } from './workloads';
+
+/** Where `npm run synth` writes the Kubernetes manifests for GitOps users. */
+export const MANIFESTS_DIR = path.join(projectRoot(), 'dist', 'manifests');
 
 /**
- * The whole `cdk synth` path: read and validate configuration, build the platform, attach the compliance gate,
- * synthesize. A configuration error prints one line per problem and synthesizes nothing.
+ * The whole `cdk synth` path: read and validate configuration and catalogue, build the platform, attach the
+ * compliance gate, synthesize, and write the GitOps manifests. A configuration error prints one line per problem
+ * and writes nothing.
  * @returns the process exit code
  */
-export function synthesizePlatform(app: App, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.error): number {
-  let config;
+export function synthesizePlatform(app: App, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.error,
+  manifestsDir: string = MANIFESTS_DIR): number {
+  let platform: Platform;
   try {
-    config = loadPlatformConfig((key) => app.node.tryGetContext(key), env);
+    const config = loadPlatformConfig((key) => app.node.tryGetContext(key), env);
+    validateServiceCatalogue(SERVICE_CATALOGUE);
+    platform = createPlatform(app, config);
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
     log(error.message);
     return 1;
   }
-  createPlatform(app, config);
   addComplianceGate(app);
   app.synth();
+  if (platform.gitOps) writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { App, Tags } from 'aws-cdk-lib';
+import { Annotations, App, Tags } from 'aws-cdk-lib';
 import { PlatformConfig } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
@@ -6,6 +6,9 @@ import { NetworkStack } from './stacks/network-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
+import { WorkloadsStack } from './stacks/workloads-stack';
+import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
+import { PlatformChartsProps } from './charts';
 import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
 import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
 import { INVENTORY_SCHEMAS } from '../services/inventory/src/schemas';
@@ -18,6 +21,10 @@ export interface Platform {
   readonly cluster: ClusterStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  /** Absent in prod until image digests are configured (`-c imageDigests=orders=sha256:…,…`). */
+  readonly workloads?: WorkloadsStack;
+  /** The same charts for GitOps: literal values, and `${NAME}` placeholders for deploy-time values. */
+  readonly gitOps?: { readonly charts: PlatformChartsProps; readonly deployTimeValues: readonly DeployTimeValue[] };
 }
 
 /**
@@ -31,6 +38,7 @@ export const STACK_IDS = {
   cluster: 'Cluster',
   data: 'Data',
   edge: 'Edge',
+  workloads: 'Workloads',
 } as const;
 
 /** Builds the whole platform from one validated configuration; bin/ and the tests both call it. */
@@ -61,13 +69,6 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     keys: keys.keys,
     logDestinations: logging.logging,
   });
-  const data = new DataStack(app, STACK_IDS.data, {
-    ...stackProps('data'),
-    catalogue: SERVICE_CATALOGUE,
-    dataKey: keys.keys.data,
-    cluster: cluster.cluster,
-    retainData: config.retainData,
-  });
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
     edge: config.edge,
@@ -77,9 +78,52 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     logDestinations: logging.logging,
     requestSchemas: { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS },
     retainData: config.retainData,
-    userDataBucket: data.dataBucket,
+  });
+  const data = new DataStack(app, STACK_IDS.data, {
+    ...stackProps('data'),
+    catalogue: SERVICE_CATALOGUE,
+    dataKey: keys.keys.data,
+    cluster: cluster.cluster,
+    retainData: config.retainData,
+    identityPoolRole: edge.identity.authenticatedRole,
   });
 
+  const services = SERVICE_CATALOGUE.services.map((service) => service.name);
+  const byService = <T>(value: (name: string) => T) => Object.fromEntries(services.map((name) => [name, value(name)]));
+  const refs: WorkloadReferences = {
+    repositoryUris: byService((name) => data.repositories.get(name)!.repository.repositoryUri),
+    roleArns: byService((name) => data.identities.get(name)!.role.roleArn),
+    tableNames: Object.fromEntries([...data.tables].map(([name, table]) => [name, table.tableName])),
+    userPoolId: edge.identity.userPool.userPoolId,
+    clientIds: [edge.identity.machineClient.userPoolClientId, edge.identity.userClient.userPoolClientId],
+    ingressTargetGroupArn: edge.ingressTargetGroup.targetGroupArn,
+  };
+  const charts = workloadChartsProps(config, SERVICE_CATALOGUE, refs);
+  let workloads: WorkloadsStack | undefined;
+  let gitOps: Platform['gitOps'];
+  if (charts) {
+    workloads = new WorkloadsStack(app, STACK_IDS.workloads, {
+      ...stackProps('workloads'),
+      cluster: cluster.cluster,
+      charts,
+      dependsOn: [cluster.components],
+    });
+    const deployTimeValues: DeployTimeValue[] = [
+      { token: refs.userPoolId, name: 'COGNITO_USER_POOL_ID', source: `${edge.stackName}: user pool id` },
+      { token: refs.clientIds[0], name: 'COGNITO_M2M_CLIENT_ID', source: `${edge.stackName}: machine-to-machine app client id` },
+      { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
+      { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
+      ...services.flatMap((name) => [
+        { token: refs.repositoryUris[name], name: `${name.toUpperCase().replace(/-/g, '_')}_REPOSITORY_URI`, source: `${data.stackName}: ECR repository URI of ${name}` },
+        { token: refs.roleArns[name], name: `${name.toUpperCase().replace(/-/g, '_')}_ROLE_ARN`, source: `${data.stackName}: Pod Identity role ARN of ${name}` },
+      ]),
+    ];
+    gitOps = { charts, deployTimeValues };
+  } else {
+    Annotations.of(app).addWarningV2('@platform/workloads:noDigests',
+      'prod synthesizes no workloads: set -c imageDigests=<service>=sha256:<digest>,… for every service to deploy them');
+  }
+
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { keys, logging, network, cluster, data, edge };
+  return { keys, logging, network, cluster, data, edge, workloads, gitOps };
 }

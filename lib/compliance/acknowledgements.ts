@@ -186,7 +186,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'the data bucket (object keys are chosen at run time), and may list only that prefix.',
   },
   {
-    path: 'Edge/Identity/UserDataAccess/Resource',
+    path: 'Data/DataBucket/IdentityPoolUsers/Resource',
     ids: ['AwsSolutions-IAM5[Resource::<DataBucketB1A7365C.Arn>/users/<cognito-identity.amazonaws.com:sub>/*]'],
     reason: 'The wildcard is the confinement: each signed-in user may reach only objects under users/<their own identity '
       + 'id>/ of the data bucket; the identity id is a policy variable filled in from the session, not chosen by the user.',

@@ -19,12 +19,24 @@ export const CONTEXT_KEYS = {
   adminRoleArns: 'adminRoleArns',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
+  imageTag: 'imageTag',
+  imageDigests: 'imageDigests',
 } as const;
 
 function asList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.map(String);
   return String(value).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** `orders=sha256:…,inventory=sha256:…` (or a JSON object in cdk.json) → record. */
+function asRecord(field: string, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, string>;
+  const entries = asList(value)!.map((pair) => pair.split('='));
+  const bad = entries.find((pair) => pair.length !== 2 || pair[0] === '');
+  if (bad) throw new ConfigErrors([new ConfigError(field, bad.join('='), 'write entries as <service>=<value>, comma-separated')]);
+  return Object.fromEntries(entries);
 }
 
 function asNumber(field: string, value: unknown): number | undefined {
@@ -73,6 +85,10 @@ export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEn
       ...base.cluster,
       adminRoleArns: admins ?? base.cluster.adminRoleArns,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
+    },
+    workloads: {
+      imageTag: asString(context(CONTEXT_KEYS.imageTag)) ?? base.workloads.imageTag,
+      imageDigests: asRecord('workloads.imageDigests', context(CONTEXT_KEYS.imageDigests)) ?? base.workloads.imageDigests,
     },
   };
   return validatePlatformConfig(config);

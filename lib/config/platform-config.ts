@@ -122,6 +122,13 @@ export interface EdgeConfig {
   };
 }
 
+export interface WorkloadsConfig {
+  /** Tag deployed when a service has no digest; dev only (ECR tags are immutable, but a digest names the reviewed bytes). */
+  readonly imageTag: string;
+  /** `sha256:<64 hex>` per service name: the images prod deploys. Without them, prod synthesizes no workloads. */
+  readonly imageDigests: Readonly<Record<string, string>>;
+}
+
 export interface PlatformConfig {
   readonly profile: ProfileName;
   readonly env: EnvironmentConfig;
@@ -131,6 +138,7 @@ export interface PlatformConfig {
   readonly logging: LoggingConfig;
   readonly cluster: ClusterConfig;
   readonly edge: EdgeConfig;
+  readonly workloads: WorkloadsConfig;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -197,6 +205,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       mfa: prod ? 'required' : 'optional',
       threatProtection: prod,
     },
+    workloads: { imageTag: '0.1.0', imageDigests: {} },
     tags: { Project: 'secure-microservice-platform', Environment: profile },
   };
 }

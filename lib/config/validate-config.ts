@@ -145,6 +145,12 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
     check(edge.mfa === 'required', 'edge.mfa', edge.mfa, "prod requires MFA: use 'required'");
   }
 
+  for (const [service, digest] of Object.entries(config.workloads.imageDigests)) {
+    check(/^sha256:[0-9a-f]{64}$/.test(digest), `workloads.imageDigests.${service}`, digest,
+      'use the image digest ECR shows after the push: sha256: followed by 64 hex digits');
+  }
+  check(/^[\w][\w.-]{0,127}$/.test(config.workloads.imageTag), 'workloads.imageTag', config.workloads.imageTag, 'use a valid image tag such as 0.1.0');
+
   if (errors.length > 0) throw new ConfigErrors(errors);
   return config;
 }

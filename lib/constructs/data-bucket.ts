@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { USER_DATA_PREFIX } from './platform-identity';
 
 export interface DataBucketProps {
   /** Customer-managed key for SSE-KMS (the platform data key). */
@@ -18,8 +19,8 @@ export interface DataBucketProps {
 /**
  * The shared data bucket: SSE-KMS with the data key and a bucket key, all public access blocked, ACLs disabled,
  * TLS 1.2+ only, versioned, lifecycle-managed, with server access logs in a separate log bucket.
- * Nobody gets the whole bucket: services are granted `<service>/`; identity-pool users get `users/<identity id>/`
- * from PlatformIdentity (`userDataBucket`).
+ * Nobody gets the whole bucket: services are granted `<service>/`; identity-pool users get `users/<identity id>/`.
+ * Grants are made here, beside the bucket, so each policy names the bucket within one template.
  */
 export class DataBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -93,6 +94,41 @@ export class DataBucket extends Construct {
           'kms:EncryptionContext:aws:s3:arn': this.bucket.bucketArn,
         },
       },
+    });
+  }
+
+  /**
+   * Lets signed-in identity-pool users read, write and delete objects under their own identity id only, with exact
+   * actions: `grantReadWrite` would also allow listing the whole bucket (revealing every user's identity id),
+   * `s3:DeleteObject*` includes deleting old versions, and `s3:Abort*` is not needed. A managed policy, so the grant
+   * is a reviewable resource of its own; the data key only through S3 and only for this bucket.
+   */
+  grantIdentityPoolUsers(role: iam.IRole): iam.ManagedPolicy {
+    const ownObjects = `${USER_DATA_PREFIX}*`;
+    return new iam.ManagedPolicy(this, 'IdentityPoolUsers', {
+      description: 'Signed-in users: objects under users/<their identity id>/ of the data bucket',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [this.bucket.arnForObjects(ownObjects)],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [ownObjects] } },
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com`,
+              'kms:EncryptionContext:aws:s3:arn': this.bucket.bucketArn,
+            },
+          },
+        }),
+      ],
     });
   }
 }

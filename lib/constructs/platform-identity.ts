@@ -1,7 +1,6 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 
@@ -36,11 +35,6 @@ export interface PlatformIdentityProps {
    * @default ['http://localhost:8080/callback'] - a loopback address (RFC 8252) for local development only
    */
   readonly callbackUrls?: readonly string[];
-  /**
-   * The shared data bucket; signed-in users get read and write on `users/<their identity id>/` only.
-   * @default - the identity pool role has no data access
-   */
-  readonly userDataBucket?: s3.IBucket;
 }
 
 /**
@@ -161,39 +155,5 @@ export class PlatformIdentity extends Construct {
       roles: { authenticated: this.authenticatedRole.roleArn },
     });
 
-    if (props.userDataBucket) this.grantOwnPrefix(props.userDataBucket);
-  }
-
-  /**
-   * Read, write and delete objects under the caller's own identity id, with exact actions: `grantReadWrite` would
-   * also allow listing the whole bucket (revealing every user's identity id), `s3:DeleteObject*` includes deleting
-   * old versions of a versioned bucket, and `s3:Abort*` is not needed. A managed policy, so the grant is a reviewable
-   * resource of its own.
-   */
-  private grantOwnPrefix(bucket: s3.IBucket): void {
-    const ownObjects = `${USER_DATA_PREFIX}*`;
-    const policy = new iam.ManagedPolicy(this, 'UserDataAccess', {
-      description: 'Signed-in users: objects under users/<their identity id>/ of the data bucket',
-      roles: [this.authenticatedRole],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-          resources: [bucket.arnForObjects(ownObjects)],
-        }),
-        new iam.PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [ownObjects] } },
-        }),
-      ],
-    });
-    if (bucket.encryptionKey) {
-      // In the managed policy too (key.grant would add an inline one), and usable only through S3.
-      policy.addStatements(new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [bucket.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-      }));
-    }
   }
 }

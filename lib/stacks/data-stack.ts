@@ -1,5 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -19,6 +20,8 @@ export interface DataStackProps extends StackProps {
   readonly cluster: eks.ICluster;
   /** Deletion protection and RETAIN on tables, buckets and repositories (prod). */
   readonly retainData: boolean;
+  /** The Cognito identity pool's authenticated role: its users get `users/<identity id>/` of the data bucket. @default - no user access */
+  readonly identityPoolRole?: iam.IRole;
   /**
    * Prefix of the physical names services and charts rely on: tables `<prefix>-<table>`, repositories
    * `<prefix>/<service>`; lowercase (ECR). @default - the stack name in lowercase
@@ -47,6 +50,7 @@ export class DataStack extends Stack {
     const prefix = props.namePrefix ?? this.stackName.toLowerCase();
     const retain = props.retainData;
     const storage = new DataBucket(this, 'DataBucket', { encryptionKey: props.dataKey, retain });
+    if (props.identityPoolRole) storage.grantIdentityPoolUsers(props.identityPoolRole);
     this.dataBucket = storage.bucket;
 
     const tables = new Map<string, ServiceTable>();

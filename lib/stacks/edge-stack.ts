@@ -26,8 +26,6 @@ export interface EdgeStackProps extends StackProps {
   readonly requestSchemas: RequestSchemas;
   /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
   readonly retainData: boolean;
-  /** The shared data bucket; signed-in users get their own `users/<identity id>/` prefix. @default - no data access */
-  readonly userDataBucket?: s3.IBucket;
 }
 
 /**
@@ -59,7 +57,6 @@ export class EdgeStack extends Stack {
       mfa: edge.mfa,
       threatProtection: edge.threatProtection,
       retain: props.retainData,
-      userDataBucket: props.userDataBucket,
     });
 
     this.ingress = new PrivateIngress(this, 'Ingress', {

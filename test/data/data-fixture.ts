@@ -47,17 +47,17 @@ export function buildData(options: {
   const logging = new LoggingStack(app, 'Logging', { ...stackProps('logging'), logging: config.logging, retainLogs: config.retainData });
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
   const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'dev-platform' });
+  const identity = (options.withIdentity ?? true) ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
+    catalogue: SERVICE_CATALOGUE,
+    domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
+  }) : undefined;
   const data = new DataStack(app, 'Data', {
     ...stackProps('data'),
     catalogue: options.catalogue ?? SERVICE_CATALOGUE,
     dataKey: keys.keys.data,
     cluster,
     retainData: config.retainData,
+    identityPoolRole: identity?.authenticatedRole,
   });
-  const identity = (options.withIdentity ?? true) ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
-    catalogue: SERVICE_CATALOGUE,
-    domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
-    userDataBucket: data.dataBucket,
-  }) : undefined;
   return { app, config, keys, logging, cluster, data, identity };
 }

@@ -84,6 +84,28 @@ describe('data bucket', () => {
   });
 });
 
+describe('identity-pool users', () => {
+  test('signed-in users reach only their own prefix of the data bucket, with exact actions', () => {
+    const template = Template.fromStack(buildData().data);
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .map((p) => p.Properties).filter((p) => p.Description?.startsWith('Signed-in users'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].PolicyDocument.Statement;
+    const text = JSON.stringify(statements);
+    expect(text).not.toMatch(/s3:\*|s3:[A-Za-z]+\*|kms:\*/);
+    expect([...statements[0].Action].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(statements[0].Resource)).toContain('/users/${cognito-identity.amazonaws.com:sub}/*');
+    expect(statements[1]).toMatchObject({
+      Action: 's3:ListBucket',
+      Condition: { StringLike: { 's3:prefix': ['users/${cognito-identity.amazonaws.com:sub}/*'] } },
+    });
+    expect(statements[2]).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(statements[2].Condition.StringEquals['kms:ViaService']).toBe('s3.eu-west-1.amazonaws.com');
+    expect(statements[2].Condition.StringEquals['kms:EncryptionContext:aws:s3:arn']).toBeDefined();
+  });
+
+});
+
 describe('image repositories', () => {
   test('one per service: KMS with the data key, scan on push, immutable tags, lifecycle', () => {
     devTemplate.resourceCountIs('AWS::ECR::Repository', SERVICE_CATALOGUE.services.length);

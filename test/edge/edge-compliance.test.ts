@@ -17,7 +17,7 @@ const guard = new CfnGuardValidator({
 
 /** Raw findings on the edge stack alone: all four nag packs, and Control Tower's API Gateway and WAF rules. */
 function edgeFindings(context: Record<string, unknown>, breakIt: (edge: EdgeStack) => void = () => {}): Finding[] {
-  const { app, edge } = buildEdge({ context, userDataBucket: false });
+  const { app, edge } = buildEdge({ context });
   breakIt(edge);
   const findings: Finding[] = [];
   for (const pack of nagPacks()) {

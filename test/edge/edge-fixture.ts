@@ -1,6 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App } from 'aws-cdk-lib';
 import { INVENTORY_SCHEMAS } from '../../services/inventory/src/schemas';
 import { ORDERS_SCHEMAS } from '../../services/orders/src/schemas';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
@@ -19,19 +17,16 @@ export interface EdgeFixture {
   /** Central logging, where the edge's log groups and dashboard widgets live. */
   readonly logging: LoggingStack;
   readonly config: PlatformConfig;
-  readonly bucket: s3.Bucket;
 }
 
 /**
- * The edge stack with its real neighbours (central logging, the secure VPC) and a stand-in data bucket, built the
+ * The edge stack with its real neighbours (central logging, the secure VPC), built the
  * way createPlatform builds them.
  */
 export function buildEdge(options: {
   context?: Record<string, unknown>;
   edge?: Partial<EdgeConfig>;
   catalogue?: ServiceCatalogue;
-  /** Pass the stand-in data bucket to the edge stack. @default true */
-  userDataBucket?: boolean;
 } = {}): EdgeFixture {
   const app = testApp();
   const base = testConfig(options.context);
@@ -39,11 +34,6 @@ export function buildEdge(options: {
   const env = { account: config.env.account, region: config.env.region };
   const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: config.retainData });
   const network = new NetworkStack(app, 'Network', { env, network: config.network, logDestinations: logging.logging });
-  const dataStack = new Stack(app, 'Data', { env });
-  const bucket = new s3.Bucket(dataStack, 'UserData', {
-    encryptionKey: new kms.Key(dataStack, 'DataKey', { enableKeyRotation: true }),
-    enforceSSL: true,
-  });
   const edge = new EdgeStack(app, 'Edge', {
     env,
     stackName: `${config.profile}-platform-edge`,
@@ -54,7 +44,6 @@ export function buildEdge(options: {
     logDestinations: logging.logging,
     requestSchemas: REQUEST_SCHEMAS,
     retainData: config.retainData,
-    userDataBucket: options.userDataBucket === false ? undefined : bucket,
   });
-  return { app, edge, logging, config, bucket };
+  return { app, edge, logging, config };
 }

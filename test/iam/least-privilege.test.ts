@@ -149,7 +149,8 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
       ['read own object', { action: 's3:GetObject', resource: own, context: as }],
       ['write own object', { action: 's3:PutObject', resource: own, context: as }],
       ['list own prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': `users/${identityId}/` } }],
-      ['decrypt through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } }],
+      ['decrypt through S3 for the data bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn,
+        context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn } }],
     ];
     for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'allow']);
   });
@@ -166,6 +167,8 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
       ['use the logs key', { action: 'kms:Decrypt', resource: w.logsKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } }],
       ['call KMS directly with the data key', { action: 'kms:Decrypt', resource: w.dataKeyArn }],
       ['use the data key through DynamoDB', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com` } }],
+      ['use the data key through S3 for another bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn,
+        context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket' } }],
       ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log`, context: as }],
     ];
     for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'implicit-deny']);
@@ -178,7 +181,7 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
       { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: [`${w.bucketArn}/${prefix}`] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [w.bucketArn], Condition: { StringLike: { 's3:prefix': [prefix] } } },
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn],
-        Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } } },
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn } } },
     ]);
   });
 });

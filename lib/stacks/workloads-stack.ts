@@ -1,0 +1,37 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { App as Cdk8sApp } from 'cdk8s';
+import { IDependable, Construct } from 'constructs';
+import { createPlatformCharts, PlatformCharts, PlatformChartsProps } from '../charts';
+import { ClusterManifest } from '../constructs/cluster-manifest';
+
+export interface WorkloadsStackProps extends StackProps {
+  readonly cluster: eks.ICluster;
+  /** The platform baseline and service charts (see `workloadChartsProps`). */
+  readonly charts: PlatformChartsProps;
+  /** Charts are applied after these (mesh, cert-manager and load balancer controller CRDs) and deleted before them. */
+  readonly dependsOn: readonly IDependable[];
+}
+
+/**
+ * The Kubernetes half of the platform, applied to the cluster from CDK: the baseline chart first, then one chart
+ * per service. Each chart is split by ClusterManifest into custom resources that stay under the CloudFormation
+ * and custom-resource size limits, in this stack rather than the cluster's, so the cluster template does not grow
+ * with the workloads.
+ */
+export class WorkloadsStack extends Stack {
+  readonly charts: PlatformCharts;
+  readonly manifests: readonly ClusterManifest[];
+
+  constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
+    super(scope, id, props);
+    this.charts = createPlatformCharts(new Cdk8sApp(), props.charts);
+    const baseline = new ClusterManifest(this, this.charts.baseline.node.id, {
+      cluster: props.cluster,
+      chart: this.charts.baseline,
+      dependsOn: props.dependsOn,
+    });
+    this.manifests = [baseline, ...Object.values(this.charts.services).map((chart) =>
+      new ClusterManifest(this, chart.node.id, { cluster: props.cluster, chart, dependsOn: [baseline] }))];
+  }
+}

@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PlatformChartsProps, writeManifests } from './charts';
+import { ServiceCatalogue } from './catalogue/service-catalogue';
+import { PlatformConfig } from './config';
+
+/** What the charts need from the AWS side, as CDK values (tokens) or literal strings. */
+export interface WorkloadReferences {
+  /** ECR repository URI per service. */
+  readonly repositoryUris: Readonly<Record<string, string>>;
+  /** Pod Identity role ARN per service (written as a ServiceAccount annotation). */
+  readonly roleArns: Readonly<Record<string, string>>;
+  /** DynamoDB table name per service that owns one. */
+  readonly tableNames: Readonly<Record<string, string>>;
+  readonly userPoolId: string;
+  /** App clients whose access tokens the services accept. */
+  readonly clientIds: readonly string[];
+  readonly ingressTargetGroupArn: string;
+}
+
+/**
+ * The image a service runs: pinned by digest when one is configured, else the configured tag (dev only: the charts
+ * reject a tag in prod). Undefined when prod has no digest for the service: prod deploys only reviewed bytes.
+ */
+export function imageReference(config: PlatformConfig, repositoryUri: string, service: string): string | undefined {
+  const digest = config.workloads.imageDigests[service];
+  if (digest) return `${repositoryUri}@${digest}`;
+  return config.profile === 'prod' ? undefined : `${repositoryUri}:${config.workloads.imageTag}`;
+}
+
+/**
+ * The charts' props for this configuration: one function serves the cluster (with CDK tokens) and the GitOps
+ * manifests (with literal values and `${VAR}` placeholders), so both describe the same workloads.
+ * Undefined when prod has no image digests: the platform then synthesizes without workloads.
+ */
+export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCatalogue, refs: WorkloadReferences): PlatformChartsProps | undefined {
+  const images: Record<string, string> = {};
+  for (const service of catalogue.services) {
+    const image = imageReference(config, refs.repositoryUris[service.name], service.name);
+    if (image === undefined) return undefined;
+    images[service.name] = image;
+  }
+  const environment = Object.fromEntries(catalogue.services.map((service) => [service.name, {
+    AWS_REGION: config.env.region,
+    COGNITO_USER_POOL_ID: refs.userPoolId,
+    COGNITO_CLIENT_IDS: refs.clientIds.join(','),
+    ...(refs.tableNames[service.name] ? { TABLE_NAME: refs.tableNames[service.name] } : {}),
+  }]));
+  return {
+    catalogue,
+    profile: config.profile,
+    mtls: config.cluster.mtls,
+    images,
+    roleArns: refs.roleArns,
+    ingressTargetGroupArn: refs.ingressTargetGroupArn,
+    environment,
+  };
+}
+
+/** A deploy-time value in the GitOps manifests: the `${name}` placeholder and where its value comes from. */
+export interface DeployTimeValue {
+  /** The CDK token string as it appears in synthesized chart output. */
+  readonly token: string;
+  readonly name: string;
+  readonly source: string;
+}
+
+/**
+ * Writes the charts as plain YAML for GitOps users. Values CloudFormation only knows at deploy time (user pool id,
+ * client ids, role and target-group ARNs, repository URIs) become `${NAME}` placeholders, listed with their source
+ * in `deploy-time-values.env` (fill it from the stack outputs, then `envsubst`). Nothing is written if a chart is
+ * invalid; a token with no placeholder is an error rather than a broken manifest.
+ */
+export function writeGitOpsManifests(outdir: string, props: PlatformChartsProps, values: readonly DeployTimeValue[]): string[] {
+  const files = writeManifests(outdir, props);
+  for (const file of files) {
+    let text = fs.readFileSync(file, 'utf8');
+    for (const value of values) text = text.split(value.token).join(`\${${value.name}}`);
+    const leftover = /\$\{Token\[[^\]]+\]\}/.exec(text);
+    if (leftover) throw new Error(`${path.basename(file)} still holds the CDK token ${leftover[0]}: give it a DeployTimeValue in createPlatform`);
+    fs.writeFileSync(file, text);
+  }
+  const env = values.map((v) => `# ${v.source}\n${v.name}=`).join('\n');
+  fs.writeFileSync(path.join(outdir, 'deploy-time-values.env'), `${env}\n`);
+  return files;
+}
