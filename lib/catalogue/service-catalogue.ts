@@ -21,7 +21,7 @@ export interface ServiceRoute {
 /** DynamoDB item operations a service may be granted on its own table; Scan is left out on purpose. */
 export type TableOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'ConditionCheckItem';
 
-export interface ServiceTable {
+export interface ServiceTableSpec {
   /** Partition key attribute (string). */
   readonly partitionKey: string;
   /** Table name, unique in the catalogue (the data stack prefixes it per environment). @default - the service name */
@@ -42,7 +42,7 @@ export interface ServiceDefinition {
   /** Services this one may call (edges of the call graph). */
   readonly calls: readonly string[];
   /** The DynamoDB table the service owns, if any. */
-  readonly table?: ServiceTable;
+  readonly table?: ServiceTableSpec;
   /** Whether the service owns a prefix (`<name>/`) in the shared data bucket. */
   readonly ownsDataPrefix: boolean;
 }
