@@ -1,11 +1,18 @@
-import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
-import { NAMESPACE_NAME_LABEL } from '../../../lib/charts/call-graph';
-import { allowedCallers } from '../../../services/shared/src/mtls/caller-policy';
-import { Manifest, ofKind } from './chart-fixture';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { allowedCallers } from '../../services/shared/src/mtls/caller-policy';
+import { NAMESPACE_NAME_LABEL } from './call-graph';
+
+/** A rendered Kubernetes object, loosely typed so the evaluators can reach any field. */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
+
+function ofKind(manifests: readonly Manifest[], kind: string, name?: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+}
 
 /**
  * Small evaluators of what the synthesized manifests allow, one per layer, written from the Kubernetes and Istio
- * semantics rather than from our code, so the consistency test compares layers without re-typing the wiring.
+ * semantics rather than from our code, so the consistency test (test/charts/call-graph.test.ts) and the reviewer
+ * report compare layers without re-typing the wiring.
  * They support what the charts use (matchLabels, numeric ports) and fail loudly on anything else.
  */
 
