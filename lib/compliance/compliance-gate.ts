@@ -1,13 +1,8 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import * as path from 'path';
-import { projectRoot } from '../private/project-root';
 import { Acknowledgement, ACKNOWLEDGEMENTS } from './acknowledgements';
-
-/** Our own cfn-guard rules, for controls the packs miss. */
-export const GUARD_RULES_DIR = path.join(projectRoot(), 'lib', 'compliance', 'guard-rules');
+import { PlatformGuardValidator } from './guard-validator';
 
 /** The four cdk-nag packs the gate runs. */
 export function nagPacks(scope?: IConstruct): NagPack[] {
@@ -15,8 +10,8 @@ export function nagPacks(scope?: IConstruct): NagPack[] {
 }
 
 /** The cfn-guard validator: AWS Control Tower proactive rules plus ours. */
-export function guardValidator(): CfnGuardValidator {
-  return new CfnGuardValidator({ controlTowerRulesEnabled: true, rules: [GUARD_RULES_DIR], maxBuffer: 64 * 1024 * 1024 });
+export function guardValidator(): PlatformGuardValidator {
+  return new PlatformGuardValidator();
 }
 
 /**

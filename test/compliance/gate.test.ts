@@ -1,7 +1,9 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
+import * as path from 'path';
 import { addComplianceGate, guardValidator, nagPacks } from '../../lib/compliance/compliance-gate';
+import { controlTowerRulesFor } from '../../lib/compliance/guard-validator';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
 import { buildPlatform, testApp, testConfig } from '../support/platform-fixture';
@@ -41,9 +43,17 @@ describe('compliance gate over the whole platform', () => {
     for (const ack of ACKNOWLEDGEMENTS) expect(ack.reason.length).toBeGreaterThan(60);
   });
 
-  test('the gate runs all four nag packs and the Control Tower rules', () => {
+  test('the gate runs all four nag packs, and cfn-guard under the upstream plugin name', () => {
     expect(nagPacks().map((p) => p.readPackName)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']);
-    expect(guardValidator().ruleIds).toEqual(expect.arrayContaining(['cloudwatchpr3', 'ekspr1', 'kmspr3']));
+    expect(guardValidator().name).toBe('cdk-validator-cfnguard');
+  });
+
+  test('cfn-guard gets every Control Tower rule that names a resource type present, and no other', () => {
+    const names = (types: string[]) => controlTowerRulesFor(new Set(types)).map((file) => path.basename(file));
+    expect(names(['AWS::Logs::LogGroup'])).toEqual(expect.arrayContaining(['ct-cloudwatch-pr-2.guard', 'ct-cloudwatch-pr-3.guard']));
+    expect(names(['AWS::Logs::LogGroup']).some((n) => n.includes('appsync'))).toBe(false);
+    expect(names(['AWS::EKS::Cluster', 'AWS::KMS::Key'])).toEqual(expect.arrayContaining(['ct-eks-pr-1.guard', 'ct-kms-pr-3.guard']));
+    expect(names([])).toEqual([]);
   });
 
   test('schema validation findings are errors (context flag in cdk.json)', () => {
