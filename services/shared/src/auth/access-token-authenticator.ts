@@ -16,13 +16,18 @@ export function requireScope(principal: Principal, scope: string): void {
 export class AccessTokenAuthenticator {
   constructor(private readonly verifier: AccessTokenVerifier, private readonly cache: VerifiedTokenCache) {}
 
-  async authenticate(authorization: string | undefined): Promise<Principal> {
-    const token = BEARER.exec(authorization ?? '')?.[1];
-    if (!token) throw new HttpError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
-    return this.cache.get(token) ?? this.verify(token);
+  /**
+   * A token verified before is answered from the cache synchronously (no promise on the hot path); only a token
+   * not seen yet is checked for shape and verified.
+   */
+  authenticate(authorization: string | undefined): Principal | Promise<Principal> {
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+    return (token !== undefined && this.cache.get(token)) || this.verify(authorization);
   }
 
-  private async verify(token: string): Promise<Principal> {
+  private async verify(authorization: string | undefined): Promise<Principal> {
+    const token = BEARER.exec(authorization ?? '')?.[1];
+    if (!token) throw new HttpError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
     try {
       const claims = await this.verifier.verify(token);
       const principal: Principal = {

@@ -119,7 +119,8 @@ export class ServiceServer {
       if (this.props.config.mtls.mode === 'native' && !route.allowedCallers.has(caller ?? '')) {
         throw new HttpError(403, 'caller identity not allowed on this route');
       }
-      const principal = await this.props.authenticator.authenticate(req.headers.authorization);
+      const authenticated = this.props.authenticator.authenticate(req.headers.authorization);
+      const principal = authenticated instanceof Promise ? await authenticated : authenticated;
       subject = principal.subject;
       requireScope(principal, route.scope);
       const requestBody = route.bodySchema
