@@ -1,6 +1,8 @@
 /** The cdk8s charts of the platform: build them into a cluster with `createPlatformCharts`, or to YAML with `writeManifests`. */
 export { BASELINE_CHART_ID, checkPlatformChartsProps, createPlatformCharts } from './platform-charts';
 export type { PlatformCharts, PlatformChartsProps } from './platform-charts';
+export { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
+export type { IngressChartProps } from './ingress-chart';
 export { PlatformBaselineChart } from './platform-baseline-chart';
 export type { PlatformBaselineChartProps } from './platform-baseline-chart';
 export { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart } from './service-chart';

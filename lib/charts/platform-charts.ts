@@ -4,6 +4,7 @@ import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
+import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
 import { environmentErrors } from './service-environment';
@@ -35,8 +36,18 @@ export interface PlatformChartsProps extends WorkloadOptions {
   readonly ingressTargetGroupArn?: string;
   /** @default - `catalogue.ingress.serviceAccount`: the ingress Service in `catalogue.ingress.namespace` */
   readonly ingressServiceName?: string;
-  /** @default 443 */
+  /** @default 443 (INGRESS_PORTS.service) */
   readonly ingressServicePort?: number;
+  /**
+   * Where the private load balancer connects to the ingress gateway from (the VPC CIDR); ambient mode only.
+   * @default - none: the gateway's NetworkPolicy admits nothing, so no request reaches the cluster
+   */
+  readonly ingressSourceCidrs?: readonly string[];
+  /**
+   * Host name API Gateway connects to the ingress with (`edge.ingressHostname`); ambient mode only.
+   * @default - the ingress Service's cluster DNS name on the certificate, and any host routed
+   */
+  readonly ingressHostname?: string;
   /**
    * More environment variables per service name, e.g. `{ orders: { TABLE_NAME: table.tableName, COGNITO_USER_POOL_ID: … } }`
    * (CDK tokens allowed); the chart's own variables (MTLS_MODE, PORT, HEALTH_PORT, TLS_*, `<CALLEE>_URL`) cannot be overridden.
@@ -49,6 +60,11 @@ export interface PlatformChartsProps extends WorkloadOptions {
 
 /** The charts of the platform; add `all` to the cluster in this order (services depend on the baseline). */
 export interface PlatformCharts {
+  /**
+   * The mesh ingress (ambient mode), first: the baseline binds the ingress Service in its namespace to the target group.
+   * Absent in native mode, where the services terminate mTLS themselves and an edge service would take its place.
+   */
+  readonly ingress?: IngressChart;
   readonly baseline: PlatformBaselineChart;
   /** By service name. */
   readonly services: Readonly<Record<string, ServiceChart>>;
@@ -112,9 +128,12 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   if (errors.length > 0) throw new ConfigErrors(errors);
   const {
     catalogue, profile, mtls, images, roleArns = {}, environment = {}, warn,
-    ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = 443,
-    ...workloadOptions
+    ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = INGRESS_PORTS.service,
+    ingressSourceCidrs, ingressHostname, ...workloadOptions
   } = props;
+  const ingress = mtls === 'istio-ambient'
+    ? new IngressChart(app, INGRESS_CHART_ID, { catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname })
+    : undefined;
   const baseline = new PlatformBaselineChart(app, BASELINE_CHART_ID, {
     catalogue,
     mtls,
@@ -123,6 +142,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressServiceName,
     ingressServicePort,
   });
+  if (ingress) baseline.addDependency(ingress);
   const services: Record<string, ServiceChart> = {};
   for (const service of catalogue.services) {
     const chart = new ServiceChart(app, `service-${service.name}`, {
@@ -139,5 +159,5 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     chart.addDependency(baseline);
     services[service.name] = chart;
   }
-  return { baseline, services, all: [baseline, ...Object.values(services)] };
+  return { ingress, baseline, services, all: [...(ingress ? [ingress] : []), baseline, ...Object.values(services)] };
 }

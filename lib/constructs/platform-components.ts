@@ -9,10 +9,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IDependable } from 'constructs';
+import { IngressIdentity, SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
 import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
 import { HelmVersions, MtlsMode } from '../config';
 import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
+import { IngressGateway } from './ingress-gateway';
 
 /** Chart repositories; the versions come from the `cluster.helm` configuration, so both are pinned in one place. */
 export const HELM_REPOSITORIES = {
@@ -31,6 +33,7 @@ export function platformCharts(versions: HelmVersions) {
     istiod: istio('istiod'),
     istioCni: istio('cni'),
     ztunnel: istio('ztunnel'),
+    istioGateway: istio('gateway'),
     certManager: { repository: HELM_REPOSITORIES.jetstack, chart: 'cert-manager', version: versions.certManager },
     awsPrivateCaIssuer: { repository: HELM_REPOSITORIES.awsPrivateCaIssuer, chart: 'aws-privateca-issuer', version: versions.awsPrivateCaIssuer },
   } satisfies Record<string, HelmChartSource>;
@@ -67,6 +70,11 @@ export interface PlatformComponentsProps {
    * @default - a self-signed root created in the cluster (dev)
    */
   readonly privateCa?: acmpca.ICertificateAuthority;
+  /**
+   * Namespace and service account of the ingress gateway the private load balancer forwards to (ambient mode).
+   * @default SERVICE_CATALOGUE.ingress
+   */
+  readonly ingress?: IngressIdentity;
   /** Components are installed after these (nodes, coredns) and uninstalled before them on teardown. */
   readonly dependsOn: readonly IDependable[];
 }
@@ -74,7 +82,7 @@ export interface PlatformComponentsProps {
 /**
  * The platform's in-cluster components, each from a pinned chart and, when it calls AWS, with its own Pod Identity
  * role holding exactly what its documentation requires: the AWS Load Balancer Controller; Istio ambient (base, istiod,
- * cni, ztunnel) with mesh-wide STRICT mTLS; cert-manager with the `platform-ca` ClusterIssuer; aws-privateca-issuer
+ * cni, ztunnel) with mesh-wide STRICT mTLS and the ingress gateway behind the private load balancer; cert-manager with the `platform-ca` ClusterIssuer; aws-privateca-issuer
  * when a Private CA is given. Istio and cert-manager call no AWS API and get no AWS identity.
  */
 export class PlatformComponents extends Construct {
@@ -87,6 +95,8 @@ export class PlatformComponents extends Construct {
   readonly platformCa: ClusterManifest;
   /** Mesh-wide STRICT PeerAuthentication (ambient mode). */
   readonly meshPolicy?: ClusterManifest;
+  /** The pods and Service the private load balancer forwards to (ambient mode); the ingress chart configures them. */
+  readonly ingressGateway?: IngressGateway;
 
   constructor(scope: Construct, id: string, props: PlatformComponentsProps) {
     super(scope, id);
@@ -124,6 +134,13 @@ export class PlatformComponents extends Construct {
         spec: { mtls: { mode: 'STRICT' } },
       };
       this.meshPolicy = new ClusterManifest(this, 'MeshStrictMtls', { cluster, manifest: [strict], dependsOn: [ztunnel] });
+      // istiod injects the gateway's proxy; in native mode the services terminate TLS and no gateway is installed.
+      this.ingressGateway = new IngressGateway(this, 'IngressGateway', {
+        cluster,
+        source: charts.istioGateway,
+        identity: props.ingress ?? SERVICE_CATALOGUE.ingress,
+        dependsOn: [...dependsOn, ztunnel],
+      });
     }
 
     this.certManager = new HelmComponent(this, 'CertManager', {

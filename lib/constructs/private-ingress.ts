@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { INGRESS_PORTS } from '../charts/ingress-chart';
 
 /** TLS port API Gateway connects to on the load balancer. */
 export const INGRESS_LISTENER_PORT = 443;
@@ -11,7 +12,7 @@ export interface PrivateIngressProps {
   readonly vpc: ec2.IVpc;
   /** Subnets of the load balancer: the workload subnets, never public ones. */
   readonly subnets: ec2.SubnetSelection;
-  /** Port the in-cluster ingress (mesh ingress gateway or edge service) terminates TLS on. @default 8443 */
+  /** Port the in-cluster ingress (mesh ingress gateway or edge service) terminates TLS on. @default 8443 (INGRESS_PORTS.container) */
   readonly targetPort?: number;
   /**
    * Host name on the ingress certificate. API Gateway sends it as SNI and Host and verifies the certificate
@@ -42,7 +43,7 @@ export class PrivateIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateIngressProps) {
     super(scope, id);
-    const targetPort = props.targetPort ?? 8443;
+    const targetPort = props.targetPort ?? INGRESS_PORTS.container;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { App as Cdk8sApp } from 'cdk8s';
+import { App as Cdk8sApp, Chart } from 'cdk8s';
 import { IDependable, Construct } from 'constructs';
 import { createPlatformCharts, PlatformCharts, PlatformChartsProps } from '../charts';
 import { ClusterManifest } from '../constructs/cluster-manifest';
@@ -14,8 +14,8 @@ export interface WorkloadsStackProps extends StackProps {
 }
 
 /**
- * The Kubernetes half of the platform, applied to the cluster from CDK: the baseline chart first, then one chart
- * per service. Each chart is split by ClusterManifest into custom resources that stay under the CloudFormation
+ * The Kubernetes half of the platform, applied to the cluster from CDK: the ingress chart (ambient mode), the
+ * baseline chart, then one chart per service. Each chart is split by ClusterManifest into custom resources that stay under the CloudFormation
  * and custom-resource size limits, in this stack rather than the cluster's, so the cluster template does not grow
  * with the workloads.
  */
@@ -25,13 +25,16 @@ export class WorkloadsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
     super(scope, id, props);
-    this.charts = createPlatformCharts(new Cdk8sApp(), props.charts);
-    const baseline = new ClusterManifest(this, this.charts.baseline.node.id, {
-      cluster: props.cluster,
-      chart: this.charts.baseline,
-      dependsOn: props.dependsOn,
+    // The load balancer sits in the cluster's VPC; GitOps callers pass the CIDR literally (ingressSourceCidrs).
+    this.charts = createPlatformCharts(new Cdk8sApp(), {
+      ingressSourceCidrs: [props.cluster.vpc.vpcCidrBlock],
+      ...props.charts,
     });
-    this.manifests = [baseline, ...Object.values(this.charts.services).map((chart) =>
-      new ClusterManifest(this, chart.node.id, { cluster: props.cluster, chart, dependsOn: [baseline] }))];
+    const apply = (chart: Chart, dependsOn: readonly IDependable[]) =>
+      new ClusterManifest(this, chart.node.id, { cluster: props.cluster, chart, dependsOn });
+    const ingress = this.charts.ingress && apply(this.charts.ingress, props.dependsOn);
+    const baseline = apply(this.charts.baseline, [...props.dependsOn, ...(ingress ? [ingress] : [])]);
+    this.manifests = [...(ingress ? [ingress] : []), baseline,
+      ...Object.values(this.charts.services).map((chart) => apply(chart, [baseline]))];
   }
 }

@@ -2,7 +2,7 @@ import { Lazy } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { ConfigErrors } from '../../lib/config/config-error';
-import { BASELINE_CHART_ID, createPlatformCharts, PlatformChartsProps } from '../../lib/charts';
+import { BASELINE_CHART_ID, createPlatformCharts, INGRESS_CHART_ID, PlatformChartsProps } from '../../lib/charts';
 import { chartProps, digestImage } from './support/chart-fixture';
 
 function errorsOf(props: PlatformChartsProps): ConfigErrors {
@@ -16,10 +16,17 @@ function errorsOf(props: PlatformChartsProps): ConfigErrors {
   throw new Error('expected ConfigErrors');
 }
 
-test('builds the baseline, then one chart per service that depends on it', () => {
+test('builds the ingress (ambient), the baseline that depends on it, then one chart per service that depends on the baseline', () => {
   const charts = createPlatformCharts(Testing.app(), chartProps());
-  expect(charts.all.map((c) => c.node.id)).toEqual([BASELINE_CHART_ID, 'service-orders', 'service-inventory']);
+  expect(charts.all.map((c) => c.node.id)).toEqual([INGRESS_CHART_ID, BASELINE_CHART_ID, 'service-orders', 'service-inventory']);
+  expect(charts.baseline.node.dependencies).toContain(charts.ingress);
   for (const chart of Object.values(charts.services)) expect(chart.node.dependencies).toContain(charts.baseline);
+});
+
+test('native mode builds no mesh ingress chart (the services terminate mTLS themselves)', () => {
+  const charts = createPlatformCharts(Testing.app(), chartProps({ mtls: 'native' }));
+  expect(charts.ingress).toBeUndefined();
+  expect(charts.all.map((c) => c.node.id)).toEqual([BASELINE_CHART_ID, 'service-orders', 'service-inventory']);
 });
 
 describe('every input problem is reported at once, naming the field and the fix, before anything is built', () => {
@@ -55,8 +62,9 @@ test('CDK tokens are accepted where the value is only known at deploy time', () 
   const charts = createPlatformCharts(Testing.app(), chartProps({
     images: { orders: `${repositoryUri}@sha256:${'cd'.repeat(32)}`, inventory: digestImage('inventory') },
     ingressTargetGroupArn: Lazy.string({ produce: () => 'arn' }),
+    ingressSourceCidrs: [Lazy.string({ produce: () => '10.0.0.0/16' })],
   }));
-  expect(charts.all).toHaveLength(3);
+  expect(charts.all).toHaveLength(4);
   expect(errorsOf(chartProps({ images: { orders: `${repositoryUri}:latest`, inventory: digestImage('inventory') } })).errors[0].field)
     .toBe('images.orders');
 });

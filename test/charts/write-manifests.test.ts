@@ -22,9 +22,9 @@ test('one YAML file per chart, numbered in apply order, replacing the previous r
   fs.writeFileSync(path.join(outdir, '09-service-removed.k8s.yaml'), 'stale');
   fs.writeFileSync(path.join(outdir, 'README.md'), 'kept');
   const written = writeManifests(outdir, chartProps());
-  expect(written.map((f) => path.basename(f))).toEqual(['00-platform-baseline.k8s.yaml', '01-service-orders.k8s.yaml', '02-service-inventory.k8s.yaml']);
+  expect(written.map((f) => path.basename(f))).toEqual(['00-platform-ingress.k8s.yaml', '01-platform-baseline.k8s.yaml', '02-service-orders.k8s.yaml', '03-service-inventory.k8s.yaml']);
   expect(listing()).toEqual([...written.map((f) => path.basename(f)), 'README.md'].sort());
-  const orders = Yaml.load(written[1]);
+  const orders = Yaml.load(written[2]);
   expect(orders.map((m) => m.kind)).toEqual(['ServiceAccount', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service', 'NetworkPolicy']);
 });
 

@@ -5,6 +5,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BOTTLEROCKET_DATA_DEVICE, BOTTLEROCKET_OS_DEVICE } from '../../lib/constructs/bottlerocket-nodegroup';
 import { CLOUDWATCH_AGENT_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT } from '../../lib/constructs/cluster-addons';
 import { HELM_REPOSITORIES } from '../../lib/constructs/platform-components';
+import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
 
@@ -224,9 +226,10 @@ describe('Helm components', () => {
       ['istiod', HELM_REPOSITORIES.istio, helm.istio],
       ['cni', HELM_REPOSITORIES.istio, helm.istio],
       ['ztunnel', HELM_REPOSITORIES.istio, helm.istio],
+      ['gateway', HELM_REPOSITORIES.istio, helm.istio],
       ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
     ]));
-    expect(pinned).toHaveLength(6);
+    expect(pinned).toHaveLength(7);
     expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version]))
       .toContainEqual(['aws-privateca-issuer', HELM_REPOSITORIES.awsPrivateCaIssuer, helm.awsPrivateCaIssuer]);
   });
@@ -250,8 +253,28 @@ describe('Helm components', () => {
       metadata: expect.objectContaining({ name: 'default', namespace: 'istio-system' }),
       spec: { mtls: { mode: 'STRICT' } },
     })]);
-    expect(charts(native.template).map((c) => c.Chart)).toEqual(expect.not.arrayContaining(['istiod', 'ztunnel', 'cni', 'base']));
+    expect(charts(native.template).map((c) => c.Chart)).toEqual(expect.not.arrayContaining(['istiod', 'ztunnel', 'cni', 'base', 'gateway']));
     expect(peerAuthentications(native.template)).toEqual([]);
+  });
+
+  test('the ingress gateway: Istio\'s gateway chart as a restricted, non-root ClusterIP Service 443 → 8443 with the catalogue\'s identity', () => {
+    const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
+    const gateway = byChart.gateway;
+    expect([gateway.Release, gateway.Namespace]).toEqual([SERVICE_CATALOGUE.ingress.serviceAccount, SERVICE_CATALOGUE.ingress.namespace]);
+    const values = JSON.parse(gateway.Values);
+    expect(values.serviceAccount).toEqual({ create: true, name: 'ingress-gateway' });
+    expect(values.service).toEqual({ type: 'ClusterIP', ports: [{ name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' }] });
+    expect([INGRESS_PORTS.service, INGRESS_PORTS.container]).toEqual([443, 8443]);
+    expect(values.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1337, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(values.securityContext.sysctls).toBeUndefined();
+    expect(values.containerSecurityContext).toMatchObject({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
+    });
+    expect(values.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(values.resources.limits).toEqual({ cpu: '1000m', memory: '512Mi' });
+    expect(values.labels).toEqual({ 'app.kubernetes.io/name': 'ingress-gateway' });
+    // istiod injects the gateway's proxy, so the gateway comes after the mesh.
+    expect(gateway.DependsOn).toContain(byChart.ztunnel.id);
   });
 
   test('charts install after the nodes and DNS, so teardown uninstalls them while nodes still run', () => {

@@ -28,6 +28,24 @@ describe('workloads stack (charts applied to the cluster)', () => {
     }
   });
 
+  test('in ambient mode the ingress chart is applied first and the baseline (its TargetGroupBinding) waits for it', () => {
+    const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+    const ingress = Object.keys(manifests).filter((id) => id.startsWith('platformingress'));
+    expect(ingress).toHaveLength(1);
+    const baseline = Object.keys(manifests).find((id) => id.startsWith('platformbaseline'))!;
+    expect(manifests[baseline].DependsOn).toContain(ingress[0]);
+  });
+
+  test('the ingress gateway admits the load balancer from the cluster VPC\'s CIDR, read from the network stack', () => {
+    const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+    const ingress = Object.entries(manifests).find(([id]) => id.startsWith('platformingress'))![1];
+    const parts: unknown[] = ingress.Properties.Manifest['Fn::Join'][1];
+    const cidrAt = parts.findIndex((part) => typeof part === 'string' && part.endsWith('"ipBlock":{"cidr":"'));
+    expect(parts[cidrAt + 1]).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({
+      StackName: 'dev-platform-network', OutputName: expect.stringMatching(/CidrBlock/) }) });
+    expect(parts[cidrAt + 2]).toMatch(/^"}}\],"ports":\[{"port":8443,"protocol":"TCP"}\]/);
+  });
+
   test('the stack depends on the cluster stack, so the mesh and cert-manager CRDs exist before the charts', () => {
     expect(platform.workloads!.dependencies.map((s) => s.node.id)).toEqual(expect.arrayContaining(['Cluster']));
   });
@@ -72,7 +90,7 @@ describe('GitOps manifests', () => {
   const files = writeGitOpsManifests(outdir, platform.gitOps!.charts, platform.gitOps!.deployTimeValues);
 
   test('one YAML file per chart, in apply order', () => {
-    expect(files.map((f) => path.basename(f))).toEqual(['00-platform-baseline.k8s.yaml', '01-service-orders.k8s.yaml', '02-service-inventory.k8s.yaml']);
+    expect(files.map((f) => path.basename(f))).toEqual(['00-platform-ingress.k8s.yaml', '01-platform-baseline.k8s.yaml', '02-service-orders.k8s.yaml', '03-service-inventory.k8s.yaml']);
   });
 
   test('deploy-time values are ${NAME} placeholders listed with their source; no CDK token leaks', () => {
