@@ -1,3 +1,4 @@
+import { Manifest } from '../charts/access-layers';
 import { AssemblyView, TemplateResource } from './assembly-view';
 
 /** Resource types drawn in the architecture picture, with their label; others are infrastructure detail. */
@@ -18,7 +19,11 @@ const DRAWN_TYPES: Readonly<Record<string, string>> = {
   'AWS::Logs::LogGroup': 'Log group',
   'AWS::SNS::Topic': 'Alarm topic',
   'AWS::ECR::Repository': 'ECR repository',
+  'AWS::IAM::Role': 'IAM role',
 };
+
+/** Roles drawn: only those a reviewer asks about (services, identity-pool users); handler and add-on roles are detail. */
+const DRAWN_ROLE = (r: TemplateResource) => r.stack === 'Data' || /AuthenticatedRole/.test(r.path ?? '');
 
 /** Types summarised as one node per stack, with a count, so the picture stays readable. */
 const GROUPED_TYPES: Readonly<Record<string, string>> = {
@@ -43,9 +48,12 @@ function shortName(r: TemplateResource): string {
  * an edge wherever one resource references another (encryption keys, log destinations, networks), and the edge
  * path from the client through WAF, API Gateway, VPC link and load balancer to the cluster.
  */
-export function architectureDot(assembly: AssemblyView): string {
-  const drawn = assembly.resources.filter((r) => DRAWN_TYPES[r.type]);
-  const lines = ['digraph architecture {', '  rankdir=LR; compound=true; node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica", fontsize=10]; edge [color="#667085", arrowsize=0.6];'];
+export function architectureDot(assembly: AssemblyView, manifests: readonly Manifest[] = []): string {
+  const drawn = assembly.resources.filter((r) => DRAWN_TYPES[r.type] && (r.type !== 'AWS::IAM::Role' || DRAWN_ROLE(r)));
+  const lines = ['digraph architecture {',
+    '  rankdir=LR; compound=true; newrank=true; nodesep=0.25; ranksep=0.9; bgcolor="transparent";',
+    '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", color="#98a2b3", fontname="Helvetica", fontsize=10];',
+    '  edge [color="#98a2b3", arrowsize=0.6];'];
   lines.push('  client [label="Client", shape=oval, fillcolor="#fff4d6"];');
   for (const stack of assembly.stackIds) {
     lines.push(`  subgraph ${quote(`cluster_${stack}`)} {`, `    label=${quote(`${stack} stack`)}; style="rounded"; color="#98a2b3"; fontname="Helvetica";`);
@@ -56,6 +64,11 @@ export function architectureDot(assembly: AssemblyView): string {
       const count = assembly.ofType(type).filter((r) => r.stack === stack).length;
       if (count > 0) lines.push(`    ${quote(`${stack}.${type}`)} [label=${quote(`${count} ${label}`)}, fillcolor="#eef4ff"];`);
     }
+    if (stack === 'Workloads') {
+      for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+        lines.push(`    ${quote(`svc.${d.metadata.name}`)} [label=${quote(`Service ${d.metadata.name}\\nns ${d.metadata.namespace}`)}, fillcolor="#ecfdf3"];`);
+      }
+    }
     lines.push('  }');
   }
 
@@ -65,6 +78,11 @@ export function architectureDot(assembly: AssemblyView): string {
   for (const r of pathNodes) {
     lines.push(`  ${quote(previous)} -> ${quote(nodeId(r))} [color="#b54708", penwidth=2];`);
     previous = nodeId(r);
+  }
+  if (pathNodes.length > 0) {
+    for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+      lines.push(`  ${quote(previous)} -> ${quote(`svc.${d.metadata.name}`)} [color="#b54708", penwidth=2];`);
+    }
   }
   // A reference is a logical id inside another resource's properties (Ref, GetAtt, or a cross-stack output name).
   for (const from of drawn) {

@@ -18,10 +18,14 @@ export class AssemblyView {
   }
 
   readonly resources: readonly TemplateResource[];
+  /** Construct ids of the stacks (artifact ids), e.g. `Network`. */
   readonly stackIds: readonly string[];
+  /** CloudFormation stack names, e.g. `dev-platform-network`. */
+  readonly stackNames: readonly string[];
 
-  constructor(assembly: cxapi.CloudAssembly) {
+  constructor(readonly assembly: cxapi.CloudAssembly) {
     this.stackIds = assembly.stacks.map((s) => s.id);
+    this.stackNames = assembly.stacks.map((s) => s.stackName);
     this.resources = assembly.stacks.flatMap((stack) =>
       Object.entries<any>(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({
         stack: stack.id,

@@ -1,15 +1,6 @@
 import { Acknowledgement } from '../compliance/acknowledgements';
+import { CallPair } from './call-pairs';
 import { ControlStatus } from './control-status';
-
-/** One ordered pair of workloads and whether each enforcement layer lets the first call the second. */
-export interface CallPair {
-  readonly from: string;
-  readonly to: string;
-  /** What the catalogue says. */
-  readonly allowedByCatalogue: boolean;
-  /** Layer name → whether that layer, as rendered, allows the call. */
-  readonly layers: Readonly<Record<string, boolean>>;
-}
 
 /** What a role may do, read from the synthesized policies. */
 export interface RolePermissions {
@@ -58,7 +49,7 @@ export function renderHtml(report: ReviewerReport): string {
   }).join('\n');
   const layerNames = [...new Set(report.callPairs.flatMap((p) => Object.keys(p.layers)))];
   const pairRows = report.callPairs.map((p) => `<tr class="${p.allowedByCatalogue ? 'open' : 'closed'}"><td>${escapeHtml(p.from)}</td><td>${escapeHtml(p.to)}</td>`
-    + `<td>${p.allowedByCatalogue ? 'allowed' : 'denied'}</td>${layerNames.map((l) => `<td>${p.layers[l] ? 'open' : 'closed'}</td>`).join('')}</tr>`).join('\n');
+    + `<td>${p.allowedByCatalogue ? 'allowed' : 'denied'}</td><td>${p.scopes.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td>${layerNames.map((l) => `<td>${p.layers[l] ? 'open' : 'closed'}</td>`).join('')}</tr>`).join('\n');
   const permissionRows = report.permissions.flatMap((r) => r.statements.map((s, i) => `<tr><td>${i === 0 ? escapeHtml(r.role) : ''}</td><td>${s.effect}</td>`
     + `<td>${s.actions.map((a) => `<code>${escapeHtml(a)}</code>`).join(' ')}</td><td>${s.resources.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>')}</td>`
     + `<td>${escapeHtml(s.conditions ?? '')}</td></tr>`)).join('\n');
@@ -85,7 +76,7 @@ ${rows}
 <div class="diagram">${inlineSvg(report.architectureSvg)}</div>
 <h2>Call graph</h2>
 <div class="diagram">${inlineSvg(report.callGraphSvg)}</div>
-<table><thead><tr><th>Caller</th><th>Callee</th><th>Catalogue</th>${layerNames.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>
+<table><thead><tr><th>Caller</th><th>Callee</th><th>Catalogue</th><th>Scopes</th>${layerNames.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>
 <tbody>
 ${pairRows}
 </tbody></table>
@@ -114,9 +105,9 @@ export function renderMarkdown(report: ReviewerReport): string {
   }
   lines.push('', '## Architecture', '', '![architecture](architecture.svg)', '', '## Call graph', '', '![call graph](call-graph.svg)', '');
   const layerNames = [...new Set(report.callPairs.flatMap((p) => Object.keys(p.layers)))];
-  lines.push(`| Caller | Callee | Catalogue | ${layerNames.join(' | ')} |`, `|---|---|---|${layerNames.map(() => '---|').join('')}`);
+  lines.push(`| Caller | Callee | Catalogue | Scopes | ${layerNames.join(' | ')} |`, `|---|---|---|---|${layerNames.map(() => '---|').join('')}`);
   for (const p of report.callPairs) {
-    lines.push(`| ${p.from} | ${p.to} | ${p.allowedByCatalogue ? 'allowed' : 'denied'} | ${layerNames.map((l) => (p.layers[l] ? 'open' : 'closed')).join(' | ')} |`);
+    lines.push(`| ${p.from} | ${p.to} | ${p.allowedByCatalogue ? 'allowed' : 'denied'} | ${p.scopes.map((x) => `\`${x}\``).join(' ')} | ${layerNames.map((l) => (p.layers[l] ? 'open' : 'closed')).join(' | ')} |`);
   }
   lines.push('', '## Permissions', '', '| Role | Effect | Actions | Resources | Conditions |', '|---|---|---|---|---|');
   for (const r of report.permissions) {

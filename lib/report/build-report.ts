@@ -1,0 +1,88 @@
+import * as cdk8s from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
+import { Manifest } from '../charts/access-layers';
+import { createPlatformCharts } from '../charts';
+import { ACKNOWLEDGEMENTS, Acknowledgement } from '../compliance/acknowledgements';
+import { CONTROLS, ControlEvidence, SecurityControl } from '../compliance/controls';
+import { GateFinding } from '../compliance/gate-findings';
+import { constructPathLabels } from '../iam/permissions-table';
+import { list } from '../iam/policy-evaluator';
+import { SynthesizedPolicies } from '../iam/synthesized-policies';
+import { Platform } from '../platform';
+import { architectureDot } from './architecture-graph';
+import { AssemblyView } from './assembly-view';
+import { callGraphDot } from './call-graph';
+import { callPairs } from './call-pairs';
+import { controlStatus, ControlStatus } from './control-status';
+import { ReviewerReport, RolePermissions } from './render-report';
+import { renderSvg } from './render-svg';
+
+/**
+ * The Kubernetes objects the platform applies, rendered from the same chart props the Workloads stack uses
+ * (deploy-time values stay CDK tokens, which no control reads). Empty when prod has no image digests.
+ */
+export function platformManifests(platform: Platform): Manifest[] {
+  if (!platform.gitOps) return [];
+  const charts = createPlatformCharts(new cdk8s.App(), { ...platform.gitOps.charts, warn: () => undefined });
+  return charts.all.flatMap((chart) => chart.toJson() as Manifest[]);
+}
+
+/** Every registered control's status in this environment, in registry order. */
+export function controlStatuses(evidence: ControlEvidence, findings: readonly GateFinding[],
+  acknowledgements: readonly Acknowledgement[] = ACKNOWLEDGEMENTS, controls: readonly SecurityControl[] = CONTROLS): ControlStatus[] {
+  return controls.map((control) => controlStatus(control, evidence, findings, acknowledgements));
+}
+
+/** The roles whose permissions the report lists: each service's Pod Identity role, then the identity-pool role. */
+export function reportedRoles(platform: Platform): { name: string; role: IConstruct }[] {
+  return [
+    ...SERVICE_CATALOGUE.services.map((s) => ({ name: `${s.name} (Pod Identity role)`, role: platform.data.identities.get(s.name)!.role as IConstruct })),
+    { name: 'identity-pool users (authenticated role)', role: platform.edge.identity.authenticatedRole },
+  ];
+}
+
+/** What each reported role may do, read from the synthesized policies, resources named by construct path. */
+export function rolePermissions(policies: SynthesizedPolicies, platform: Platform, root: IConstruct): RolePermissions[] {
+  const label = constructPathLabels(root);
+  return reportedRoles(platform).map(({ name, role }) => ({
+    role: name,
+    statements: policies.statementsOf(role).map((s) => ({
+      effect: s.Effect,
+      actions: s.Action ? list(s.Action) : list(s.NotAction).map((a) => `NOT ${a}`),
+      resources: (s.Resource ? list(s.Resource) : list(s.NotResource).map((r) => `NOT ${r}`)).map(label),
+      conditions: Object.entries(s.Condition ?? {}).flatMap(([operator, entries]) => Object.entries(entries).map(([key, value]) =>
+        `${key} ${operator} ${(Array.isArray(value) ? value : [value]).map((v) => label(String(v))).join(', ')}`)).join('; ') || undefined,
+    })),
+  }));
+}
+
+export interface ReportInputs {
+  /** The platform built in-process from the same context as the assembly (for construct paths and manifests). */
+  readonly platform: Platform;
+  /** The app the platform is built in (construct paths for labels). */
+  readonly root: IConstruct;
+  readonly profile: string;
+  /** The synthesized environment: `cdk.out`, or the in-process synth in tests. */
+  readonly assembly: AssemblyView;
+  readonly policies: SynthesizedPolicies;
+  /** The gate's findings before acknowledgements (`rawGateFindings`). */
+  readonly findings: readonly GateFinding[];
+}
+
+/** The whole reviewer report: controls matrix, both pictures, call pairs and permissions. */
+export async function buildReviewerReport(inputs: ReportInputs): Promise<ReviewerReport> {
+  const manifests = platformManifests(inputs.platform);
+  const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile }, inputs.findings);
+  const pairs = manifests.length > 0 ? callPairs(SERVICE_CATALOGUE, manifests) : [];
+  return {
+    title: 'Secure microservice platform — security reviewer report',
+    environment: `profile ${inputs.profile}, stacks ${inputs.assembly.stackNames.join(', ')}`,
+    controls,
+    acknowledgements: ACKNOWLEDGEMENTS,
+    architectureSvg: await renderSvg(architectureDot(inputs.assembly, manifests)),
+    callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(SERVICE_CATALOGUE, pairs)) : '',
+    callPairs: pairs,
+    permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
+  };
+}
