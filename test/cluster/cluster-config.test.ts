@@ -3,21 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../../lib/app';
-import { ClusterConfig, ConfigErrors, profileDefaults, validatePlatformConfig } from '../../lib/config';
+import { ClusterConfig } from '../../lib/config';
+import { DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
 
-/** The one-line messages for a dev profile whose cluster slice is changed, or [] when valid. */
-function problems(cluster: Partial<ClusterConfig>): string[] {
-  const base = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' });
-  try {
-    validatePlatformConfig({ ...base, cluster: { ...base.cluster, ...cluster } });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-}
-
-const nodeGroup = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' }).cluster.nodeGroup;
+const problems = (cluster: Partial<ClusterConfig>) => sliceProblems('cluster', cluster);
+const nodeGroup = DEV_DEFAULTS.cluster.nodeGroup;
 
 describe('bad cluster configuration stops with one line naming the field, the value and the fix', () => {
   test.each<[string, Partial<ClusterConfig>, string]>([

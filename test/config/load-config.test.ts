@@ -3,19 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../../lib/app';
-import { ConfigErrors, loadPlatformConfig, PLACEHOLDER_ACCOUNT, profileDefaults, validatePlatformConfig } from '../../lib/config';
+import { loadPlatformConfig, PLACEHOLDER_ACCOUNT, profileDefaults, validatePlatformConfig } from '../../lib/config';
+import { configProblems } from '../support/config-problems';
 import { testConfig } from '../support/platform-fixture';
 
 /** Loads with the given context and returns the one-line messages, or [] when valid. */
-function problems(context: Record<string, unknown>): string[] {
-  try {
-    testConfig(context);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-}
+const problems = (context: Record<string, unknown>) => configProblems(() => testConfig(context));
 
 describe('loadPlatformConfig', () => {
   test('defaults to the dev profile with a placeholder account, so synth works offline', () => {

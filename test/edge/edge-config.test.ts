@@ -1,20 +1,11 @@
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { ConfigErrors, EdgeConfig, profileDefaults, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
+import { EdgeConfig, profileDefaults, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
+import { DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
 import { buildEdge } from './edge-fixture';
 
-/** The one-line messages a dev profile with this edge slice produces, or [] when valid. */
-function edgeProblems(edge: Partial<EdgeConfig>): string[] {
-  const base = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' });
-  try {
-    validatePlatformConfig({ ...base, edge: { ...base.edge, ...edge } });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-}
-const waf = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' }).edge.waf;
+const edgeProblems = (edge: Partial<EdgeConfig>) => sliceProblems('edge', edge);
+const waf = DEV_DEFAULTS.edge.waf;
 
 describe('bad edge configuration stops with one line naming the field, the value and the fix', () => {
   test.each<[string, Partial<EdgeConfig>, string]>([
