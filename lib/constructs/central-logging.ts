@@ -20,6 +20,13 @@ export interface CentralLoggingProps {
 export interface PlatformLogGroupProps {
   /** Explicit name, for services that require one (`aws-waf-logs-…`, `/aws/eks/<cluster>/cluster`). @default - generated */
   readonly logGroupName?: string;
+  /**
+   * Where the log group is created. Pass the caller's own construct when the name refers to a resource of the caller's
+   * stack (e.g. `API-Gateway-Execution-Logs_<rest api id>/<stage>`): in the logging stack that would be a dependency
+   * cycle. It still gets the logs key (a cross-stack reference) and the platform retention.
+   * @default - inside central logging, in the logging stack
+   */
+  readonly scope?: Construct;
 }
 
 /** What other stacks receive to log and alarm consistently. */
@@ -76,7 +83,7 @@ export class CentralLogging extends Construct implements ILogDestinations {
   }
 
   createLogGroup(id: string, props: PlatformLogGroupProps = {}): logs.LogGroup {
-    return new logs.LogGroup(this.logGroups, id, {
+    return new logs.LogGroup(props.scope ?? this.logGroups, id, {
       logGroupName: props.logGroupName,
       encryptionKey: this.encryptionKey,
       retention: this.props.retention,

@@ -35,6 +35,14 @@ export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringif
   xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
 }));
 
+/**
+ * The log group API Gateway writes a stage's execution logs to, creating it (unencrypted, never expiring) if it does
+ * not exist: create it first, with a key and retention, and make the stage depend on it.
+ */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+  return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
+}
+
 /** Plain JSON schemas by name, the shape the services keep them in. */
 export type RequestSchemas = Readonly<Record<string, object>>;
 

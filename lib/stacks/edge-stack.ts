@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
@@ -11,7 +12,7 @@ import { EdgeConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { ILogDestinations } from '../constructs/central-logging';
-import { PlatformApi, RequestSchemas } from '../constructs/platform-api';
+import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
 
@@ -41,6 +42,8 @@ export class EdgeStack extends Stack {
   /** Bound to the ingress pods by the charts' TargetGroupBinding. */
   readonly ingressTargetGroup: elbv2.NetworkTargetGroup;
   readonly domain?: apigateway.DomainName;
+  /** The stage's execution log group, encrypted with the logs key and with the platform retention. */
+  readonly executionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -80,6 +83,13 @@ export class EdgeStack extends Stack {
       integrationBaseUri: this.ingress.integrationBaseUri,
       disableExecuteApiEndpoint: edge.customDomain !== undefined,
     });
+    // Its name needs the API id, so it lives in this stack (the logging stack would form a cycle); the stage waits
+    // for it, or API Gateway's first execution log creates it unencrypted and never expiring.
+    this.executionLogGroup = logDestinations.createLogGroup('ApiExecutionLogs', {
+      logGroupName: executionLogGroupName(this.api.api.restApiId, this.api.stageName),
+      scope: this,
+    });
+    this.api.stage.node.addDependency(this.executionLogGroup);
 
     this.firewall = new ApiFirewall(this, 'Firewall', {
       ...edge.waf,

@@ -113,6 +113,22 @@ describe('stage', () => {
     expect(Format).not.toMatch(/authorization|\$input/i);
   });
 
+  test('execution logs go to a log group created before the stage, named for API and stage, with the logs key and retention', () => {
+    const stages = template.findResources('AWS::ApiGateway::Stage');
+    const [stageId] = Object.keys(stages);
+    const [restApiId] = Object.keys(template.findResources('AWS::ApiGateway::RestApi'));
+    const groups = Object.entries(template.findResources('AWS::Logs::LogGroup'))
+      .filter(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'));
+    expect(groups).toHaveLength(1);
+    const [groupId, group] = groups[0];
+    expect(group.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/v1']] });
+    // The logs key of the logging stack, as a cross-stack reference.
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/Key/) }) });
+    expect(group.Properties.RetentionInDays).toBe(365);
+    expect(group.DeletionPolicy).toBe('Delete'); // dev: retainData false
+    expect(stages[stageId].DependsOn).toContain(groupId);
+  });
+
   test('API Gateway presents a client certificate to the backend', () => {
     expect(stage().ClientCertificateId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/BackendClientCertificate/), 'ClientCertificateId'] });
   });
