@@ -31,15 +31,19 @@ const GROUPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::EC2::VPCEndpoint': 'VPC endpoints',
 };
 
+/** Resources that only connect a drawn resource to its log group. */
+const LOG_CONNECTORS = ['AWS::ApiGateway::Stage', 'AWS::WAFv2::LoggingConfiguration', 'AWS::EC2::FlowLog'];
+
 /** The request path every API call takes, drawn explicitly from client to cluster. */
 const EDGE_PATH = ['AWS::WAFv2::WebACL', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::VpcLink', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::EKS::Cluster'];
 
-const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A DOT string; `\n` in the text stays a DOT line break, so labels may use it. */
+const quote = (text: string) => `"${text.replace(/"/g, '\\"')}"`;
 const nodeId = (r: TemplateResource) => `${r.stack}.${r.logicalId}`;
 
 /** A short, readable name for a resource: the construct path below the stack, else the logical id. */
 function shortName(r: TemplateResource): string {
-  const parts = (r.path ?? r.logicalId).split('/').filter((p) => p !== 'Resource' && p !== r.stack);
+  const parts = (r.path ?? r.logicalId).split('/').slice(r.path ? 1 : 0).filter((p) => p !== 'Resource');
   return parts.slice(-2).join('/') || r.logicalId;
 }
 
@@ -89,6 +93,16 @@ export function architectureDot(assembly: AssemblyView, manifests: readonly Mani
     const text = JSON.stringify(from.properties);
     for (const to of drawn) {
       if (to !== from && text.includes(to.logicalId)) lines.push(`  ${quote(nodeId(from))} -> ${quote(nodeId(to))};`);
+    }
+  }
+  // Log destinations are wired by resources the picture leaves out (a stage's access logs, a WAF logging
+  // configuration, a flow log): draw those as "logs" edges from the resource that logs to its log group.
+  for (const connector of assembly.resources.filter((r) => LOG_CONNECTORS.includes(r.type))) {
+    const text = JSON.stringify(connector.properties);
+    const refs = drawn.filter((d) => text.includes(d.logicalId));
+    const logs = refs.filter((d) => d.type === 'AWS::Logs::LogGroup');
+    for (const from of refs.filter((d) => d.type !== 'AWS::Logs::LogGroup' && d.type !== 'AWS::KMS::Key')) {
+      for (const to of logs) lines.push(`  ${quote(nodeId(from))} -> ${quote(nodeId(to))} [style=dashed, color="#1570ef", fontcolor="#175cd3", fontsize=9, label="logs"];`);
     }
   }
   lines.push('}');

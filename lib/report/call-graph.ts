@@ -1,7 +1,8 @@
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { CallPair, INGRESS } from './call-pairs';
 
-const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A DOT string; `\n` in the text stays a DOT line break, so labels may use it. */
+const quote = (text: string) => `"${text.replace(/"/g, '\\"')}"`;
 
 /** The ingress identity as `<namespace>/<service account>`. */
 export function ingressNodeName(catalogue: ServiceCatalogue): string {

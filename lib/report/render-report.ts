@@ -36,61 +36,115 @@ function stateNotes(status: ControlStatus): string[] {
 /** Inline SVG without namespace declarations: HTML does not need them, and the page must name no URL. */
 const inlineSvg = (svg: string) => svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '').replace(/xlink:href=/g, 'href=');
 
+const AREAS: readonly { readonly category: ControlStatus['control']['category']; readonly label: string }[] = [
+  { category: 'network', label: 'Network' },
+  { category: 'identity', label: 'Identity' },
+  { category: 'cluster', label: 'Cluster' },
+  { category: 'workload', label: 'Workloads' },
+  { category: 'data', label: 'Data' },
+  { category: 'edge', label: 'Edge' },
+  { category: 'detection', label: 'Detection' },
+  { category: 'supply-chain', label: 'Supply chain' },
+];
+
+const CSS = `
+:root{--ink:#101828;--muted:#475467;--line:#eaecf0;--head:#f9fafb;--ok:#067647;--ok-bg:#ecfdf3;--ack:#b54708;--ack-bg:#fffaeb;--bad:#b42318;--bad-bg:#fef3f2}
+*{box-sizing:border-box} body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:var(--ink);background:#fff;font-size:14px;line-height:1.45}
+header{background:#0c111d;color:#fff;padding:1.6rem 2rem 1.4rem} header h1{margin:0;font-size:1.55rem;font-weight:650} header p{margin:.35rem 0 0;color:#cfd4dc;font-size:.85rem}
+main{padding:1.2rem 2rem 3rem;max-width:1400px} h2{font-size:1.15rem;margin:2rem 0 .6rem;padding-bottom:.3rem;border-bottom:2px solid var(--line)}
+nav{margin:.3rem 0 0;font-size:.85rem} nav a{color:#cfd4dc;margin-right:1.1rem;text-decoration:none} nav a:hover{text-decoration:underline}
+.cards{display:flex;gap:.8rem;margin:1rem 0 .4rem;flex-wrap:wrap} .card{border:1px solid var(--line);border-radius:10px;padding:.7rem 1rem;min-width:150px}
+.card b{display:block;font-size:1.6rem} .card span{color:var(--muted);font-size:.8rem} .card.ok b{color:var(--ok)} .card.ack b{color:var(--ack)} .card.bad b{color:var(--bad)}
+table{border-collapse:collapse;width:100%;margin:.6rem 0 1rem;font-size:.8rem;table-layout:fixed} th,td{border-bottom:1px solid var(--line);padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+th{background:var(--head);font-weight:600;color:var(--muted);font-size:.75rem;text-transform:uppercase;letter-spacing:.03em}
+tr.area td{background:#f2f4f7;font-weight:650;color:var(--ink);font-size:.8rem;letter-spacing:.02em}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.74rem;color:#344054}
+.id{font-weight:650;white-space:nowrap} .test{color:var(--muted)}
+.pill{display:inline-block;border-radius:999px;padding:.05rem .55rem;font-size:.72rem;font-weight:650}
+.pill.passing,.pill.open{background:var(--ok-bg);color:var(--ok)} .pill.acknowledged{background:var(--ack-bg);color:var(--ack)} .pill.failing,.pill.closed{background:var(--bad-bg);color:var(--bad)}
+details{margin-top:.3rem} summary{cursor:pointer;color:var(--muted);font-size:.72rem} .note{color:var(--muted);font-size:.72rem;margin-top:.25rem}
+.diagram{overflow-x:auto;border:1px solid var(--line);border-radius:10px;padding:.8rem;margin:.6rem 0 1rem;background:#fcfcfd} .diagram svg{max-width:100%;height:auto}
+.lead{color:var(--muted);max-width:70rem}
+`;
+
+const pill = (state: string, label: string = state) => `<span class="pill ${state}">${escapeHtml(label)}</span>`;
+
 /** A self-contained page: inline CSS and SVG, no scripts, no external assets; opens from the file system. */
 export function renderHtml(report: ReviewerReport): string {
-  const rows = report.controls.map((s) => {
-    const c = s.control;
-    const notes = stateNotes(s).map((n) => `<div class="note">${escapeHtml(n)}</div>`).join('');
-    return `<tr class="${s.state}"><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td><td>${c.category}</td>`
-      + `<td>${escapeHtml(c.nist.join(', '))}</td><td>${escapeHtml((c.cisEks ?? []).join(', '))}</td>`
-      + `<td>${c.implementedIn.map((f) => `<code>${escapeHtml(f)}</code>`).join('<br>')}</td>`
-      + `<td><code>${escapeHtml(c.provenBy.file)}</code><br>${escapeHtml(c.provenBy.test)}</td>`
-      + `<td><strong>${STATE_LABEL[s.state]}</strong>${notes}</td></tr>`;
+  const count = (state: string, of: readonly ControlStatus[] = report.controls) => of.filter((c) => c.state === state).length;
+  const cards = [
+    ['', report.controls.length, 'controls'], ['ok', count('passing'), 'passing'],
+    ['ack', count('acknowledged'), 'acknowledged (reason recorded)'], ['bad', count('failing'), 'failing'],
+  ].map(([cls, n, label]) => `<div class="card ${cls}"><b>${n}</b><span>${label}</span></div>`).join('');
+  const areaRows = AREAS.map(({ category, label }) => {
+    const of = report.controls.filter((s) => s.control.category === category);
+    return `<tr><td>${label}</td><td>${of.length}</td><td>${count('passing', of)}</td><td>${count('acknowledged', of)}</td><td>${count('failing', of)}</td></tr>`;
+  }).join('\n');
+  const rows = AREAS.flatMap(({ category, label }) => {
+    const of = report.controls.filter((s) => s.control.category === category);
+    return of.length === 0 ? [] : [`<tr class="area"><td colspan="7">${label}</td></tr>`, ...of.map((s) => {
+      const c = s.control;
+      const notes = stateNotes(s);
+      const details = notes.length === 0 ? '' : `<details${s.state === 'failing' ? ' open' : ''}><summary>${notes.length} finding${notes.length > 1 ? 's' : ''}</summary>`
+        + `${notes.map((n) => `<div class="note">${escapeHtml(n)}</div>`).join('')}</details>`;
+      return `<tr class="${s.state}"><td class="id">${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td>`
+        + `<td>${escapeHtml(c.nist.join(', '))}</td><td>${escapeHtml((c.cisEks ?? []).join(', '))}</td>`
+        + `<td>${c.implementedIn.map((f) => `<code>${escapeHtml(f)}</code>`).join('<br>')}</td>`
+        + `<td><code>${escapeHtml(c.provenBy.file)}</code><div class="test">“${escapeHtml(c.provenBy.test)}”</div></td>`
+        + `<td>${pill(s.state)}${details}</td></tr>`;
+    })];
   }).join('\n');
   const layerNames = [...new Set(report.callPairs.flatMap((p) => Object.keys(p.layers)))];
-  const pairRows = report.callPairs.map((p) => `<tr class="${p.allowedByCatalogue ? 'open' : 'closed'}"><td>${escapeHtml(p.from)}</td><td>${escapeHtml(p.to)}</td>`
-    + `<td>${p.allowedByCatalogue ? 'allowed' : 'denied'}</td><td>${p.scopes.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td>${layerNames.map((l) => `<td>${p.layers[l] ? 'open' : 'closed'}</td>`).join('')}</tr>`).join('\n');
-  const permissionRows = report.permissions.flatMap((r) => r.statements.map((s, i) => `<tr><td>${i === 0 ? escapeHtml(r.role) : ''}</td><td>${s.effect}</td>`
-    + `<td>${s.actions.map((a) => `<code>${escapeHtml(a)}</code>`).join(' ')}</td><td>${s.resources.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>')}</td>`
-    + `<td>${escapeHtml(s.conditions ?? '')}</td></tr>`)).join('\n');
+  const pairRows = report.callPairs.map((p) => `<tr><td>${escapeHtml(p.from)}</td><td>${escapeHtml(p.to)}</td>`
+    + `<td>${pill(p.allowedByCatalogue ? 'open' : 'closed', p.allowedByCatalogue ? 'allowed' : 'denied')}</td><td>${p.scopes.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td>`
+    + `${layerNames.map((l) => `<td>${pill(p.layers[l] ? 'open' : 'closed')}</td>`).join('')}</tr>`).join('\n');
+  const permissionRows = report.permissions.flatMap((r) => r.statements.map((s, i) => `<tr><td>${i === 0 ? `<b>${escapeHtml(r.role)}</b>` : ''}</td><td>${s.effect}</td>`
+    + `<td>${s.actions.map((a) => `<code>${escapeHtml(a)}</code>`).join('<br>')}</td><td>${s.resources.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>')}</td>`
+    + `<td><code>${escapeHtml(s.conditions ?? '—')}</code></td></tr>`)).join('\n');
   const ackRows = report.acknowledgements.map((a) => `<tr><td><code>${escapeHtml(a.path)}</code></td><td>${a.ids.map((id) => `<code>${escapeHtml(id)}</code>`).join('<br>')}</td><td>${escapeHtml(a.reason)}</td></tr>`).join('\n');
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)}</title>
-<style>
-body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem;color:#1d2939;max-width:1400px}
-h1{margin-bottom:.2rem} .sub{color:#475467;margin-top:0}
-table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.85rem} th,td{border:1px solid #d0d5dd;padding:.35rem .5rem;vertical-align:top;text-align:left}
-th{background:#f2f4f7} code{font-size:.8rem} .note{color:#475467;font-size:.75rem;margin-top:.2rem}
-tr.passing td:last-child{background:#ecfdf3} tr.acknowledged td:last-child{background:#fffaeb} tr.failing td:last-child{background:#fef3f2;color:#b42318}
-tr.closed td{color:#667085} .diagram{overflow-x:auto;border:1px solid #eaecf0;padding:.5rem;margin:1rem 0} .diagram svg{max-width:100%;height:auto}
-</style></head><body>
-<h1>${escapeHtml(report.title)}</h1>
-<p class="sub">${escapeHtml(report.environment)} — ${escapeHtml(summary(report))}. Generated from the synthesized cloud assembly, the compliance gate, the service catalogue and the controls registry; regenerate with <code>npm run report</code>.</p>
-<h2>Controls matrix</h2>
-<table><thead><tr><th>Id</th><th>Control</th><th>Area</th><th>NIST 800-53 R5</th><th>CIS EKS</th><th>Implemented in</th><th>Proven by</th><th>Status</th></tr></thead>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(report.title)}</title>
+<style>${CSS}</style></head><body>
+<header><h1>${escapeHtml(report.title)}</h1>
+<p>${escapeHtml(report.environment)}</p>
+<nav><a href="#controls">Controls</a><a href="#architecture">Architecture</a><a href="#calls">Call graph</a><a href="#permissions">Permissions</a><a href="#acknowledgements">Acknowledged findings</a></nav></header>
+<main>
+<div class="cards">${cards}</div>
+<p class="lead">Generated by <code>npm run report</code> from the synthesized cloud assembly (<code>cdk.out</code>), the compliance gate's findings (four cdk-nag packs and cfn-guard), the acknowledgements file, the rendered Kubernetes objects, the service catalogue and the typed controls registry (<code>lib/compliance/controls.ts</code>). A control is <b>passing</b> when its evidence is in the synthesized environment and no gate rule that checks it has a finding; <b>acknowledged</b> when its rules only have findings with a recorded reason; otherwise <b>failing</b>.</p>
+<h2 id="controls">Controls matrix</h2>
+<table style="width:auto;min-width:34rem"><thead><tr><th style="width:10rem">Area</th><th style="width:6rem">Controls</th><th style="width:6rem">Passing</th><th style="width:8rem">Acknowledged</th><th style="width:6rem">Failing</th></tr></thead><tbody>
+${areaRows}
+</tbody></table>
+<table><colgroup><col style="width:5.5%"><col style="width:24%"><col style="width:8%"><col style="width:7%"><col style="width:19%"><col style="width:20%"><col style="width:16.5%"></colgroup>
+<thead><tr><th>Id</th><th>Control</th><th>NIST 800-53 R5</th><th>CIS EKS</th><th>Implemented in</th><th>Proven by</th><th>Status</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
-<h2>Architecture</h2>
+<h2 id="architecture">Architecture</h2>
+<p class="lead">Every stack of the synthesized environment; an arrow wherever one resource references another (keys, log destinations, networks); the request path in orange.</p>
 <div class="diagram">${inlineSvg(report.architectureSvg)}</div>
-<h2>Call graph</h2>
+<h2 id="calls">Call graph</h2>
+<p class="lead">Who may call whom, from the service catalogue, checked against the rendered objects: solid green edges are open at every layer, labelled with the scopes the caller may use; dashed red edges are closed, labelled with the layers that close them. Each service node names the data its IAM role reaches.</p>
 <div class="diagram">${inlineSvg(report.callGraphSvg)}</div>
 <table><thead><tr><th>Caller</th><th>Callee</th><th>Catalogue</th><th>Scopes</th>${layerNames.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>
 <tbody>
 ${pairRows}
 </tbody></table>
-<h2>Permissions</h2>
-<table><thead><tr><th>Role</th><th>Effect</th><th>Actions</th><th>Resources</th><th>Conditions</th></tr></thead>
+<h2 id="permissions">Permissions</h2>
+<p class="lead">Every statement of each role's synthesized identity policies; resources named by construct path.</p>
+<table><colgroup><col style="width:16%"><col style="width:6%"><col style="width:20%"><col style="width:24%"><col style="width:34%"></colgroup>
+<thead><tr><th>Role</th><th>Effect</th><th>Actions</th><th>Resources</th><th>Conditions</th></tr></thead>
 <tbody>
 ${permissionRows}
 </tbody></table>
-<h2>Acknowledged findings</h2>
-<table><thead><tr><th>Construct</th><th>Finding ids</th><th>Reason</th></tr></thead>
+<h2 id="acknowledgements">Acknowledged findings</h2>
+<table><colgroup><col style="width:25%"><col style="width:25%"><col style="width:50%"></colgroup>
+<thead><tr><th>Construct</th><th>Finding ids</th><th>Reason</th></tr></thead>
 <tbody>
 ${ackRows}
 </tbody></table>
-</body></html>
+</main></body></html>
 `;
 }
 
@@ -98,7 +152,7 @@ ${ackRows}
 export function renderMarkdown(report: ReviewerReport): string {
   const lines = [`# ${report.title}`, '', `${report.environment} — ${summary(report)}.`, '', '## Controls matrix', '',
     '| Id | Control | Area | NIST 800-53 R5 | CIS EKS | Implemented in | Proven by | Status |', '|---|---|---|---|---|---|---|---|'];
-  for (const s of report.controls) {
+  for (const s of AREAS.flatMap(({ category }) => report.controls.filter((x) => x.control.category === category))) {
     const c = s.control;
     const status = [STATE_LABEL[s.state], ...stateNotes(s)].join('; ');
     lines.push(`| ${c.id} | ${escapeMd(c.title)} | ${c.category} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | ${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\`: ${escapeMd(c.provenBy.test)} | ${escapeMd(status)} |`);
