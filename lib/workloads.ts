@@ -53,6 +53,9 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
     images,
     roleArns: refs.roleArns,
     ingressTargetGroupArn: refs.ingressTargetGroupArn,
+    // The internal load balancer forwards from inside the VPC; its nodes' addresses are not known in advance.
+    ingressSourceCidrs: [config.network.cidr],
+    ingressHostname: config.edge.ingressHostname,
     environment,
   };
 }
@@ -72,7 +75,8 @@ export interface DeployTimeValue {
  * invalid; a token with no placeholder is an error rather than a broken manifest.
  */
 export function writeGitOpsManifests(outdir: string, props: PlatformChartsProps, values: readonly DeployTimeValue[]): string[] {
-  const files = writeManifests(outdir, props);
+  // Chart warnings were already reported on the Workloads stack during synth.
+  const files = writeManifests(outdir, { ...props, warn: () => undefined });
   for (const file of files) {
     let text = fs.readFileSync(file, 'utf8');
     for (const value of values) text = text.split(value.token).join(`\${${value.name}}`);

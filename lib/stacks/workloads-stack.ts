@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { App as Cdk8sApp, Chart } from 'cdk8s';
 import { IDependable, Construct } from 'constructs';
@@ -25,11 +25,9 @@ export class WorkloadsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
     super(scope, id, props);
-    // The load balancer sits in the cluster's VPC; GitOps callers pass the CIDR literally (ingressSourceCidrs).
-    this.charts = createPlatformCharts(new Cdk8sApp(), {
-      ingressSourceCidrs: [props.cluster.vpc.vpcCidrBlock],
-      ...props.charts,
-    });
+    // Chart warnings (e.g. an image pinned by tag in dev) go where synth reports everything else.
+    const warn = (message: string) => Annotations.of(this).addWarningV2('@platform/workloads:chartWarning', message);
+    this.charts = createPlatformCharts(new Cdk8sApp(), { warn, ...props.charts });
     const apply = (chart: Chart, dependsOn: readonly IDependable[]) =>
       new ClusterManifest(this, chart.node.id, { cluster: props.cluster, chart, dependsOn });
     const ingress = this.charts.ingress && apply(this.charts.ingress, props.dependsOn);
