@@ -8,4 +8,6 @@ module.exports = {
   },
   snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],
   testTimeout: 60000,
+  // Jest defaults to cores - 1 workers: one on these 2-core machines. Two halve the wall time.
+  maxWorkers: 2,
 };

@@ -92,7 +92,7 @@ export const CONTROLS: readonly SecurityControl[] = [
     category: 'detection',
     nist: ['AU-9', 'SC-28'],
     implementedIn: ['lib/constructs/central-logging.ts', 'lib/compliance/guard-rules/platform-controls.guard'],
-    provenBy: { file: 'test/compliance/gate.test.ts', test: 'deliberately unencrypted log group fails synth' },
+    provenBy: { file: 'test/compliance/gate-plugins.test.ts', test: 'deliberately unencrypted log group fails synth' },
     gateRules: ['CloudWatchLogGroupEncrypted', 'PLATFORM_LOG_GROUP_KMS_ENCRYPTED', 'cloudwatch_log_group_encrypted_check'],
     evidence: ({ assembly }) => assembly.every('AWS::Logs::LogGroup', hasKmsKey),
   },
