@@ -100,5 +100,7 @@ export function checkImage(field: string, image: string | undefined, profile: Pr
   // A token (the ECR repository URI from CDK) can only prefix the reference, so the digest suffix is still checkable.
   if (DIGEST_REFERENCE.test(image) || (Token.isUnresolved(image) && /@sha256:[0-9a-f]{64}$/.test(image))) return { errors: [], warnings: [] };
   if (profile === 'prod') return { errors: [new ConfigError(field, image, `prod runs only immutable images: ${fix}`)], warnings: [] };
-  return { errors: [], warnings: [`warning: ${field}=${image} is not pinned by digest; acceptable in dev only (${fix})`] };
+  // The repository URI is a CDK token at synth time; name the tag, which is what the reader can change.
+  const shown = Token.isUnresolved(image) ? `<ECR repository>${image.slice(image.lastIndexOf(':'))}` : image;
+  return { errors: [], warnings: [`${field}=${shown} is not pinned by digest; acceptable in dev only (${fix})`] };
 }

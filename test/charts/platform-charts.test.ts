@@ -73,5 +73,5 @@ test('dev accepts tags, warning once per service', () => {
   const warn = jest.fn();
   createPlatformCharts(Testing.app(), chartProps({ profile: 'dev', images: { orders: 'orders:dev', inventory: digestImage('inventory') }, warn }));
   expect(warn).toHaveBeenCalledTimes(1);
-  expect(warn.mock.calls[0][0]).toMatch(/^warning: images\.orders=orders:dev is not pinned by digest/);
+  expect(warn.mock.calls[0][0]).toMatch(/^images\.orders=orders:dev is not pinned by digest/);
 });

@@ -201,7 +201,7 @@ describe('bad input: the error names the field and the fix, and no chart is buil
   test('a tag is accepted in dev with a visible warning', () => {
     const warn = jest.fn();
     new ServiceChart(Testing.app(), 'orders', props({ profile: 'dev', image: 'orders:latest', warn }));
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^warning: images\.orders=orders:latest is not pinned by digest; acceptable in dev only/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^images\.orders=orders:latest is not pinned by digest; acceptable in dev only/));
   });
 });
 
