@@ -56,6 +56,7 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
     // The internal load balancer forwards from inside the VPC; its nodes' addresses are not known in advance.
     ingressSourceCidrs: [config.network.cidr],
     ingressHostname: config.edge.ingressHostname,
+    ingressCertificateIssuer: config.edge.ingressCertificateIssuer,
     environment,
   };
 }

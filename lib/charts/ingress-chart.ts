@@ -5,6 +5,7 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressIdentity, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
+import { IngressCertificateIssuer } from '../config/platform-config';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_LABEL, workloadLabels } from './call-graph';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy, HBONE_PORT } from './network-policies';
@@ -48,6 +49,12 @@ export interface IngressChartProps {
    * @default - the Service's cluster DNS name on the certificate, and any host accepted
    */
   readonly hostname?: string;
+  /**
+   * Issuer of the certificate the gateway presents (`edge.ingressCertificateIssuer`): API Gateway trusts only public
+   * CAs, so this must be a publicly trusted issuer such as an ACME ClusterIssuer.
+   * @default - the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects
+   */
+  readonly certificateIssuer?: IngressCertificateIssuer;
 }
 
 /** A catalogue path template as an RE2 full-match regex: `{name}` matches one path segment. */
@@ -74,7 +81,7 @@ export class IngressChart extends Chart {
     addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient'));
     addTypedObject(this, 'default-deny', defaultDenyPolicy(namespace, 'istio-ambient'));
     addTypedObject(this, 'gateway-policy', ingressGatewayPolicy(catalogue, props.sourceCidrs ?? []));
-    addTypedObject(this, 'certificate', ingressCertificate(catalogue.ingress, props.hostname));
+    addTypedObject(this, 'certificate', ingressCertificate(catalogue.ingress, props.hostname, props.certificateIssuer));
 
     const gateway: IGateway = {
       apiVersion: 'networking.istio.io/v1',
@@ -149,11 +156,15 @@ export function ingressGatewayPolicy(catalogue: ServiceCatalogue, sourceCidrs: r
   };
 }
 
+/** The issuer of the ingress certificate when none is configured: the in-cluster CA, which API Gateway does not trust. */
+export const DEFAULT_INGRESS_CERTIFICATE_ISSUER: IngressCertificateIssuer = { kind: 'ClusterIssuer', name: PLATFORM_CA_ISSUER };
+
 /**
  * The certificate the gateway presents to API Gateway: short-lived with a fresh key at each renewal (the gateway
- * reloads it from the secret without a restart), issued by the platform CA.
+ * reloads it from the secret without a restart), issued by `issuer` (publicly trusted, for API Gateway to accept it).
  */
-export function ingressCertificate(identity: IngressIdentity, hostname?: string): ICertificate {
+export function ingressCertificate(identity: IngressIdentity, hostname?: string,
+  issuer: IngressCertificateIssuer = DEFAULT_INGRESS_CERTIFICATE_ISSUER): ICertificate {
   const secretName = ingressCertificateSecretName(identity);
   return {
     apiVersion: 'cert-manager.io/v1',
@@ -161,7 +172,7 @@ export function ingressCertificate(identity: IngressIdentity, hostname?: string)
     metadata: { name: secretName, namespace: identity.namespace },
     spec: {
       secretName,
-      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: PLATFORM_CA_ISSUER },
+      issuerRef: { group: 'cert-manager.io', kind: issuer.kind, name: issuer.name },
       dnsNames: [hostname ?? `${identity.serviceAccount}.${identity.namespace}.svc`],
       duration: '24h',
       renewBefore: '8h',

@@ -3,7 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
-import { MtlsMode, ProfileName } from '../config/platform-config';
+import { IngressCertificateIssuer, MtlsMode, ProfileName } from '../config/platform-config';
 import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
@@ -48,6 +48,12 @@ export interface PlatformChartsProps extends WorkloadOptions {
    * @default - the ingress Service's cluster DNS name on the certificate, and any host routed
    */
   readonly ingressHostname?: string;
+  /**
+   * Issuer of the ingress certificate (`edge.ingressCertificateIssuer`); ambient mode only. API Gateway trusts only
+   * public CAs, so use a publicly trusted issuer such as an ACME ClusterIssuer for `ingressHostname`.
+   * @default - the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects
+   */
+  readonly ingressCertificateIssuer?: IngressCertificateIssuer;
   /**
    * More environment variables per service name, e.g. `{ orders: { TABLE_NAME: table.tableName, COGNITO_USER_POOL_ID: … } }`
    * (CDK tokens allowed); the chart's own variables (MTLS_MODE, PORT, HEALTH_PORT, TLS_*, `<CALLEE>_URL`) cannot be overridden.
@@ -111,6 +117,14 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   if (serviceName !== undefined && !DNS_LABEL.test(serviceName)) {
     errors.push(new ConfigError('ingressServiceName', serviceName, 'use the name of the ingress Service: a lowercase DNS label'));
   }
+  const issuer = props.ingressCertificateIssuer;
+  if (issuer !== undefined && !(['ClusterIssuer', 'Issuer'].includes(issuer.kind) && DNS_LABEL.test(issuer.name))) {
+    errors.push(new ConfigError('ingressCertificateIssuer', `${issuer.kind}/${issuer.name}`,
+      "use { kind: 'ClusterIssuer' | 'Issuer', name: <lowercase DNS label> } naming a publicly trusted issuer"));
+  }
+  if (issuer !== undefined && props.ingressHostname === undefined) {
+    errors.push(new ConfigError('ingressHostname', undefined, 'set the public DNS name the ingress certificate issuer certifies'));
+  }
   const arn = props.ingressTargetGroupArn;
   if (arn !== undefined && !Token.isUnresolved(arn) && !TARGET_GROUP_ARN.test(arn)) {
     errors.push(new ConfigError('ingressTargetGroupArn', arn,
@@ -129,10 +143,12 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   const {
     catalogue, profile, mtls, images, roleArns = {}, environment = {}, warn,
     ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = INGRESS_PORTS.service,
-    ingressSourceCidrs, ingressHostname, ...workloadOptions
+    ingressSourceCidrs, ingressHostname, ingressCertificateIssuer, ...workloadOptions
   } = props;
   const ingress = mtls === 'istio-ambient'
-    ? new IngressChart(app, INGRESS_CHART_ID, { catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname })
+    ? new IngressChart(app, INGRESS_CHART_ID, {
+      catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname, certificateIssuer: ingressCertificateIssuer,
+    })
     : undefined;
   const baseline = new PlatformBaselineChart(app, BASELINE_CHART_ID, {
     catalogue,

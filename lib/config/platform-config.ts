@@ -95,6 +95,14 @@ export interface WafConfig {
   readonly anonymousIpList: boolean;
 }
 
+/** A cert-manager issuer (group `cert-manager.io`) that signs the ingress certificate API Gateway verifies. */
+export interface IngressCertificateIssuer {
+  /** `ClusterIssuer`, or `Issuer` for one in the ingress namespace (`platform-ingress`). */
+  readonly kind: 'ClusterIssuer' | 'Issuer';
+  /** The issuer's name: a lowercase DNS label. */
+  readonly name: string;
+}
+
 export interface EdgeConfig {
   readonly throttle: ApiThrottleConfig;
   readonly waf: WafConfig;
@@ -108,6 +116,14 @@ export interface EdgeConfig {
    * API Gateway always verifies it. Unset: the stack synthesizes with a warning, and requests fail until it is set.
    */
   readonly ingressHostname?: string;
+  /**
+   * Issuer of the ingress certificate. API Gateway verifies the backend certificate against PUBLIC CAs only, so it
+   * must be publicly trusted, e.g. an ACME ClusterIssuer the operator installs (Let's Encrypt with DNS-01 for
+   * `ingressHostname`); an AWS Private CA-backed issuer is not enough. Requires `ingressHostname`: a public CA
+   * certifies only a public DNS name.
+   * @default - the in-cluster `platform-ca` ClusterIssuer, with a synth warning: API Gateway rejects its certificate
+   */
+  readonly ingressCertificateIssuer?: IngressCertificateIssuer;
   /** Optional custom domain with mutual TLS; when set, the default execute-api endpoint is disabled. */
   readonly customDomain?: {
     readonly domainName: string;

@@ -23,6 +23,7 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
+const DNS_LABEL_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Parses an IPv4 CIDR; returns the prefix length, or undefined when the text is not a canonical CIDR. */
@@ -120,6 +121,14 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
   if (edge.ingressHostname !== undefined) {
     check(HOSTNAME_PATTERN.test(edge.ingressHostname), 'edge.ingressHostname', edge.ingressHostname,
       'use a DNS name such as ingress.example.com, or leave it unset');
+  }
+  if (edge.ingressCertificateIssuer !== undefined) {
+    const issuer = edge.ingressCertificateIssuer;
+    check(['ClusterIssuer', 'Issuer'].includes(issuer.kind), 'edge.ingressCertificateIssuer.kind', issuer.kind, "use 'ClusterIssuer' or 'Issuer'");
+    check(DNS_LABEL_PATTERN.test(issuer.name), 'edge.ingressCertificateIssuer.name', issuer.name,
+      'use the name of a publicly trusted cert-manager issuer: a lowercase DNS label such as letsencrypt-dns01');
+    check(edge.ingressHostname !== undefined, 'edge.ingressHostname', edge.ingressHostname,
+      'set the public DNS name the issuer certifies: edge.ingressCertificateIssuer needs one');
   }
   if (edge.customDomain) {
     const domain = edge.customDomain;

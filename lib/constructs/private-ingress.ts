@@ -86,7 +86,8 @@ export class PrivateIngress extends Construct {
     if (props.ingressHostname === undefined) {
       Annotations.of(this).addWarningV2('@platform/edge:ingressHostnameMissing',
         'no ingress host name: API Gateway verifies the ingress certificate against the load balancer DNS name, which '
-        + 'no certificate can carry, so requests fail until edge.ingressHostname names the ingress certificate');
+        + 'no certificate can carry, so requests fail until edge.ingressHostname names the ingress certificate, which must come from a publicly trusted '
+        + 'CA (edge.ingressCertificateIssuer)');
     }
   }
 }

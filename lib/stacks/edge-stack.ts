@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -69,6 +69,11 @@ export class EdgeStack extends Stack {
       deletionProtection: props.retainData,
     });
     this.ingressTargetGroup = this.ingress.targetGroup;
+    if (edge.ingressCertificateIssuer === undefined) {
+      Annotations.of(this.ingress).addWarningV2('@platform/edge:ingressCertificatePrivate',
+        'no edge.ingressCertificateIssuer: the ingress certificate comes from the in-cluster platform-ca, which API Gateway '
+        + 'does not trust (it verifies against public CAs), so requests fail (502) until a publicly trusted issuer is set');
+    }
 
     const accessLogGroup = logDestinations.createLogGroup('ApiAccessLogs');
     this.api = new PlatformApi(this, 'Api', {

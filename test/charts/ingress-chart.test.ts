@@ -62,6 +62,25 @@ describe('TLS on the gateway', () => {
   });
 });
 
+describe('certificate issuer', () => {
+  const LETSENCRYPT = { kind: 'ClusterIssuer' as const, name: 'letsencrypt-dns01' };
+
+  test('a configured (publicly trusted) issuer signs the ingress certificate for the host name', () => {
+    const certificate = single(synthIngress({ ingressCertificateIssuer: LETSENCRYPT }), 'Certificate', 'ingress-gateway-tls', NAMESPACE);
+    expect(certificate.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-dns01' });
+    expect(certificate.spec.dnsNames).toEqual([HOSTNAME]);
+    const namespaced = single(synthIngress({ ingressCertificateIssuer: { kind: 'Issuer', name: 'acme' } }), 'Certificate', 'ingress-gateway-tls');
+    expect(namespaced.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'acme' });
+  });
+
+  test('a bad issuer, or one without a host name, stops the charts naming the field', () => {
+    expect(() => synthIngress({ ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'Not A Label' } }))
+      .toThrow('ingressCertificateIssuer="ClusterIssuer/Not A Label"');
+    expect(() => synthIngress({ ingressCertificateIssuer: LETSENCRYPT, ingressHostname: undefined }))
+      .toThrow('ingressHostname=undefined: set the public DNS name');
+  });
+});
+
 describe('routes', () => {
   test('every public catalogue route is routed to its service and port, on the gateway and host', () => {
     const service = single(manifests, 'VirtualService', 'ingress-gateway', NAMESPACE);

@@ -23,6 +23,12 @@ describe('bad edge configuration stops with one line naming the field, the value
       'invalid config edge.waf.maxBodyBytes=100000: use a whole number of bytes from 1 to 65536'],
     ['an ingress host name that is not a DNS name', { ingressHostname: 'https://ingress' },
       'invalid config edge.ingressHostname="https://ingress": use a DNS name'],
+    ['an ingress certificate issuer of another kind', { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'AWSPCAClusterIssuer' as 'Issuer', name: 'pca' } },
+      'invalid config edge.ingressCertificateIssuer.kind="AWSPCAClusterIssuer": use \'ClusterIssuer\' or \'Issuer\''],
+    ['an ingress certificate issuer name that is not a DNS label', { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'Lets_Encrypt' } },
+      'invalid config edge.ingressCertificateIssuer.name="Lets_Encrypt": use the name of a publicly trusted cert-manager issuer'],
+    ['an ingress certificate issuer without the host name it certifies', { ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' } },
+      'invalid config edge.ingressHostname=undefined: set the public DNS name the issuer certifies'],
     ['a custom-domain certificate from another region', {
       customDomain: { domainName: 'api.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', truststoreBucketName: 'trust', truststoreKey: 'ca.pem' },
     }, 'invalid config edge.customDomain.certificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an ACM certificate ARN in eu-west-1'],
@@ -35,6 +41,10 @@ describe('bad edge configuration stops with one line naming the field, the value
   test('the edge defaults of both profiles are valid', () => {
     expect(edgeProblems({})).toEqual([]);
     expect(() => validatePlatformConfig(profileDefaults('prod', { account: '123456789012', region: 'eu-west-1' }))).not.toThrow();
+  });
+
+  test('a public ingress certificate issuer with its host name is valid', () => {
+    expect(edgeProblems({ ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'Issuer', name: 'letsencrypt-dns01' } })).toEqual([]);
   });
 
   test('prod refuses optional MFA', () => {

@@ -60,5 +60,11 @@ test('with an ingress host name, API Gateway verifies the ingress certificate ag
     expect(method.Properties.Integration.TlsConfig).toBeUndefined();
   }
   Annotations.fromStack(namedEdge).hasNoWarning('*', Match.stringLikeRegexp('no ingress host name'));
-  Annotations.fromStack(edge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no ingress host name'));
+  Annotations.fromStack(edge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no ingress host name.*must come from a publicly trusted CA'));
+});
+
+test('without a publicly trusted ingress certificate issuer, synth warns that API Gateway rejects the platform-ca certificate', () => {
+  Annotations.fromStack(namedEdge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no edge.ingressCertificateIssuer: .*platform-ca.*public CAs'));
+  const publicEdge = buildEdge({ edge: { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' } } }).edge;
+  Annotations.fromStack(publicEdge).hasNoWarning('*', Match.stringLikeRegexp('ingressCertificateIssuer'));
 });
