@@ -5,6 +5,18 @@ import { callPairs } from '../report/call-pairs';
 
 export type ControlCategory = 'network' | 'identity' | 'cluster' | 'workload' | 'data' | 'edge' | 'detection' | 'supply-chain';
 
+/** The areas of the controls matrix, in the order reports show them. */
+export const CONTROL_AREAS: readonly { readonly category: ControlCategory; readonly label: string }[] = [
+  { category: 'network', label: 'Network' },
+  { category: 'identity', label: 'Identity' },
+  { category: 'cluster', label: 'Cluster' },
+  { category: 'workload', label: 'Workloads' },
+  { category: 'data', label: 'Data' },
+  { category: 'edge', label: 'Edge' },
+  { category: 'detection', label: 'Detection' },
+  { category: 'supply-chain', label: 'Supply chain' },
+];
+
 /** What a control's evidence check looks at: the synthesized CloudFormation and the rendered Kubernetes objects. */
 export interface ControlEvidence {
   readonly assembly: AssemblyView;

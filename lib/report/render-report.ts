@@ -1,3 +1,4 @@
+import { CONTROL_AREAS } from '../compliance/controls';
 import { Acknowledgement } from '../compliance/acknowledgements';
 import { CallPair } from './call-pairs';
 import { ControlStatus } from './control-status';
@@ -36,16 +37,6 @@ function stateNotes(status: ControlStatus): string[] {
 /** Inline SVG without namespace declarations: HTML does not need them, and the page must name no URL. */
 const inlineSvg = (svg: string) => svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '').replace(/xlink:href=/g, 'href=');
 
-const AREAS: readonly { readonly category: ControlStatus['control']['category']; readonly label: string }[] = [
-  { category: 'network', label: 'Network' },
-  { category: 'identity', label: 'Identity' },
-  { category: 'cluster', label: 'Cluster' },
-  { category: 'workload', label: 'Workloads' },
-  { category: 'data', label: 'Data' },
-  { category: 'edge', label: 'Edge' },
-  { category: 'detection', label: 'Detection' },
-  { category: 'supply-chain', label: 'Supply chain' },
-];
 
 const CSS = `
 :root{--ink:#101828;--muted:#475467;--line:#eaecf0;--head:#f9fafb;--ok:#067647;--ok-bg:#ecfdf3;--ack:#b54708;--ack-bg:#fffaeb;--bad:#b42318;--bad-bg:#fef3f2}
@@ -76,11 +67,11 @@ export function renderHtml(report: ReviewerReport): string {
     ['', report.controls.length, 'controls'], ['ok', count('passing'), 'passing'],
     ['ack', count('acknowledged'), 'acknowledged (reason recorded)'], ['bad', count('failing'), 'failing'],
   ].map(([cls, n, label]) => `<div class="card ${cls}"><b>${n}</b><span>${label}</span></div>`).join('');
-  const areaRows = AREAS.map(({ category, label }) => {
+  const areaRows = CONTROL_AREAS.map(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
     return `<tr><td>${label}</td><td>${of.length}</td><td>${count('passing', of)}</td><td>${count('acknowledged', of)}</td><td>${count('failing', of)}</td></tr>`;
   }).join('\n');
-  const rows = AREAS.flatMap(({ category, label }) => {
+  const rows = CONTROL_AREAS.flatMap(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
     return of.length === 0 ? [] : [`<tr class="area"><td colspan="7">${label}</td></tr>`, ...of.map((s) => {
       const c = s.control;
@@ -152,7 +143,7 @@ ${ackRows}
 export function renderMarkdown(report: ReviewerReport): string {
   const lines = [`# ${report.title}`, '', `${report.environment} — ${summary(report)}.`, '', '## Controls matrix', '',
     '| Id | Control | Area | NIST 800-53 R5 | CIS EKS | Implemented in | Proven by | Status |', '|---|---|---|---|---|---|---|---|'];
-  for (const s of AREAS.flatMap(({ category }) => report.controls.filter((x) => x.control.category === category))) {
+  for (const s of CONTROL_AREAS.flatMap(({ category }) => report.controls.filter((x) => x.control.category === category))) {
     const c = s.control;
     const status = [STATE_LABEL[s.state], ...stateNotes(s)].join('; ');
     lines.push(`| ${c.id} | ${escapeMd(c.title)} | ${c.category} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | ${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\`: ${escapeMd(c.provenBy.test)} | ${escapeMd(status)} |`);
