@@ -1,14 +1,19 @@
 import { ServiceConfigError } from './config/config-error';
-import { ServiceServer } from './http/service-server';
 import { createJsonLogger, Logger } from './log';
+
+/** What runService drives: a service or the edge proxy. */
+export interface RunnableServer {
+  listen(): Promise<unknown>;
+  shutdown(): Promise<void>;
+}
 
 /**
  * The process entry of a service: builds it from the environment, exits non-zero with the one-line reason on a
  * configuration error, and drains on SIGTERM (what Kubernetes sends before killing the pod) or SIGINT.
  */
-export function runService(name: string, create: (env: NodeJS.ProcessEnv, logger: Logger) => ServiceServer): void {
+export function runService(name: string, create: (env: NodeJS.ProcessEnv, logger: Logger) => RunnableServer): void {
   const logger = createJsonLogger(name);
-  let server: ServiceServer;
+  let server: RunnableServer;
   try {
     server = create(process.env, logger);
   } catch (err) {

@@ -36,7 +36,8 @@ export interface SharedServiceConfig {
 
 const TLS_FIX = 'mount the cert-manager secret and point it at the file (e.g. /etc/tls/';
 
-export function loadSharedConfig(env: EnvReader, service: ServiceDefinition): SharedServiceConfig {
+/** `service` gives the default PORT: a catalogue service, or the edge's own port. */
+export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition, 'port'>): SharedServiceConfig {
   const mode = env.oneOf('MTLS_MODE', MTLS_MODES);
   return {
     port: env.integer('PORT', service.port, 0, 65535),

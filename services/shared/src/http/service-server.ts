@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { ServiceCatalogue, ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
 import { AccessTokenAuthenticator, requireScope } from '../auth/access-token-authenticator';
@@ -10,6 +9,7 @@ import { Logger } from '../log';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial } from '../mtls/tls-material';
 import { BodySchemas, BodyValidator } from './body-validator';
+import { createHealthServer, listenOn, replyJson } from './health-server';
 import { HttpError } from './http-error';
 import { readJsonBody } from './json-body';
 import { BoundRoute, bindRoutes, RouteHandler } from './route-binding';
@@ -59,7 +59,7 @@ export class ServiceServer {
     this.server = this.createServer();
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
-    this.healthServer = createHttpServer((req, res) => this.probe(req, res));
+    this.healthServer = createHealthServer(() => this.server.listening && !this.draining);
   }
 
   async listen(host?: string): Promise<ListeningPorts> {
@@ -145,28 +145,7 @@ export class ServiceServer {
     });
   }
 
-  private probe(req: IncomingMessage, res: ServerResponse): void {
-    if (req.url === '/healthz') return this.reply(res, 200, { status: 'ok' });
-    if (req.url === '/readyz') {
-      const ready = this.server.listening && !this.draining;
-      return this.reply(res, ready ? 200 : 503, { status: ready ? 'ready' : 'draining' });
-    }
-    this.reply(res, 404, { error: 'no such route' });
-  }
-
   private reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const json = JSON.stringify(body);
-    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-    res.end(json);
+    replyJson(res, status, body, headers);
   }
-}
-
-function listenOn(server: Server, port: number, host?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

@@ -1,10 +1,11 @@
-import { BrokenCircuitError, IPolicy, TaskCancelledError } from 'cockatiel';
+import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { buildConnector, Pool } from 'undici';
+import { HttpMethod } from '../../../../lib/catalogue/service-catalogue';
 import { HttpError } from '../http/http-error';
 import { Logger } from '../log';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial, TlsMaterial } from '../mtls/tls-material';
-import { PeerResilienceOptions, peerResiliencePolicy, PeerUnavailableError } from './peer-resilience';
+import { PeerResilienceOptions, PeerResiliencePolicies, peerResiliencePolicies, PeerUnavailableError } from './peer-resilience';
 
 export interface PeerClientProps extends PeerResilienceOptions {
   /** The peer's name, used in error messages and logs. */
@@ -21,6 +22,15 @@ export interface PeerClientProps extends PeerResilienceOptions {
   readonly connections: number;
 }
 
+/** One request to a peer; `body` is sent as JSON. */
+export interface PeerRequest {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  /** @default - no body */
+  readonly body?: unknown;
+}
+
 export interface PeerResponse {
   readonly status: number;
   readonly body: unknown;
@@ -32,10 +42,10 @@ export interface PeerResponse {
  */
 export class PeerClient {
   private pool: Pool;
-  private readonly policy: IPolicy;
+  private readonly policies: PeerResiliencePolicies;
 
   constructor(private readonly props: PeerClientProps) {
-    this.policy = peerResiliencePolicy(props);
+    this.policies = peerResiliencePolicies(props);
     this.pool = this.createPool(props.mtls?.tls.current);
     props.mtls?.tls.onChange((material) => {
       const previous = this.pool;
@@ -45,9 +55,15 @@ export class PeerClient {
   }
 
   /** GET with retries, timeout and circuit breaker; 4xx answers are returned, failures become 502/503/504. */
-  async get(path: string, headers: Record<string, string>): Promise<PeerResponse> {
+  get(path: string, headers: Record<string, string>): Promise<PeerResponse> {
+    return this.request({ method: 'GET', path, headers });
+  }
+
+  /** Like `get` for any method; only POST is sent once, without retries (it is not idempotent). */
+  async request(request: PeerRequest): Promise<PeerResponse> {
+    const policy = request.method === 'POST' ? this.policies.once : this.policies.idempotent;
     try {
-      return await this.policy.execute(({ signal }) => this.attempt(path, headers, signal));
+      return await policy.execute(({ signal }) => this.attempt(request, signal));
     } catch (err) {
       this.props.logger.warn('peer call failed', { peer: this.props.name, reason: (err as Error).message });
       if (err instanceof BrokenCircuitError) throw new HttpError(503, `${this.props.name} unavailable`);
@@ -60,8 +76,10 @@ export class PeerClient {
     return this.pool.close();
   }
 
-  private async attempt(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<PeerResponse> {
-    const res = await this.pool.request({ method: 'GET', path, headers, signal });
+  private async attempt({ method, path, headers, body }: PeerRequest, signal: AbortSignal): Promise<PeerResponse> {
+    const res = await this.pool.request(body === undefined
+      ? { method, path, headers, signal }
+      : { method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
     if (res.statusCode >= 500) {
       await res.body.dump();
       throw new PeerUnavailableError(res.statusCode);

@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { IncomingMessage } from 'node:http';
+import { Agent, createServer, Server } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
+import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { spiffeIdOf } from '../../shared/src/mtls/spiffe-identity';
+import { call } from '../../shared/test/support/http-call';
+import { createTestCognito, TestCognito } from '../../shared/test/support/test-cognito';
+import { capturingLogger } from '../../shared/test/support/test-logger';
+import { createTestCa, INGRESS_ID, TestCa, workloadId, writeTlsFiles } from '../../shared/test/support/test-pki';
+import { testServiceEnv } from '../../shared/test/support/test-service-env';
+import { loadEdgeConfig } from '../src/config';
+import { createEdgeServer, EdgeServer } from '../src/edge-server';
+
+/** The sample catalogue where orders also has an internal-only route: the edge must not reach it. */
+const CATALOGUE: ServiceCatalogue = {
+  ...SERVICE_CATALOGUE,
+  services: SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders'
+    ? { ...s, routes: [...s.routes, { method: 'GET' as const, path: '/orders/{orderId}/audit', scope: 'orders/read', public: false }] }
+    : s)),
+};
+
+interface Received {
+  readonly caller: string | undefined;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly authorization: string | undefined;
+  readonly extra: string | undefined;
+  readonly body: string;
+}
+
+let dir: string;
+let ca: TestCa;
+let cognito: TestCognito;
+let upstream: Server;
+const received: Received[] = [];
+let edge: EdgeServer;
+let edgeUrl: string;
+let healthUrl: string;
+let logLines: string[];
+let apiGateway: Agent;
+
+/** A stand-in for orders: mTLS with its own workload certificate, recording the caller's SPIFFE id and the request. */
+async function startUpstream(): Promise<Server> {
+  const server = createServer({ ...(await ca.issue(workloadId('shop', 'orders'))), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+    (req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({
+          caller: spiffeIdOf((req.socket as TLSSocket).getPeerCertificate()),
+          method: req.method,
+          url: req.url,
+          authorization: req.headers.authorization,
+          extra: req.headers['x-forwarded-evil'] as string | undefined,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        const json = JSON.stringify({ orderId: 'o-1', from: 'orders' });
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+      });
+    });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** A loopback port nobody listens on: an upstream that is down. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-test-'));
+  cognito = createTestCognito(dir);
+  ca = await createTestCa('platform CA');
+  upstream = await startUpstream();
+  const files = writeTlsFiles(join(dir, 'ingress'), await ca.issue(INGRESS_ID));
+  const env = testServiceEnv(cognito, {
+    MTLS_MODE: 'native', TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile,
+    ORDERS_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    INVENTORY_URL: `https://127.0.0.1:${await closedPort()}`,
+    PEER_TIMEOUT_MS: '500', PEER_RETRIES: '1',
+  });
+  const logger = capturingLogger('edge');
+  logLines = logger.lines;
+  edge = createEdgeServer(CATALOGUE, loadEdgeConfig(env, CATALOGUE), logger);
+  const ports = await edge.listen('127.0.0.1');
+  edgeUrl = `https://127.0.0.1:${ports.port}`;
+  healthUrl = `http://127.0.0.1:${ports.healthPort}`;
+  // API Gateway: trusts the edge's CA, presents no client certificate.
+  apiGateway = new Agent({ keepAlive: true, ca: ca.pem });
+});
+
+afterAll(async () => {
+  apiGateway.destroy();
+  await edge.shutdown();
+  upstream.closeAllConnections();
+  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  received.length = 0;
+});
+
+describe('public routes', () => {
+  test('are forwarded over mTLS with the ingress identity, passing the bearer token and nothing else the client sent', async () => {
+    const token = cognito.mint(['orders/read']);
+    const res = await call(`${edgeUrl}/orders/o-1?x=1`, { token, agent: apiGateway, headers: { 'x-forwarded-evil': 'yes', 'x-request-id': 'req-1' } });
+    expect(res).toMatchObject({ status: 200, body: { orderId: 'o-1', from: 'orders' } });
+    expect(res.headers['x-request-id']).toBe('req-1');
+    expect(received).toEqual([{ caller: INGRESS_ID, method: 'GET', url: '/orders/o-1?x=1', authorization: `Bearer ${token}`, extra: undefined, body: '' }]);
+  });
+
+  test('a POST body is forwarded as JSON and the upstream status is kept', async () => {
+    const token = cognito.mint(['orders/write']);
+    const res = await call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body: { orderId: 'o-9', sku: 'a', quantity: 1 } });
+    expect(res.status).toBe(201);
+    expect(received.map((r) => [r.method, JSON.parse(r.body)])).toEqual([['POST', { orderId: 'o-9', sku: 'a', quantity: 1 }]]);
+  });
+});
+
+describe('what stops at the edge', () => {
+  test('an internal-only route and an unknown path are 404, a wrong method 405, without reaching the upstream', async () => {
+    const token = cognito.mint(['orders/read', 'orders/write']);
+    expect((await call(`${edgeUrl}/orders/o-1/audit`, { token, agent: apiGateway })).status).toBe(404);
+    expect((await call(`${edgeUrl}/payments`, { token, agent: apiGateway })).status).toBe(404);
+    expect((await call(`${edgeUrl}/orders/o-1`, { method: 'DELETE', token, agent: apiGateway })).status).toBe(405);
+    expect(received).toEqual([]);
+  });
+
+  test('a missing, forged or expired token is 401; a token without the route\'s scope 403; none reaches the upstream', async () => {
+    expect((await call(`${edgeUrl}/orders/o-1`, { agent: apiGateway })).status).toBe(401);
+    expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['orders/read'], {}, { key: 'forged-same-kid' }), agent: apiGateway })).status).toBe(401);
+    expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['orders/read'], { exp: Math.floor(Date.now() / 1000) - 60 }), agent: apiGateway })).status).toBe(401);
+    expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['inventory/read']), agent: apiGateway })).status).toBe(403);
+    expect(received).toEqual([]);
+  });
+});
+
+describe('an upstream that is down', () => {
+  test('is answered 502 (bounded retries), then 503 once the circuit opens; the edge keeps serving', async () => {
+    const token = cognito.mint(['inventory/read', 'orders/read']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(`${edgeUrl}/inventory/sku-1`, { token, agent: apiGateway })).status);
+    expect(statuses.slice(0, 2)).toEqual([502, 502]);
+    expect(statuses.at(-1)).toBe(503);
+    expect((await call(`${edgeUrl}/orders/o-1`, { token, agent: apiGateway })).status).toBe(200);
+    expect((await call(`${healthUrl}/readyz`)).status).toBe(200);
+  });
+});
+
+test('every request is one JSON access-log line naming the upstream, without the token', () => {
+  const requests = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.find((entry) => entry.upstream === 'orders')).toMatchObject({ service: 'edge', method: 'GET', status: 200 });
+  expect(logLines.join('\n')).not.toMatch(/Bearer|eyJ/);
+});
+
+test('the edge refuses to start outside native mode: in ambient mode the Istio gateway is the edge', () => {
+  expect(() => loadEdgeConfig(testServiceEnv(cognito, { ORDERS_URL: 'https://o:1', INVENTORY_URL: 'https://i:1' }), CATALOGUE))
+    .toThrow(/MTLS_MODE.*native/);
+});

@@ -1,0 +1,35 @@
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** Writes `body` as a JSON reply with its length, so keep-alive connections stay usable. */
+export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/**
+ * The plain-HTTP probe listener (the kubelet presents no client certificate): `/healthz` answers while the process
+ * runs, `/readyz` only while `ready()` holds, so a draining pod leaves the Service's endpoints before it stops.
+ */
+export function createHealthServer(ready: () => boolean): Server {
+  return createServer((req, res) => {
+    if (req.url === '/healthz') return replyJson(res, 200, { status: 'ok' });
+    if (req.url === '/readyz') {
+      const isReady = ready();
+      return replyJson(res, isReady ? 200 : 503, { status: isReady ? 'ready' : 'draining' });
+    }
+    replyJson(res, 404, { error: 'no such route' });
+  });
+}
+
+/** Listens on `port` (0 for an ephemeral one) and resolves with the port bound. */
+export function listenOn(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
