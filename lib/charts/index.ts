@@ -1,5 +1,6 @@
 /** The cdk8s charts of the platform: build them into a cluster with `createPlatformCharts`, or to YAML with `writeManifests`. */
-export { BASELINE_CHART_ID, checkPlatformChartsProps, createPlatformCharts } from './platform-charts';
+export { BASELINE_CHART_ID, checkPlatformChartsProps, createPlatformCharts, EDGE_CHART_ID } from './platform-charts';
+export { edgeWorkload } from './edge-workload';
 export type { PlatformCharts, PlatformChartsProps } from './platform-charts';
 export { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 export type { IngressChartProps } from './ingress-chart';

@@ -68,10 +68,11 @@ export function usesAwsApis(service: ServiceDefinition): boolean {
 
 /**
  * The service's own policy: ingress from exactly its callers in the catalogue (and the ingress if it has public
- * routes), egress to exactly its callees, plus AWS APIs over HTTPS and the Pod Identity agent if it owns AWS data.
+ * routes) and from `sourceCidrs` (the load balancer, for the edge), egress to exactly its callees, plus AWS APIs over
+ * HTTPS and the Pod Identity agent if it owns AWS data.
  */
 export function servicePolicy(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode,
-  awsApiCidrs: readonly string[]): INetworkPolicy {
+  awsApiCidrs: readonly string[], sourceCidrs: readonly string[] = []): INetworkPolicy {
   const callers = callersOf(catalogue, service);
   const aws: IEgressRule[] = usesAwsApis(service)
     ? [
@@ -86,7 +87,10 @@ export function servicePolicy(catalogue: ServiceCatalogue, service: ServiceDefin
     spec: {
       podSelector: { matchLabels: workloadLabels(service) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: callers.length > 0 ? [{ from: callers.map(peerOf), ports: edgePorts(service.port, mtls) }] : [],
+      ingress: [
+        ...(callers.length > 0 ? [{ from: callers.map(peerOf), ports: edgePorts(service.port, mtls) }] : []),
+        ...(sourceCidrs.length > 0 ? [{ from: sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP' as const, port: service.port }] }] : []),
+      ],
       egress: [
         ...calleesOf(catalogue, service).map((callee) => ({
           to: [peerOf(asCaller(callee))],

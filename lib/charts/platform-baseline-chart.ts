@@ -26,6 +26,11 @@ export interface PlatformBaselineChartProps {
   /** The ingress Service in `catalogue.ingress.namespace` that the target group forwards to. */
   readonly ingressServiceName: string;
   readonly ingressServicePort: number;
+  /**
+   * Create the ingress namespace (restricted, default-deny): native mode with the edge proxy, which the platform runs.
+   * @default false - the ingress namespace belongs to whoever installs the ingress (the mesh ingress chart in ambient mode)
+   */
+  readonly ingressNamespace?: boolean;
 }
 
 /**
@@ -38,6 +43,11 @@ export class PlatformBaselineChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformBaselineChartProps) {
     super(scope, id);
     const { catalogue, mtls, workload } = props;
+    if (props.ingressNamespace) {
+      // First: the ingress certificate below is created in it.
+      addTypedObject(this, 'ingress-namespace', platformNamespace(catalogue.ingress.namespace, mtls));
+      addTypedObject(this, 'ingress-default-deny', defaultDenyPolicy(catalogue.ingress.namespace, mtls));
+    }
     for (const namespace of serviceNamespaces(catalogue)) {
       const serviceCount = catalogue.services.filter((service) => service.namespace === namespace).length;
       addTypedObject(this, `${namespace}-namespace`, platformNamespace(namespace, mtls));

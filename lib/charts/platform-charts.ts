@@ -7,6 +7,7 @@ import { IngressCertificateIssuer, MtlsMode, ProfileName } from '../config/platf
 import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
+import { withEdgeWorkload } from './edge-workload';
 import { environmentErrors } from './service-environment';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
 
@@ -21,6 +22,8 @@ export interface PlatformChartsProps extends WorkloadOptions {
   /**
    * Image of every catalogue service, by service name: `<ECR repository URI>@sha256:<64 hex>`. A tag is accepted
    * in dev only, with a warning: a tag can be moved to other bytes after the image was scanned and reviewed.
+   * In native mode, the key `catalogue.ingress.serviceAccount` (`ingress-gateway`) is the edge proxy's image
+   * (services/edge); without it nothing serves the load balancer in native mode, and the charts warn.
    */
   readonly images: Readonly<Record<string, string>>;
   /**
@@ -39,7 +42,7 @@ export interface PlatformChartsProps extends WorkloadOptions {
   /** @default 443 (INGRESS_PORTS.service) */
   readonly ingressServicePort?: number;
   /**
-   * Where the private load balancer connects to the ingress gateway from (the VPC CIDR); ambient mode only.
+   * Where the private load balancer connects to the ingress (gateway or edge proxy) from (the VPC CIDR).
    * @default - none: the gateway's NetworkPolicy admits nothing, so no request reaches the cluster
    */
   readonly ingressSourceCidrs?: readonly string[];
@@ -74,8 +77,13 @@ export interface PlatformCharts {
   readonly baseline: PlatformBaselineChart;
   /** By service name. */
   readonly services: Readonly<Record<string, ServiceChart>>;
+  /** The edge proxy (native mode with an edge image): the ingress Deployment, Service and NetworkPolicy. */
+  readonly edge?: ServiceChart;
   readonly all: readonly Chart[];
 }
+
+/** Construct id of the edge proxy's chart (also its manifest file name). */
+export const EDGE_CHART_ID = 'platform-edge';
 
 /** Construct id of the baseline chart (also its manifest file name). */
 export const BASELINE_CHART_ID = 'platform-baseline';
@@ -98,14 +106,18 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   const fromCatalogue = catalogueErrors(props.catalogue);
   if (fromCatalogue.length > 0) return fromCatalogue;
   const names = props.catalogue.services.map((service) => service.name);
-  const unknownKeys = (field: string, record: Readonly<Record<string, unknown>>) => Object.keys(record)
-    .filter((key) => !names.includes(key))
-    .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${names.join(', ')}`));
+  const edge = props.catalogue.ingress.serviceAccount;
+  // Images and environment may also name the edge proxy, which runs in native mode only.
+  const workloads = props.mtls === 'native' ? [...names, edge] : names;
+  const unknownKeys = (field: string, record: Readonly<Record<string, unknown>>, known: readonly string[]) => Object.keys(record)
+    .filter((key) => !known.includes(key))
+    .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${known.join(', ')}`));
   const errors = [
-    ...unknownKeys('images', props.images),
-    ...unknownKeys('roleArns', props.roleArns ?? {}),
-    ...unknownKeys('environment', props.environment ?? {}),
+    ...unknownKeys('images', props.images, workloads),
+    ...unknownKeys('roleArns', props.roleArns ?? {}, names),
+    ...unknownKeys('environment', props.environment ?? {}, workloads),
     ...names.flatMap((name) => checkImage(`images.${name}`, props.images[name], props.profile).errors),
+    ...(props.images[edge] !== undefined ? checkImage(`images.${edge}`, props.images[edge], props.profile).errors : []),
     ...props.catalogue.services.flatMap((service) => environmentErrors(props.catalogue, service, props.mtls, props.environment?.[service.name])),
     ...checkWorkload(resolveWorkload(props.profile, props)),
   ];
@@ -150,6 +162,11 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
       catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname, certificateIssuer: ingressCertificateIssuer,
     })
     : undefined;
+  const edgeName = catalogue.ingress.serviceAccount;
+  const edgeImage = mtls === 'native' ? images[edgeName] : undefined;
+  if (mtls === 'native' && edgeImage === undefined) {
+    (warn ?? console.warn)(`native mTLS without images.${edgeName}: no edge proxy serves the load balancer, so API requests fail`);
+  }
   const baseline = new PlatformBaselineChart(app, BASELINE_CHART_ID, {
     catalogue,
     mtls,
@@ -157,6 +174,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressTargetGroupArn,
     ingressServiceName,
     ingressServicePort,
+    ingressNamespace: edgeImage !== undefined,
   });
   if (ingress) baseline.addDependency(ingress);
   const services: Record<string, ServiceChart> = {};
@@ -175,5 +193,18 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     chart.addDependency(baseline);
     services[service.name] = chart;
   }
-  return { ingress, baseline, services, all: [...(ingress ? [ingress] : []), baseline, ...Object.values(services)] };
+  const edge = edgeImage === undefined ? undefined : new ServiceChart(app, EDGE_CHART_ID, {
+    ...workloadOptions,
+    catalogue: withEdgeWorkload(catalogue),
+    serviceName: edgeName,
+    profile,
+    mtls,
+    image: edgeImage,
+    environment: environment[edgeName],
+    servicePort: ingressServicePort,
+    sourceCidrs: ingressSourceCidrs,
+    warn,
+  });
+  edge?.node.addDependency(baseline);
+  return { ingress, baseline, services, edge, all: [...(ingress ? [ingress] : []), baseline, ...Object.values(services), ...(edge ? [edge] : [])] };
 }

@@ -42,6 +42,16 @@ export interface ServiceChartProps extends WorkloadOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
+  /**
+   * Port of the Kubernetes Service (forwarding to the container's port), e.g. 443 for the edge's TargetGroupBinding.
+   * @default - the catalogue port of the service
+   */
+  readonly servicePort?: number;
+  /**
+   * Address ranges admitted on the service port besides the catalogue's callers: the load balancer, for the edge.
+   * @default - none: only catalogue callers
+   */
+  readonly sourceCidrs?: readonly string[];
 }
 
 /** Input problems and warnings of one service chart, found before anything is built. */
@@ -108,11 +118,11 @@ export class ServiceChart extends Chart {
     const clusterService = new kplus.Service(this, 'Service', {
       metadata: { name: service.name, labels },
       type: kplus.ServiceType.CLUSTER_IP,
-      ports: [{ name: 'app', port: service.port, targetPort: service.port }],
+      ports: [{ name: 'app', port: props.servicePort ?? service.port, targetPort: service.port }],
     });
     // Select by the service's own label (not cdk8s' generated address label) so the manifests read plainly.
     for (const [key, value] of Object.entries(labels)) clusterService.selectLabel(key, value);
-    addTypedObject(this, 'NetworkPolicy', servicePolicy(props.catalogue, service, props.mtls, settings.awsApiCidrs));
+    addTypedObject(this, 'NetworkPolicy', servicePolicy(props.catalogue, service, props.mtls, settings.awsApiCidrs, props.sourceCidrs));
   }
 
   private addContainer(props: ServiceChartProps, settings: WorkloadSettings): void {
