@@ -86,12 +86,15 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     cluster: cluster.cluster,
     retainData: config.retainData,
     identityPoolRole: edge.identity.authenticatedRole,
+    edgeRepository: config.cluster.mtls === 'native',
   });
 
   const services = SERVICE_CATALOGUE.services.map((service) => service.name);
   const byService = <T>(value: (name: string) => T) => Object.fromEntries(services.map((name) => [name, value(name)]));
+  // The services' repositories, and in native mode the edge proxy's.
+  const repositoryUris = Object.fromEntries([...data.repositories].map(([name, repository]) => [name, repository.repository.repositoryUri]));
   const refs: WorkloadReferences = {
-    repositoryUris: byService((name) => data.repositories.get(name)!.repository.repositoryUri),
+    repositoryUris,
     roleArns: byService((name) => data.identities.get(name)!.role.roleArn),
     tableNames: Object.fromEntries([...data.tables].map(([name, table]) => [name, table.tableName])),
     userPoolId: edge.identity.userPool.userPoolId,
@@ -113,10 +116,10 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
       { token: refs.clientIds[0], name: 'COGNITO_M2M_CLIENT_ID', source: `${edge.stackName}: machine-to-machine app client id` },
       { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
       { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
-      ...services.flatMap((name) => [
-        { token: refs.repositoryUris[name], name: `${name.toUpperCase().replace(/-/g, '_')}_REPOSITORY_URI`, source: `${data.stackName}: ECR repository URI of ${name}` },
-        { token: refs.roleArns[name], name: `${name.toUpperCase().replace(/-/g, '_')}_ROLE_ARN`, source: `${data.stackName}: Pod Identity role ARN of ${name}` },
-      ]),
+      ...Object.entries(repositoryUris).map(([name, token]) => (
+        { token, name: `${name.toUpperCase().replace(/-/g, '_')}_REPOSITORY_URI`, source: `${data.stackName}: ECR repository URI of ${name}` })),
+      ...services.map((name) => (
+        { token: refs.roleArns[name], name: `${name.toUpperCase().replace(/-/g, '_')}_ROLE_ARN`, source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
     ];
     gitOps = { charts, deployTimeValues };
   } else {

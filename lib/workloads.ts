@@ -6,7 +6,7 @@ import { PlatformConfig } from './config';
 
 /** What the charts need from the AWS side, as CDK values (tokens) or literal strings. */
 export interface WorkloadReferences {
-  /** ECR repository URI per service. */
+  /** ECR repository URI per service, and in native mode of the edge proxy (key `catalogue.ingress.serviceAccount`). */
   readonly repositoryUris: Readonly<Record<string, string>>;
   /** Pod Identity role ARN per service (written as a ServiceAccount annotation). */
   readonly roleArns: Readonly<Record<string, string>>;
@@ -40,12 +40,20 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
     if (image === undefined) return undefined;
     images[service.name] = image;
   }
-  const environment = Object.fromEntries(catalogue.services.map((service) => [service.name, {
-    AWS_REGION: config.env.region,
-    COGNITO_USER_POOL_ID: refs.userPoolId,
-    COGNITO_CLIENT_IDS: refs.clientIds.join(','),
-    ...(refs.tableNames[service.name] ? { TABLE_NAME: refs.tableNames[service.name] } : {}),
-  }]));
+  // The edge proxy (native mode) is optional: without its image the charts render no edge and warn.
+  const edge = catalogue.ingress.serviceAccount;
+  const edgeUri = config.cluster.mtls === 'native' ? refs.repositoryUris[edge] : undefined;
+  const edgeImage = edgeUri === undefined ? undefined : imageReference(config, edgeUri, edge);
+  if (edgeImage !== undefined) images[edge] = edgeImage;
+  // The edge verifies tokens like the services, so it gets the same Cognito settings.
+  const tokenSettings = { AWS_REGION: config.env.region, COGNITO_USER_POOL_ID: refs.userPoolId, COGNITO_CLIENT_IDS: refs.clientIds.join(',') };
+  const environment = Object.fromEntries([
+    ...catalogue.services.map((service) => [service.name, {
+      ...tokenSettings,
+      ...(refs.tableNames[service.name] ? { TABLE_NAME: refs.tableNames[service.name] } : {}),
+    }]),
+    ...(edgeImage === undefined ? [] : [[edge, tokenSettings]]),
+  ]);
   return {
     catalogue,
     profile: config.profile,

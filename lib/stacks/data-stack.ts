@@ -27,6 +27,12 @@ export interface DataStackProps extends StackProps {
    * `<prefix>/<service>`; lowercase (ECR). @default - the stack name in lowercase
    */
   readonly namePrefix?: string;
+  /**
+   * Also create the image repository of the edge proxy (services/edge), `<prefix>/<catalogue.ingress.serviceAccount>`:
+   * native mTLS mode runs it as the ingress.
+   * @default false - ambient mode, where the Istio gateway is the ingress
+   */
+  readonly edgeRepository?: boolean;
 }
 
 /**
@@ -82,6 +88,10 @@ export class DataStack extends Stack {
         encryptionKey: props.dataKey,
         retain,
       }));
+    }
+    if (props.edgeRepository) {
+      const edge = props.catalogue.ingress.serviceAccount;
+      repositories.set(edge, new ServiceRepository(repositoryScope, edge, { repositoryName: `${prefix}/${edge}`, encryptionKey: props.dataKey, retain }));
     }
     this.tables = tables;
     this.identities = identities;

@@ -33,6 +33,6 @@ export class WorkloadsStack extends Stack {
     const ingress = this.charts.ingress && apply(this.charts.ingress, props.dependsOn);
     const baseline = apply(this.charts.baseline, [...props.dependsOn, ...(ingress ? [ingress] : [])]);
     this.manifests = [...(ingress ? [ingress] : []), baseline,
-      ...Object.values(this.charts.services).map((chart) => apply(chart, [baseline]))];
+      ...[...Object.values(this.charts.services), ...(this.charts.edge ? [this.charts.edge] : [])].map((chart) => apply(chart, [baseline]))];
   }
 }

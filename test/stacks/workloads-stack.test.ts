@@ -105,3 +105,35 @@ describe('GitOps manifests', () => {
       .toThrow(/still holds the CDK token/);
   });
 });
+
+describe('native mTLS mode runs the edge proxy as the ingress', () => {
+  const { platform } = buildPlatform({ mtls: 'native' });
+  const template = Template.fromStack(platform.workloads!);
+
+  test('the data stack holds an image repository for the edge, and only in native mode', () => {
+    expect([...platform.data.repositories.keys()]).toEqual(['orders', 'inventory', 'ingress-gateway']);
+    expect([...buildPlatform().platform.data.repositories.keys()]).toEqual(['orders', 'inventory']);
+  });
+
+  test('the edge chart is applied after the baseline, admits the VPC CIDR on 8443 and gets the token settings', () => {
+    const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+    const [edgeId, edge] = Object.entries(manifests).find(([id]) => id.startsWith('platformedge'))!;
+    const baseline = Object.keys(manifests).find((id) => id.startsWith('platformbaseline'))!;
+    expect(manifests[edgeId].DependsOn).toContain(baseline);
+    const text = JSON.stringify(edge);
+    expect(text).toContain('{\\"ipBlock\\":{\\"cidr\\":\\"10.10.0.0/16\\"}}],\\"ports\\":[{\\"port\\":8443,\\"protocol\\":\\"TCP\\"}]');
+    expect(text).toContain('\\"name\\":\\"COGNITO_USER_POOL_ID\\"');
+  });
+
+  test('the GitOps manifests name the edge repository as a deploy-time value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-native-'));
+    try {
+      const files = writeGitOpsManifests(dir, platform.gitOps!.charts, platform.gitOps!.deployTimeValues);
+      const edge = fs.readFileSync(files.find((f) => f.includes('platform-edge'))!, 'utf8');
+      expect(edge).toContain('image: ${INGRESS_GATEWAY_REPOSITORY_URI}:0.1.0');
+      expect(fs.readFileSync(path.join(dir, 'deploy-time-values.env'), 'utf8')).toContain('INGRESS_GATEWAY_REPOSITORY_URI=');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,8 +3,8 @@ import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer, Server as HttpsServer } from 'node:https';
 import { ServiceCatalogue, spiffeId } from '../../../lib/catalogue/service-catalogue';
 import { AccessTokenAuthenticator, requireScope } from '../../shared/src/auth/access-token-authenticator';
-import { createHealthServer, listenOn, replyJson } from '../../shared/src/http/health-server';
-import { HttpError } from '../../shared/src/http/http-error';
+import { createHealthServer, drain, listenOn, replyJson } from '../../shared/src/http/server-lifecycle';
+import { errorReply } from '../../shared/src/http/error-reply';
 import { readJsonBody } from '../../shared/src/http/json-body';
 import { Router } from '../../shared/src/http/router';
 import { ListeningPorts } from '../../shared/src/http/service-server';
@@ -81,12 +81,8 @@ export class EdgeServer {
   /** Stops accepting, lets in-flight requests finish (cut after `shutdownGraceMs`), then closes the upstream pools. */
   async shutdown(): Promise<void> {
     this.draining = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
     this.props.logger.info('draining');
-    const deadline = setTimeout(() => this.server.closeAllConnections(), this.props.config.shared.shutdownGraceMs).unref();
-    await closed;
-    clearTimeout(deadline);
+    await drain(this.server, this.props.config.shared.shutdownGraceMs);
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all([...this.peers.values()].map((peer) => peer.close()));
     this.props.tls.stop();
@@ -118,13 +114,7 @@ export class EdgeServer {
         body: requestBody,
       }));
     } catch (err) {
-      if (err instanceof HttpError) {
-        ({ status, headers } = err);
-      } else {
-        status = 500;
-        this.props.logger.error('request failed', { requestId, reason: (err as Error).message });
-      }
-      body = { error: status === 500 ? 'internal error' : (err as Error).message, requestId };
+      ({ status, body, headers } = errorReply(err, requestId, this.props.logger));
     }
     const close = this.draining || !req.complete;
     replyJson(res, status, body, { ...headers, 'x-request-id': requestId, ...(close ? { connection: 'close' } : {}) });

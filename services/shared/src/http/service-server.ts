@@ -9,7 +9,8 @@ import { Logger } from '../log';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial } from '../mtls/tls-material';
 import { BodySchemas, BodyValidator } from './body-validator';
-import { createHealthServer, listenOn, replyJson } from './health-server';
+import { createHealthServer, drain, listenOn, replyJson } from './server-lifecycle';
+import { errorReply } from './error-reply';
 import { HttpError } from './http-error';
 import { readJsonBody } from './json-body';
 import { BoundRoute, bindRoutes, RouteHandler } from './route-binding';
@@ -76,12 +77,8 @@ export class ServiceServer {
    */
   async shutdown(): Promise<void> {
     this.draining = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
     this.props.logger.info('draining');
-    const deadline = setTimeout(() => this.server.closeAllConnections(), this.props.config.shutdownGraceMs).unref();
-    await closed;
-    clearTimeout(deadline);
+    await drain(this.server, this.props.config.shutdownGraceMs);
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
     this.props.tls?.stop();
@@ -128,13 +125,7 @@ export class ServiceServer {
         : undefined;
       ({ status, body } = await route.handle({ requestId, params, body: requestBody, principal }));
     } catch (err) {
-      if (err instanceof HttpError) {
-        ({ status, headers } = err);
-      } else {
-        status = 500;
-        this.props.logger.error('request failed', { requestId, reason: (err as Error).message });
-      }
-      body = { error: status === 500 ? 'internal error' : (err as Error).message, requestId };
+      ({ status, body, headers } = errorReply(err, requestId, this.props.logger));
     }
     // An unread body (rejected early) or a draining server ends the connection rather than reading on.
     const close = this.draining || !req.complete;

@@ -33,3 +33,15 @@ export function listenOn(server: Server, port: number, host?: string): Promise<n
     });
   });
 }
+
+/**
+ * Stops accepting connections and resolves once in-flight requests have finished (their replies close the
+ * connection); connections still busy after `graceMs` are cut.
+ */
+export async function drain(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  await closed;
+  clearTimeout(deadline);
+}
