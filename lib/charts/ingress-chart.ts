@@ -65,7 +65,7 @@ export function routePathRegex(path: string): string {
 /**
  * The mesh ingress behind the private load balancer (ambient mode): its namespace with restricted pod security and
  * ambient membership; default-deny plus a NetworkPolicy admitting only TLS from the load balancer and letting the
- * gateway reach only istiod and the public services; a platform-CA certificate; an Istio Gateway terminating TLS
+ * gateway reach only istiod and the public services; the ingress certificate (from `certificateIssuer`); an Istio Gateway terminating TLS
  * on the pods' port; and one VirtualService routing exactly the catalogue's public routes (method and path), so an
  * internal route of a public service stays unreachable from outside. Istio's `gateway` Helm chart (installed by
  * PlatformComponents) runs the pods and the Service.

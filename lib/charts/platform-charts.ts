@@ -71,7 +71,7 @@ export interface PlatformChartsProps extends WorkloadOptions {
 export interface PlatformCharts {
   /**
    * The mesh ingress (ambient mode), first: the baseline binds the ingress Service in its namespace to the target group.
-   * Absent in native mode, where the services terminate mTLS themselves and an edge service would take its place.
+   * Absent in native mode, where the services terminate mTLS themselves and the edge proxy (`edge`) takes its place.
    */
   readonly ingress?: IngressChart;
   readonly baseline: PlatformBaselineChart;
