@@ -1,4 +1,3 @@
-import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -10,7 +9,7 @@ import { NAMESPACE_NAME_LABEL, WORKLOAD_LABEL, workloadLabels } from './call-gra
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy, HBONE_PORT } from './network-policies';
 import { addTypedObject } from './typed-object';
-import { PLATFORM_CA_ISSUER } from './workload-certificates';
+import { CertificateManifest, PLATFORM_CA_ISSUER } from './workload-certificates';
 
 /**
  * Ports of the in-cluster ingress, shared by the load balancer (lib/constructs/private-ingress.ts), the Helm values
@@ -164,7 +163,7 @@ export const DEFAULT_INGRESS_CERTIFICATE_ISSUER: IngressCertificateIssuer = { ki
  * reloads it from the secret without a restart), issued by `issuer` (publicly trusted, for API Gateway to accept it).
  */
 export function ingressCertificate(identity: IngressIdentity, hostname?: string,
-  issuer: IngressCertificateIssuer = DEFAULT_INGRESS_CERTIFICATE_ISSUER): ICertificate {
+  issuer: IngressCertificateIssuer = DEFAULT_INGRESS_CERTIFICATE_ISSUER): CertificateManifest {
   const secretName = ingressCertificateSecretName(identity);
   return {
     apiVersion: 'cert-manager.io/v1',

@@ -7,7 +7,7 @@ import { IngressCertificateIssuer, MtlsMode, ProfileName } from '../config/platf
 import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
-import { withEdgeWorkload } from './edge-workload';
+import { edgePublicCertificate, withEdgeWorkload } from './edge-workload';
 import { environmentErrors } from './service-environment';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
 
@@ -47,14 +47,16 @@ export interface PlatformChartsProps extends WorkloadOptions {
    */
   readonly ingressSourceCidrs?: readonly string[];
   /**
-   * Host name API Gateway connects to the ingress with (`edge.ingressHostname`); ambient mode only.
+   * Host name API Gateway connects to the ingress with (`edge.ingressHostname`): the name on the ingress certificate.
    * @default - the ingress Service's cluster DNS name on the certificate, and any host routed
    */
   readonly ingressHostname?: string;
   /**
-   * Issuer of the ingress certificate (`edge.ingressCertificateIssuer`); ambient mode only. API Gateway trusts only
-   * public CAs, so use a publicly trusted issuer such as an ACME ClusterIssuer for `ingressHostname`.
-   * @default - the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects
+   * Issuer of the ingress certificate (`edge.ingressCertificateIssuer`). API Gateway trusts only public CAs, so use a
+   * publicly trusted issuer such as an ACME ClusterIssuer for `ingressHostname`. In ambient mode the gateway
+   * presents it; in native mode the edge proxy presents it to API Gateway, keeping its workload certificate for mTLS.
+   * @default - ambient: the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects; native:
+   * the edge presents its workload certificate, which API Gateway rejects too
    */
   readonly ingressCertificateIssuer?: IngressCertificateIssuer;
   /**
@@ -193,6 +195,10 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     chart.addDependency(baseline);
     services[service.name] = chart;
   }
+  // checkPlatformChartsProps requires the hostname with an issuer; the hostname alone keeps the workload certificate.
+  const publicCertificate = ingressCertificateIssuer === undefined || ingressHostname === undefined
+    ? undefined
+    : edgePublicCertificate(catalogue, ingressHostname, ingressCertificateIssuer);
   const edge = edgeImage === undefined ? undefined : new ServiceChart(app, EDGE_CHART_ID, {
     ...workloadOptions,
     catalogue: withEdgeWorkload(catalogue),
@@ -200,7 +206,8 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     profile,
     mtls,
     image: edgeImage,
-    environment: environment[edgeName],
+    environment: { ...environment[edgeName], ...publicCertificate?.environment },
+    extraCertificate: publicCertificate?.mount,
     servicePort: ingressServicePort,
     sourceCidrs: ingressSourceCidrs,
     warn,

@@ -2,6 +2,9 @@ import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { Caller, callerSpiffeId } from './call-graph';
 
+/** A Certificate with its spec, so the secret it writes (`spec.secretName`) can be referred to without a cast. */
+export type CertificateManifest = ICertificate & { readonly spec: NonNullable<ICertificate['spec']> };
+
 /** The cert-manager ClusterIssuer of the platform CA; the cluster side creates it, the charts only refer to it. */
 export const PLATFORM_CA_ISSUER = 'platform-ca';
 

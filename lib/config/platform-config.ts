@@ -120,7 +120,8 @@ export interface EdgeConfig {
    * Issuer of the ingress certificate. API Gateway verifies the backend certificate against PUBLIC CAs only, so it
    * must be publicly trusted, e.g. an ACME ClusterIssuer the operator installs (Let's Encrypt with DNS-01 for
    * `ingressHostname`); an AWS Private CA-backed issuer is not enough. Requires `ingressHostname`: a public CA
-   * certifies only a public DNS name.
+   * certifies only a public DNS name. The ambient gateway presents it; in native mode the edge proxy does, keeping
+   * its workload certificate for mTLS to the services.
    * @default - the in-cluster `platform-ca` ClusterIssuer, with a synth warning: API Gateway rejects its certificate
    */
   readonly ingressCertificateIssuer?: IngressCertificateIssuer;

@@ -9,26 +9,35 @@ import { readJsonBody } from '../../shared/src/http/json-body';
 import { Router } from '../../shared/src/http/router';
 import { ListeningPorts } from '../../shared/src/http/service-server';
 import { Logger } from '../../shared/src/log';
-import { ReloadingTlsMaterial } from '../../shared/src/mtls/tls-material';
+import { ReloadingTlsMaterial, ServerTlsFilePaths } from '../../shared/src/mtls/tls-material';
 import { PeerClient } from '../../shared/src/peer/peer-client';
 import { createServiceSecurity } from '../../shared/src/service-security';
 import { EdgeConfig } from './config';
 import { PublicRoute, publicRoutes, publicServices } from './public-routes';
 
-/** The edge for a loaded configuration: the shared token authenticator and the ingress certificate from its files. */
+/**
+ * The edge for a loaded configuration: the shared token authenticator, the ingress certificate from its files and,
+ * if configured, the public certificate presented to API Gateway (reloaded on the same interval).
+ */
 export function createEdgeServer(catalogue: ServiceCatalogue, config: EdgeConfig, logger: Logger): EdgeServer {
   const { authenticator, tls } = createServiceSecurity(config.shared, logger);
   // loadEdgeConfig accepts only native mode, where createServiceSecurity always loads the certificate.
   if (!tls) throw new Error('the edge needs its certificate: MTLS_MODE must be native');
-  return new EdgeServer({ catalogue, config, authenticator, tls, logger });
+  const publicTls = config.publicTls && new ReloadingTlsMaterial(config.publicTls, config.shared.mtls.reloadIntervalMs, logger);
+  return new EdgeServer({ catalogue, config, authenticator, tls, publicTls, logger });
 }
 
 export interface EdgeServerProps {
   readonly catalogue: ServiceCatalogue;
   readonly config: EdgeConfig;
   readonly authenticator: AccessTokenAuthenticator;
-  /** The ingress workload certificate: presented to API Gateway and, as client certificate, to the services. */
+  /** The ingress workload certificate: the client certificate to the services, and presented to API Gateway unless `publicTls` is given. */
   readonly tls: ReloadingTlsMaterial;
+  /**
+   * A publicly trusted certificate presented to API Gateway, which trusts only public CAs and checks `edge.ingressHostname`.
+   * @default - the workload certificate is presented, which API Gateway rejects
+   */
+  readonly publicTls?: ReloadingTlsMaterial<ServerTlsFilePaths>;
   readonly logger: Logger;
 }
 
@@ -39,6 +48,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * client certificate (API Gateway cannot present one to a load-balancer target), routes only the catalogue's
  * public routes, rejects a missing or invalid token before anything is forwarded, and forwards to the owning
  * service over mTLS with the ingress identity (each service admits the ingress only on its public routes).
+ * Towards API Gateway it presents the public certificate when one is configured, as API Gateway trusts only public
+ * CAs; the in-cluster workload certificate stays the identity towards the services.
  */
 export class EdgeServer {
   private readonly router: Router<PublicRoute>;
@@ -48,7 +59,7 @@ export class EdgeServer {
   private draining = false;
 
   constructor(private readonly props: EdgeServerProps) {
-    const { catalogue, config, tls, logger } = props;
+    const { catalogue, config, tls, publicTls, logger } = props;
     this.router = new Router(publicRoutes(catalogue));
     this.peers = new Map(publicServices(catalogue).map((service) => [service.name, new PeerClient({
       name: service.name,
@@ -62,9 +73,10 @@ export class EdgeServer {
       logger,
     })]));
     // TLS 1.2 as well as 1.3: API Gateway's integration client is not guaranteed to offer 1.3.
-    this.server = createServer({ ...tls.current, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 },
+    const served: ReloadingTlsMaterial<ServerTlsFilePaths> = publicTls ?? tls;
+    this.server = createServer({ ...served.current, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 },
       (req, res) => void this.handle(req, res));
-    tls.onChange((material) => this.server.setSecureContext({ ...material, minVersion: 'TLSv1.2' }));
+    served.onChange((material) => this.server.setSecureContext({ ...material, minVersion: 'TLSv1.2' }));
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.healthServer = createHealthServer(() => this.server.listening && !this.draining);
@@ -78,7 +90,7 @@ export class EdgeServer {
     return { port, healthPort };
   }
 
-  /** Stops accepting, lets in-flight requests finish (cut after `shutdownGraceMs`), then closes the upstream pools. */
+  /** Stops accepting, lets in-flight requests finish (cut after `shutdownGraceMs`), closes the upstream pools, stops reloading. */
   async shutdown(): Promise<void> {
     this.draining = true;
     this.props.logger.info('draining');
@@ -86,6 +98,7 @@ export class EdgeServer {
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all([...this.peers.values()].map((peer) => peer.close()));
     this.props.tls.stop();
+    this.props.publicTls?.stop();
     this.props.logger.info('stopped');
   }
 

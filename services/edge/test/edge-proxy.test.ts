@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Agent, createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TLSSocket } from 'node:tls';
+import { connect, TLSSocket } from 'node:tls';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
 import { spiffeIdOf } from '../../shared/src/mtls/spiffe-identity';
 import { call } from '../../shared/test/support/http-call';
@@ -42,6 +42,7 @@ let edgeUrl: string;
 let healthUrl: string;
 let logLines: string[];
 let apiGateway: Agent;
+let edgeEnv: NodeJS.ProcessEnv;
 
 /** A stand-in for orders: mTLS with its own workload certificate, recording the caller's SPIFFE id and the request. */
 async function startUpstream(): Promise<Server> {
@@ -81,7 +82,7 @@ beforeAll(async () => {
   ca = await createTestCa('platform CA');
   upstream = await startUpstream();
   const files = writeTlsFiles(join(dir, 'ingress'), await ca.issue(INGRESS_ID));
-  const env = testServiceEnv(cognito, {
+  edgeEnv = testServiceEnv(cognito, {
     MTLS_MODE: 'native', TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile,
     ORDERS_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     INVENTORY_URL: `https://127.0.0.1:${await closedPort()}`,
@@ -89,7 +90,7 @@ beforeAll(async () => {
   });
   const logger = capturingLogger('edge');
   logLines = logger.lines;
-  edge = createEdgeServer(CATALOGUE, loadEdgeConfig(env, CATALOGUE), logger);
+  edge = createEdgeServer(CATALOGUE, loadEdgeConfig(edgeEnv, CATALOGUE), logger);
   const ports = await edge.listen('127.0.0.1');
   edgeUrl = `https://127.0.0.1:${ports.port}`;
   healthUrl = `http://127.0.0.1:${ports.healthPort}`;
@@ -166,4 +167,53 @@ test('every request is one JSON access-log line naming the upstream, without the
 test('the edge refuses to start outside native mode: in ambient mode the Istio gateway is the edge', () => {
   expect(() => loadEdgeConfig(testServiceEnv(cognito, { ORDERS_URL: 'https://o:1', INVENTORY_URL: 'https://i:1' }), CATALOGUE))
     .toThrow(/MTLS_MODE.*native/);
+});
+
+describe('a public certificate (PUBLIC_TLS_CERT_FILE, PUBLIC_TLS_KEY_FILE)', () => {
+  let publicCa: TestCa;
+  let publicEdge: EdgeServer;
+  let publicUrl: string;
+  let publicOnly: Agent;
+
+  beforeAll(async () => {
+    publicCa = await createTestCa('public CA');
+    const files = writeTlsFiles(join(dir, 'public'), await publicCa.issue('https://api.example.com'));
+    // An ACME issuer's secret often has no ca.crt: the edge must not need one for the certificate it only presents.
+    unlinkSync(files.caFile);
+    const env = { ...edgeEnv, PUBLIC_TLS_CERT_FILE: files.certFile, PUBLIC_TLS_KEY_FILE: files.keyFile };
+    publicEdge = createEdgeServer(CATALOGUE, loadEdgeConfig(env, CATALOGUE), capturingLogger('edge'));
+    publicUrl = `https://127.0.0.1:${(await publicEdge.listen('127.0.0.1')).port}`;
+    // API Gateway as it is: it trusts public CAs only, not the platform CA.
+    publicOnly = new Agent({ keepAlive: true, ca: publicCa.pem });
+  });
+
+  afterAll(async () => {
+    publicOnly.destroy();
+    await publicEdge.shutdown();
+  });
+
+  test('is presented to API Gateway, while the upstream still sees the ingress SPIFFE id', async () => {
+    const token = cognito.mint(['orders/read']);
+    expect((await call(`${publicUrl}/orders/o-1`, { token, agent: publicOnly })).status).toBe(200);
+    expect(received.map((r) => r.caller)).toEqual([INGRESS_ID]);
+  });
+
+  test('replaces the workload certificate: a client trusting only the platform CA is refused at the handshake', async () => {
+    const { port } = new URL(publicUrl);
+    const handshake = new Promise<void>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port), ca: ca.pem }, () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.on('error', reject);
+    });
+    await expect(handshake).rejects.toThrow(/certificate/);
+  });
+
+  test('the certificate without its key (or the reverse) is refused, naming the missing variable', () => {
+    expect(() => loadEdgeConfig({ ...edgeEnv, PUBLIC_TLS_CERT_FILE: '/tls/tls.crt' }, CATALOGUE))
+      .toThrow(/^PUBLIC_TLS_KEY_FILE is not set but PUBLIC_TLS_CERT_FILE is: set it to/);
+    expect(() => loadEdgeConfig({ ...edgeEnv, PUBLIC_TLS_KEY_FILE: '/tls/tls.key' }, CATALOGUE))
+      .toThrow(/^PUBLIC_TLS_CERT_FILE is not set but PUBLIC_TLS_KEY_FILE is: set it to/);
+  });
 });

@@ -2,8 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { TlsMaterial } from '../src/mtls/tls-material';
+import { ReloadingTlsMaterial, TlsMaterial } from '../src/mtls/tls-material';
 import { call } from './support/http-call';
+import { capturingLogger } from './support/test-logger';
 import { createTestCa, INGRESS_ID, TestCa, workloadId, writeTlsFiles } from './support/test-pki';
 import { createTestPlatform, RunningService, TestPlatform } from './support/test-services';
 
@@ -136,5 +137,20 @@ describe('certificate rotation', () => {
     expect(await servedFingerprint()).toBe(expected);
     expect(failures).toEqual([]);
     expect(inventory.logLines.some((line) => line.includes('tls material reloaded'))).toBe(true);
+  });
+
+  test('server-only material (no CA file, as in an ACME secret) is loaded without a CA and reloaded on rotation', async () => {
+    const dir = join(platform.dir, 'server-only');
+    const { certFile, keyFile } = writeTlsFiles(dir, await platformCa.issue(INGRESS_ID));
+    const material = new ReloadingTlsMaterial({ certFile, keyFile }, 10, capturingLogger('edge'));
+    try {
+      expect(material.current.ca).toBeUndefined();
+      const rotated = await platformCa.issue(INGRESS_ID);
+      writeTlsFiles(dir, rotated);
+      for (let i = 0; i < 100 && material.current.cert !== rotated.cert; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(material.current).toEqual({ cert: rotated.cert, key: rotated.key });
+    } finally {
+      material.stop();
+    }
   });
 });

@@ -12,30 +12,39 @@ export interface TlsMaterial {
 }
 
 /**
+ * Files of a certificate that is only presented, never used to verify peers: without `caFile`, as an ACME
+ * issuer's secret often has no `ca.crt`.
+ */
+export type ServerTlsFilePaths = Omit<TlsFilePaths, 'caFile'> & { readonly caFile?: string };
+
+/** The material read from ServerTlsFilePaths: the CA bundle only if a file was named. */
+export type ServerTlsMaterial = Omit<TlsMaterial, 'ca'> & { readonly ca?: string };
+
+/** What the paths yield: a CA bundle exactly when a CA file is required, so mTLS users keep a typed `ca`. */
+type MaterialOf<P extends ServerTlsFilePaths> = P extends TlsFilePaths ? TlsMaterial : ServerTlsMaterial;
+
+/**
  * Holds the current TLS material and re-reads the cert-manager files every `intervalMs`, so a rotated certificate is
  * picked up without a restart. Polling (rather than fs.watch) follows the `..data` symlink swap Kubernetes uses for
  * secret volumes. A half-written rotation (key and certificate not matching yet) is skipped and retried next tick.
  */
-export class ReloadingTlsMaterial {
-  private material: TlsMaterial;
-  private readonly listeners: ((material: TlsMaterial) => void)[] = [];
+export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
+  private material: MaterialOf<P>;
+  private readonly listeners: ((material: MaterialOf<P>) => void)[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly paths: TlsFilePaths, intervalMs: number, private readonly logger: Logger) {
-    this.material = {
-      cert: readFileSync(paths.certFile, 'utf8'),
-      key: readFileSync(paths.keyFile, 'utf8'),
-      ca: readFileSync(paths.caFile, 'utf8'),
-    };
+  constructor(private readonly paths: P, intervalMs: number, private readonly logger: Logger) {
+    this.material = this.withCa(readFileSync(paths.certFile, 'utf8'), readFileSync(paths.keyFile, 'utf8'),
+      paths.caFile === undefined ? undefined : readFileSync(paths.caFile, 'utf8'));
     createSecureContext(this.material);
     this.timer = setInterval(() => void this.reload(), intervalMs).unref();
   }
 
-  get current(): TlsMaterial {
+  get current(): MaterialOf<P> {
     return this.material;
   }
 
-  onChange(listener: (material: TlsMaterial) => void): void {
+  onChange(listener: (material: MaterialOf<P>) => void): void {
     this.listeners.push(listener);
   }
 
@@ -45,10 +54,12 @@ export class ReloadingTlsMaterial {
 
   private async reload(): Promise<void> {
     try {
-      const [cert, key, ca] = await Promise.all(
-        [this.paths.certFile, this.paths.keyFile, this.paths.caFile].map((file) => readFile(file, 'utf8')));
+      const { certFile, keyFile, caFile } = this.paths;
+      const [cert, key, ca] = await Promise.all([
+        readFile(certFile, 'utf8'), readFile(keyFile, 'utf8'), caFile === undefined ? undefined : readFile(caFile, 'utf8'),
+      ]);
       if (cert === this.material.cert && key === this.material.key && ca === this.material.ca) return;
-      const next = { cert, key, ca };
+      const next = this.withCa(cert, key, ca);
       createSecureContext(next);
       this.material = next;
       this.listeners.forEach((listener) => listener(next));
@@ -56,5 +67,10 @@ export class ReloadingTlsMaterial {
     } catch (err) {
       this.logger.warn('tls material not reloaded, keeping the current one', { reason: (err as Error).message });
     }
+  }
+
+  /** `ca` is read exactly when `P` names a CA file, which is what MaterialOf<P> states; TypeScript cannot follow that. */
+  private withCa(cert: string, key: string, ca: string | undefined): MaterialOf<P> {
+    return (ca === undefined ? { cert, key } : { cert, key, ca }) as MaterialOf<P>;
   }
 }
