@@ -21,7 +21,6 @@ export * from './constructs/pod-identity-role';
 export * from './constructs/private-cluster';
 export * from './constructs/private-ingress';
 export * from './constructs/secure-vpc';
-export * from './constructs/service-identity';
 export * from './constructs/service-repository';
 export * from './constructs/service-table';
 export * from './stacks/cluster-stack';

@@ -200,7 +200,7 @@ export const CONTROLS: readonly SecurityControl[] = [
     title: 'Service roles are assumable only by EKS Pod Identity, for this account and this cluster',
     category: 'identity',
     nist: ['AC-6', 'IA-9'],
-    implementedIn: ['lib/constructs/service-identity.ts', 'lib/constructs/pod-identity-role.ts'],
+    implementedIn: ['lib/constructs/pod-identity-role.ts'],
     provenBy: { file: 'test/iam/least-privilege.test.ts', test: 'each role trusts Pod Identity only for the platform cluster' },
     evidence: ({ assembly }) => {
       const podRoles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data' && text(r.properties.AssumeRolePolicyDocument).includes('pods.eks.amazonaws.com'));
@@ -423,7 +423,7 @@ export const CONTROLS: readonly SecurityControl[] = [
     title: 'Least privilege: service roles hold only customer-managed policies with the actions the catalogue implies, never inline and never "*"',
     category: 'data',
     nist: ['AC-6', 'AC-6(1)', 'AC-3'],
-    implementedIn: ['lib/constructs/service-identity.ts', 'lib/private/managed-policy-principal.ts', 'lib/iam/policy-evaluator.ts', 'lib/iam/wildcard-grants.ts'],
+    implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/iam/policy-evaluator.ts', 'lib/iam/wildcard-grants.ts'],
     provenBy: { file: 'test/iam/least-privilege.test.ts', test: 'must-deny cases are denied' },
     gateRules: ['IAMNoInlinePolicy'],
     evidence: ({ assembly }) => {

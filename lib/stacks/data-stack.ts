@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue, tableName } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { DataBucket } from '../constructs/data-bucket';
-import { ServiceIdentity } from '../constructs/service-identity';
+import { PodIdentityRole } from '../constructs/pod-identity-role';
 import { ServiceRepository } from '../constructs/service-repository';
 import { ServiceTable } from '../constructs/service-table';
 
@@ -45,7 +45,7 @@ export class DataStack extends Stack {
   /** Tables by service name (services without a table are absent). */
   readonly tables: ReadonlyMap<string, ServiceTable>;
   /** Pod Identity roles by service name. */
-  readonly identities: ReadonlyMap<string, ServiceIdentity>;
+  readonly identities: ReadonlyMap<string, PodIdentityRole>;
   /** Image repositories by service name. */
   readonly repositories: ReadonlyMap<string, ServiceRepository>;
 
@@ -60,12 +60,12 @@ export class DataStack extends Stack {
     this.dataBucket = storage.bucket;
 
     const tables = new Map<string, ServiceTable>();
-    const identities = new Map<string, ServiceIdentity>();
+    const identities = new Map<string, PodIdentityRole>();
     const repositories = new Map<string, ServiceRepository>();
     // One parent per kind, so construct paths read Data/Identities/<service> and acknowledgements can name a kind.
     const [identityScope, tableScope, repositoryScope] = ['Identities', 'Tables', 'Repositories'].map((kind) => new Construct(this, kind));
     for (const service of props.catalogue.services) {
-      const identity = new ServiceIdentity(identityScope, service.name, {
+      const identity = new PodIdentityRole(identityScope, service.name, {
         cluster: props.cluster,
         namespace: service.namespace,
         serviceAccount: service.name,

@@ -301,12 +301,16 @@ describe('Pod Identity roles of the Helm components', () => {
     expect(associations(prod.template)).toEqual(['cert-manager/aws-privateca-issuer', 'kube-system/aws-load-balancer-controller']);
   });
 
-  test('each role is assumable only by the EKS Pod Identity service', () => {
+  test('each role is assumable only by the EKS Pod Identity service, for this account and this cluster', () => {
     for (const serviceAccount of ['aws-load-balancer-controller', 'aws-privateca-issuer']) {
       const { role } = policyOf(prod.template, serviceAccount);
-      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-        { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
-      ]);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+        Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': prod.config.env.account },
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]{8}$/), 'Arn'] } },
+        },
+      }]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
