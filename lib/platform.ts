@@ -92,7 +92,7 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
   const services = SERVICE_CATALOGUE.services.map((service) => service.name);
   const byService = <T>(value: (name: string) => T) => Object.fromEntries(services.map((name) => [name, value(name)]));
   // The services' repositories, and in native mode the edge proxy's.
-  const repositoryUris = Object.fromEntries([...data.repositories].map(([name, repository]) => [name, repository.repository.repositoryUri]));
+  const repositoryUris = Object.fromEntries([...data.repositories].map(([name, repository]) => [name, repository.repositoryUri]));
   const refs: WorkloadReferences = {
     repositoryUris,
     roleArns: byService((name) => data.identities.get(name)!.role.roleArn),

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
 import { ServiceCatalogue } from './catalogue/service-catalogue';
-import { PlatformConfig } from './config';
+import { ingressHostname, PlatformConfig } from './config';
 
 /** What the charts need from the AWS side, as CDK values (tokens) or literal strings. */
 export interface WorkloadReferences {
@@ -63,8 +63,9 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
     ingressTargetGroupArn: refs.ingressTargetGroupArn,
     // The internal load balancer forwards from inside the VPC; its nodes' addresses are not known in advance.
     ingressSourceCidrs: [config.network.cidr],
-    ingressHostname: config.edge.ingressHostname,
-    ingressCertificateIssuer: config.edge.ingressCertificateIssuer,
+    ingressHostname: config.edge.domain && ingressHostname(config.edge.domain),
+    // Without a public name nothing the platform issues passes API Gateway's check: dev falls back to plain HTTP.
+    ingressListener: config.edge.domain ? 'tls' : 'plaintext',
     environment,
   };
 }

@@ -1,11 +1,7 @@
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
-import { IngressCertificateIssuer } from '../config/platform-config';
 import { hasPublicRoute } from './call-graph';
-import { INGRESS_PORTS, ingressCertificate } from './ingress-chart';
-import type { CertificateMount } from './service-chart';
-
-/** Where the edge finds the public certificate it presents to API Gateway. */
-export const EDGE_PUBLIC_CERT_DIR = '/var/run/secrets/public-tls';
+import { INGRESS_PORTS, IngressListener } from './ingress-chart';
+import { INGRESS_LISTENER_VARIABLE } from '../../services/edge/src/config';
 
 /**
  * The edge proxy of native mTLS mode (services/edge) described as a workload the service chart can run: named and
@@ -30,15 +26,7 @@ export function withEdgeWorkload(catalogue: ServiceCatalogue): ServiceCatalogue 
   return { ...catalogue, services: [...catalogue.services, edgeWorkload(catalogue)] };
 }
 
-/**
- * The public certificate the edge presents to API Gateway (which trusts only public CAs): the same Certificate the
- * ambient gateway gets from `issuer` for `hostname`, mounted into the edge, and the variables naming its files
- * (services/edge/src/config.ts). Its secret may lack `ca.crt` (ACME), so no CA file is named.
- */
-export function edgePublicCertificate(catalogue: ServiceCatalogue, hostname: string, issuer: IngressCertificateIssuer):
-  { readonly mount: CertificateMount; readonly environment: Readonly<Record<string, string>> } {
-  return {
-    mount: { certificate: ingressCertificate(catalogue.ingress, hostname, issuer), mountPath: EDGE_PUBLIC_CERT_DIR },
-    environment: { PUBLIC_TLS_CERT_FILE: `${EDGE_PUBLIC_CERT_DIR}/tls.crt`, PUBLIC_TLS_KEY_FILE: `${EDGE_PUBLIC_CERT_DIR}/tls.key` },
-  };
+/** The edge's variables choosing how its listener faces the load balancer (services/edge/src/config.ts). */
+export function edgeListenerEnvironment(listener: IngressListener): Readonly<Record<string, string>> {
+  return { [INGRESS_LISTENER_VARIABLE]: listener };
 }

@@ -4,7 +4,6 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressIdentity, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
-import { IngressCertificateIssuer } from '../config/platform-config';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_LABEL, workloadLabels } from './call-graph';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy, HBONE_PORT } from './network-policies';
@@ -20,6 +19,13 @@ export const INGRESS_PORTS = { service: 443, container: 8443 } as const;
 
 /** istiod's xDS and certificate-signing port: the gateway fetches its configuration and mesh identity there. */
 export const ISTIOD_XDS_PORT = 15012;
+
+/**
+ * How the in-cluster ingress faces the load balancer: `tls`, the load balancer re-encrypts to the pods, which present
+ * their `platform-ca` certificate (a load balancer does not verify its targets; API Gateway verifies the load
+ * balancer's public ACM certificate); `plaintext`, plain HTTP inside the VPC link, the dev fallback without a domain.
+ */
+export type IngressListener = 'tls' | 'plaintext';
 
 /** Construct id of the ingress chart (also its manifest file name). */
 export const INGRESS_CHART_ID = 'platform-ingress';
@@ -43,17 +49,13 @@ export interface IngressChartProps {
    */
   readonly sourceCidrs?: readonly string[];
   /**
-   * Host name API Gateway sends as SNI and Host (`edge.ingressHostname`): the certificate's name and the only host
-   * the Gateway and routes accept.
-   * @default - the Service's cluster DNS name on the certificate, and any host accepted
+   * Host name API Gateway sends as Host (`ingress.<edge.domain.domainName>`): the only host the Gateway and routes
+   * accept, and the name on the certificate.
+   * @default - any host accepted, and the Service's cluster DNS name on the certificate
    */
   readonly hostname?: string;
-  /**
-   * Issuer of the certificate the gateway presents (`edge.ingressCertificateIssuer`): API Gateway trusts only public
-   * CAs, so this must be a publicly trusted issuer such as an ACME ClusterIssuer.
-   * @default - the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects
-   */
-  readonly certificateIssuer?: IngressCertificateIssuer;
+  /** @default 'tls' - the load balancer re-encrypts; `plaintext` only for the dev fallback without a domain */
+  readonly listener?: IngressListener;
 }
 
 /** A catalogue path template as an RE2 full-match regex: `{name}` matches one path segment. */
@@ -64,8 +66,8 @@ export function routePathRegex(path: string): string {
 /**
  * The mesh ingress behind the private load balancer (ambient mode): its namespace with restricted pod security and
  * ambient membership; default-deny plus a NetworkPolicy admitting only TLS from the load balancer and letting the
- * gateway reach only istiod and the public services; the ingress certificate (from `certificateIssuer`); an Istio Gateway terminating TLS
- * on the pods' port; and one VirtualService routing exactly the catalogue's public routes (method and path), so an
+ * gateway reach only istiod and the public services; the ingress certificate from `platform-ca`; an Istio Gateway
+ * terminating TLS (plain HTTP with `listener: 'plaintext'`) on the pods' port; and one VirtualService routing exactly the catalogue's public routes (method and path), so an
  * internal route of a public service stays unreachable from outside. Istio's `gateway` Helm chart (installed by
  * PlatformComponents) runs the pods and the Service.
  */
@@ -80,7 +82,8 @@ export class IngressChart extends Chart {
     addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient'));
     addTypedObject(this, 'default-deny', defaultDenyPolicy(namespace, 'istio-ambient'));
     addTypedObject(this, 'gateway-policy', ingressGatewayPolicy(catalogue, props.sourceCidrs ?? []));
-    addTypedObject(this, 'certificate', ingressCertificate(catalogue.ingress, props.hostname, props.certificateIssuer));
+    const tls = (props.listener ?? 'tls') === 'tls';
+    if (tls) addTypedObject(this, 'certificate', ingressCertificate(catalogue.ingress, props.hostname));
 
     const gateway: IGateway = {
       apiVersion: 'networking.istio.io/v1',
@@ -88,12 +91,14 @@ export class IngressChart extends Chart {
       metadata: { name: gatewayName, namespace },
       spec: {
         selector: ingressGatewayLabels(catalogue.ingress),
-        servers: [{
-          // The pods' port, not the Service's: Istio listens on the number given (IST0162).
-          port: { number: INGRESS_PORTS.container, name: 'https', protocol: 'HTTPS' },
-          hosts,
-          tls: { mode: 'SIMPLE', credentialName: ingressCertificateSecretName(catalogue.ingress), minProtocolVersion: 'TLSV1_2' },
-        }],
+        // The pods' port, not the Service's: Istio listens on the number given (IST0162).
+        servers: [tls
+          ? {
+            port: { number: INGRESS_PORTS.container, name: 'https', protocol: 'HTTPS' },
+            hosts,
+            tls: { mode: 'SIMPLE', credentialName: ingressCertificateSecretName(catalogue.ingress), minProtocolVersion: 'TLSV1_2' },
+          }
+          : { port: { number: INGRESS_PORTS.container, name: 'http', protocol: 'HTTP' }, hosts }],
       },
     };
     addTypedObject(this, 'gateway', gateway);
@@ -155,15 +160,11 @@ export function ingressGatewayPolicy(catalogue: ServiceCatalogue, sourceCidrs: r
   };
 }
 
-/** The issuer of the ingress certificate when none is configured: the in-cluster CA, which API Gateway does not trust. */
-export const DEFAULT_INGRESS_CERTIFICATE_ISSUER: IngressCertificateIssuer = { kind: 'ClusterIssuer', name: PLATFORM_CA_ISSUER };
-
 /**
- * The certificate the gateway presents to API Gateway: short-lived with a fresh key at each renewal (the gateway
- * reloads it from the secret without a restart), issued by `issuer` (publicly trusted, for API Gateway to accept it).
+ * The certificate the gateway presents to the load balancer: short-lived with a fresh key at each renewal (the gateway
+ * reloads it from the secret without a restart), from the in-cluster `platform-ca`.
  */
-export function ingressCertificate(identity: IngressIdentity, hostname?: string,
-  issuer: IngressCertificateIssuer = DEFAULT_INGRESS_CERTIFICATE_ISSUER): CertificateManifest {
+export function ingressCertificate(identity: IngressIdentity, hostname?: string): CertificateManifest {
   const secretName = ingressCertificateSecretName(identity);
   return {
     apiVersion: 'cert-manager.io/v1',
@@ -171,7 +172,7 @@ export function ingressCertificate(identity: IngressIdentity, hostname?: string,
     metadata: { name: secretName, namespace: identity.namespace },
     spec: {
       secretName,
-      issuerRef: { group: 'cert-manager.io', kind: issuer.kind, name: issuer.name },
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: PLATFORM_CA_ISSUER },
       dnsNames: [hostname ?? `${identity.serviceAccount}.${identity.namespace}.svc`],
       duration: '24h',
       renewBefore: '8h',

@@ -3,11 +3,11 @@ import { App, Chart } from 'cdk8s';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../config/config-error';
-import { IngressCertificateIssuer, MtlsMode, ProfileName } from '../config/platform-config';
-import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
+import { MtlsMode, ProfileName } from '../config/platform-config';
+import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart, IngressListener } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
-import { edgePublicCertificate, withEdgeWorkload } from './edge-workload';
+import { edgeListenerEnvironment, withEdgeWorkload } from './edge-workload';
 import { environmentErrors } from './service-environment';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
 
@@ -47,18 +47,17 @@ export interface PlatformChartsProps extends WorkloadOptions {
    */
   readonly ingressSourceCidrs?: readonly string[];
   /**
-   * Host name API Gateway connects to the ingress with (`edge.ingressHostname`): the name on the ingress certificate.
+   * Host name API Gateway sends to the ingress (`ingress.<edge.domain.domainName>`): the name on the ingress
+   * certificate and the only host the mesh gateway routes.
    * @default - the ingress Service's cluster DNS name on the certificate, and any host routed
    */
   readonly ingressHostname?: string;
   /**
-   * Issuer of the ingress certificate (`edge.ingressCertificateIssuer`). API Gateway trusts only public CAs, so use a
-   * publicly trusted issuer such as an ACME ClusterIssuer for `ingressHostname`. In ambient mode the gateway
-   * presents it; in native mode the edge proxy presents it to API Gateway, keeping its workload certificate for mTLS.
-   * @default - ambient: the in-cluster `platform-ca` ClusterIssuer, whose certificate API Gateway rejects; native:
-   * the edge presents its workload certificate, which API Gateway rejects too
+   * How the ingress (mesh gateway or edge proxy) faces the load balancer. `plaintext` is the dev fallback without a
+   * domain: API Gateway cannot verify any certificate the platform issues without a public name.
+   * @default 'tls' - the load balancer re-encrypts to the ingress's `platform-ca` certificate
    */
-  readonly ingressCertificateIssuer?: IngressCertificateIssuer;
+  readonly ingressListener?: IngressListener;
   /**
    * More environment variables per service name, e.g. `{ orders: { TABLE_NAME: table.tableName, COGNITO_USER_POOL_ID: … } }`
    * (CDK tokens allowed); the chart's own variables (MTLS_MODE, PORT, HEALTH_PORT, TLS_*, `<CALLEE>_URL`) cannot be overridden.
@@ -131,13 +130,8 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   if (serviceName !== undefined && !DNS_LABEL.test(serviceName)) {
     errors.push(new ConfigError('ingressServiceName', serviceName, 'use the name of the ingress Service: a lowercase DNS label'));
   }
-  const issuer = props.ingressCertificateIssuer;
-  if (issuer !== undefined && !(['ClusterIssuer', 'Issuer'].includes(issuer.kind) && DNS_LABEL.test(issuer.name))) {
-    errors.push(new ConfigError('ingressCertificateIssuer', `${issuer.kind}/${issuer.name}`,
-      "use { kind: 'ClusterIssuer' | 'Issuer', name: <lowercase DNS label> } naming a publicly trusted issuer"));
-  }
-  if (issuer !== undefined && props.ingressHostname === undefined) {
-    errors.push(new ConfigError('ingressHostname', undefined, 'set the public DNS name the ingress certificate issuer certifies'));
+  if (props.profile === 'prod' && props.ingressListener === 'plaintext') {
+    errors.push(new ConfigError('ingressListener', props.ingressListener, "prod serves the ingress over TLS only: use 'tls'"));
   }
   const arn = props.ingressTargetGroupArn;
   if (arn !== undefined && !Token.isUnresolved(arn) && !TARGET_GROUP_ARN.test(arn)) {
@@ -157,11 +151,11 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   const {
     catalogue, profile, mtls, images, roleArns = {}, environment = {}, warn,
     ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = INGRESS_PORTS.service,
-    ingressSourceCidrs, ingressHostname, ingressCertificateIssuer, ...workloadOptions
+    ingressSourceCidrs, ingressHostname, ingressListener = 'tls', ...workloadOptions
   } = props;
   const ingress = mtls === 'istio-ambient'
     ? new IngressChart(app, INGRESS_CHART_ID, {
-      catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname, certificateIssuer: ingressCertificateIssuer,
+      catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname, listener: ingressListener,
     })
     : undefined;
   const edgeName = catalogue.ingress.serviceAccount;
@@ -195,10 +189,6 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     chart.addDependency(baseline);
     services[service.name] = chart;
   }
-  // checkPlatformChartsProps requires the hostname with an issuer; the hostname alone keeps the workload certificate.
-  const publicCertificate = ingressCertificateIssuer === undefined || ingressHostname === undefined
-    ? undefined
-    : edgePublicCertificate(catalogue, ingressHostname, ingressCertificateIssuer);
   const edge = edgeImage === undefined ? undefined : new ServiceChart(app, EDGE_CHART_ID, {
     ...workloadOptions,
     catalogue: withEdgeWorkload(catalogue),
@@ -206,8 +196,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     profile,
     mtls,
     image: edgeImage,
-    environment: { ...environment[edgeName], ...publicCertificate?.environment },
-    extraCertificate: publicCertificate?.mount,
+    environment: { ...environment[edgeName], ...edgeListenerEnvironment(ingressListener) },
     servicePort: ingressServicePort,
     sourceCidrs: ingressSourceCidrs,
     warn,

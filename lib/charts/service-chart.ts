@@ -11,7 +11,7 @@ import { environmentErrors, SERVICE_HEALTH_PORT, serviceEnvironment } from './se
 import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
 import { spreadAcrossZones } from './topology-spread';
 import { addTypedObject } from './typed-object';
-import { CertificateManifest, WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
+import { WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
 import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions, WorkloadSettings } from './workload-settings';
 
 /** Annotation on the ServiceAccount naming the IAM role its EKS Pod Identity association binds (set on the AWS side). */
@@ -19,14 +19,6 @@ export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role
 
 /** Average CPU utilisation (of requests) the autoscaler keeps pods at. */
 export const TARGET_CPU_UTILIZATION = 70;
-
-/** A cert-manager Certificate rendered with the service and its secret mounted read-only into the container. */
-export interface CertificateMount {
-  /** Rendered in the chart; `spec.secretName` is the secret mounted. */
-  readonly certificate: CertificateManifest;
-  /** Directory the secret's files (`tls.crt`, `tls.key`) appear in. */
-  readonly mountPath: string;
-}
 
 export interface ServiceChartProps extends WorkloadOptions {
   /** A validated catalogue (see `validateServiceCatalogue`). */
@@ -60,12 +52,6 @@ export interface ServiceChartProps extends WorkloadOptions {
    * @default - none: only catalogue callers
    */
   readonly sourceCidrs?: readonly string[];
-  /**
-   * A certificate besides the workload identity, e.g. the edge's public certificate for API Gateway; the variables
-   * naming its files go in `environment`.
-   * @default - none: only the workload certificate (native mode)
-   */
-  readonly extraCertificate?: CertificateMount;
 }
 
 /** Input problems and warnings of one service chart, found before anything is built. */
@@ -166,13 +152,6 @@ export class ServiceChart extends Chart {
       const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));
       const volume = kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 });
       container.mount(WORKLOAD_CERT_DIR, volume, { readOnly: true });
-    }
-    const extra = props.extraCertificate;
-    if (extra) {
-      addTypedObject(this, 'ExtraCertificate', extra.certificate);
-      const secret = kplus.Secret.fromSecretName(this, 'ExtraCertificateSecret', extra.certificate.spec.secretName);
-      const volume = kplus.Volume.fromSecret(this, 'ExtraCertificateVolume', secret, { name: 'extra-certificate', defaultMode: 0o440 });
-      container.mount(extra.mountPath, volume, { readOnly: true });
     }
   }
 

@@ -1,5 +1,5 @@
 import { ConfigError, ConfigErrors } from './config-error';
-import { DEFAULT_REGION, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, ProfileName, profileDefaults } from './platform-config';
+import { DEFAULT_REGION, EdgeDomainConfig, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, ProfileName, profileDefaults } from './platform-config';
 import { validatePlatformConfig } from './validate-config';
 
 const PROFILES: readonly ProfileName[] = ['dev', 'prod'];
@@ -21,6 +21,10 @@ export const CONTEXT_KEYS = {
   logRetentionDays: 'logRetentionDays',
   imageTag: 'imageTag',
   imageDigests: 'imageDigests',
+  domainName: 'domainName',
+  hostedZoneId: 'hostedZoneId',
+  certificateArn: 'certificateArn',
+  manageApiGatewayAccountRole: 'manageApiGatewayAccountRole',
 } as const;
 
 function asList(value: unknown): string[] | undefined {
@@ -48,6 +52,32 @@ function asNumber(field: string, value: unknown): number | undefined {
 
 function asString(value: unknown): string | undefined {
   return value === undefined ? undefined : String(value);
+}
+
+function asBoolean(field: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigErrors([new ConfigError(field, value, 'use true or false')]);
+}
+
+/** The zone comes as a pair: a name without its id (or the reverse) cannot be imported without a lookup. */
+function asDomain(context: ContextReader, base: EdgeDomainConfig | undefined): EdgeDomainConfig | undefined {
+  const domainName = asString(context(CONTEXT_KEYS.domainName));
+  const hostedZoneId = asString(context(CONTEXT_KEYS.hostedZoneId));
+  const certificateArn = asString(context(CONTEXT_KEYS.certificateArn));
+  if (domainName === undefined && hostedZoneId === undefined) {
+    if (certificateArn !== undefined) {
+      throw new ConfigErrors([new ConfigError('edge.domain.certificateArn', certificateArn,
+        'a certificate needs its zone: also set -c domainName=<zone name> -c hostedZoneId=<zone id>')]);
+    }
+    return base;
+  }
+  const missing = domainName === undefined ? 'domainName' : hostedZoneId === undefined ? 'hostedZoneId' : undefined;
+  if (missing) {
+    throw new ConfigErrors([new ConfigError(`edge.domain.${missing}`, undefined,
+      `set -c ${missing}=… too: the zone is imported from its name and id together, never looked up`)]);
+  }
+  return { ...base, domainName: domainName!, hostedZoneId: hostedZoneId!, ...(certificateArn ? { certificateArn } : {}) };
 }
 
 /**
@@ -85,6 +115,12 @@ export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEn
       ...base.cluster,
       adminRoleArns: admins ?? base.cluster.adminRoleArns,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
+    },
+    edge: {
+      ...base.edge,
+      domain: asDomain(context, base.edge.domain),
+      manageApiGatewayAccountRole: asBoolean('edge.manageApiGatewayAccountRole', context(CONTEXT_KEYS.manageApiGatewayAccountRole))
+        ?? base.edge.manageApiGatewayAccountRole,
     },
     workloads: {
       imageTag: asString(context(CONTEXT_KEYS.imageTag)) ?? base.workloads.imageTag,

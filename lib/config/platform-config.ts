@@ -47,6 +47,8 @@ export interface AddonVersions {
   readonly kubeProxy: string;
   readonly podIdentityAgent: string;
   readonly cloudWatchObservability: string;
+  /** The metrics-server community add-on, which serves metrics.k8s.io to the HorizontalPodAutoscalers. */
+  readonly metricsServer: string;
 }
 
 /** Helm chart versions for the platform components, pinned in one place. */
@@ -95,12 +97,32 @@ export interface WafConfig {
   readonly anonymousIpList: boolean;
 }
 
-/** A cert-manager issuer (group `cert-manager.io`) that signs the ingress certificate API Gateway verifies. */
-export interface IngressCertificateIssuer {
-  /** `ClusterIssuer`, or `Issuer` for one in the ingress namespace (`platform-ingress`). */
-  readonly kind: 'ClusterIssuer' | 'Issuer';
-  /** The issuer's name: a lowercase DNS label. */
-  readonly name: string;
+/** Mutual TLS on the API's custom domain: who may be a client is decided by the CA bundle in this object. */
+export interface ClientTruststore {
+  /** Versioned S3 bucket holding the client-CA truststore; owned by whoever decides who may be a client. */
+  readonly bucketName: string;
+  /** Object key of the PEM truststore. */
+  readonly key: string;
+  /** Pin a truststore version, so a new upload takes effect only with a deploy. @default - latest version */
+  readonly version?: string;
+}
+
+/**
+ * A Route 53 public hosted zone the user owns. API Gateway verifies every backend certificate against public CAs,
+ * so a working request path needs a name a public CA (ACM) can certify.
+ */
+export interface EdgeDomainConfig {
+  /** The zone's name, e.g. `example.com`: the API answers at `api.<domainName>`, the load balancer presents `ingress.<domainName>`. */
+  readonly domainName: string;
+  /** The zone's id (`Z…`), imported from its attributes: no lookup at synth. */
+  readonly hostedZoneId: string;
+  /**
+   * An existing ACM certificate in the platform region covering `api.<domainName>` and `ingress.<domainName>`.
+   * @default - a new certificate, DNS-validated in the zone
+   */
+  readonly certificateArn?: string;
+  /** Require client certificates on `api.<domainName>`. @default - server TLS only, Cognito tokens authenticate callers */
+  readonly clientTruststore?: ClientTruststore;
 }
 
 export interface EdgeConfig {
@@ -112,31 +134,16 @@ export interface EdgeConfig {
   /** Tighter limits for single API methods, keyed `METHOD /path` as the catalogue writes the route. */
   readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
   /**
-   * Host name on the certificate the in-cluster ingress presents to API Gateway (from a publicly trusted CA);
-   * API Gateway always verifies it. Unset: the stack synthesizes with a warning, and requests fail until it is set.
+   * The API's public domain and the name of the load balancer's certificate. Required in prod.
+   * @default - dev only: no custom domain, and API Gateway reaches the load balancer over plain HTTP inside the VPC
+   * link (it would reject any certificate the platform could issue without a public name); synth warns
    */
-  readonly ingressHostname?: string;
+  readonly domain?: EdgeDomainConfig;
   /**
-   * Issuer of the ingress certificate. API Gateway verifies the backend certificate against PUBLIC CAs only, so it
-   * must be publicly trusted, e.g. an ACME ClusterIssuer the operator installs (Let's Encrypt with DNS-01 for
-   * `ingressHostname`); an AWS Private CA-backed issuer is not enough. Requires `ingressHostname`: a public CA
-   * certifies only a public DNS name. The ambient gateway presents it; in native mode the edge proxy does, keeping
-   * its workload certificate for mTLS to the services.
-   * @default - the in-cluster `platform-ca` ClusterIssuer, with a synth warning: API Gateway rejects its certificate
+   * Create the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account), which execution logging needs.
+   * It is account-wide and regional, kept on destroy; set false where a landing zone already manages it.
    */
-  readonly ingressCertificateIssuer?: IngressCertificateIssuer;
-  /** Optional custom domain with mutual TLS; when set, the default execute-api endpoint is disabled. */
-  readonly customDomain?: {
-    readonly domainName: string;
-    /** ACM certificate for domainName, in the platform region. */
-    readonly certificateArn: string;
-    /** Versioned S3 bucket holding the client-CA truststore; owned by whoever decides who may be a client. */
-    readonly truststoreBucketName: string;
-    /** Object key of the PEM truststore. */
-    readonly truststoreKey: string;
-    /** Pin a truststore version, so a new upload takes effect only with a deploy. @default - latest version */
-    readonly truststoreVersion?: string;
-  };
+  readonly manageApiGatewayAccountRole: boolean;
 }
 
 export interface WorkloadsConfig {
@@ -161,7 +168,8 @@ export interface PlatformConfig {
 
 /** Account used when none is configured, so synth works offline; replace it (or set CDK_DEFAULT_ACCOUNT) to deploy. */
 export const PLACEHOLDER_ACCOUNT = '111111111111';
-export const DEFAULT_REGION = 'eu-west-1';
+/** The region `npx cdk synth` uses without credentials (the CLI's fallback), so every path synthesizes the same. */
+export const DEFAULT_REGION = 'us-east-1';
 
 const PINNED_ADDONS: AddonVersions = {
   vpcCni: 'v1.20.4-eksbuild.2',
@@ -169,6 +177,7 @@ const PINNED_ADDONS: AddonVersions = {
   kubeProxy: 'v1.35.0-eksbuild.2',
   podIdentityAgent: 'v1.3.9-eksbuild.3',
   cloudWatchObservability: 'v4.5.0-eksbuild.1',
+  metricsServer: 'v0.9.0-eksbuild.7',
 };
 
 const PINNED_HELM: HelmVersions = {
@@ -221,8 +230,19 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       methodThrottles: { 'POST /orders': prod ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 10, burstLimit: 20 } },
       mfa: prod ? 'required' : 'optional',
       threatProtection: prod,
+      manageApiGatewayAccountRole: true,
     },
     workloads: { imageTag: '0.1.0', imageDigests: {} },
     tags: { Project: 'secure-microservice-platform', Environment: profile },
   };
+}
+
+/** The API's public host name under the configured zone. */
+export function apiHostname(domain: EdgeDomainConfig): string {
+  return `api.${domain.domainName}`;
+}
+
+/** The name on the load balancer's certificate, which API Gateway sends as SNI and Host and verifies. */
+export function ingressHostname(domain: EdgeDomainConfig): string {
+  return `ingress.${domain.domainName}`;
 }

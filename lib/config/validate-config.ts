@@ -23,7 +23,6 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
-const DNS_LABEL_PATTERN = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Parses an IPv4 CIDR; returns the prefix length, or undefined when the text is not a canonical CIDR. */
@@ -118,26 +117,25 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
     check(METHOD_ROUTE_PATTERN.test(route), 'edge.methodThrottles', route, 'key each limit by METHOD /path, e.g. POST /orders');
     checkThrottle(`edge.methodThrottles["${route}"]`, limits);
   }
-  if (edge.ingressHostname !== undefined) {
-    check(HOSTNAME_PATTERN.test(edge.ingressHostname), 'edge.ingressHostname', edge.ingressHostname,
-      'use a DNS name such as ingress.example.com, or leave it unset');
-  }
-  if (edge.ingressCertificateIssuer !== undefined) {
-    const issuer = edge.ingressCertificateIssuer;
-    check(['ClusterIssuer', 'Issuer'].includes(issuer.kind), 'edge.ingressCertificateIssuer.kind', issuer.kind, "use 'ClusterIssuer' or 'Issuer'");
-    check(DNS_LABEL_PATTERN.test(issuer.name), 'edge.ingressCertificateIssuer.name', issuer.name,
-      'use the name of a publicly trusted cert-manager issuer: a lowercase DNS label such as letsencrypt-dns01');
-    check(edge.ingressHostname !== undefined, 'edge.ingressHostname', edge.ingressHostname,
-      'set the public DNS name the issuer certifies: edge.ingressCertificateIssuer needs one');
-  }
-  if (edge.customDomain) {
-    const domain = edge.customDomain;
-    check(HOSTNAME_PATTERN.test(domain.domainName), 'edge.customDomain.domainName', domain.domainName, 'use a DNS name such as api.example.com');
-    check(new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[\\w-]+$`).test(domain.certificateArn),
-      'edge.customDomain.certificateArn', domain.certificateArn, `use an ACM certificate ARN in ${env.region} (a regional API needs one there)`);
-    check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(domain.truststoreBucketName), 'edge.customDomain.truststoreBucketName',
-      domain.truststoreBucketName, 'use the name of the versioned S3 bucket holding the truststore');
-    check(domain.truststoreKey.length > 0, 'edge.customDomain.truststoreKey', domain.truststoreKey, 'use the object key of the PEM truststore');
+  if (edge.domain) {
+    const { domainName, hostedZoneId, certificateArn, clientTruststore } = edge.domain;
+    // api.<domain> must itself fit in 253 characters.
+    check(HOSTNAME_PATTERN.test(domainName) && domainName.length <= 245, 'edge.domain.domainName', domainName,
+      'use the name of a Route 53 public hosted zone you own, such as example.com (-c domainName=example.com)');
+    check(/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId), 'edge.domain.hostedZoneId', hostedZoneId,
+      'use the id of that public hosted zone as Route 53 shows it, such as Z0123456789ABCDEFGHIJ (-c hostedZoneId=…)');
+    if (certificateArn !== undefined) {
+      check(new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[\\w-]+$`).test(certificateArn), 'edge.domain.certificateArn',
+        certificateArn, `use an ACM certificate ARN in ${env.region} covering api.${domainName} and ingress.${domainName}, or leave it unset`);
+    }
+    if (clientTruststore) {
+      check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(clientTruststore.bucketName), 'edge.domain.clientTruststore.bucketName',
+        clientTruststore.bucketName, 'use the name of the versioned S3 bucket holding the truststore');
+      check(clientTruststore.key.length > 0, 'edge.domain.clientTruststore.key', clientTruststore.key, 'use the object key of the PEM truststore');
+    }
+  } else if (config.profile === 'prod') {
+    errors.push(new ConfigError('edge.domain', undefined, 'prod needs a public name API Gateway can verify: '
+      + 'set -c domainName=<your Route 53 public zone, e.g. example.com> -c hostedZoneId=<its id, Z…>'));
   }
   check(Number.isInteger(waf.rateLimitPer5Min) && waf.rateLimitPer5Min >= WAF_MIN_RATE_LIMIT && waf.rateLimitPer5Min <= 2_000_000_000,
     'edge.waf.rateLimitPer5Min', waf.rateLimitPer5Min, `AWS WAF accepts whole numbers from ${WAF_MIN_RATE_LIMIT} to 2000000000`);

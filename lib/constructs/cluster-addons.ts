@@ -7,6 +7,10 @@ import { AddonVersions } from '../config';
 export const VPC_CNI_SERVICE_ACCOUNT = 'aws-node';
 /** Service account the CloudWatch observability add-on's agent and Fluent Bit run as. */
 export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = 'cloudwatch-agent';
+/** EKS add-on name of metrics-server, a community add-on (AWS validates its versions, the project supports it). */
+export const METRICS_SERVER_ADDON_NAME = 'metrics-server';
+/** metrics-server pods: with two, a drained or rescheduled pod does not take metrics.k8s.io (and every HPA) down. */
+export const METRICS_SERVER_REPLICAS = 2;
 
 export interface ClusterAddonsProps {
   readonly cluster: eks.ICluster;
@@ -22,8 +26,9 @@ export interface ClusterAddonsProps {
  * The EKS managed add-ons of the platform. The cluster is created without the self-managed defaults
  * (bootstrapSelfManagedAddons: false), so these are the only copies: vpc-cni (with network policy enforcement, and its
  * AWS permissions through Pod Identity rather than the node role),
- * kube-proxy and the Pod Identity agent before the nodes, so nodes come up Ready; coredns and the CloudWatch
- * observability add-on (Container Insights and container logs) after them, since they run as pods.
+ * kube-proxy and the Pod Identity agent before the nodes, so nodes come up Ready; coredns, the CloudWatch
+ * observability add-on (Container Insights and container logs) and metrics-server (the metrics.k8s.io API the
+ * HorizontalPodAutoscalers read) after them, since they run as pods.
  * Teardown runs in reverse: pods' add-ons, then the nodes, then networking.
  */
 export class ClusterAddons extends Construct {
@@ -32,6 +37,8 @@ export class ClusterAddons extends Construct {
   readonly podIdentityAgent: eks.IAddon;
   readonly coreDns: eks.Addon;
   readonly cloudWatchObservability: eks.Addon;
+  /** Serves metrics.k8s.io; without it a CPU or memory HPA never scales (see lib/analysis/metric-sources.ts). */
+  readonly metricsServer: eks.Addon;
   /** The role of vpc-cni (aws-node), given to it through Pod Identity, so the node role needs no network permissions. */
   readonly vpcCniRole: iam.Role;
   /** The role of the CloudWatch agent and Fluent Bit, given to them through Pod Identity. */
@@ -69,6 +76,13 @@ export class ClusterAddons extends Construct {
     this.observabilityRole = withIdentity(this.cloudWatchObservability, 'ObservabilityRole', CLOUDWATCH_AGENT_SERVICE_ACCOUNT,
       'CloudWatchAgentServerPolicy', 'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)');
     for (const dependency of props.observabilityDependsOn ?? []) this.cloudWatchObservability.node.addDependency(dependency);
-    for (const onNodes of [this.coreDns, this.cloudWatchObservability]) onNodes.node.addDependency(props.nodes);
+
+    // Only the replica count is set. The upstream chart the add-on packages already gives the container a Pod
+    // Security "restricted" context (runAsNonRoot as UID 1000, readOnlyRootFilesystem, allowPrivilegeEscalation
+    // false, capabilities drop ALL, seccompProfile RuntimeDefault; no host network, only an emptyDir), and EKS
+    // rejects configuration keys the add-on's schema does not list, so restating them could only fail the deploy.
+    // No PodDisruptionBudget for the same reason: the schema is not known to accept one.
+    this.metricsServer = addon('MetricsServer', METRICS_SERVER_ADDON_NAME, versions.metricsServer, { replicas: METRICS_SERVER_REPLICAS });
+    for (const onNodes of [this.coreDns, this.cloudWatchObservability, this.metricsServer]) onNodes.node.addDependency(props.nodes);
   }
 }

@@ -1,14 +1,15 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { logBucketProps, secureBucketProps } from '../private/secure-bucket';
 import { USER_DATA_PREFIX } from './platform-identity';
 
 export interface DataBucketProps {
   /** Customer-managed key for SSE-KMS (the platform data key). */
   readonly encryptionKey: kms.IKey;
-  /** Keep both buckets when the stack is deleted. @default true */
+  /** Keep both buckets when the stack is deleted; otherwise `cdk destroy` empties and deletes them. @default true */
   readonly retain?: boolean;
   /** How long server access logs are kept: audit evidence covers a year. @default Duration.days(365) */
   readonly accessLogRetention?: Duration;
@@ -30,27 +31,11 @@ export class DataBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: DataBucketProps) {
     super(scope, id);
-    const removalPolicy = (props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const secure: s3.BucketProps = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy,
-    };
+    const retain = props.retain ?? true;
     this.encryptionKey = props.encryptionKey;
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      ...secure,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      lifecycleRules: [{
-        expiration: props.accessLogRetention ?? Duration.days(365),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-    });
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, props.accessLogRetention ?? Duration.days(365)));
     this.bucket = new s3.Bucket(this, 'Resource', {
-      ...secure,
+      ...secureBucketProps(retain),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,

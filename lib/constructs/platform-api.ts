@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -81,6 +82,13 @@ export interface PlatformApiProps {
   readonly integrationBaseUri: string;
   /** @default 'v1' */
   readonly stageName?: string;
+  /**
+   * Create the account's API Gateway CloudWatch Logs role (AWS::ApiGateway::Account, before the stage): execution
+   * logging fails on an account without one. Account-wide and regional, so it is kept when the stack is deleted.
+   * Set false where a landing zone already manages it.
+   * @default true
+   */
+  readonly accountLogRole?: boolean;
   /** Turn off the default `execute-api` endpoint, e.g. when a custom domain with mutual TLS is the only way in. @default false */
   readonly disableExecuteApiEndpoint?: boolean;
 }
@@ -117,8 +125,9 @@ export class PlatformApi extends Construct {
       restApiName: props.restApiName,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
-      // The account-level CloudWatch role is set once per account and region, by the landing zone.
-      cloudWatchRole: false,
+      cloudWatchRole: props.accountLogRole ?? true,
+      // Account-wide and regional: other APIs of the account rely on it after this stack is gone.
+      ...((props.accountLogRole ?? true) ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: this.stageName,
         throttlingRateLimit: props.throttle.rateLimit,

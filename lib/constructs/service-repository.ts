@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -8,7 +8,7 @@ export interface ServiceRepositoryProps {
   readonly repositoryName: string;
   /** Customer-managed key that encrypts the images (the platform data key). */
   readonly encryptionKey: kms.IKey;
-  /** Keep the repository and its images when the stack is deleted. @default true */
+  /** Keep the repository and its images when the stack is deleted; otherwise `cdk destroy` empties and deletes it. @default true */
   readonly retain?: boolean;
   /** Untagged images (superseded builds) are deleted after this long. @default Duration.days(14) */
   readonly untaggedImageRetention?: Duration;
@@ -22,20 +22,31 @@ export interface ServiceRepositoryProps {
  */
 export class ServiceRepository extends Construct {
   readonly repository: ecr.Repository;
+  /**
+   * `<account>.dkr.ecr.<region>.<suffix>/<name>`, built from the repository's name. ECR's own `repositoryUri` splits
+   * the ARN (Fn::Split), and a cross-stack reference inside Fn::Split is not a position CloudFormation confirms for
+   * Fn::GetStackOutput; a reference to the name sits in Fn::Join, which it confirms.
+   */
+  readonly repositoryUri: string;
 
   constructor(scope: Construct, id: string, props: ServiceRepositoryProps) {
     super(scope, id);
+    const retain = props.retain ?? true;
     this.repository = new ecr.Repository(this, 'Resource', {
       repositoryName: props.repositoryName,
       encryption: ecr.RepositoryEncryption.KMS,
       encryptionKey: props.encryptionKey,
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
-      removalPolicy: (props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // CloudFormation cannot delete a repository that holds images: a dev teardown empties it first.
+      emptyOnDelete: !retain,
       lifecycleRules: [
         { rulePriority: 1, tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: props.untaggedImageRetention ?? Duration.days(14) },
         { rulePriority: 2, tagStatus: ecr.TagStatus.ANY, maxImageCount: props.maxTaggedImages ?? 100 },
       ],
     });
+    const { account, region, urlSuffix } = Stack.of(this);
+    this.repositoryUri = `${account}.dkr.ecr.${region}.${urlSuffix}/${this.repository.repositoryName}`;
   }
 }

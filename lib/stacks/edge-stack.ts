@@ -1,20 +1,29 @@
-import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { EdgeConfig } from '../config';
+import { ApiDomain } from '../constructs/api-domain';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { ILogDestinations } from '../constructs/central-logging';
 import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
+
+/** The Edge stack's outputs (CloudFormation OutputKey), read by `npm run smoke` and described in the README. */
+export const EDGE_OUTPUTS = {
+  /** Base URL of the API, ending in `/`: `https://api.<domain>/`, or the execute-api stage URL without a domain. */
+  apiUrl: 'ApiUrl',
+  /** The user pool domain's OAuth 2.0 token endpoint. */
+  tokenUrl: 'TokenUrl',
+  userPoolId: 'UserPoolId',
+  /** The client-credentials app client; its secret is read with DescribeUserPoolClient, never output. */
+  machineClientId: 'MachineClientId',
+} as const;
 
 export interface EdgeStackProps extends StackProps {
   readonly edge: EdgeConfig;
@@ -31,8 +40,9 @@ export interface EdgeStackProps extends StackProps {
 
 /**
  * Identity and the API edge: Cognito (user pool, resource servers, clients, identity pool), the REST API behind a
- * WAF WebACL, the private path into the cluster (VPC link, internal NLB, target group for the ingress pods), an
- * optional custom domain with mutual TLS, and alarms and dashboard widgets in central logging.
+ * WAF WebACL, the private path into the cluster (VPC link, internal NLB with a public certificate, target group for
+ * the ingress pods), the API's domain (`api.<domain>`, optionally with mutual TLS), and alarms and dashboard widgets
+ * in central logging.
  */
 export class EdgeStack extends Stack {
   readonly identity: PlatformIdentity;
@@ -41,7 +51,8 @@ export class EdgeStack extends Stack {
   readonly ingress: PrivateIngress;
   /** Bound to the ingress pods by the charts' TargetGroupBinding. */
   readonly ingressTargetGroup: elbv2.NetworkTargetGroup;
-  readonly domain?: apigateway.DomainName;
+  /** The API's public domain (`api.<domain>`) and the certificates of the request path, when a domain is configured. */
+  readonly domain?: ApiDomain;
   /** The stage's execution log group, encrypted with the logs key and with the platform retention. */
   readonly executionLogGroup: logs.LogGroup;
 
@@ -62,17 +73,19 @@ export class EdgeStack extends Stack {
       retain: props.retainData,
     });
 
+    // The zone and certificates first: the load balancer's TLS listener presents the ingress name's certificate.
+    this.domain = edge.domain && new ApiDomain(this, 'Domain', edge.domain);
     this.ingress = new PrivateIngress(this, 'Ingress', {
       vpc: props.vpc,
       subnets: props.workloadSubnets,
-      ingressHostname: edge.ingressHostname,
-      deletionProtection: props.retainData,
+      certificate: this.domain?.ingressCertificate,
+      retain: props.retainData,
     });
     this.ingressTargetGroup = this.ingress.targetGroup;
-    if (edge.ingressCertificateIssuer === undefined) {
-      Annotations.of(this.ingress).addWarningV2('@platform/edge:ingressCertificatePrivate',
-        'no edge.ingressCertificateIssuer: the ingress certificate comes from the in-cluster platform-ca, which API Gateway '
-        + 'does not trust (it verifies against public CAs), so requests fail (502) until a publicly trusted issuer is set');
+    if (!this.ingress.tls) {
+      Annotations.of(this.ingress).addWarningV2('@platform/edge:plaintextIngress',
+        'no edge.domain: API Gateway reaches the ingress over plain HTTP inside the VPC link (dev fallback), because it '
+        + 'verifies backend certificates against public CAs; set -c domainName=<zone> -c hostedZoneId=<id> for TLS on every hop');
     }
 
     const accessLogGroup = logDestinations.createLogGroup('ApiAccessLogs');
@@ -86,7 +99,9 @@ export class EdgeStack extends Stack {
       accessLogGroup,
       vpcLink: this.ingress.vpcLink,
       integrationBaseUri: this.ingress.integrationBaseUri,
-      disableExecuteApiEndpoint: edge.customDomain !== undefined,
+      // With a domain, api.<domain> is the one way in (and the only one that can require client certificates).
+      disableExecuteApiEndpoint: this.domain !== undefined,
+      accountLogRole: edge.manageApiGatewayAccountRole,
     });
     // Its name needs the API id, so it lives in this stack (the logging stack would form a cycle); the stage waits
     // for it, or API Gateway's first execution log creates it unencrypted and never expiring.
@@ -103,21 +118,7 @@ export class EdgeStack extends Stack {
     });
     this.firewall.associate('StageAssociation', this.api.stage.stageArn);
 
-    if (edge.customDomain) {
-      const { domainName, certificateArn, truststoreBucketName, truststoreKey, truststoreVersion } = edge.customDomain;
-      this.domain = new apigateway.DomainName(this, 'Domain', {
-        domainName,
-        certificate: acm.Certificate.fromCertificateArn(this, 'DomainCertificate', certificateArn),
-        endpointType: apigateway.EndpointType.REGIONAL,
-        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
-        mtls: {
-          bucket: s3.Bucket.fromBucketName(this, 'Truststore', truststoreBucketName),
-          key: truststoreKey,
-          version: truststoreVersion,
-        },
-      });
-      this.domain.addBasePathMapping(this.api.api, { stage: this.api.stage });
-    }
+    this.domain?.mapApi(this.api.api, this.api.stage);
 
     new ApiMonitoring(this, 'Monitoring', {
       restApiName: apiName,
@@ -127,5 +128,11 @@ export class EdgeStack extends Stack {
       alarmTopic: logDestinations.alarmTopic,
       dashboard: logDestinations.dashboard,
     });
+
+    // What `npm run smoke` and operators read after a deploy.
+    new CfnOutput(this, EDGE_OUTPUTS.apiUrl, { value: this.domain ? this.domain.url : this.api.api.urlForPath('/') });
+    new CfnOutput(this, EDGE_OUTPUTS.tokenUrl, { value: `${this.identity.domain.baseUrl()}/oauth2/token` });
+    new CfnOutput(this, EDGE_OUTPUTS.userPoolId, { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, EDGE_OUTPUTS.machineClientId, { value: this.identity.machineClient.userPoolClientId });
   }
 }

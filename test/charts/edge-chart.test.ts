@@ -87,39 +87,17 @@ test('without a source CIDR the edge admits nothing', () => {
   expect(single(closed, 'NetworkPolicy', 'ingress-gateway').spec.ingress).toEqual([]);
 });
 
-describe('the public certificate for API Gateway (edge.ingressCertificateIssuer with edge.ingressHostname)', () => {
-  const HOSTNAME = 'api.example.com';
-  const ISSUER = { kind: 'ClusterIssuer' as const, name: 'letsencrypt' };
-  const withIssuer = Testing.synth(nativeCharts({ ingressHostname: HOSTNAME, ingressCertificateIssuer: ISSUER }).edge!) as Manifest[];
-  const pod = () => single(withIssuer, 'Deployment', 'ingress-gateway', NAMESPACE).spec.template.spec;
-
-  test('is a Certificate from the issuer for the hostname, in the ingress namespace', () => {
-    const certificate = single(withIssuer, 'Certificate', 'ingress-gateway-tls', NAMESPACE);
-    expect(certificate.spec).toMatchObject({
-      secretName: 'ingress-gateway-tls',
-      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
-      dnsNames: [HOSTNAME],
-    });
-    expect(() => validateManifests(withIssuer)).not.toThrow();
-  });
-
-  test('its secret is mounted read-only and named by PUBLIC_TLS_CERT_FILE and PUBLIC_TLS_KEY_FILE; the workload certificate stays', () => {
-    const volume = pod().volumes.find((v: { secret?: { secretName: string } }) => v.secret?.secretName === 'ingress-gateway-tls');
-    expect(volume).toBeDefined();
-    const mount = pod().containers[0].volumeMounts.find((m: { name: string }) => m.name === volume.name);
-    expect(mount).toMatchObject({ readOnly: true });
-    const env = Object.fromEntries(pod().containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({
-      PUBLIC_TLS_CERT_FILE: `${mount.mountPath}/tls.crt`, PUBLIC_TLS_KEY_FILE: `${mount.mountPath}/tls.key`,
-      TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
-    });
-  });
-
-  test('without them nothing extra is rendered', () => {
+describe('how the edge faces the load balancer (INGRESS_LISTENER)', () => {
+  test('TLS by default: the load balancer re-encrypts to the workload certificate, and no other certificate is rendered', () => {
+    expect(env()).toMatchObject({ INGRESS_LISTENER: 'tls', TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt` });
     expect(ofKind(edge, 'Certificate')).toEqual([]);
-    expect(podSpec().volumes).not.toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'ingress-gateway-tls' }) }));
-    expect(env()).not.toHaveProperty('PUBLIC_TLS_CERT_FILE');
-    expect(env()).not.toHaveProperty('PUBLIC_TLS_KEY_FILE');
+  });
+
+  test('plain HTTP in the dev fallback without a domain, keeping the workload certificate for mTLS upstream', () => {
+    const plain = Testing.synth(nativeCharts({ profile: 'dev', ingressListener: 'plaintext' }).edge!) as Manifest[];
+    const container = single(plain, 'Deployment', 'ingress-gateway', NAMESPACE).spec.template.spec.containers[0];
+    const variables = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(variables).toMatchObject({ INGRESS_LISTENER: 'plaintext', TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt` });
   });
 });
 

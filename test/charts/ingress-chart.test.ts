@@ -62,22 +62,22 @@ describe('TLS on the gateway', () => {
   });
 });
 
-describe('certificate issuer', () => {
-  const LETSENCRYPT = { kind: 'ClusterIssuer' as const, name: 'letsencrypt-dns01' };
+describe('plain-HTTP listener (dev fallback without a domain)', () => {
+  const plain = synthIngress({ ingressListener: 'plaintext', profile: 'dev' });
 
-  test('a configured (publicly trusted) issuer signs the ingress certificate for the host name', () => {
-    const certificate = single(synthIngress({ ingressCertificateIssuer: LETSENCRYPT }), 'Certificate', 'ingress-gateway-tls', NAMESPACE);
-    expect(certificate.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-dns01' });
-    expect(certificate.spec.dnsNames).toEqual([HOSTNAME]);
-    const namespaced = single(synthIngress({ ingressCertificateIssuer: { kind: 'Issuer', name: 'acme' } }), 'Certificate', 'ingress-gateway-tls');
-    expect(namespaced.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'acme' });
+  test('the Gateway serves HTTP on the same port and host, and no certificate is issued', () => {
+    const [server, ...others] = single(plain, 'Gateway', 'ingress-gateway', NAMESPACE).spec.servers;
+    expect(others).toEqual([]);
+    expect(server).toEqual({ port: { number: INGRESS_PORTS.container, name: 'http', protocol: 'HTTP' }, hosts: [HOSTNAME] });
+    expect(ofKind(plain, 'Certificate')).toEqual([]);
   });
 
-  test('a bad issuer, or one without a host name, stops the charts naming the field', () => {
-    expect(() => synthIngress({ ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'Not A Label' } }))
-      .toThrow('ingressCertificateIssuer="ClusterIssuer/Not A Label"');
-    expect(() => synthIngress({ ingressCertificateIssuer: LETSENCRYPT, ingressHostname: undefined }))
-      .toThrow('ingressHostname=undefined: set the public DNS name');
+  test('the routes and the load-balancer-only NetworkPolicy are those of the TLS listener', () => {
+    for (const kind of ['VirtualService', 'NetworkPolicy']) expect(ofKind(plain, kind)).toEqual(ofKind(manifests, kind));
+  });
+
+  test('prod refuses it', () => {
+    expect(() => synthIngress({ ingressListener: 'plaintext' })).toThrow("ingressListener=\"plaintext\": prod serves the ingress over TLS only");
   });
 });
 

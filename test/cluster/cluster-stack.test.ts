@@ -9,6 +9,7 @@ import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
+import { PROD_CONTEXT } from '../support/platform-fixture';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
@@ -19,7 +20,7 @@ let prod: ReturnType<typeof buildClusterStack>;
 let native: ReturnType<typeof buildClusterStack>;
 beforeAll(() => {
   dev = buildClusterStack();
-  prod = buildClusterStack({ privateCaArn: PRIVATE_CA_ARN }, { profile: 'prod' });
+  prod = buildClusterStack({ privateCaArn: PRIVATE_CA_ARN }, PROD_CONTEXT);
   native = buildClusterStack({}, { mtls: 'native' });
 });
 
@@ -177,6 +178,7 @@ describe('managed add-ons', () => {
       'kube-proxy': versions.kubeProxy,
       'eks-pod-identity-agent': versions.podIdentityAgent,
       'amazon-cloudwatch-observability': versions.cloudWatchObservability,
+      'metrics-server': versions.metricsServer,
     };
     const actual = Object.fromEntries(ofType(dev.template, 'AWS::EKS::Addon').map(([, r]) => [r.Properties.AddonName, r.Properties.AddonVersion]));
     expect(actual).toEqual(expected);

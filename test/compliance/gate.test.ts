@@ -1,6 +1,6 @@
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
-import { buildPlatform } from '../support/platform-fixture';
+import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
 
 /**
  * Configurations the gate must pass. The shipped profiles run every check (nag packs and cfn-guard);
@@ -8,7 +8,7 @@ import { buildPlatform } from '../support/platform-fixture';
  */
 const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; guard: boolean }> = {
   dev: { context: {}, guard: true },
-  prod: { context: { profile: 'prod' }, guard: true },
+  prod: { context: PROD_CONTEXT, guard: true },
   isolated: { context: { egress: 'isolated' }, guard: false },
   native: { context: { mtls: 'native' }, guard: false },
 };

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { synthesizePlatform } from '../../lib/app';
 import { loadPlatformConfig, PLACEHOLDER_ACCOUNT, profileDefaults, validatePlatformConfig } from '../../lib/config';
 import { configProblems } from '../support/config-problems';
-import { testConfig } from '../support/platform-fixture';
+import { PROD_CONTEXT, testConfig } from '../support/platform-fixture';
 
 /** Loads with the given context and returns the one-line messages, or [] when valid. */
 const problems = (context: Record<string, unknown>) => configProblems(() => testConfig(context));
@@ -19,7 +19,7 @@ describe('loadPlatformConfig', () => {
   });
 
   test('prod spans three zones, retains data and requires MFA', () => {
-    const config = testConfig({ profile: 'prod' });
+    const config = testConfig(PROD_CONTEXT);
     expect(config.network.availabilityZones).toHaveLength(3);
     expect(config.retainData).toBe(true);
     expect(config.edge.mfa).toBe('required');

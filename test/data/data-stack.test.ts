@@ -3,6 +3,7 @@ import { SERVICE_CATALOGUE, ServiceCatalogue, ServiceDefinition } from '../../li
 import { ConfigErrors } from '../../lib/config';
 import { DataStack } from '../../lib/stacks/data-stack';
 import { buildData, DataFixture } from './data-fixture';
+import { PROD_CONTEXT } from '../support/platform-fixture';
 
 let dev: DataFixture;
 let prod: DataFixture;
@@ -10,7 +11,7 @@ let devTemplate: Template;
 let prodTemplate: Template;
 beforeAll(() => {
   dev = buildData({ withIdentity: false });
-  prod = buildData({ context: { profile: 'prod' }, withIdentity: false });
+  prod = buildData({ context: PROD_CONTEXT, withIdentity: false });
   devTemplate = Template.fromStack(dev.data);
   prodTemplate = Template.fromStack(prod.data);
 });

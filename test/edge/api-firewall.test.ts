@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/api-firewall';
 import { buildEdge } from './edge-fixture';
+import { PROD_CONTEXT } from '../support/platform-fixture';
 
 let dev: Template;
 let prod: Template;
@@ -10,7 +11,7 @@ beforeAll(() => {
   const fixture = buildEdge();
   dev = Template.fromStack(fixture.edge);
   logging = Template.fromStack(fixture.logging);
-  prod = Template.fromStack(buildEdge({ context: { profile: 'prod' } }).edge);
+  prod = Template.fromStack(buildEdge({ context: PROD_CONTEXT }).edge);
   restricted = Template.fromStack(buildEdge({
     edge: { waf: { rateLimitPer5Min: 100, allowlistCidrs: ['203.0.113.0/24'], blockedCountries: ['KP'], maxBodyBytes: 4096, anonymousIpList: false } },
   }).edge);

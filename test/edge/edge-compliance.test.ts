@@ -6,6 +6,7 @@ import { nagPacks } from '../../lib/compliance/compliance-gate';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { Finding } from '../support/compliance';
 import { buildEdge } from './edge-fixture';
+import { PROD_CONTEXT } from '../support/platform-fixture';
 
 /** The Control Tower rules for API Gateway and WAF: the gate's own rule files, without the 200-odd others (12 s). */
 const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
@@ -42,14 +43,14 @@ const API_WAF_COGNITO_RULE = /APIGW|WAF|Cognito|COG\d|api_gw|apigateway|waf/i;
 
 // Prod only: the platform-wide gate test (test/compliance) checks every configuration against the acknowledgements.
 test('prod: no API Gateway, WAF or Cognito rule of any nag pack or of Control Tower fires, except the cache rule', () => {
-  const fired = edgeFindings({ profile: 'prod' }).filter((f) => API_WAF_COGNITO_RULE.test(f.id));
+  const fired = edgeFindings(PROD_CONTEXT).filter((f) => API_WAF_COGNITO_RULE.test(f.id));
   // Acknowledged in lib/compliance/acknowledgements.ts: caching is off because cache keys ignore the caller.
   expect(fired.map((f) => f.id).sort()).toEqual(['HIPAA.Security-APIGWCacheEnabledAndEncrypted',
     'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', 'PCI.DSS.321-APIGWCacheEnabledAndEncrypted']);
 });
 
 test('the check is not vacuous: a stage without X-Ray is reported by the nag packs and by Control Tower', () => {
-  const ids = edgeFindings({ profile: 'prod' }, (edge) => {
+  const ids = edgeFindings(PROD_CONTEXT, (edge) => {
     (edge.api.stage.node.defaultChild as apigateway.CfnStage).tracingEnabled = false;
   }).map((f) => f.id);
   expect(ids).toEqual(expect.arrayContaining(['cdk-validator-cfnguard::api_gw_xray_enabled_check', 'HIPAA.Security-APIGWXrayEnabled']));

@@ -1,11 +1,16 @@
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { EdgeConfig, profileDefaults, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
-import { DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
+import { EdgeConfig, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
+import { PROD_CONTEXT, TEST_DOMAIN, testConfig } from '../support/platform-fixture';
+import { configProblems, DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
 import { buildEdge } from './edge-fixture';
 
 const edgeProblems = (edge: Partial<EdgeConfig>) => sliceProblems('edge', edge);
+/** The lines `cdk synth -c …` would print for this context. */
+const contextProblems = (context: Record<string, unknown>) => configProblems(() => testConfig(context));
 const waf = DEV_DEFAULTS.edge.waf;
+const ZONE_ID = TEST_DOMAIN.hostedZoneId;
+const DOMAIN_CONTEXT = PROD_CONTEXT;
 
 describe('bad edge configuration stops with one line naming the field, the value and the fix', () => {
   test.each<[string, Partial<EdgeConfig>, string]>([
@@ -21,34 +26,45 @@ describe('bad edge configuration stops with one line naming the field, the value
       'invalid config edge.waf.allowlistCidrs="203.0.113.7": use an IPv4 CIDR such as 203.0.113.0/24'],
     ['a body limit WAF cannot inspect', { waf: { ...waf, maxBodyBytes: 100_000 } },
       'invalid config edge.waf.maxBodyBytes=100000: use a whole number of bytes from 1 to 65536'],
-    ['an ingress host name that is not a DNS name', { ingressHostname: 'https://ingress' },
-      'invalid config edge.ingressHostname="https://ingress": use a DNS name'],
-    ['an ingress certificate issuer of another kind', { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'AWSPCAClusterIssuer' as 'Issuer', name: 'pca' } },
-      'invalid config edge.ingressCertificateIssuer.kind="AWSPCAClusterIssuer": use \'ClusterIssuer\' or \'Issuer\''],
-    ['an ingress certificate issuer name that is not a DNS label', { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'Lets_Encrypt' } },
-      'invalid config edge.ingressCertificateIssuer.name="Lets_Encrypt": use the name of a publicly trusted cert-manager issuer'],
-    ['an ingress certificate issuer without the host name it certifies', { ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' } },
-      'invalid config edge.ingressHostname=undefined: set the public DNS name the issuer certifies'],
-    ['a custom-domain certificate from another region', {
-      customDomain: { domainName: 'api.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', truststoreBucketName: 'trust', truststoreKey: 'ca.pem' },
-    }, 'invalid config edge.customDomain.certificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an ACM certificate ARN in eu-west-1'],
+    ['a domain that is not a DNS name', { domain: { domainName: 'https://example.com', hostedZoneId: ZONE_ID } },
+      'invalid config edge.domain.domainName="https://example.com": use the name of a Route 53 public hosted zone you own'],
+    ['a hosted zone id Route 53 would not issue', { domain: { domainName: 'example.com', hostedZoneId: 'zone-1' } },
+      'invalid config edge.domain.hostedZoneId="zone-1": use the id of that public hosted zone'],
+    ['a certificate from another region', { domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } },
+      'invalid config edge.domain.certificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an ACM certificate ARN in eu-west-1 covering api.example.com and ingress.example.com'],
+    ['a client truststore without its object key', { domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, clientTruststore: { bucketName: 'trust', key: '' } } },
+      'invalid config edge.domain.clientTruststore.key="": use the object key of the PEM truststore'],
   ])('%s', (_name, edge, expected) => {
     const messages = edgeProblems(edge);
     expect(messages.join('\n')).toContain(expected);
     for (const message of messages) expect(message).not.toMatch(/\n/);
   });
 
-  test('the edge defaults of both profiles are valid', () => {
+  test('the dev defaults are valid; prod is valid once it has a domain', () => {
     expect(edgeProblems({})).toEqual([]);
-    expect(() => validatePlatformConfig(profileDefaults('prod', { account: '123456789012', region: 'eu-west-1' }))).not.toThrow();
+    expect(testConfig(DOMAIN_CONTEXT).edge.domain).toEqual({ domainName: 'example.com', hostedZoneId: ZONE_ID });
   });
 
-  test('a public ingress certificate issuer with its host name is valid', () => {
-    expect(edgeProblems({ ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'Issuer', name: 'letsencrypt-dns01' } })).toEqual([]);
+  test('prod without a domain stops with one line naming domainName, hostedZoneId and the fix', () => {
+    const problems = contextProblems({ profile: 'prod' });
+    expect(problems).toEqual([expect.stringMatching(/^invalid config edge\.domain=undefined: .*-c domainName=.*-c hostedZoneId=/)]);
+  });
+
+  test('a zone name without its id (or the reverse) is refused: the zone is never looked up', () => {
+    expect(contextProblems({ domainName: 'example.com' })).toEqual([expect.stringMatching(/^invalid config edge\.domain\.hostedZoneId=undefined: set -c hostedZoneId=/)]);
+    expect(contextProblems({ hostedZoneId: ZONE_ID })).toEqual([expect.stringMatching(/^invalid config edge\.domain\.domainName=undefined: set -c domainName=/)]);
+    expect(contextProblems({ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }))
+      .toEqual([expect.stringMatching(/^invalid config edge\.domain\.certificateArn=.*also set -c domainName=/)]);
+  });
+
+  test('the account log role switch takes true or false only', () => {
+    expect(testConfig({ manageApiGatewayAccountRole: 'false' }).edge.manageApiGatewayAccountRole).toBe(false);
+    expect(testConfig({}).edge.manageApiGatewayAccountRole).toBe(true);
+    expect(contextProblems({ manageApiGatewayAccountRole: 'no' })).toEqual(['invalid config edge.manageApiGatewayAccountRole="no": use true or false']);
   });
 
   test('prod refuses optional MFA', () => {
-    const base = profileDefaults('prod', { account: '123456789012', region: 'eu-west-1' });
+    const base = testConfig(DOMAIN_CONTEXT);
     expect(() => validatePlatformConfig({ ...base, edge: { ...base.edge, mfa: 'optional' } })).toThrow("prod requires MFA: use 'required'");
   });
 

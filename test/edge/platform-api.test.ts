@@ -9,17 +9,8 @@ import { testApp } from '../support/platform-fixture';
 import { buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
 
 let template: Template;
-let domainTemplate: Template;
-const CUSTOM_DOMAIN = {
-  domainName: 'api.example.com',
-  certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-aaaa-bbbb-cccc-000000000001',
-  truststoreBucketName: 'example-truststore',
-  truststoreKey: 'clients/truststore.pem',
-  truststoreVersion: 'v1',
-};
 beforeAll(() => {
   template = Template.fromStack(buildEdge().edge);
-  domainTemplate = Template.fromStack(buildEdge({ edge: { customDomain: CUSTOM_DOMAIN, ingressHostname: 'ingress.example.com' } }).edge);
 });
 
 const publicRoutes = SERVICE_CATALOGUE.services.flatMap((s) => s.routes).filter((r) => r.public);
@@ -29,7 +20,7 @@ function methods(t: Template) {
   return Object.values(t.findResources('AWS::ApiGateway::Method')).map((m) => {
     const uri = m.Properties.Integration.Uri;
     const text: string = typeof uri === 'string' ? uri : uri['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
-    return { path: text.replace(/^https:\/\/[^/]*/, ''), ...m.Properties };
+    return { path: text.replace(/^https?:\/\/[^/]*/, ''), ...m.Properties };
   });
 }
 
@@ -145,26 +136,6 @@ describe('stage', () => {
       EndpointConfiguration: { Types: ['REGIONAL'] },
       DisableExecuteApiEndpoint: false,
     });
-  });
-});
-
-describe('custom domain with mutual TLS', () => {
-  test('a configured domain gets mutual TLS from the versioned truststore and TLS 1.2', () => {
-    domainTemplate.hasResourceProperties('AWS::ApiGateway::DomainName', {
-      DomainName: 'api.example.com',
-      RegionalCertificateArn: CUSTOM_DOMAIN.certificateArn,
-      SecurityPolicy: 'TLS_1_2',
-      MutualTlsAuthentication: { TruststoreUri: 's3://example-truststore/clients/truststore.pem', TruststoreVersion: 'v1' },
-    });
-    domainTemplate.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
-  });
-
-  test('then the default execute-api endpoint is disabled', () => {
-    domainTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
-  });
-
-  test('no domain, no domain resources', () => {
-    template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
 });
 

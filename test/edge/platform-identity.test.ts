@@ -1,12 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { definedScopes, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { buildEdge } from './edge-fixture';
+import { PROD_CONTEXT } from '../support/platform-fixture';
 
 let dev: Template;
 let prod: Template;
 beforeAll(() => {
   dev = Template.fromStack(buildEdge().edge);
-  prod = Template.fromStack(buildEdge({ context: { profile: 'prod' } }).edge);
+  prod = Template.fromStack(buildEdge({ context: PROD_CONTEXT }).edge);
 });
 
 const userPool = (template: Template) => Object.values(template.findResources('AWS::Cognito::UserPool'))[0].Properties;

@@ -1,20 +1,28 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { INGRESS_SSL_POLICY } from '../../lib/constructs/private-ingress';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { buildEdge } from './edge-fixture';
+import { PROD_CONTEXT, TEST_DOMAIN } from '../support/platform-fixture';
 
-let edge: EdgeStack;
-let template: Template;
-let namedEdge: EdgeStack;
-let named: Template;
+const DOMAIN = TEST_DOMAIN;
+
+let plainEdge: EdgeStack;
+let plain: Template;
+let tlsEdge: EdgeStack;
+let tls: Template;
 beforeAll(() => {
-  edge = buildEdge().edge;
-  template = Template.fromStack(edge);
-  namedEdge = buildEdge({ edge: { ingressHostname: 'ingress.example.com' } }).edge;
-  named = Template.fromStack(namedEdge);
+  plainEdge = buildEdge().edge;
+  plain = Template.fromStack(plainEdge);
+  tlsEdge = buildEdge({ edge: { domain: DOMAIN } }).edge;
+  tls = Template.fromStack(tlsEdge);
 });
 
+/** The integration URI of every API method, as text (tokens as their JSON). */
+const integrationUris = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method'))
+  .map((m) => (typeof m.Properties.Integration.Uri === 'string' ? m.Properties.Integration.Uri : JSON.stringify(m.Properties.Integration.Uri)));
+
 test('an internal NLB in the workload subnets, cross-zone, deletion-protected when data is retained', () => {
-  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+  plain.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
     Type: 'network',
     Scheme: 'internal',
     EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off',
@@ -23,48 +31,87 @@ test('an internal NLB in the workload subnets, cross-zone, deletion-protected wh
       { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
     ]),
   });
-  const prod = Template.fromStack(buildEdge({ context: { profile: 'prod' } }).edge);
+  const prod = Template.fromStack(buildEdge({ context: PROD_CONTEXT }).edge);
   prod.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
     LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
   });
 });
 
-test('TLS passes through: a TCP listener on 443 forwards to an IP target group for the ingress pods', () => {
-  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TCP' });
-  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8443, Protocol: 'TCP', TargetType: 'ip' });
+describe('with a domain: TLS on every hop, verified by API Gateway', () => {
+  test('the NLB terminates TLS on 443 with the ACM certificate for ingress.<domain>, forward-secret AEAD suites only', () => {
+    tls.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    tls.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'TLS',
+      SslPolicy: INGRESS_SSL_POLICY,
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('DomainCertificate') } }],
+    });
+    expect(INGRESS_SSL_POLICY).toBe('ELBSecurityPolicy-TLS13-1-2-Res-2021-06');
+    tls.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'api.example.com',
+      SubjectAlternativeNames: ['ingress.example.com'],
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: Match.arrayWith([{ DomainName: 'ingress.example.com', HostedZoneId: DOMAIN.hostedZoneId }]),
+    });
+  });
+
+  test('and re-encrypts to the ingress pods: a TLS target group on 8443', () => {
+    tls.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8443, Protocol: 'TLS', TargetType: 'ip' });
+  });
+
+  test('every integration is https://ingress.<domain>/…: API Gateway verifies the public certificate against that name', () => {
+    const uris = integrationUris(tls);
+    expect(uris).toHaveLength(4);
+    for (const uri of uris) expect(uri).toMatch(/^https:\/\/ingress\.example\.com\//);
+    for (const method of Object.values(tls.findResources('AWS::ApiGateway::Method'))) {
+      expect(method.Properties.Integration).toMatchObject({ Type: 'HTTP_PROXY', ConnectionType: 'VPC_LINK' });
+    }
+    Annotations.fromStack(tlsEdge).hasNoWarning('*', Match.stringLikeRegexp('plain HTTP'));
+  });
+
+  test('the TLS listener logs connections to a TLS-only, versioned, public-blocked bucket kept a year', () => {
+    tls.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.bucket', Value: { Ref: Match.stringLikeRegexp('IngressAccessLogs') } },
+      ]),
+    });
+    tls.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 365 })]) },
+    });
+  });
+});
+
+describe('without a domain (dev fallback): plain HTTP inside the VPC link, and synth says so', () => {
+  test('a TCP listener on 80 forwards to a TCP target group for the ingress pods; no certificate, no access logs', () => {
+    plain.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    plain.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
+    plain.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8443, Protocol: 'TCP', TargetType: 'ip' });
+    plain.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    plain.resourceCountIs('AWS::S3::Bucket', 0);
+  });
+
+  test('every integration is http:// to the load balancer, and synth warns naming the fix', () => {
+    for (const uri of integrationUris(plain)) expect(uri).toMatch(/^\{"Fn::Join":\["",\["http:\/\//);
+    Annotations.fromStack(plainEdge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no edge.domain: .*plain HTTP.*-c domainName='));
+  });
 });
 
 test('the target group is exposed for the TargetGroupBinding', () => {
-  expect(edge.ingressTargetGroup.targetGroupArn).toBeDefined();
-  expect(edge.ingressTargetGroup).toBe(edge.ingress.targetGroup);
+  expect(plainEdge.ingressTargetGroup).toBe(plainEdge.ingress.targetGroup);
 });
 
-test('the load balancer admits only VPC link traffic and sends only TLS to the ingress port', () => {
-  const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).map((g) => g.Properties);
-  const nlb = groups.find((g) => String(g.GroupDescription).startsWith('Private ingress'))!;
-  expect(nlb.SecurityGroupIngress).toBeUndefined();
-  expect(nlb.SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp' })]);
-});
-
-test('API Gateway reaches it through a VPC link, over HTTPS on every method', () => {
-  template.hasResourceProperties('AWS::ApiGateway::VpcLink', { TargetArns: [{ Ref: Match.stringLikeRegexp('Ingress') }] });
-  for (const method of Object.values(template.findResources('AWS::ApiGateway::Method'))) {
-    expect(method.Properties.Integration).toMatchObject({ Type: 'HTTP_PROXY', ConnectionType: 'VPC_LINK' });
-    expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/^\{"Fn::Join":\["",\["https:\/\//);
+test('the load balancer admits only VPC link traffic and sends only to the ingress port', () => {
+  for (const t of [plain, tls]) {
+    const groups = Object.values(t.findResources('AWS::EC2::SecurityGroup')).map((g) => g.Properties);
+    const nlb = groups.find((g) => String(g.GroupDescription).startsWith('Private ingress'))!;
+    expect(nlb.SecurityGroupIngress).toBeUndefined();
+    expect(nlb.SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp' })]);
   }
 });
 
-test('with an ingress host name, API Gateway verifies the ingress certificate against it; without one, synth warns', () => {
-  for (const method of Object.values(named.findResources('AWS::ApiGateway::Method'))) {
-    expect(method.Properties.Integration.Uri).toMatch(/^https:\/\/ingress\.example\.com\//);
-    expect(method.Properties.Integration.TlsConfig).toBeUndefined();
-  }
-  Annotations.fromStack(namedEdge).hasNoWarning('*', Match.stringLikeRegexp('no ingress host name'));
-  Annotations.fromStack(edge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no ingress host name.*must come from a publicly trusted CA'));
-});
-
-test('without a publicly trusted ingress certificate issuer, synth warns that API Gateway rejects the platform-ca certificate', () => {
-  Annotations.fromStack(namedEdge).hasWarning('/Edge/Ingress', Match.stringLikeRegexp('no edge.ingressCertificateIssuer: .*platform-ca.*public CAs'));
-  const publicEdge = buildEdge({ edge: { ingressHostname: 'ingress.example.com', ingressCertificateIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' } } }).edge;
-  Annotations.fromStack(publicEdge).hasNoWarning('*', Match.stringLikeRegexp('ingressCertificateIssuer'));
+test('API Gateway reaches it through a VPC link', () => {
+  plain.hasResourceProperties('AWS::ApiGateway::VpcLink', { TargetArns: [{ Ref: Match.stringLikeRegexp('Ingress') }] });
 });

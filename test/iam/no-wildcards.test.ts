@@ -4,7 +4,7 @@ import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
 import { WildcardGrant, wildcardGrants } from '../../lib/iam/wildcard-grants';
 import { buildData } from '../data/data-fixture';
-import { buildPlatform } from '../support/platform-fixture';
+import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
 
 /** True when an acknowledgement at or above the policy's path accepts this wildcard (AwsSolutions-IAM5) with a reason. */
 function acknowledged(grant: WildcardGrant): boolean {
@@ -18,7 +18,7 @@ const unacknowledgedWildcards = (app: App) =>
     .map((g) => `${g.wildcards.join(' ')} at ${g.path}`);
 
 describe('no policy grants Action "*" or Resource "*" outside an acknowledged, reasoned exception', () => {
-  test.each([['dev', {}], ['prod', { profile: 'prod' }]])('the whole platform (%s)', (_, context) => {
+  test.each([['dev', {}], ['prod', PROD_CONTEXT]])('the whole platform (%s)', (_, context) => {
     expect(unacknowledgedWildcards(buildPlatform(context).app)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { STACK_IDS } from '../../lib/platform';
-import { buildPlatform } from '../support/platform-fixture';
+import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
 
 describe('foundation stacks', () => {
   const { app, platform } = buildPlatform();
@@ -30,7 +30,7 @@ describe('foundation stacks', () => {
   });
 
   test('prod keeps keys and logs, and protects its stacks from deletion', () => {
-    const prod = buildPlatform({ profile: 'prod' }).platform;
+    const prod = buildPlatform(PROD_CONTEXT).platform;
     expect(prod.keys.terminationProtection).toBe(true);
     Template.fromStack(prod.keys).allResources('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
     Template.fromStack(prod.logging).allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigErrors } from '../../lib/config';
 import { writeGitOpsManifests } from '../../lib/workloads';
-import { buildPlatform, testConfig } from '../support/platform-fixture';
+import { PROD_CONTEXT, buildPlatform, testConfig } from '../support/platform-fixture';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
@@ -55,7 +55,7 @@ describe('workloads stack (charts applied to the cluster)', () => {
 
 describe('prod deploys only images pinned by digest', () => {
   test('without digests, prod synthesizes the platform without workloads and says so', () => {
-    const { app, platform } = buildPlatform({ profile: 'prod' });
+    const { app, platform } = buildPlatform(PROD_CONTEXT);
     expect(platform.workloads).toBeUndefined();
     app.synth();
     const warnings = app.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
@@ -63,7 +63,7 @@ describe('prod deploys only images pinned by digest', () => {
   });
 
   test('with digests, every prod image is pinned by its digest', () => {
-    const { platform } = buildPlatform({ profile: 'prod', imageDigests: `orders=${DIGEST},inventory=${DIGEST}` });
+    const { platform } = buildPlatform({ ...PROD_CONTEXT, imageDigests: `orders=${DIGEST},inventory=${DIGEST}` });
     const text = JSON.stringify(Template.fromStack(platform.workloads!).toJSON());
     expect(text.split(`@${DIGEST}`)).toHaveLength(3); // orders and inventory
     expect(text).not.toContain(':0.1.0');

@@ -35,3 +35,9 @@ export function buildPlatform(
   const platform = createPlatform(app, config);
   return { app, platform, config };
 }
+
+/** A Route 53 public zone for tests: prod needs one (API Gateway verifies the ingress certificate against public CAs). */
+export const TEST_DOMAIN = { domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } as const;
+
+/** `-c profile=prod` with the domain prod requires. */
+export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod', ...TEST_DOMAIN };

@@ -2,7 +2,6 @@ import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
-import { ServerTlsFilePaths } from '../../shared/src/mtls/tls-material';
 import { publicServices } from './public-routes';
 
 /** The pods' TLS port behind the load balancer (INGRESS_PORTS.container in lib/charts); the chart sets PORT too. */
@@ -19,14 +18,20 @@ export interface EdgeConfig {
   /** PEER_RETRIES: retries of an idempotent request after a failed attempt. */
   readonly peerRetries: number;
   /**
-   * PUBLIC_TLS_CERT_FILE and PUBLIC_TLS_KEY_FILE: a publicly trusted certificate (`edge.ingressCertificateIssuer`)
-   * presented to API Gateway, which trusts only public CAs; upstream mTLS keeps the workload certificate.
-   * @default - the workload certificate is presented to API Gateway too
+   * INGRESS_LISTENER: `tls` (default) serves the load balancer, which re-encrypts to this port, with the workload
+   * certificate; `plaintext` serves it plain HTTP, for the dev fallback without a domain only (API Gateway would reject
+   * any certificate the platform can issue without a public name). Upstream calls are mTLS either way.
    */
-  readonly publicTls?: ServerTlsFilePaths;
+  readonly listener: EdgeListener;
 }
 
 /** The variable naming a service's URL, as the charts write it (`<CALLEE>_URL`). */
+/** How the edge's listener faces the load balancer (INGRESS_LISTENER). */
+export type EdgeListener = 'tls' | 'plaintext';
+
+/** The variable the charts set to choose the listener. */
+export const INGRESS_LISTENER_VARIABLE = 'INGRESS_LISTENER';
+
 export function upstreamUrlVariable(service: string): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
 }
@@ -48,17 +53,6 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalog
     upstreamUrls,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
-    publicTls: loadPublicTls(reader),
+    listener: reader.optional(INGRESS_LISTENER_VARIABLE) === undefined ? 'tls' : reader.oneOf<EdgeListener>(INGRESS_LISTENER_VARIABLE, ['tls', 'plaintext']),
   };
-}
-
-/** Both files or neither: a certificate without its key (or the reverse) is a half-mounted secret, not a choice. */
-function loadPublicTls(reader: EnvReader): ServerTlsFilePaths | undefined {
-  const certFile = reader.optional('PUBLIC_TLS_CERT_FILE');
-  const keyFile = reader.optional('PUBLIC_TLS_KEY_FILE');
-  if (certFile === undefined && keyFile === undefined) return undefined;
-  const fix = (file: string) => `set it to the public certificate's ${file} as well, or unset both PUBLIC_TLS_* variables`;
-  if (certFile === undefined) throw new ServiceConfigError('PUBLIC_TLS_CERT_FILE', 'is not set but PUBLIC_TLS_KEY_FILE is', fix('tls.crt'));
-  if (keyFile === undefined) throw new ServiceConfigError('PUBLIC_TLS_KEY_FILE', 'is not set but PUBLIC_TLS_CERT_FILE is', fix('tls.key'));
-  return { certFile, keyFile };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer, Server as HttpsServer } from 'node:https';
+import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { ServiceCatalogue, spiffeId } from '../../../lib/catalogue/service-catalogue';
 import { AccessTokenAuthenticator, requireScope } from '../../shared/src/auth/access-token-authenticator';
 import { createHealthServer, drain, listenOn, replyJson } from '../../shared/src/http/server-lifecycle';
@@ -9,35 +9,26 @@ import { readJsonBody } from '../../shared/src/http/json-body';
 import { Router } from '../../shared/src/http/router';
 import { ListeningPorts } from '../../shared/src/http/service-server';
 import { Logger } from '../../shared/src/log';
-import { ReloadingTlsMaterial, ServerTlsFilePaths } from '../../shared/src/mtls/tls-material';
+import { ReloadingTlsMaterial } from '../../shared/src/mtls/tls-material';
 import { PeerClient } from '../../shared/src/peer/peer-client';
 import { createServiceSecurity } from '../../shared/src/service-security';
 import { EdgeConfig } from './config';
 import { PublicRoute, publicRoutes, publicServices } from './public-routes';
 
-/**
- * The edge for a loaded configuration: the shared token authenticator, the ingress certificate from its files and,
- * if configured, the public certificate presented to API Gateway (reloaded on the same interval).
- */
+/** The edge for a loaded configuration: the shared token authenticator and the ingress certificate from its files. */
 export function createEdgeServer(catalogue: ServiceCatalogue, config: EdgeConfig, logger: Logger): EdgeServer {
   const { authenticator, tls } = createServiceSecurity(config.shared, logger);
   // loadEdgeConfig accepts only native mode, where createServiceSecurity always loads the certificate.
   if (!tls) throw new Error('the edge needs its certificate: MTLS_MODE must be native');
-  const publicTls = config.publicTls && new ReloadingTlsMaterial(config.publicTls, config.shared.mtls.reloadIntervalMs, logger);
-  return new EdgeServer({ catalogue, config, authenticator, tls, publicTls, logger });
+  return new EdgeServer({ catalogue, config, authenticator, tls, logger });
 }
 
 export interface EdgeServerProps {
   readonly catalogue: ServiceCatalogue;
   readonly config: EdgeConfig;
   readonly authenticator: AccessTokenAuthenticator;
-  /** The ingress workload certificate: the client certificate to the services, and presented to API Gateway unless `publicTls` is given. */
+  /** The ingress workload certificate: the client certificate to the services, and the listener's certificate in `tls` mode. */
   readonly tls: ReloadingTlsMaterial;
-  /**
-   * A publicly trusted certificate presented to API Gateway, which trusts only public CAs and checks `edge.ingressHostname`.
-   * @default - the workload certificate is presented, which API Gateway rejects
-   */
-  readonly publicTls?: ReloadingTlsMaterial<ServerTlsFilePaths>;
   readonly logger: Logger;
 }
 
@@ -48,18 +39,18 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * client certificate (API Gateway cannot present one to a load-balancer target), routes only the catalogue's
  * public routes, rejects a missing or invalid token before anything is forwarded, and forwards to the owning
  * service over mTLS with the ingress identity (each service admits the ingress only on its public routes).
- * Towards API Gateway it presents the public certificate when one is configured, as API Gateway trusts only public
- * CAs; the in-cluster workload certificate stays the identity towards the services.
+ * API Gateway verifies the public certificate of the load balancer, which re-encrypts to this listener with the
+ * workload certificate (a load balancer does not verify its targets); plain HTTP only in the dev fallback.
  */
 export class EdgeServer {
   private readonly router: Router<PublicRoute>;
   private readonly peers: ReadonlyMap<string, PeerClient>;
-  private readonly server: HttpsServer;
+  private readonly server: Server;
   private readonly healthServer: Server;
   private draining = false;
 
   constructor(private readonly props: EdgeServerProps) {
-    const { catalogue, config, tls, publicTls, logger } = props;
+    const { catalogue, config, tls, logger } = props;
     this.router = new Router(publicRoutes(catalogue));
     this.peers = new Map(publicServices(catalogue).map((service) => [service.name, new PeerClient({
       name: service.name,
@@ -72,11 +63,15 @@ export class EdgeServer {
       halfOpenAfterMs: 5000,
       logger,
     })]));
-    // TLS 1.2 as well as 1.3: API Gateway's integration client is not guaranteed to offer 1.3.
-    const served: ReloadingTlsMaterial<ServerTlsFilePaths> = publicTls ?? tls;
-    this.server = createServer({ ...served.current, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 },
-      (req, res) => void this.handle(req, res));
-    served.onChange((material) => this.server.setSecureContext({ ...material, minVersion: 'TLSv1.2' }));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    if (config.listener === 'tls') {
+      // TLS 1.2 as well as 1.3: the load balancer's connection to its targets is not guaranteed to offer 1.3.
+      const server = createHttpsServer({ ...tls.current, minVersion: 'TLSv1.2', keepAliveTimeout: 65_000 }, handler);
+      tls.onChange((material) => server.setSecureContext({ ...material, minVersion: 'TLSv1.2' }));
+      this.server = server;
+    } else {
+      this.server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);
+    }
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
     this.healthServer = createHealthServer(() => this.server.listening && !this.draining);
@@ -98,7 +93,6 @@ export class EdgeServer {
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all([...this.peers.values()].map((peer) => peer.close()));
     this.props.tls.stop();
-    this.props.publicTls?.stop();
     this.props.logger.info('stopped');
   }
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Agent, createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
 import { spiffeIdOf } from '../../shared/src/mtls/spiffe-identity';
 import { call } from '../../shared/test/support/http-call';
@@ -169,51 +169,33 @@ test('the edge refuses to start outside native mode: in ambient mode the Istio g
     .toThrow(/MTLS_MODE.*native/);
 });
 
-describe('a public certificate (PUBLIC_TLS_CERT_FILE, PUBLIC_TLS_KEY_FILE)', () => {
-  let publicCa: TestCa;
-  let publicEdge: EdgeServer;
-  let publicUrl: string;
-  let publicOnly: Agent;
+describe('the plain-HTTP listener of the dev fallback (INGRESS_LISTENER=plaintext)', () => {
+  let plainEdge: EdgeServer;
+  let plainUrl: string;
 
   beforeAll(async () => {
-    publicCa = await createTestCa('public CA');
-    const files = writeTlsFiles(join(dir, 'public'), await publicCa.issue('https://api.example.com'));
-    // An ACME issuer's secret often has no ca.crt: the edge must not need one for the certificate it only presents.
-    unlinkSync(files.caFile);
-    const env = { ...edgeEnv, PUBLIC_TLS_CERT_FILE: files.certFile, PUBLIC_TLS_KEY_FILE: files.keyFile };
-    publicEdge = createEdgeServer(CATALOGUE, loadEdgeConfig(env, CATALOGUE), capturingLogger('edge'));
-    publicUrl = `https://127.0.0.1:${(await publicEdge.listen('127.0.0.1')).port}`;
-    // API Gateway as it is: it trusts public CAs only, not the platform CA.
-    publicOnly = new Agent({ keepAlive: true, ca: publicCa.pem });
+    plainEdge = createEdgeServer(CATALOGUE, loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'plaintext' }, CATALOGUE), capturingLogger('edge'));
+    plainUrl = `http://127.0.0.1:${(await plainEdge.listen('127.0.0.1')).port}`;
   });
 
-  afterAll(async () => {
-    publicOnly.destroy();
-    await publicEdge.shutdown();
-  });
+  afterAll(() => plainEdge.shutdown());
 
-  test('is presented to API Gateway, while the upstream still sees the ingress SPIFFE id', async () => {
+  test('serves the load balancer plain HTTP while the upstream call stays mTLS with the ingress identity', async () => {
     const token = cognito.mint(['orders/read']);
-    expect((await call(`${publicUrl}/orders/o-1`, { token, agent: publicOnly })).status).toBe(200);
+    expect((await call(`${plainUrl}/orders/o-1`, { token })).status).toBe(200);
     expect(received.map((r) => r.caller)).toEqual([INGRESS_ID]);
   });
 
-  test('replaces the workload certificate: a client trusting only the platform CA is refused at the handshake', async () => {
-    const { port } = new URL(publicUrl);
-    const handshake = new Promise<void>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: Number(port), ca: ca.pem }, () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.on('error', reject);
-    });
-    await expect(handshake).rejects.toThrow(/certificate/);
+  test('still refuses a request without a valid token before anything is forwarded', async () => {
+    expect((await call(`${plainUrl}/orders/o-1`)).status).toBe(401);
+    expect(received).toEqual([]);
   });
 
-  test('the certificate without its key (or the reverse) is refused, naming the missing variable', () => {
-    expect(() => loadEdgeConfig({ ...edgeEnv, PUBLIC_TLS_CERT_FILE: '/tls/tls.crt' }, CATALOGUE))
-      .toThrow(/^PUBLIC_TLS_KEY_FILE is not set but PUBLIC_TLS_CERT_FILE is: set it to/);
-    expect(() => loadEdgeConfig({ ...edgeEnv, PUBLIC_TLS_KEY_FILE: '/tls/tls.key' }, CATALOGUE))
-      .toThrow(/^PUBLIC_TLS_CERT_FILE is not set but PUBLIC_TLS_KEY_FILE is: set it to/);
+  test('the default listener is TLS: a plain-HTTP client gets no answer from it', async () => {
+    await expect(call(`${edgeUrl.replace('https:', 'http:')}/orders/o-1`)).rejects.toThrow();
+  });
+
+  test('another listener value is refused, naming the variable and the choices', () => {
+    expect(() => loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'http' }, CATALOGUE)).toThrow(/^INGRESS_LISTENER is "http": set it to one of tls, plaintext/);
   });
 });

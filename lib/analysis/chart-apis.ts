@@ -1,0 +1,193 @@
+import { HelmVersions } from '../config';
+import { HelmChartSource } from '../constructs/helm-component';
+import { platformCharts } from '../constructs/platform-components';
+
+/**
+ * What each platform Helm chart adds to the Kubernetes API, so the deploy-order check can tell which charts an object
+ * needs first. Read from the charts' own sources at the versions below (looked up 2026-12):
+ * - aws-load-balancer-controller 1.17.1: kubernetes-sigs/aws-load-balancer-controller tag v2.17.1,
+ *   helm/aws-load-balancer-controller/{crds/crds.yaml, crds/gateway-crds.yaml, templates/webhook.yaml, values.yaml}.
+ * - Istio 1.30.2: istio/istio tag 1.30.2, manifests/charts/base/{files/crd-all.gen.yaml,
+ *   templates/defaultrevision-validatingwebhookconfiguration.yaml}, manifests/charts/istio-control/istio-discovery/
+ *   templates/{validatingwebhookconfiguration.yaml, mutatingwebhook.yaml, service.yaml}, manifests/charts/gateway/templates.
+ * - cert-manager v1.20.3: cert-manager/cert-manager tag v1.20.3, deploy/charts/cert-manager/templates/{crd-*.yaml,
+ *   webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, webhook-service.yaml}.
+ * - aws-privateca-issuer v1.9.0: cert-manager/aws-privateca-issuer tag v1.9.0, charts/aws-pca-issuer/{crds, templates}.
+ * Only webhooks with `failurePolicy: Fail` are listed: while such a webhook's pods are not ready, the API server
+ * rejects every object it admits ("no endpoints available for service …"). A webhook that fails open (the controller's
+ * `mpod.elbv2.k8s.aws`, `failurePolicy: Ignore` by default) cannot fail a deployment.
+ */
+
+/** The chart versions the table was read at; a chart pinned at another version is reported until the table is re-read. */
+const VERIFIED_VERSIONS: HelmVersions = {
+  awsLoadBalancerController: '1.17.1',
+  istio: '1.30.2',
+  certManager: 'v1.20.3',
+  awsPrivateCaIssuer: 'v1.9.0',
+};
+
+/** A label that makes a webhook admit an object: on the object (a pod's own labels) or on its namespace. */
+export interface OptInLabel {
+  readonly on: 'namespace' | 'object';
+  readonly key: string;
+  readonly value: string;
+}
+
+/** A fail-closed admission webhook a chart registers. */
+export interface AdmissionWebhook {
+  readonly name: string;
+  /** API groups of the objects it admits; `''` is the core group. */
+  readonly groups: readonly string[];
+  /** Kinds it admits; `Pod` also stands for every workload whose pod template creates pods. @default - every kind of the groups */
+  readonly kinds?: readonly string[];
+  /** It admits only objects carrying one of these labels. @default - every object of its groups and kinds */
+  readonly optIn?: readonly OptInLabel[];
+  /** Whether the chart's values register it fail-closed. @default - always */
+  readonly enabled?: (values: ChartValues) => boolean;
+  /** How to turn it off where nothing needs it, offered next to "order after the chart". @default - no alternative */
+  readonly disarm?: string;
+}
+
+/** An object a chart creates that another chart's webhook may admit (its Services and pods). */
+export interface CreatedObject {
+  readonly group: string;
+  readonly kind: string;
+  /** The object's labels (a pod's, from its template) that webhooks select on. @default - none that matter */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A chart's values as the template holds them, tokens replaced by placeholders. */
+export type ChartValues = Readonly<Record<string, any>>;
+
+export interface ChartApis {
+  /** Repository, chart name and the version this entry was read at. */
+  readonly source: HelmChartSource;
+  /** API groups of the CRDs the chart installs with these values. */
+  readonly crdGroups: (values: ChartValues) => readonly string[];
+  readonly webhooks: readonly AdmissionWebhook[];
+  readonly creates: readonly CreatedObject[];
+}
+
+const SERVICE: CreatedObject = { group: '', kind: 'Service' };
+const POD: CreatedObject = { group: '', kind: 'Pod' };
+
+/** Groups of the Istio config CRDs (base chart), which istiod's validation webhook admits. */
+const ISTIO_CONFIG_GROUPS = ['extensions.istio.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io'];
+
+const verified = platformCharts(VERIFIED_VERSIONS);
+
+/**
+ * Every chart `platformCharts` returns, so adding a chart there fails type-checking here until its entry is written.
+ */
+export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
+  awsLoadBalancerController: {
+    source: verified.awsLoadBalancerController,
+    // Helm installs everything under crds/ (on first install only).
+    crdGroups: () => ['elbv2.k8s.aws', 'aga.k8s.aws', 'gateway.k8s.aws'],
+    webhooks: [
+      {
+        // No namespace selector: every new Service in the cluster, except the controller's own.
+        name: 'mservice.elbv2.k8s.aws',
+        groups: [''],
+        kinds: ['Service'],
+        enabled: (values) => values.enableServiceMutatorWebhook !== false && values.serviceMutatorWebhookConfig?.failurePolicy !== 'Ignore',
+        disarm: 'set enableServiceMutatorWebhook: false in the controller\'s values, since no platform Service is of type LoadBalancer',
+      },
+      { name: 'mtargetgroupbinding.elbv2.k8s.aws / vtargetgroupbinding.elbv2.k8s.aws', groups: ['elbv2.k8s.aws'], kinds: ['TargetGroupBinding'] },
+      { name: 'vingressclassparams.elbv2.k8s.aws', groups: ['elbv2.k8s.aws'], kinds: ['IngressClassParams'] },
+      {
+        name: 'vingress.elbv2.k8s.aws',
+        groups: ['networking.k8s.io'],
+        kinds: ['Ingress'],
+        enabled: (values) => !values.webhookConfig?.disableIngressValidation,
+      },
+      {
+        name: 'quicid.elbv2.k8s.aws',
+        groups: [''],
+        kinds: ['Pod'],
+        optIn: [{ on: 'namespace', key: 'elbv2.k8s.aws/quic-server-id-inject', value: 'enabled' }],
+      },
+      {
+        name: 'alb-target-control.namespace.elbv2.k8s.aws / alb-target-control.object.elbv2.k8s.aws',
+        groups: [''],
+        kinds: ['Pod'],
+        optIn: [
+          { on: 'namespace', key: 'elbv2.k8s.aws/alb-target-control-agent-injection', value: 'enabled' },
+          { on: 'object', key: 'elbv2.k8s.aws/alb-target-control-agent-inject', value: 'true' },
+        ],
+      },
+    ],
+    creates: [SERVICE, POD],
+  },
+  istioBase: {
+    source: verified.istioBase,
+    // Its `istiod-default-validator` webhook is served by istiod, so it is listed there.
+    crdGroups: () => ISTIO_CONFIG_GROUPS,
+    webhooks: [],
+    creates: [],
+  },
+  istiod: {
+    source: verified.istiod,
+    crdGroups: () => [],
+    webhooks: [
+      {
+        // Registered fail-open; istiod patches it to Fail once it serves, so objects applied after that need istiod up.
+        name: 'validation.istio.io (istiod-default-validator, istio-validator-istio-system)',
+        groups: ISTIO_CONFIG_GROUPS,
+      },
+      {
+        // Selectors simplified to their opt-ins (the opt-outs only narrow them).
+        name: 'sidecar-injector.istio.io',
+        groups: [''],
+        kinds: ['Pod'],
+        optIn: [
+          { on: 'namespace', key: 'istio-injection', value: 'enabled' },
+          { on: 'namespace', key: 'istio.io/rev', value: 'default' },
+          { on: 'object', key: 'sidecar.istio.io/inject', value: 'true' },
+          { on: 'object', key: 'istio.io/rev', value: 'default' },
+        ],
+      },
+    ],
+    creates: [SERVICE, POD],
+  },
+  istioCni: { source: verified.istioCni, crdGroups: () => [], webhooks: [], creates: [POD] },
+  ztunnel: { source: verified.ztunnel, crdGroups: () => [], webhooks: [], creates: [POD] },
+  istioGateway: {
+    source: verified.istioGateway,
+    crdGroups: () => [],
+    webhooks: [],
+    // The gateway's pods ask istiod to inject the proxy.
+    creates: [SERVICE, { ...POD, labels: { 'sidecar.istio.io/inject': 'true' } }],
+  },
+  certManager: {
+    source: verified.certManager,
+    crdGroups: (values) => (values.crds?.enabled === true || values.installCRDs === true ? ['cert-manager.io', 'acme.cert-manager.io'] : []),
+    webhooks: [
+      // Its namespace selector only opts out (`cert-manager.io/disable-validation`).
+      { name: 'webhook.cert-manager.io', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
+    ],
+    creates: [SERVICE, POD],
+  },
+  awsPrivateCaIssuer: {
+    source: verified.awsPrivateCaIssuer,
+    crdGroups: () => ['awspca.cert-manager.io'],
+    webhooks: [],
+    creates: [SERVICE, POD],
+  },
+};
+
+/** The table entry for a chart, by repository and chart name (any version). */
+export function chartApisOf(repository: unknown, chart: unknown): ChartApis | undefined {
+  return Object.values(CHART_APIS).find((apis) => apis.source.repository === repository && apis.source.chart === chart);
+}
+
+/**
+ * API groups the API server itself serves; an object of any other group needs a CRD (or an aggregated API) that
+ * something in the cluster installs first.
+ */
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
+  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
+  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
+  'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io',
+]);

@@ -1,0 +1,57 @@
+import type { ProfileName } from '../../lib/config/platform-config';
+
+/** What `npm run smoke -- …` was asked to check. */
+export interface SmokeArgs {
+  /** The platform profile whose stacks are checked (`<profile>-platform-edge`). */
+  readonly profile: ProfileName;
+  /** The region the stacks are deployed in, from AWS_REGION or AWS_DEFAULT_REGION. */
+  readonly region: string;
+}
+
+/** A mistake on the command line or in the environment: one line naming the argument and the fix, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+// A record rather than a list, so that a profile added to ProfileName fails the type check here until it is listed.
+const PROFILES: Record<ProfileName, true> = { dev: true, prod: true };
+const PROFILE_CHOICES = Object.keys(PROFILES).join('|');
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SmokeArgs {
+  return { profile: parseProfile(argv), region: regionFrom(env) };
+}
+
+/** `--profile <name>` or `--profile=<name>`; the last one wins; dev when absent. */
+function parseProfile(argv: readonly string[]): ProfileName {
+  let profile: string = 'dev';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('--profile=')) {
+      profile = arg.slice('--profile='.length);
+    } else if (arg === '--profile') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--profile needs a value: use --profile ${PROFILE_CHOICES}`);
+      profile = value;
+    } else {
+      throw new UsageError(`unknown argument "${arg}": the only option is --profile ${PROFILE_CHOICES} (e.g. npm run smoke -- --profile dev)`);
+    }
+  }
+  if (!(profile in PROFILES)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
+  return profile as ProfileName;
+}
+
+/** The region as the AWS CLI reads it: AWS_REGION first, then AWS_DEFAULT_REGION. */
+function regionFrom(env: NodeJS.ProcessEnv): string {
+  const variable = ['AWS_REGION', 'AWS_DEFAULT_REGION'].find((name) => env[name]?.trim());
+  if (!variable) {
+    throw new UsageError('AWS_REGION is not set (nor AWS_DEFAULT_REGION): set it to the region the platform is deployed in, '
+      + 'e.g. AWS_REGION=eu-west-1 npm run smoke');
+  }
+  const region = env[variable]!.trim();
+  if (!REGION.test(region)) throw new UsageError(`${variable} is "${region}": set it to a region name such as eu-west-1`);
+  return region;
+}

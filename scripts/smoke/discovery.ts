@@ -1,0 +1,101 @@
+import { CloudFormationClient, DescribeStacksCommand, Output, Stack } from '@aws-sdk/client-cloudformation';
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { ProfileName } from '../../lib/config/platform-config';
+
+/** Where the smoke test calls and how it gets its tokens; `clientSecret` is never printed or logged. */
+export interface SmokeTarget {
+  /** Base URL of the API (custom domain or `execute-api` stage URL); route paths are appended to it. */
+  readonly apiUrl: string;
+  /** The user pool domain's `/oauth2/token` URL. */
+  readonly tokenUrl: string;
+  /** The machine (client-credentials) app client. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** The Edge stack's outputs the smoke test reads, by OutputKey. */
+export const EDGE_OUTPUT_KEYS = ['ApiUrl', 'TokenUrl', 'UserPoolId', 'MachineClientId'] as const;
+type EdgeOutputKey = (typeof EDGE_OUTPUT_KEYS)[number];
+
+/** The platform cannot be found or read: the message names what is missing and the likely cause. */
+export class DiscoveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiscoveryError';
+  }
+}
+
+export interface DiscoveryOptions {
+  readonly profile: ProfileName;
+  readonly region: string;
+  readonly cloudFormation: CloudFormationClient;
+  readonly cognito: CognitoIdentityProviderClient;
+}
+
+export function edgeStackName(profile: ProfileName): string {
+  return `${profile}-platform-edge`;
+}
+
+/** Reads the Edge stack's outputs, then the machine client's secret from Cognito. */
+export async function discoverTarget(options: DiscoveryOptions): Promise<SmokeTarget> {
+  const outputs = await edgeOutputs(options);
+  return {
+    apiUrl: httpsUrl('ApiUrl', outputs.ApiUrl),
+    tokenUrl: httpsUrl('TokenUrl', outputs.TokenUrl),
+    clientId: outputs.MachineClientId,
+    clientSecret: await clientSecret(options.cognito, outputs.UserPoolId, outputs.MachineClientId),
+  };
+}
+
+async function edgeOutputs({ profile, region, cloudFormation }: DiscoveryOptions): Promise<Record<EdgeOutputKey, string>> {
+  const stackName = edgeStackName(profile);
+  const redeploy = `npx cdk deploy --all -c profile=${profile}`;
+  const wrongTarget = `or check --profile (${profile}) and AWS_REGION (${region})`;
+  let stack: Stack | undefined;
+  try {
+    stack = (await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  } catch (err) {
+    // CloudFormation answers a missing stack with a ValidationError rather than a not-found error.
+    if (!(err instanceof Error && /does not exist/.test(err.message))) throw awsCallFailed('cloudformation:DescribeStacks', err);
+  }
+  if (!stack) {
+    throw new DiscoveryError(`stack ${stackName} does not exist in ${region} for these credentials: `
+      + `the platform is not deployed there (${redeploy}), ${wrongTarget}`);
+  }
+  const values = new Map((stack.Outputs ?? []).map((output: Output) => [output.OutputKey, output.OutputValue]));
+  const missing = EDGE_OUTPUT_KEYS.filter((key) => !values.get(key));
+  if (missing.length > 0) {
+    throw new DiscoveryError(`stack ${stackName} (${stack.StackStatus}) has no output ${missing.join(', ')}: `
+      + `it was deployed from an older version of this blueprint, redeploy it (${redeploy}), ${wrongTarget}`);
+  }
+  return Object.fromEntries(EDGE_OUTPUT_KEYS.map((key) => [key, values.get(key)!])) as Record<EdgeOutputKey, string>;
+}
+
+async function clientSecret(cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string): Promise<string> {
+  let secret: string | undefined;
+  try {
+    const command = new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId });
+    secret = (await cognito.send(command)).UserPoolClient?.ClientSecret;
+  } catch (err) {
+    throw awsCallFailed('cognito-idp:DescribeUserPoolClient', err);
+  }
+  if (!secret) {
+    throw new DiscoveryError(`app client ${clientId} of user pool ${userPoolId} has no secret: `
+      + 'MachineClientId must name the client-credentials (machine) client; redeploy the Edge stack if the output is stale');
+  }
+  return secret;
+}
+
+/** Outputs are typed by nothing: a URL that is not https would send the client secret or tokens in the clear. */
+function httpsUrl(key: EdgeOutputKey, value: string): string {
+  if (!URL.canParse(value) || new URL(value).protocol !== 'https:') {
+    throw new DiscoveryError(`output ${key} is "${value}": expected an https:// URL; check the Edge stack's outputs`);
+  }
+  return value;
+}
+
+/** Credentials, permissions and throttling: the SDK's message, and what to check. */
+function awsCallFailed(action: string, err: unknown): DiscoveryError {
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new DiscoveryError(`${action} failed (${reason}): check the AWS credentials (AWS_PROFILE) and that they allow ${action}`);
+}
