@@ -129,9 +129,9 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {
     path: 'Edge/Ingress/Resource/Resource',
     ids: ['AwsSolutions-ELB2', ...packIds('ELBLoggingEnabled'), 'cdk-validator-cfnguard::elbv2_logging_enabled_check'],
-    reason: 'The private ingress NLB passes TLS through on a TCP listener, and NLB access logs record only TLS listeners, '
-      + 'so an access-log bucket would stay empty. Requests are logged by API Gateway access logs (JSON, KMS) and WAF '
-      + 'logs; connections by the VPC flow logs (ALL traffic) of the subnets the NLB lives in.',
+    reason: 'Dev fallback without edge.domain only: the load balancer has a plain TCP listener, and NLB access logs record '
+      + 'only TLS listeners, so a log bucket would stay empty. With a domain (required in prod) the TLS listener logs to '
+      + 'its access-log bucket. Requests are logged by API Gateway access logs and WAF logs; connections by VPC flow logs.',
   },
   {
     path: 'Edge/Ingress/Resource/Resource',
@@ -141,11 +141,34 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'cdk destroy. Prod (retainData true) turns it on; the load balancer holds no data, only the ingress path.',
   },
   {
-    path: 'Edge/Ingress/Resource/Tls/Resource',
+    path: 'Edge/Ingress/Resource/Plaintext/Resource',
     ids: packIds('ELBv2ACMCertificateRequired'),
-    reason: 'A TCP pass-through listener carries TLS from API Gateway to the ingress pod, which terminates it with its '
-      + 'own certificate; the load balancer never decrypts, so it holds no certificate (CT.ELASTICLOADBALANCING.PR.2 '
-      + 'checks only TLS and HTTPS listeners and passes).',
+    reason: 'Dev fallback without edge.domain only (validate-config refuses prod without one, and the charts refuse a plain '
+      + 'ingress listener in prod): API Gateway verifies backend certificates against public CAs, and without a public '
+      + 'name there is no certificate it would accept, so the private hop inside the VPC link is plain HTTP. Synth warns '
+      + '(@platform/edge:plaintextIngress); test/edge/private-ingress.test.ts "without a domain" proves the fallback.',
+  },
+  {
+    path: 'Edge/Ingress/AccessLogs',
+    ids: ['AwsSolutions-S1', ...packIds('S3BucketLoggingEnabled'), ...packIds('S3DefaultEncryptionKMS'), ...packIds('S3BucketReplicationEnabled'),
+      'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check', 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
+      'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', 'cdk-validator-cfnguard::s3_event_notifications_enabled_check'],
+    reason: 'Target of the load balancer access logs, treated like the data bucket\'s log bucket: SSE-S3 because ELB log '
+      + 'delivery writes with it (still encrypted, TLS-only, versioned, public access blocked); logging a log bucket would '
+      + 'only log log delivery; logs expire after a year, so object lock and replication would keep nothing longer.',
+  },
+  {
+    path: 'Edge/Api/Resource/CloudWatchRole/Resource',
+    ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]'],
+    reason: 'The account\'s API Gateway logging role (edge.manageApiGatewayAccountRole): API Gateway documents this managed '
+      + 'policy for it, and only apigateway.amazonaws.com may assume the role. Set the switch false where a landing zone owns it.',
+  },
+  {
+    path: 'Edge/Domain/Resource/Resource',
+    ids: ['cdk-validator-cfnguard::api_gw_domain_tls_check'],
+    reason: 'The domain uses SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (TLS 1.3 and 1.2, forward secrecy only) with STRICT '
+      + 'endpoint access; CT.APIGATEWAY.PR.6 predates enhanced policies and accepts only the legacy name TLS_1_2, which it '
+      + 'still gets when a client truststore requires it. test/edge/api-domain.test.ts asserts the policy.',
   },
   {
     path: 'Edge/Api/Resource/DeploymentStage.v1/Resource',
@@ -163,6 +186,12 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       + 'the stage" asserts the key and retention.',
   },
   // Data and service identities (lib/stacks/data-stack.ts)
+  {
+    path: 'Data/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler',
+    ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+    reason: 'Dev profile only (retainData false): CDK\'s handler that empties the buckets when cdk destroy deletes them, '
+      + 'calling only the S3 API and holding no data; prod keeps its buckets and has no such handler.',
+  },
   {
     path: 'Data/Tables',
     ids: packIds('DynamoDBInBackupPlan', ['NIST.800.53.R5', 'HIPAA.Security']),

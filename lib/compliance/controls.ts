@@ -471,13 +471,15 @@ export const CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'EDGE-3',
-    title: 'Only a private path to the cluster: API Gateway reaches an internal NLB through a VPC link, TLS passed through on 443',
+    title: 'Only a private path to the cluster: API Gateway reaches an internal NLB through a VPC link; with a domain the NLB '
+      + 'presents a public ACM certificate API Gateway verifies and re-encrypts to the ingress (plain HTTP only in the dev fallback)',
     category: 'edge',
     nist: ['SC-7', 'SC-8'],
-    implementedIn: ['lib/constructs/private-ingress.ts', 'lib/stacks/edge-stack.ts'],
+    implementedIn: ['lib/constructs/private-ingress.ts', 'lib/constructs/api-domain.ts', 'lib/stacks/edge-stack.ts'],
     provenBy: { file: 'test/edge/private-ingress.test.ts', test: 'an internal NLB in the workload subnets' },
     evidence: ({ assembly }) => assembly.every('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => p.Scheme === 'internal')
-      && assembly.every('AWS::ElasticLoadBalancingV2::Listener', (p) => p.Port === 443 && p.Protocol === 'TCP')
+      && assembly.every('AWS::ElasticLoadBalancingV2::Listener', (p) => (p.Port === 443 && p.Protocol === 'TLS' && text(p.Certificates) !== '')
+        || (p.Port === 80 && p.Protocol === 'TCP'))
       && assembly.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').every((lb) =>
         assembly.some('AWS::ApiGateway::VpcLink', (p) => text(p.TargetArns).includes(lb.logicalId))),
   },

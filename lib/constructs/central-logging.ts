@@ -34,6 +34,8 @@ export interface ILogDestinations {
   readonly encryptionKey: kms.IKey;
   readonly alarmTopic: sns.ITopic;
   readonly dashboard: cloudwatch.Dashboard;
+  /** What deleting a stack does to its platform log groups: RETAIN when data is kept, else DESTROY. */
+  readonly logGroupRemovalPolicy: RemovalPolicy;
   /** Creates a log group that is always KMS-encrypted with the platform retention. */
   createLogGroup(id: string, props?: PlatformLogGroupProps): logs.LogGroup;
 }
@@ -47,12 +49,14 @@ export class CentralLogging extends Construct implements ILogDestinations {
   readonly encryptionKey: kms.Key;
   readonly alarmTopic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
+  readonly logGroupRemovalPolicy: RemovalPolicy;
   private readonly logGroups: Construct;
 
   constructor(scope: Construct, id: string, private readonly props: CentralLoggingProps) {
     super(scope, id);
     const { region, account, partition } = Stack.of(this);
     this.encryptionKey = createPlatformKey(this, 'Key', 'logs', props.retain ?? true);
+    this.logGroupRemovalPolicy = (props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // CloudWatch Logs encrypts with the key itself; the encryption context pins use to this account's log groups.
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsForThisAccountsLogGroups',
@@ -87,7 +91,7 @@ export class CentralLogging extends Construct implements ILogDestinations {
       logGroupName: props.logGroupName,
       encryptionKey: this.encryptionKey,
       retention: this.props.retention,
-      removalPolicy: (this.props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: this.logGroupRemovalPolicy,
     });
   }
 }

@@ -114,6 +114,9 @@ export class PlatformComponents extends Construct {
         region: Stack.of(this).region,
         vpcId: cluster.vpc.vpcId,
         serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
+        // Its fail-closed Service webhook would reject the other charts' Services while the controller's pods start
+        // (aws-load-balancer-controller#4140); it only defaults Services of type LoadBalancer, which the platform never makes.
+        enableServiceMutatorWebhook: false,
       },
       dependsOn,
     });

@@ -40,7 +40,7 @@ export class ClusterStack extends Stack {
     const logs = props.logDestinations;
     // The kubectl provider's handlers log to groups aws-eks-v2 creates without a key; registered first, so it
     // applies to every log group constructed in this stack.
-    PropertyInjectors.of(this).add(new LogGroupEncryption(logs.encryptionKey));
+    PropertyInjectors.of(this).add(new LogGroupEncryption(logs));
     const insightsLogGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((name) => logs.createLogGroup(`ContainerInsights-${name}`, {
       logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
     }));

@@ -40,7 +40,7 @@ function parseProfile(argv: readonly string[]): ProfileName {
       throw new UsageError(`unknown argument "${arg}": the only option is --profile ${PROFILE_CHOICES} (e.g. npm run smoke -- --profile dev)`);
     }
   }
-  if (!(profile in PROFILES)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
+  if (!Object.hasOwn(PROFILES, profile)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
   return profile as ProfileName;
 }
 

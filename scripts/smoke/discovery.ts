@@ -13,7 +13,10 @@ export interface SmokeTarget {
   readonly clientSecret: string;
 }
 
-/** The Edge stack's outputs the smoke test reads, by OutputKey. */
+/**
+ * The Edge stack's outputs the smoke test reads, by OutputKey: EDGE_OUTPUTS of lib/stacks/edge-stack.ts, which
+ * test/smoke/edge-outputs.test.ts keeps equal to these. Not imported from there, as that module loads aws-cdk-lib.
+ */
 export const EDGE_OUTPUT_KEYS = ['ApiUrl', 'TokenUrl', 'UserPoolId', 'MachineClientId'] as const;
 type EdgeOutputKey = (typeof EDGE_OUTPUT_KEYS)[number];
 
@@ -94,8 +97,16 @@ function httpsUrl(key: EdgeOutputKey, value: string): string {
   return value;
 }
 
-/** Credentials, permissions and throttling: the SDK's message, and what to check. */
+/** Why an AWS call failed, from what the SDK knows: no credentials, no answer, or the service's refusal. */
 function awsCallFailed(action: string, err: unknown): DiscoveryError {
-  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return new DiscoveryError(`${action} failed (${reason}): check the AWS credentials (AWS_PROFILE) and that they allow ${action}`);
+  const { name, message, $metadata } = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const reason = `${name}: ${message}`;
+  if (name === 'CredentialsProviderError') {
+    return new DiscoveryError(`${action} failed: no AWS credentials (${message}): set AWS_PROFILE, or sign in (aws sso login)`);
+  }
+  if ($metadata?.httpStatusCode === undefined) {
+    return new DiscoveryError(`${action} failed: AWS did not answer (${reason}): check the network (DNS, proxy) and AWS_REGION`);
+  }
+  return new DiscoveryError(`${action} failed (${reason}): check that the credentials (AWS_PROFILE) are for the platform's account `
+    + `and allow ${action}`);
 }

@@ -63,7 +63,9 @@ export class SmokeHttpClient {
   }
 }
 
+/** Node's error code (ENOTFOUND, UNABLE_TO_VERIFY_LEAF_SIGNATURE, UND_ERR_HEADERS_TIMEOUT), else the error's name. */
 function errorCode(err: unknown): string {
-  const { code, name } = err as { code?: string; name?: string };
-  return code ?? name ?? String(err);
+  const { code, name } = err as { code?: unknown; name?: string };
+  // A DOMException (the abort signal's TimeoutError) has a numeric code.
+  return typeof code === 'string' ? code : name ?? String(err);
 }

@@ -1,7 +1,8 @@
 import { CheckKind, CheckResult } from './checks';
+import { REQUEST_TIMEOUT_MS } from './http-client';
 
-const INGRESS = 'API Gateway or the ingress could not reach a service: check the ingress certificate (API Gateway trusts only '
-  + 'a publicly trusted one for edge.ingressHostname), the in-cluster ingress (ingress-gateway pods, target group health) '
+const INGRESS = 'API Gateway or the ingress could not reach a service: check the ingress certificate (API Gateway accepts only '
+  + 'a publicly trusted one, for the ingress host name), the in-cluster ingress (ingress-gateway pods, target group health) '
   + 'and the service pods behind it';
 const WRONG_CLIENT = 'wrong client or pool: MachineClientId and its secret are not a client of the user pool behind TokenUrl';
 
@@ -48,8 +49,8 @@ export function likelyCause(result: CheckResult): string {
   const { outcome } = result;
   if (!('status' in outcome)) {
     const output = result.kind === 'token' ? 'TokenUrl' : 'ApiUrl';
-    return `no HTTP answer (${outcome.networkError}): check the ${output} output (DNS name and URL) and that its certificate `
-      + 'is trusted (NODE_EXTRA_CA_CERTS for a private CA)';
+    return `no HTTP answer (${outcome.networkError}): check the ${output} output (DNS name and URL), that its certificate `
+      + `is trusted (NODE_EXTRA_CA_CERTS for a private CA), and that it answers within ${REQUEST_TIMEOUT_MS / 1000} s`;
   }
   if (result.kind === 'token') return tokenRefusalCause(outcome.status, result.oauthError);
   const { status, body } = outcome;
@@ -59,7 +60,8 @@ export function likelyCause(result: CheckResult): string {
     return 'the route is not deployed: redeploy the API, or check that ApiUrl includes the stage path';
   }
   if (result.kind === 'allowed' && status === 401) {
-    return `${WRONG_CLIENT}, or the API's authorizer trusts another pool (ApiUrl and TokenUrl from different deployments)`;
+    return 'wrong client or pool: the API refuses tokens of this client, though the pool issued them (ApiUrl and TokenUrl from '
+      + "different deployments, or the authorizer or the services' COGNITO_CLIENT_IDS name another pool or client)";
   }
   if (result.kind === 'allowed' && status === 403) {
     return "scopes: the token lacks the route's scope, or the method requires another; compare the catalogue, the deployed "

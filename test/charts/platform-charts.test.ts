@@ -58,7 +58,7 @@ describe('every input problem is reported at once, naming the field and the fix,
 });
 
 test('CDK tokens are accepted where the value is only known at deploy time', () => {
-  const repositoryUri = Lazy.string({ produce: () => '111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders' });
+  const repositoryUri = Lazy.string({ produce: () => '111111111111.dkr.ecr.us-east-1.amazonaws.com/orders' });
   const charts = createPlatformCharts(Testing.app(), chartProps({
     images: { orders: `${repositoryUri}@sha256:${'cd'.repeat(32)}`, inventory: digestImage('inventory') },
     ingressTargetGroupArn: Lazy.string({ produce: () => 'arn' }),

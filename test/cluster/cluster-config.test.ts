@@ -23,8 +23,8 @@ describe('bad cluster configuration stops with one line naming the field, the va
       'invalid config cluster.nodeGroup.maxSize=4: must be at least minSize (6)'],
     ['a data volume too small for Bottlerocket', { nodeGroup: { ...nodeGroup, diskSizeGiB: 8 } },
       'invalid config cluster.nodeGroup.diskSizeGiB=8: use a whole number of at least 20'],
-    ['a Private CA ARN of the wrong shape', { privateCaArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
-      'invalid config cluster.privateCaArn="arn:aws:acm:eu-west-1:123456789012:certificate/abc": use an AWS Private CA ARN'],
+    ['a Private CA ARN of the wrong shape', { privateCaArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+      'invalid config cluster.privateCaArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an AWS Private CA ARN'],
   ])('%s', (_name, cluster, expected) => {
     const messages = problems(cluster);
     expect(messages.join('\n')).toContain(expected);

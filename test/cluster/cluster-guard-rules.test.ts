@@ -17,7 +17,7 @@ describe('cluster guard rules catch a deliberately weakened cluster', () => {
     new eks.CfnCluster(stack, 'Cluster', {
       roleArn: 'arn:aws:iam::111111111111:role/eks',
       resourcesVpcConfig: { subnetIds: ['subnet-1', 'subnet-2'], endpointPrivateAccess: true, endpointPublicAccess: false },
-      encryptionConfig: [{ provider: { keyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' }, resources: ['secrets'] }],
+      encryptionConfig: [{ provider: { keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k' }, resources: ['secrets'] }],
       accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
       logging: { clusterLogging: { enabledTypes: [{ type: 'api' }, { type: 'audit' }] } },
     });

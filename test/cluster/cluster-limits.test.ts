@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PropertyInjectors, Stack } from 'aws-cdk-lib';
+import { PropertyInjectors, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -153,13 +153,16 @@ describe('LogGroupEncryption', () => {
     const plain = new Stack(app, 'Plain');
     const platformKey = new kms.Key(stack, 'LogsKey');
     const ownKey = new kms.Key(stack, 'OwnKey');
-    PropertyInjectors.of(stack).add(new LogGroupEncryption(platformKey));
+    PropertyInjectors.of(stack).add(new LogGroupEncryption({ encryptionKey: platformKey, logGroupRemovalPolicy: RemovalPolicy.DESTROY }));
     const unencrypted = new logs.LogGroup(stack, 'Library');
     const encrypted = new logs.LogGroup(stack, 'Own', { encryptionKey: ownKey });
     new logs.LogGroup(plain, 'Outside');
     const keyOf = (group: logs.LogGroup) => stack.resolve((group.node.defaultChild as logs.CfnLogGroup).kmsKeyId);
     expect(keyOf(unencrypted)).toEqual(stack.resolve(platformKey.keyArn));
     expect(keyOf(encrypted)).toEqual(stack.resolve(ownKey.keyArn));
+    // And the platform's removal policy, so a dev teardown removes library log groups too (CDK's default keeps them).
+    const deletionPolicy = (group: logs.LogGroup) => (group.node.defaultChild as logs.CfnLogGroup).cfnOptions.deletionPolicy;
+    expect([deletionPolicy(unencrypted), deletionPolicy(encrypted)]).toEqual(['Delete', 'Delete']);
     // Only the scope it is registered on is affected.
     Template.fromStack(plain).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
   });

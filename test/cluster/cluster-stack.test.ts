@@ -13,7 +13,7 @@ import { PROD_CONTEXT } from '../support/platform-fixture';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
-const PRIVATE_CA_ARN = 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
+const PRIVATE_CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
 
 let dev: ReturnType<typeof buildClusterStack>;
 let prod: ReturnType<typeof buildClusterStack>;
@@ -388,7 +388,7 @@ describe('platform CA', () => {
 
   test('with a Private CA, the platform CA is signed by AWS Private CA through aws-privateca-issuer', () => {
     const all = objects(prod.template);
-    expect(all.find((o) => o.kind === 'AWSPCAClusterIssuer').spec).toEqual({ arn: PRIVATE_CA_ARN, region: 'eu-west-1' });
+    expect(all.find((o) => o.kind === 'AWSPCAClusterIssuer').spec).toEqual({ arn: PRIVATE_CA_ARN, region: 'us-east-1' });
     expect(all.find((o) => o.kind === 'Certificate').spec.issuerRef).toEqual({ group: 'awspca.cert-manager.io', kind: 'AWSPCAClusterIssuer', name: 'platform-aws-private-ca' });
     expect(all.map((o) => o.kind)).not.toContain('SelfSigned');
   });

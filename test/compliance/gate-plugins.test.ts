@@ -32,7 +32,7 @@ describe('the gate as synth runs it (policy-validation plugins)', () => {
   /** The logging stack alone, optionally with an unencrypted, never-expiring log group bypassing CentralLogging. */
   function loggingApp(broken: boolean) {
     const app = testApp({}, { schemaValidation: true });
-    const stack = new LoggingStack(app, 'Logging', { env: { account: '111111111111', region: 'eu-west-1' }, logging: testConfig().logging, retainLogs: false });
+    const stack = new LoggingStack(app, 'Logging', { env: { account: '111111111111', region: 'us-east-1' }, logging: testConfig().logging, retainLogs: false });
     if (broken) new logs.LogGroup(stack, 'Unencrypted', { retention: logs.RetentionDays.INFINITE });
     return { app, stack };
   }

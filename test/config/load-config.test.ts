@@ -15,7 +15,7 @@ describe('loadPlatformConfig', () => {
     const config = testConfig();
     expect(config.profile).toBe('dev');
     expect(config.env.account).toBe(PLACEHOLDER_ACCOUNT);
-    expect(config.network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(config.network.availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
   });
 
   test('prod spans three zones, retains data and requires MFA', () => {
@@ -35,8 +35,8 @@ describe('loadPlatformConfig', () => {
   });
 
   test('list-valued context accepts comma-separated strings', () => {
-    const config = testConfig({ availabilityZones: 'eu-west-1b, eu-west-1c', adminRoleArns: 'arn:aws:iam::111111111111:role/A' });
-    expect(config.network.availabilityZones).toEqual(['eu-west-1b', 'eu-west-1c']);
+    const config = testConfig({ availabilityZones: 'us-east-1b, us-east-1c', adminRoleArns: 'arn:aws:iam::111111111111:role/A' });
+    expect(config.network.availabilityZones).toEqual(['us-east-1b', 'us-east-1c']);
     expect(config.cluster.adminRoleArns).toEqual(['arn:aws:iam::111111111111:role/A']);
   });
 });
@@ -49,7 +49,7 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['a VPC prefix out of range', { vpcCidr: '10.0.0.0/8' }, 'a VPC prefix must be between /16 and /24'],
     ['a region with the wrong shape', { region: 'Europe' }, 'invalid config env.region="Europe": use a region name such as eu-west-1'],
     ['zero availability zones', { availabilityZones: '' }, 'invalid config network.availabilityZones=[]: list at least one availability zone'],
-    ['a zone of another region', { availabilityZones: 'eu-west-1a,us-east-1b' }, 'invalid config network.availabilityZones="us-east-1b": each zone must belong to region eu-west-1'],
+    ['a zone of another region', { availabilityZones: 'us-east-1a,eu-west-1b' }, 'invalid config network.availabilityZones="eu-west-1b": each zone must belong to region us-east-1'],
     ['a retention CloudWatch does not accept', { logRetentionDays: 400.5 }, 'invalid config logging.retentionDays=400.5: use one of the values CloudWatch Logs accepts'],
     ['a retention shorter than a year', { logRetentionDays: 30 }, 'invalid config logging.retentionDays=30: keep logs at least 365 days'],
     ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],

@@ -5,7 +5,7 @@ import { CentralLogging } from '../../lib/constructs/central-logging';
 import { testApp } from '../support/platform-fixture';
 
 describe('CentralLogging', () => {
-  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   const logging = new CentralLogging(stack, 'Logging', { retention: logs.RetentionDays.ONE_YEAR, alarmEmail: 'ops@example.com' });
   logging.createLogGroup('Audit');
   logging.createLogGroup('Waf', { logGroupName: 'aws-waf-logs-platform' });
@@ -24,8 +24,8 @@ describe('CentralLogging', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp(':logs:eu-west-1:111111111111:log-group:\\*') } },
+          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp(':logs:us-east-1:111111111111:log-group:\\*') } },
         })]),
       },
     });

@@ -4,7 +4,7 @@ import { PlatformKeys } from '../../lib/constructs/platform-keys';
 import { testApp } from '../support/platform-fixture';
 
 function keysTemplate(retain?: boolean): Template {
-  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   new PlatformKeys(stack, 'Keys', { retain });
   return Template.fromStack(stack);
 }
@@ -46,7 +46,7 @@ describe('PlatformKeys', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowAutoScalingToUseKeyForEbs',
-            Condition: { StringEquals: { 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com', 'kms:CallerAccount': '111111111111' } },
+            Condition: { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:CallerAccount': '111111111111' } },
           }),
           Match.objectLike({
             Sid: 'AllowAutoScalingToGrantKeyToEbs',

@@ -5,9 +5,9 @@ import { PRIVATE_CLUSTER_ENDPOINT_SERVICES, SecureVpc, SecureVpcProps } from '..
 import { testApp } from '../support/platform-fixture';
 
 function vpcTemplate(props: Partial<SecureVpcProps> = {}): Template {
-  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
   const flowLogGroup = new logs.LogGroup(stack, 'FlowLogs');
-  new SecureVpc(stack, 'Vpc', { cidr: '10.10.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], flowLogGroup, ...props });
+  new SecureVpc(stack, 'Vpc', { cidr: '10.10.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], flowLogGroup, ...props });
   return Template.fromStack(stack);
 }
 
@@ -23,7 +23,7 @@ describe('SecureVpc', () => {
 
   test('uses the configured zones and a private subnet in each', () => {
     const zones = Object.values(isolated.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone).sort();
-    expect(zones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(zones).toEqual(['us-east-1a', 'us-east-1b']);
   });
 
   test('with NAT egress: one NAT gateway, public subnets that never assign public IPs', () => {

@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SERVICE_CATALOGUE, ServiceCatalogue, ServiceDefinition } from '../../lib/catalogue/service-catalogue';
 import { ConfigErrors } from '../../lib/config';
@@ -101,7 +102,7 @@ describe('identity-pool users', () => {
       Condition: { StringLike: { 's3:prefix': ['users/${cognito-identity.amazonaws.com:sub}/*'] } },
     });
     expect(statements[2]).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-    expect(statements[2].Condition.StringEquals['kms:ViaService']).toBe('s3.eu-west-1.amazonaws.com');
+    expect(statements[2].Condition.StringEquals['kms:ViaService']).toBe('s3.us-east-1.amazonaws.com');
     expect(statements[2].Condition.StringEquals['kms:EncryptionContext:aws:s3:arn']).toBeDefined();
   });
 
@@ -133,7 +134,12 @@ describe('service identities', () => {
   });
 
   test('trust: only pods.eks.amazonaws.com for this account and cluster, AssumeRole and TagSession', () => {
-    devTemplate.allResourcesProperties('AWS::IAM::Role', {
+    const roles = devTemplate.findResources('AWS::IAM::Role');
+    const serviceRoles = [...dev.data.identities.values()].map((identity) => roles[dev.data.getLogicalId(identity.role.node.defaultChild as CfnElement)]);
+    expect(serviceRoles).toHaveLength(SERVICE_CATALOGUE.services.length);
+    // The only other role is CDK's bucket-emptying provider of the dev teardown (see test/deploy/teardown.test.ts).
+    expect(Object.keys(roles).filter((id) => !serviceRoles.includes(roles[id]))).toEqual([expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/)]);
+    for (const role of serviceRoles) expect(role.Properties).toMatchObject({
       AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{
         Effect: 'Allow',
         Principal: { Service: 'pods.eks.amazonaws.com' },

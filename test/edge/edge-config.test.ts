@@ -30,8 +30,8 @@ describe('bad edge configuration stops with one line naming the field, the value
       'invalid config edge.domain.domainName="https://example.com": use the name of a Route 53 public hosted zone you own'],
     ['a hosted zone id Route 53 would not issue', { domain: { domainName: 'example.com', hostedZoneId: 'zone-1' } },
       'invalid config edge.domain.hostedZoneId="zone-1": use the id of that public hosted zone'],
-    ['a certificate from another region', { domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } },
-      'invalid config edge.domain.certificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an ACM certificate ARN in eu-west-1 covering api.example.com and ingress.example.com'],
+    ['a certificate from another region', { domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } },
+      'invalid config edge.domain.certificateArn="arn:aws:acm:eu-west-1:123456789012:certificate/abc": use an ACM certificate ARN in us-east-1 covering api.example.com and ingress.example.com'],
     ['a client truststore without its object key', { domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, clientTruststore: { bucketName: 'trust', key: '' } } },
       'invalid config edge.domain.clientTruststore.key="": use the object key of the PEM truststore'],
   ])('%s', (_name, edge, expected) => {
@@ -53,7 +53,7 @@ describe('bad edge configuration stops with one line naming the field, the value
   test('a zone name without its id (or the reverse) is refused: the zone is never looked up', () => {
     expect(contextProblems({ domainName: 'example.com' })).toEqual([expect.stringMatching(/^invalid config edge\.domain\.hostedZoneId=undefined: set -c hostedZoneId=/)]);
     expect(contextProblems({ hostedZoneId: ZONE_ID })).toEqual([expect.stringMatching(/^invalid config edge\.domain\.domainName=undefined: set -c domainName=/)]);
-    expect(contextProblems({ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }))
+    expect(contextProblems({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }))
       .toEqual([expect.stringMatching(/^invalid config edge\.domain\.certificateArn=.*also set -c domainName=/)]);
   });
 

@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
 import { SERVICE_CATALOGUE, ServiceDefinition, TableOperation } from '../../lib/catalogue/service-catalogue';
 import { DataBucket } from '../../lib/constructs/data-bucket';
@@ -56,7 +57,7 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
     ['push images to its repository', { action: 'ecr:PutImage', resource: w.repositoryArn(service.name) }],
     ['pass roles', { action: 'iam:PassRole', resource: `arn:aws:iam::${w.account}:role/any` }],
     ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log` }],
-    ['read identity-pool users\' data', { action: 's3:GetObject', resource: `${w.bucketArn}/users/eu-west-1:abc/file` }],
+    ['read identity-pool users\' data', { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:abc/file` }],
     ['list the whole data bucket', { action: 's3:ListBucket', resource: w.bucketArn }],
   ];
   const ops: readonly TableOperation[] = service.table?.operations ?? [];
@@ -138,7 +139,7 @@ describe.each(SERVICE_CATALOGUE.services.map((s) => [s.name, s] as const))('%s r
 });
 
 describe('identity-pool authenticated role (PlatformIdentity with the data bucket)', () => {
-  const identityId = 'eu-west-1:11111111-2222-3333-4444-555555555555';
+  const identityId = 'us-east-1:11111111-2222-3333-4444-555555555555';
   const as = { 'cognito-identity.amazonaws.com:sub': identityId };
   const statements = () => policies.statementsOf(fixture.identity!.authenticatedRole);
 
@@ -158,8 +159,8 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
   test('must-deny: other users, services\' prefixes, the whole bucket, tables, other keys, direct KMS', () => {
     const w = world();
     const cases: Case[] = [
-      ['read another user\'s object', { action: 's3:GetObject', resource: `${w.bucketArn}/users/eu-west-1:other/photo.png`, context: as }],
-      ['list another user\'s prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': 'users/eu-west-1:other/' } }],
+      ['read another user\'s object', { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:other/photo.png`, context: as }],
+      ['list another user\'s prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': 'users/us-east-1:other/' } }],
       ['list the whole bucket', { action: 's3:ListBucket', resource: w.bucketArn, context: as }],
       ['read a user object without an identity', { action: 's3:GetObject', resource: `${w.bucketArn}/users/${identityId}/photo.png` }],
       ...SERVICE_CATALOGUE.services.map((s): Case => [`read the ${s.name}/ prefix`, { action: 's3:GetObject', resource: `${w.bucketArn}/${s.name}/file`, context: as }]),
@@ -189,7 +190,8 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
 test('in the reference environment each role trusts Pod Identity only for the platform cluster', () => {
   const clusterArn = policies.resolveToken(fixture.data, fixture.cluster.clusterArn);
   expect(clusterArn).toMatch(/^\{\{dev-platform-cluster:/); // the real cluster, across stacks
-  const trusts = policies.allPolicyDocuments().filter((d) => d.type === 'AWS::IAM::Role' && d.stackName === fixture.data.stackName);
+  const serviceRoleIds = [...fixture.data.identities.values()].map((identity) => fixture.data.getLogicalId(identity.role.node.defaultChild as CfnElement));
+  const trusts = policies.allPolicyDocuments().filter((d) => d.type === 'AWS::IAM::Role' && serviceRoleIds.includes(d.logicalId));
   expect(trusts).toHaveLength(SERVICE_CATALOGUE.services.length);
   for (const { statements } of trusts) {
     expect(statements.map((st) => st.Condition)).toEqual([{

@@ -69,14 +69,14 @@ describe('conditions', () => {
   const kms = allow({
     Action: 'kms:Decrypt',
     Resource: 'arn:key',
-    Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' } },
+    Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' } },
   });
   const request = (context: Record<string, string>) => ({ action: 'kms:Decrypt', resource: 'arn:key', context });
 
   test('all keys of a block must hold (AND); a missing key fails a positive operator', () => {
-    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' }))).toBe('allow');
-    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'inventory' }))).toBe('implicit-deny');
-    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' }))).toBe('implicit-deny');
+    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' }))).toBe('allow');
+    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'inventory' }))).toBe('implicit-deny');
+    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' }))).toBe('implicit-deny');
     expect(evaluate([kms], request({}))).toBe('implicit-deny');
   });
 
@@ -97,8 +97,8 @@ describe('conditions', () => {
 
   test('Arn, Bool, Numeric and Null operators', () => {
     const req = (context: Record<string, string>) => ({ action: 'sts:AssumeRole', resource: 'r', context });
-    expect(evaluate([allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:eks:*:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:eu-west-1:1:cluster/a' }))).toBe('allow');
-    expect(evaluate([allow({ Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:eks:eu-west-1:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:eu-west-1:1:cluster/b' }))).toBe('implicit-deny');
+    expect(evaluate([allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:eks:*:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' }))).toBe('allow');
+    expect(evaluate([allow({ Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/b' }))).toBe('implicit-deny');
     expect(evaluate([deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })], req({ 'aws:SecureTransport': 'false' }))).toBe('explicit-deny');
     expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.1' }))).toBe('explicit-deny');
     expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.3' }))).toBe('implicit-deny');

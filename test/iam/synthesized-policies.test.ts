@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { placeholder, SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
 
-const env = { account: '111111111111', region: 'eu-west-1' };
+const env = { account: '111111111111', region: 'us-east-1' };
 
 function twoStacks(crossStackReferences: 'weak' | 'strong') {
   const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': crossStackReferences } });

@@ -11,8 +11,8 @@ const ALL = tokenFor(plan.allScopes);
 test.each([
   ['https://api.example.com/', 'https://api.example.com/orders'],
   ['https://api.example.com', 'https://api.example.com/orders'],
-  ['https://abc.execute-api.eu-west-1.amazonaws.com/v1/', 'https://abc.execute-api.eu-west-1.amazonaws.com/v1/orders'],
-  ['https://abc.execute-api.eu-west-1.amazonaws.com/v1', 'https://abc.execute-api.eu-west-1.amazonaws.com/v1/orders'],
+  ['https://abc.execute-api.us-east-1.amazonaws.com/v1/', 'https://abc.execute-api.us-east-1.amazonaws.com/v1/orders'],
+  ['https://abc.execute-api.us-east-1.amazonaws.com/v1', 'https://abc.execute-api.us-east-1.amazonaws.com/v1/orders'],
 ])('a route path goes below the ApiUrl %s, stage path included', (apiUrl, url) => {
   expect(apiUrlFor(apiUrl, '/orders')).toBe(url);
 });

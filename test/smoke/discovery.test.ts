@@ -7,9 +7,9 @@ const cloudFormationMock = mockClient(CloudFormationClient);
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
 
 const OUTPUTS: Record<string, string> = {
-  ApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
-  TokenUrl: 'https://dev-platform-edge-111111111111.auth.eu-west-1.amazoncognito.com/oauth2/token',
-  UserPoolId: 'eu-west-1_AbCdEf123',
+  ApiUrl: 'https://abc123.execute-api.us-east-1.amazonaws.com/v1/',
+  TokenUrl: 'https://dev-platform-edge-111111111111.auth.us-east-1.amazoncognito.com/oauth2/token',
+  UserPoolId: 'us-east-1_AbCdEf123',
   MachineClientId: 'machine-client-id',
 };
 
@@ -21,14 +21,14 @@ function stackWith(outputs: Record<string, string>): void {
 }
 
 const discover = () => discoverTarget({
-  profile: 'dev', region: 'eu-west-1', cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
-  cognito: new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
+  profile: 'dev', region: 'us-east-1', cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
+  cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
 });
 
 beforeEach(() => {
   cloudFormationMock.reset();
   cognitoMock.reset();
-  cognitoMock.on(DescribeUserPoolClientCommand, { UserPoolId: 'eu-west-1_AbCdEf123', ClientId: 'machine-client-id' })
+  cognitoMock.on(DescribeUserPoolClientCommand, { UserPoolId: 'us-east-1_AbCdEf123', ClientId: 'machine-client-id' })
     .resolves({ UserPoolClient: { ClientId: 'machine-client-id', ClientSecret: 'the-secret' } });
 });
 
@@ -48,15 +48,15 @@ test('a missing stack: the error names it, the region, and the likely causes', a
   cloudFormationMock.on(DescribeStacksCommand).rejects(new CloudFormationServiceException({
     name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id dev-platform-edge does not exist',
   }));
-  await expect(discover()).rejects.toThrow(new DiscoveryError('stack dev-platform-edge does not exist in eu-west-1 for these credentials: '
-    + 'the platform is not deployed there (npx cdk deploy --all -c profile=dev), or check --profile (dev) and AWS_REGION (eu-west-1)'));
+  await expect(discover()).rejects.toThrow(new DiscoveryError('stack dev-platform-edge does not exist in us-east-1 for these credentials: '
+    + 'the platform is not deployed there (npx cdk deploy --all -c profile=dev), or check --profile (dev) and AWS_REGION (us-east-1)'));
 });
 
 test('missing outputs: the error names every missing OutputKey and the likely causes', async () => {
   stackWith({ ApiUrl: OUTPUTS.ApiUrl, UserPoolId: OUTPUTS.UserPoolId });
   await expect(discover()).rejects.toThrow(new DiscoveryError('stack dev-platform-edge (UPDATE_COMPLETE) has no output TokenUrl, MachineClientId: '
     + 'it was deployed from an older version of this blueprint, redeploy it (npx cdk deploy --all -c profile=dev), '
-    + 'or check --profile (dev) and AWS_REGION (eu-west-1)'));
+    + 'or check --profile (dev) and AWS_REGION (us-east-1)'));
 });
 
 test('an output that is not an https URL is refused before any secret is sent to it', async () => {
@@ -67,12 +67,28 @@ test('an output that is not an https URL is refused before any secret is sent to
 test('a client without a secret is not the machine client', async () => {
   stackWith(OUTPUTS);
   cognitoMock.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'machine-client-id' } });
-  await expect(discover()).rejects.toThrow(/^app client machine-client-id of user pool eu-west-1_AbCdEf123 has no secret: MachineClientId must name/);
+  await expect(discover()).rejects.toThrow(/^app client machine-client-id of user pool us-east-1_AbCdEf123 has no secret: MachineClientId must name/);
 });
 
-test('other AWS errors (credentials, permissions) name the action and what to check', async () => {
-  stackWith(OUTPUTS);
-  cognitoMock.on(DescribeUserPoolClientCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
-  await expect(discover()).rejects.toThrow('cognito-idp:DescribeUserPoolClient failed (AccessDeniedException: User is not authorized): '
-    + 'check the AWS credentials (AWS_PROFILE) and that they allow cognito-idp:DescribeUserPoolClient');
+describe('other AWS errors name the action and what to check', () => {
+  test.each([
+    ['a refusal (permissions)', Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }),
+      'cognito-idp:DescribeUserPoolClient failed (AccessDeniedException: User is not authorized): check that the credentials '
+      + "(AWS_PROFILE) are for the platform's account and allow cognito-idp:DescribeUserPoolClient"],
+    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'cognito-idp:DescribeUserPoolClient failed: no AWS credentials (Could not load credentials from any providers): '
+      + 'set AWS_PROFILE, or sign in (aws sso login)'],
+    ['no answer', Object.assign(new Error('getaddrinfo ENOTFOUND cognito-idp.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      'cognito-idp:DescribeUserPoolClient failed: AWS did not answer (Error: getaddrinfo ENOTFOUND cognito-idp.eu-west-1.amazonaws.com): '
+      + 'check the network (DNS, proxy) and AWS_REGION'],
+  ])('%s', async (_, error, message) => {
+    stackWith(OUTPUTS);
+    cognitoMock.on(DescribeUserPoolClientCommand).rejects(error);
+    await expect(discover()).rejects.toThrow(new DiscoveryError(message));
+  });
+
+  test('from CloudFormation too', async () => {
+    cloudFormationMock.on(DescribeStacksCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }));
+    await expect(discover()).rejects.toThrow(/^cloudformation:DescribeStacks failed \(Throttling: Rate exceeded\): check that the credentials/);
+  });
 });

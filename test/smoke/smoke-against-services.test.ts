@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
@@ -45,14 +45,14 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
   const clientSecret = () => stack.target.clientSecret;
 
   function deployedWithSecret(secret: string): void {
-    const outputs = { ApiUrl: stack.target.apiUrl, TokenUrl: stack.target.tokenUrl, UserPoolId: 'eu-west-1_TestPool1', MachineClientId: stack.target.clientId };
+    const outputs = { ApiUrl: stack.target.apiUrl, TokenUrl: stack.target.tokenUrl, UserPoolId: 'us-east-1_TestPool1', MachineClientId: stack.target.clientId };
     cloudFormationMock.reset().on(DescribeStacksCommand, { StackName: 'prod-platform-edge' }).resolves({
       Stacks: [{
         StackName: 'prod-platform-edge', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
         Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
       }],
     });
-    cognitoMock.reset().on(DescribeUserPoolClientCommand, { UserPoolId: 'eu-west-1_TestPool1', ClientId: stack.target.clientId })
+    cognitoMock.reset().on(DescribeUserPoolClientCommand, { UserPoolId: 'us-east-1_TestPool1', ClientId: stack.target.clientId })
       .resolves({ UserPoolClient: { ClientId: stack.target.clientId, ClientSecret: secret } });
   }
 
@@ -60,7 +60,7 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
     const out: string[] = [];
     const err: string[] = [];
     const code = await runSmokeCli({
-      argv: ['--profile', 'prod'], env: { AWS_REGION: 'eu-west-1' }, ca: stack.ca,
+      argv: ['--profile', 'prod'], env: { AWS_REGION: 'us-east-1' }, ca: stack.ca,
       out: (line) => out.push(line), err: (line) => err.push(line),
     });
     return { code, out, err };
@@ -70,7 +70,7 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
     deployedWithSecret(clientSecret());
     const { code, out, err } = await cli();
     expect({ code, err }).toEqual({ code: 0, err: [] });
-    expect(out[0]).toBe(`smoke test of prod-platform-edge in eu-west-1: API ${stack.target.apiUrl}, token endpoint ${stack.target.tokenUrl}, client ${stack.target.clientId}`);
+    expect(out[0]).toBe(`smoke test of prod-platform-edge in us-east-1: API ${stack.target.apiUrl}, token endpoint ${stack.target.tokenUrl}, client ${stack.target.clientId}`);
     expect(out.slice(1, -1).every((line) => /^PASS {2}.+ {2}expected \S+ +got \d{3} +\d+ ms$/.test(line))).toBe(true);
     expect(out.at(-1)).toBe(`all ${out.length - 2} checks passed`);
     expect([...out, ...err].join('\n')).not.toContain(clientSecret());
@@ -88,6 +88,15 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
       'the API was not called: every check needs a token first',
     ]);
     expect([...out, ...err].join('\n')).not.toContain('not-the-secret');
+  });
+
+  test('a platform that cannot be found: exit code 1 and one line naming the stack and the likely causes, no checks run', async () => {
+    cloudFormationMock.reset().on(DescribeStacksCommand).rejects(new CloudFormationServiceException({
+      name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Stack with id prod-platform-edge does not exist',
+    }));
+    const { code, out, err } = await cli();
+    expect({ code, out }).toEqual({ code: 1, out: [] });
+    expect(err).toEqual([expect.stringMatching(/^smoke: stack prod-platform-edge does not exist in us-east-1 for these credentials: .*check --profile/)]);
   });
 });
 

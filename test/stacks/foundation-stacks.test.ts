@@ -13,7 +13,7 @@ describe('foundation stacks', () => {
   test('stacks carry the profile in their CloudFormation names and are bound to the configured environment', () => {
     expect(platform.network.stackName).toBe('dev-platform-network');
     expect(platform.network.account).toBe('111111111111');
-    expect(platform.network.region).toBe('eu-west-1');
+    expect(platform.network.region).toBe('us-east-1');
   });
 
   test('two synths of the same configuration are byte-identical (no lookups, no timestamps)', () => {
@@ -24,7 +24,7 @@ describe('foundation stacks', () => {
   });
 
   test('the VPC uses the configured zones without a context lookup', () => {
-    expect(platform.network.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(platform.network.availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
     Template.fromStack(platform.network).resourceCountIs('AWS::EC2::Subnet', 4);
     expect(assembly.manifest.missing ?? []).toEqual([]);
   });

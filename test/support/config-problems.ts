@@ -1,7 +1,7 @@
 import { ConfigErrors, PlatformConfig, profileDefaults, validatePlatformConfig } from '../../lib/config';
 
 /** The dev profile in a fixed environment, the base the config tests change one slice of. */
-export const DEV_DEFAULTS: PlatformConfig = profileDefaults('dev', { account: '123456789012', region: 'eu-west-1' });
+export const DEV_DEFAULTS: PlatformConfig = profileDefaults('dev', { account: '123456789012', region: 'us-east-1' });
 
 /** The one-line messages `build` fails with, or [] when it succeeds; any other error is rethrown. */
 export function configProblems(build: () => unknown): string[] {

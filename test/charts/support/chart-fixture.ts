@@ -6,11 +6,11 @@ import { createPlatformCharts, PlatformChartsProps } from '../../../lib/charts';
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
 
 export const ACCOUNT = '111111111111';
-export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:targetgroup/ingress/0123456789abcdef`;
+export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ingress/0123456789abcdef`;
 
 /** An ECR image reference pinned by digest. */
 export function digestImage(name: string): string {
-  return `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${name}@sha256:${'ab'.repeat(32)}`;
+  return `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}@sha256:${'ab'.repeat(32)}`;
 }
 
 export function digestImages(catalogue: ServiceCatalogue): Record<string, string> {

@@ -39,7 +39,7 @@ export async function startTestStack(): Promise<TestStack> {
     allowedScopes: [...definedScopes(SERVICE_CATALOGUE)],
   });
 
-  const env = async (name: string, identity: string, extra: Record<string, string>) => {
+  const serviceEnv = async (name: string, identity: string, extra: Record<string, string>) => {
     const files = writeTlsFiles(join(dir, name), await ca.issue(identity));
     return {
       ...testServiceEnv(cognito, {
@@ -62,9 +62,9 @@ export async function startTestStack(): Promise<TestStack> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const inventoryUrl = await start('inventory', await env('inventory', workloadId('shop', 'inventory'), { TABLE_NAME: 'inventory' }));
-    const ordersUrl = await start('orders', await env('orders', workloadId('shop', 'orders'), { TABLE_NAME: 'orders', INVENTORY_URL: inventoryUrl }));
-    const edgeUrl = await start('edge', await env('edge', INGRESS_ID, { ORDERS_URL: ordersUrl, INVENTORY_URL: inventoryUrl, PEER_RETRIES: '1' }));
+    const inventoryUrl = await start('inventory', await serviceEnv('inventory', workloadId('shop', 'inventory'), { TABLE_NAME: 'inventory' }));
+    const ordersUrl = await start('orders', await serviceEnv('orders', workloadId('shop', 'orders'), { TABLE_NAME: 'orders', INVENTORY_URL: inventoryUrl }));
+    const edgeUrl = await start('edge', await serviceEnv('edge', INGRESS_ID, { ORDERS_URL: ordersUrl, INVENTORY_URL: inventoryUrl }));
     return {
       target: { apiUrl: `${edgeUrl}/`, tokenUrl: tokenEndpoint.url, clientId: CLIENT_ID, clientSecret },
       ca: ca.pem,

@@ -1,0 +1,84 @@
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../../lib/analysis/cluster-resources';
+import {
+  crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
+} from '../../lib/analysis/deploy-order';
+import { buildPlatform } from '../support/platform-fixture';
+
+// No deploy-time trap in any configuration the platform supports: each is synthesized once and checked by every rule.
+
+const digest = (seed: string) => `sha256:${seed.repeat(64)}`;
+
+const CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
+  'dev': {},
+  'prod': {
+    profile: 'prod',
+    imageDigests: `orders=${digest('a')},inventory=${digest('b')}`,
+    domainName: 'example.com',
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  },
+  // With the edge proxy's digest, so the edge chart renders.
+  'native mTLS': { mtls: 'native', imageDigests: `orders=${digest('a')},inventory=${digest('b')},ingress-gateway=${digest('c')}` },
+  'isolated egress': { egress: 'isolated' },
+};
+
+const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds };
+
+const assemblies = new Map<string, cxapi.CloudAssembly>();
+function synthesized(name: string): cxapi.CloudAssembly {
+  if (!assemblies.has(name)) assemblies.set(name, buildPlatform(CONFIGURATIONS[name]).app.synth());
+  return assemblies.get(name)!;
+}
+
+describe.each(Object.keys(CONFIGURATIONS))('%s', (name) => {
+  let assembly: cxapi.CloudAssembly;
+  beforeAll(() => {
+    assembly = synthesized(name);
+  });
+
+  test.each(Object.entries(RULES))('%s finds no trap', (_rule, rule) => {
+    expect(rule(assembly).map(describeTrap)).toEqual([]);
+  });
+
+  // Guards against a vacuous pass: the rules must have read the charts and the objects of both stacks that apply them.
+  test('the Kubernetes checks read the charts and every manifest', () => {
+    const stacks = stackTemplates(assembly);
+    const manifests = manifestResources(stacks);
+    expect(manifests.filter((m) => m.unreadable)).toEqual([]);
+    expect([...new Set(manifests.filter((m) => m.objects.length > 0).map((m) => m.stack.id))]).toEqual(['Cluster', 'Workloads']);
+    expect(manifests.flatMap((m) => m.objects.map((o) => o.kind))).toEqual(expect.arrayContaining(['Certificate', 'TargetGroupBinding', 'Deployment']));
+    expect(helmReleases(stacks).map((r) => r.chart)).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'cert-manager']));
+  });
+});
+
+// The same synthesized templates with one ordering removed: the rules must notice, on real aws-eks-v2 output.
+describe('dev with an ordering removed', () => {
+  let stacks: StackTemplate[];
+  beforeAll(() => {
+    stacks = stackTemplates(synthesized('dev'));
+  });
+
+  test('a Workloads stack not deployed after the Cluster stack is reported for its references and its objects', () => {
+    const detached = stacks.map((s) => (s.id === 'Workloads' ? { ...s, dependencies: [] } : s));
+    expect(crossStackCycles(detached).map((trap) => trap.problem))
+      .toContainEqual(expect.stringContaining('the manifest does not deploy Workloads after it'));
+    expect(kubernetesObjectsBeforeTheirCrds(detached).map((trap) => trap.problem)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/TargetGroupBinding platform-ingress\/ingress-gateway .* must come after Cluster\/ComponentsAwsLoadBalancerController/),
+      expect.stringMatching(/AuthorizationPolicy shop\/deny-all .* must come after Cluster\/ComponentsIstiod/),
+    ]));
+  });
+
+  test('cluster manifests without their DependsOn are reported for the charts they need', () => {
+    const cluster = stacks.find((s) => s.id === 'Cluster')!;
+    const resources = Object.fromEntries(Object.entries(cluster.template.Resources ?? {}).map(([id, resource]) => {
+      if (resource.Type !== KUBERNETES_MANIFEST_TYPE) return [id, resource];
+      const { DependsOn: _removed, ...rest } = resource;
+      return [id, rest];
+    }));
+    const unordered = stacks.map((s) => (s === cluster ? { ...s, template: { ...s.template, Resources: resources } } : s));
+    expect(kubernetesObjectsBeforeTheirCrds(unordered).map((trap) => trap.problem)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/Certificate cert-manager\/platform-ca .* must come after Cluster\/ComponentsCertManager/),
+      expect.stringMatching(/PeerAuthentication istio-system\/default .* must come after Cluster\/ComponentsIstioBase/),
+    ]));
+  });
+});

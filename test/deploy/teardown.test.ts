@@ -1,0 +1,74 @@
+import { buildPlatform, PROD_CONTEXT } from '../support/platform-fixture';
+
+/**
+ * What `cdk destroy --all` leaves behind, read from the templates: CloudFormation deletes a resource unless its
+ * DeletionPolicy says Retain, and cannot delete a bucket or repository that still holds objects or images.
+ */
+const DATA_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::ECR::Repository', 'AWS::Cognito::UserPool'];
+
+interface Resource { readonly stack: string; readonly id: string; readonly Type: string; readonly DeletionPolicy?: string; readonly Properties?: any }
+
+function resources(context: Record<string, unknown>): Resource[] {
+  return buildPlatform(context).app.synth().stacks.flatMap((stack) => Object.entries<any>(stack.template.Resources ?? {})
+    .map(([id, r]) => ({ stack: stack.stackName, id, ...r })));
+}
+
+const DIGESTS = 'orders=sha256:' + '1'.repeat(64) + ',inventory=sha256:' + '2'.repeat(64);
+let dev: Resource[];
+let prod: Resource[];
+beforeAll(() => {
+  dev = resources({});
+  prod = resources({ ...PROD_CONTEXT, imageDigests: DIGESTS });
+});
+
+const ofTypes = (all: Resource[], types: readonly string[]) => all.filter((r) => types.includes(r.Type));
+const name = (r: Resource) => `${r.stack}/${r.id}`;
+
+describe('dev: cdk destroy --all removes everything it created', () => {
+  test('no resource holding data is retained', () => {
+    const data = ofTypes(dev, DATA_TYPES);
+    expect(data.length).toBeGreaterThan(10);
+    expect(data.filter((r) => r.DeletionPolicy === 'Retain').map(name)).toEqual([]);
+  });
+
+  test('every bucket is emptied first (all object versions) by CDK\'s auto-delete handler', () => {
+    const buckets = ofTypes(dev, ['AWS::S3::Bucket']);
+    const emptied = ofTypes(dev, ['Custom::S3AutoDeleteObjects']).map((r) => `${r.stack}/${r.Properties.BucketName.Ref}`);
+    expect(buckets.length).toBeGreaterThan(0);
+    expect(buckets.map(name).filter((bucket) => !emptied.includes(bucket))).toEqual([]);
+  });
+
+  test('every image repository is emptied on delete', () => {
+    const repositories = ofTypes(dev, ['AWS::ECR::Repository']);
+    expect(repositories.length).toBeGreaterThan(0);
+    expect(repositories.filter((r) => r.Properties.EmptyOnDelete !== true).map(name)).toEqual([]);
+  });
+
+  test('keys are scheduled for deletion after the shortest waiting period; tables, pool and load balancer are unprotected', () => {
+    for (const key of ofTypes(dev, ['AWS::KMS::Key'])) expect(key.Properties.PendingWindowInDays).toBe(7);
+    for (const table of ofTypes(dev, ['AWS::DynamoDB::Table'])) expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    for (const pool of ofTypes(dev, ['AWS::Cognito::UserPool'])) expect(pool.Properties.DeletionProtection).toBe('INACTIVE');
+    for (const lb of ofTypes(dev, ['AWS::ElasticLoadBalancingV2::LoadBalancer'])) {
+      expect(lb.Properties.LoadBalancerAttributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+    }
+  });
+
+  test('what stays is account-wide and documented: the API Gateway account logging setting and its role', () => {
+    expect(dev.filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.Type).sort()).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
+  });
+});
+
+describe('prod: everything holding data stays', () => {
+  test('every bucket, table, key, log group, repository and user pool is retained, on delete and on replacement', () => {
+    const data = ofTypes(prod, DATA_TYPES);
+    expect(new Set(data.map((r) => r.Type))).toEqual(new Set(DATA_TYPES));
+    expect(data.filter((r) => r.DeletionPolicy !== 'Retain' || (r as any).UpdateReplacePolicy !== 'Retain').map(name)).toEqual([]);
+  });
+
+  test('nothing empties a bucket or repository, and deletion protection is on', () => {
+    expect(ofTypes(prod, ['Custom::S3AutoDeleteObjects'])).toEqual([]);
+    expect(ofTypes(prod, ['AWS::ECR::Repository']).filter((r) => r.Properties.EmptyOnDelete === true)).toEqual([]);
+    for (const table of ofTypes(prod, ['AWS::DynamoDB::Table'])) expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    for (const pool of ofTypes(prod, ['AWS::Cognito::UserPool'])) expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+  });
+});
