@@ -13,6 +13,7 @@ export * from './constructs/eks-threat-detection';
 export * from './constructs/helm-component';
 export * from './constructs/ingress-gateway';
 export * from './constructs/log-group-encryption';
+export * from './constructs/api-domain';
 export * from './constructs/platform-api';
 export * from './constructs/platform-components';
 export * from './constructs/platform-identity';
@@ -39,3 +40,6 @@ export * from './compliance/compliance-gate';
 export * from './compliance/guard-validator';
 export * from './compliance/gate-findings';
 export * from './compliance/controls';
+// Deploy-time rules over a synthesized assembly (cross-stack reference positions, cycles, CRD and webhook order).
+export * from './analysis/deploy-order';
+export * from './analysis/metric-sources';
