@@ -8,7 +8,8 @@ import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
  */
 const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; guard: boolean }> = {
   dev: { context: {}, guard: true },
-  prod: { context: PROD_CONTEXT, guard: true },
+  // With image digests, so prod's Workloads stack goes through the gate too.
+  prod: { context: { ...PROD_CONTEXT, imageDigests: `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}` }, guard: true },
   isolated: { context: { egress: 'isolated' }, guard: false },
   native: { context: { mtls: 'native' }, guard: false },
 };
