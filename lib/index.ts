@@ -26,6 +26,7 @@ export * from './constructs/service-repository';
 export * from './constructs/service-table';
 export * from './stacks/cluster-stack';
 export * from './stacks/data-stack';
+export * from './stacks/edge-outputs';
 export * from './stacks/edge-stack';
 export * from './stacks/keys-stack';
 export * from './stacks/logging-stack';

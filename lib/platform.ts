@@ -1,5 +1,5 @@
 import { Annotations, App, Tags } from 'aws-cdk-lib';
-import { PlatformConfig } from './config';
+import { PlatformConfig, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -46,7 +46,7 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
   const env = { account: config.env.account, region: config.env.region };
   const stackProps = (name: string) => ({
     env,
-    stackName: `${config.profile}-platform-${name}`,
+    stackName: platformStackName(config.profile, name),
     terminationProtection: config.profile === 'prod',
   });
 

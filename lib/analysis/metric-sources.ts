@@ -1,3 +1,7 @@
+import type { Manifest } from '../charts/access-layers';
+import { KUBERNETES_MANIFEST_TYPE, parseJson } from './cluster-resources';
+import type { CfnTemplate } from './stack-templates';
+
 /**
  * Every HorizontalPodAutoscaler metric needs an installed source. The API server accepts an HPA whose metrics API
  * nothing serves, and the HPA then never scales: its status only reports that it cannot fetch the metric. This check
@@ -28,19 +32,6 @@ const FIX: Readonly<Record<MetricsApi, string>> = {
   'external.metrics.k8s.io': 'scale on Resource metrics, or install and register an adapter that serves it first',
 };
 
-/** A rendered Kubernetes object, loosely typed: the check reads only a few fields. */
-export interface KubernetesObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string };
-  readonly [field: string]: unknown;
-}
-
-/** A synthesized CloudFormation template (`Template.toJSON()` or the cloud assembly's JSON). */
-export interface CloudFormationTemplate {
-  readonly Resources?: Readonly<Record<string, { readonly Type: string; readonly Properties?: Record<string, any> }>>;
-}
-
 /** One HPA metric that no installed component serves. */
 export interface MetricSourceViolation {
   /** The HPA, as `namespace/name`. */
@@ -52,29 +43,25 @@ export interface MetricSourceViolation {
   readonly message: string;
 }
 
-/** Stands in for a deploy-time value (a token) inside a manifest string, so the JSON stays parseable. */
-const DEPLOY_TIME_VALUE = '<deploy-time value>';
-
-/** The Custom::AWSCDK-EKS-KubernetesResource manifests of a template: the objects its kubectl provider applies. */
-export function kubernetesObjectsOf(template: CloudFormationTemplate): KubernetesObject[] {
+/**
+ * The objects the kubectl provider applies from a template's manifest resources, deploy-time values replaced by
+ * placeholders; throws if a manifest cannot be read, since an unread HPA would pass unchecked.
+ */
+export function kubernetesObjectsOf(template: CfnTemplate): Manifest[] {
   return Object.values(template.Resources ?? {})
-    .filter((resource) => resource.Type === 'Custom::AWSCDK-EKS-KubernetesResource')
-    .flatMap((resource) => JSON.parse(manifestText(resource.Properties?.Manifest)) as KubernetesObject[]);
-}
-
-/** The manifest as JSON text: a literal string, or a `Fn::Join` whose tokens sit inside JSON strings. */
-function manifestText(manifest: unknown): string {
-  if (typeof manifest === 'string') return manifest;
-  const join = (manifest as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
-  if (!join) throw new Error(`manifest ${JSON.stringify(manifest)} is neither a string nor an Fn::Join: cannot read its objects`);
-  return join[1].map((part) => (typeof part === 'string' ? part : DEPLOY_TIME_VALUE)).join(join[0]);
+    .filter((resource) => resource.Type === KUBERNETES_MANIFEST_TYPE)
+    .flatMap((resource) => {
+      const { json, error } = parseJson(resource.Properties?.Manifest);
+      if (error !== undefined || !Array.isArray(json)) throw new Error(`cannot read the objects of a manifest: ${error ?? 'it is not a JSON list'}`);
+      return json as Manifest[];
+    });
 }
 
 /** The metrics APIs the add-ons of a cluster template serve. */
-export function metricsApisServed(clusterTemplate: CloudFormationTemplate): Set<MetricsApi> {
+export function metricsApisServed(clusterTemplate: CfnTemplate): Set<MetricsApi> {
   return new Set(Object.values(clusterTemplate.Resources ?? {})
     .filter((resource) => resource.Type === 'AWS::EKS::Addon')
-    .map((resource) => METRICS_API_OF_ADDON[resource.Properties?.AddonName])
+    .map((resource) => METRICS_API_OF_ADDON[String(resource.Properties?.AddonName)])
     .filter((api): api is MetricsApi => api !== undefined));
 }
 
@@ -82,7 +69,7 @@ export function metricsApisServed(clusterTemplate: CloudFormationTemplate): Set<
  * The metric types an HPA reads. `autoscaling/v1` scales on CPU only, and an `autoscaling/v2` HPA without metrics
  * defaults to 80 % CPU: both are Resource metrics.
  */
-export function metricTypesOf(hpa: KubernetesObject): string[] {
+export function metricTypesOf(hpa: Manifest): string[] {
   const spec = (hpa.spec ?? {}) as { metrics?: { type?: unknown }[] };
   if (hpa.apiVersion === 'autoscaling/v1' || !spec.metrics || spec.metrics.length === 0) return ['Resource'];
   return spec.metrics.map((metric) => String(metric.type));
@@ -93,7 +80,7 @@ export function metricTypesOf(hpa: KubernetesObject): string[] {
  * @param objects the rendered Kubernetes objects of the platform (cluster-stack manifests and the workload charts)
  * @param clusterTemplate the synthesized template of the stack that owns the cluster and its add-ons
  */
-export function checkMetricSources(objects: readonly KubernetesObject[], clusterTemplate: CloudFormationTemplate): MetricSourceViolation[] {
+export function checkMetricSources(objects: readonly Manifest[], clusterTemplate: CfnTemplate): MetricSourceViolation[] {
   const served = metricsApisServed(clusterTemplate);
   return objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').flatMap((hpa) => {
     const name = `${hpa.metadata?.namespace ?? 'default'}/${hpa.metadata?.name ?? '?'}`;

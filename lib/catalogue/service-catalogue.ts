@@ -93,6 +93,11 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
   ],
 };
 
+/** A route as the catalogue spells it, `METHOD /path` (e.g. `POST /orders`): keys method throttles and smoke samples. */
+export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
 /** The SPIFFE id of a workload, as mesh certificates and native-mode cert-manager certificates carry it. */
 export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
   return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;

@@ -1,8 +1,6 @@
 import { ConfigError, ConfigErrors } from './config-error';
-import { DEFAULT_REGION, EdgeDomainConfig, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, ProfileName, profileDefaults } from './platform-config';
+import { DEFAULT_REGION, EdgeDomainConfig, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, PROFILE_NAMES, ProfileName, profileDefaults } from './platform-config';
 import { validatePlatformConfig } from './validate-config';
-
-const PROFILES: readonly ProfileName[] = ['dev', 'prod'];
 
 /** Reads one context key (`-c key=value` or cdk.json); undefined when not given. */
 export type ContextReader = (key: string) => unknown;
@@ -87,8 +85,8 @@ function asDomain(context: ContextReader, base: EdgeDomainConfig | undefined): E
  */
 export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const profile = asString(context(CONTEXT_KEYS.profile)) ?? 'dev';
-  if (!PROFILES.includes(profile as ProfileName)) {
-    throw new ConfigErrors([new ConfigError('profile', profile, `use one of ${PROFILES.join(', ')} (-c profile=prod)`)]);
+  if (!PROFILE_NAMES.includes(profile as ProfileName)) {
+    throw new ConfigErrors([new ConfigError('profile', profile, `use one of ${PROFILE_NAMES.join(', ')} (-c profile=prod)`)]);
   }
   const account = asString(context(CONTEXT_KEYS.account)) ?? env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
   const region = asString(context(CONTEXT_KEYS.region)) ?? env.CDK_DEFAULT_REGION ?? DEFAULT_REGION;

@@ -5,6 +5,13 @@
 
 export type ProfileName = 'dev' | 'prod';
 
+export const PROFILE_NAMES: readonly ProfileName[] = ['dev', 'prod'];
+
+/** The CloudFormation name of one of the platform's stacks, e.g. `dev-platform-edge`: what the CLI and `npm run smoke` see. */
+export function platformStackName(profile: ProfileName, stack: string): string {
+  return `${profile}-platform-${stack}`;
+}
+
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
 export type EgressMode = 'nat' | 'isolated';
 

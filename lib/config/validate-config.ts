@@ -18,7 +18,8 @@ export const BOTTLEROCKET_MIN_DATA_VOLUME_GIB = 20;
 /** AWS WAF rate-based rules cannot limit below this many requests per evaluation window. */
 export const WAF_MIN_RATE_LIMIT = 10;
 
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** An AWS region name, e.g. eu-west-1 or us-gov-west-1. */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;

@@ -33,7 +33,7 @@ export class DataBucket extends Construct {
     super(scope, id);
     const retain = props.retain ?? true;
     this.encryptionKey = props.encryptionKey;
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, props.accessLogRetention ?? Duration.days(365)));
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, props.accessLogRetention));
     this.bucket = new s3.Bucket(this, 'Resource', {
       ...secureBucketProps(retain),
       encryption: s3.BucketEncryption.KMS,

@@ -3,13 +3,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
+import { routeKey, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
 import { ApiThrottleConfig } from '../config';
-
-/** Key of a per-method throttle: `METHOD /path`, as the catalogue writes the route (e.g. `POST /orders`). */
-export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
-}
 
 /**
  * One JSON object per request, every value a string so metric filters compare them the same way. Carries who
@@ -118,6 +113,7 @@ export class PlatformApi extends Construct {
     checkRequestSchemas(routes, props.requestSchemas);
 
     this.stageName = props.stageName ?? 'v1';
+    const accountLogRole = props.accountLogRole ?? true;
     this.clientCertificate = new apigateway.CfnClientCertificate(this, 'BackendClientCertificate', {
       description: 'Presented by API Gateway to the private ingress',
     });
@@ -125,9 +121,9 @@ export class PlatformApi extends Construct {
       restApiName: props.restApiName,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
-      cloudWatchRole: props.accountLogRole ?? true,
+      cloudWatchRole: accountLogRole,
       // Account-wide and regional: other APIs of the account rely on it after this stack is gone.
-      ...((props.accountLogRole ?? true) ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
+      ...(accountLogRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: this.stageName,
         throttlingRateLimit: props.throttle.rateLimit,

@@ -17,9 +17,6 @@ export const INGRESS_LISTENER_PORTS = { tls: 443, plaintext: 80 } as const;
  */
 export const INGRESS_SSL_POLICY = elbv2.SslPolicy.TLS13_RES;
 
-/** Connection logs are audit evidence: kept a year. */
-const INGRESS_ACCESS_LOG_RETENTION_DAYS = 365;
-
 /** The public name API Gateway verifies on the load balancer, and the ACM certificate that carries it. */
 export interface IngressCertificate {
   /** Host name API Gateway sends as SNI and Host and checks the certificate against (e.g. `ingress.example.com`). */
@@ -113,7 +110,7 @@ export class PrivateIngress extends Construct {
         defaultTargetGroups: [this.targetGroup],
       });
       this.accessLogBucket = props.accessLogBucket
-        ?? new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, Duration.days(INGRESS_ACCESS_LOG_RETENTION_DAYS)));
+        ?? new s3.Bucket(this, 'AccessLogs', logBucketProps(retain));
       this.loadBalancer.logAccessLogs(this.accessLogBucket, 'ingress');
       this.integrationBaseUri = `https://${props.certificate.hostname}`;
     } else {

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { MIN_AUDIT_RETENTION_DAYS } from '../config/validate-config';
 
 /**
  * What every platform bucket shares: all public access blocked, ACLs disabled, TLS 1.2+ only, versioned. Retained
@@ -20,9 +21,10 @@ export function secureBucketProps(retain: boolean): s3.BucketProps {
 
 /**
  * A bucket that receives logs from an AWS delivery service (S3 server access logs, load-balancer access logs):
- * those services write only with SSE-S3 here, so the bucket is SSE-S3; logs expire after `retention`.
+ * those services write only with SSE-S3 here, so the bucket is SSE-S3; logs expire after `retention` (by default the
+ * year that audit evidence must cover).
  */
-export function logBucketProps(retain: boolean, retention: Duration): s3.BucketProps {
+export function logBucketProps(retain: boolean, retention: Duration = Duration.days(MIN_AUDIT_RETENTION_DAYS)): s3.BucketProps {
   return {
     ...secureBucketProps(retain),
     encryption: s3.BucketEncryption.S3_MANAGED,

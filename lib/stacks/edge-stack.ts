@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
 import { EdgeConfig } from '../config';
+import { EDGE_OUTPUTS } from './edge-outputs';
 import { ApiDomain } from '../constructs/api-domain';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
@@ -13,17 +14,6 @@ import { ILogDestinations } from '../constructs/central-logging';
 import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
-
-/** The Edge stack's outputs (CloudFormation OutputKey), read by `npm run smoke` and described in the README. */
-export const EDGE_OUTPUTS = {
-  /** Base URL of the API, ending in `/`: `https://api.<domain>/`, or the execute-api stage URL without a domain. */
-  apiUrl: 'ApiUrl',
-  /** The user pool domain's OAuth 2.0 token endpoint. */
-  tokenUrl: 'TokenUrl',
-  userPoolId: 'UserPoolId',
-  /** The client-credentials app client; its secret is read with DescribeUserPoolClient, never output. */
-  machineClientId: 'MachineClientId',
-} as const;
 
 export interface EdgeStackProps extends StackProps {
   readonly edge: EdgeConfig;

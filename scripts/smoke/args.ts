@@ -1,4 +1,5 @@
-import type { ProfileName } from '../../lib/config/platform-config';
+import { PROFILE_NAMES, ProfileName } from '../../lib/config/platform-config';
+import { REGION_PATTERN } from '../../lib/config/validate-config';
 
 /** What `npm run smoke -- …` was asked to check. */
 export interface SmokeArgs {
@@ -16,10 +17,7 @@ export class UsageError extends Error {
   }
 }
 
-// A record rather than a list, so that a profile added to ProfileName fails the type check here until it is listed.
-const PROFILES: Record<ProfileName, true> = { dev: true, prod: true };
-const PROFILE_CHOICES = Object.keys(PROFILES).join('|');
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const PROFILE_CHOICES = PROFILE_NAMES.join('|');
 
 export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SmokeArgs {
   return { profile: parseProfile(argv), region: regionFrom(env) };
@@ -40,7 +38,7 @@ function parseProfile(argv: readonly string[]): ProfileName {
       throw new UsageError(`unknown argument "${arg}": the only option is --profile ${PROFILE_CHOICES} (e.g. npm run smoke -- --profile dev)`);
     }
   }
-  if (!Object.hasOwn(PROFILES, profile)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
+  if (!PROFILE_NAMES.includes(profile as ProfileName)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
   return profile as ProfileName;
 }
 
@@ -52,6 +50,6 @@ function regionFrom(env: NodeJS.ProcessEnv): string {
       + 'e.g. AWS_REGION=eu-west-1 npm run smoke');
   }
   const region = env[variable]!.trim();
-  if (!REGION.test(region)) throw new UsageError(`${variable} is "${region}": set it to a region name such as eu-west-1`);
+  if (!REGION_PATTERN.test(region)) throw new UsageError(`${variable} is "${region}": set it to a region name such as eu-west-1`);
   return region;
 }

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, Output, Stack } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { ProfileName } from '../../lib/config/platform-config';
+import { platformStackName, ProfileName } from '../../lib/config/platform-config';
+import { EDGE_OUTPUTS } from '../../lib/stacks/edge-outputs';
 
 /** Where the smoke test calls and how it gets its tokens; `clientSecret` is never printed or logged. */
 export interface SmokeTarget {
@@ -13,11 +14,8 @@ export interface SmokeTarget {
   readonly clientSecret: string;
 }
 
-/**
- * The Edge stack's outputs the smoke test reads, by OutputKey: EDGE_OUTPUTS of lib/stacks/edge-stack.ts, which
- * test/smoke/edge-outputs.test.ts keeps equal to these. Not imported from there, as that module loads aws-cdk-lib.
- */
-export const EDGE_OUTPUT_KEYS = ['ApiUrl', 'TokenUrl', 'UserPoolId', 'MachineClientId'] as const;
+/** The Edge stack's outputs the smoke test reads, by OutputKey. */
+const EDGE_OUTPUT_KEYS = Object.values(EDGE_OUTPUTS);
 type EdgeOutputKey = (typeof EDGE_OUTPUT_KEYS)[number];
 
 /** The platform cannot be found or read: the message names what is missing and the likely cause. */
@@ -36,7 +34,7 @@ export interface DiscoveryOptions {
 }
 
 export function edgeStackName(profile: ProfileName): string {
-  return `${profile}-platform-edge`;
+  return platformStackName(profile, 'edge');
 }
 
 /** Reads the Edge stack's outputs, then the machine client's secret from Cognito. */

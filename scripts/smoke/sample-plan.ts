@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ServiceCatalogue, ServiceRoute } from '../../lib/catalogue/service-catalogue';
+import { routeKey, ServiceCatalogue, ServiceRoute } from '../../lib/catalogue/service-catalogue';
 
 /** A concrete request for one public route. */
 export interface SampleRequest {
@@ -19,14 +19,6 @@ export interface PlannedRoute {
   readonly key: string;
   readonly route: ServiceRoute;
   readonly sample: SampleRequest;
-}
-
-/**
- * The catalogue's spelling of a route, as lib/constructs/platform-api.ts names method throttles; not imported from
- * there because that module loads aws-cdk-lib, which the smoke test has no use for.
- */
-export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
 }
 
 /** Random per run, so a rerun creates new items instead of hitting 409 on the last run's. Fits the services' id pattern. */

@@ -1,20 +1,22 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { checkMetricSources, CloudFormationTemplate, KubernetesObject, kubernetesObjectsOf } from '../../lib/analysis/metric-sources';
+import { checkMetricSources, kubernetesObjectsOf } from '../../lib/analysis/metric-sources';
+import type { CfnTemplate } from '../../lib/analysis/stack-templates';
+import type { Manifest } from '../../lib/charts/access-layers';
 import { METRICS_SERVER_ADDON_NAME, METRICS_SERVER_REPLICAS } from '../../lib/constructs/cluster-addons';
 import { buildPlatform } from '../support/platform-fixture';
 
 let dev: ReturnType<typeof buildPlatform>;
 let clusterTemplate: Record<string, any>;
 /** What the dev platform applies to the cluster: the cluster stack's manifests, then the workload charts. */
-let objects: KubernetesObject[];
+let objects: Manifest[];
 beforeAll(() => {
   dev = buildPlatform();
   clusterTemplate = Template.fromStack(dev.platform.cluster).toJSON();
   objects = [
     ...kubernetesObjectsOf(clusterTemplate),
-    ...dev.platform.workloads!.charts.all.flatMap((chart) => Testing.synth(chart) as KubernetesObject[]),
+    ...dev.platform.workloads!.charts.all.flatMap((chart) => Testing.synth(chart) as Manifest[]),
   ];
 });
 
@@ -23,13 +25,13 @@ const resourcesOfType = (template: Record<string, any>, type: string): [string, 
 const metricsServer = () => resourcesOfType(clusterTemplate, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === METRICS_SERVER_ADDON_NAME);
 const hpas = () => objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
 /** The cluster template as it was before the add-on existed. */
-const withoutMetricsServer = (): CloudFormationTemplate => ({
+const withoutMetricsServer = (): CfnTemplate => ({
   ...clusterTemplate,
   Resources: Object.fromEntries(Object.entries<any>(clusterTemplate.Resources)
     .filter(([, r]) => !(r.Type === 'AWS::EKS::Addon' && r.Properties.AddonName === METRICS_SERVER_ADDON_NAME))),
 });
 /** One of the platform's own HPAs, with its metrics replaced. */
-const hpaWith = (metrics: unknown[]): KubernetesObject => {
+const hpaWith = (metrics: unknown[]): Manifest => {
   const hpa = structuredClone(hpas()[0]) as any;
   hpa.spec.metrics = metrics;
   return hpa;
@@ -97,7 +99,7 @@ describe('every HPA metric has an installed source', () => {
 
   test('the HPAs read back from the workloads template (manifests with deploy-time values) are the charts\' HPAs', () => {
     const applied = kubernetesObjectsOf(Template.fromStack(dev.platform.workloads!).toJSON());
-    const names = (list: readonly KubernetesObject[]) => list.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata!.name).sort();
+    const names = (list: readonly Manifest[]) => list.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata!.name).sort();
     expect(names(applied)).toEqual(names(hpas()));
     expect(checkMetricSources([...kubernetesObjectsOf(clusterTemplate), ...applied], clusterTemplate)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
-import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
+import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
 /**
  * Configurations the gate must pass. The shipped profiles run every check (nag packs and cfn-guard);
@@ -9,7 +9,7 @@ import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
 const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; guard: boolean }> = {
   dev: { context: {}, guard: true },
   // With image digests, so prod's Workloads stack goes through the gate too.
-  prod: { context: { ...PROD_CONTEXT, imageDigests: `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}` }, guard: true },
+  prod: { context: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS }, guard: true },
   isolated: { context: { egress: 'isolated' }, guard: false },
   native: { context: { mtls: 'native' }, guard: false },
 };

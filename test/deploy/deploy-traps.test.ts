@@ -3,22 +3,15 @@ import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../..
 import {
   crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
 } from '../../lib/analysis/deploy-order';
-import { buildPlatform } from '../support/platform-fixture';
+import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
 // No deploy-time trap in any configuration the platform supports: each is synthesized once and checked by every rule.
 
-const digest = (seed: string) => `sha256:${seed.repeat(64)}`;
-
 const CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
   'dev': {},
-  'prod': {
-    profile: 'prod',
-    imageDigests: `orders=${digest('a')},inventory=${digest('b')}`,
-    domainName: 'example.com',
-    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
-  },
+  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
   // With the edge proxy's digest, so the edge chart renders.
-  'native mTLS': { mtls: 'native', imageDigests: `orders=${digest('a')},inventory=${digest('b')},ingress-gateway=${digest('c')}` },
+  'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
   'isolated egress': { egress: 'isolated' },
 };
 

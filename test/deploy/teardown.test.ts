@@ -1,4 +1,4 @@
-import { buildPlatform, PROD_CONTEXT } from '../support/platform-fixture';
+import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
 /**
  * What `cdk destroy --all` leaves behind, read from the templates: CloudFormation deletes a resource unless its
@@ -13,12 +13,11 @@ function resources(context: Record<string, unknown>): Resource[] {
     .map(([id, r]) => ({ stack: stack.stackName, id, ...r })));
 }
 
-const DIGESTS = 'orders=sha256:' + '1'.repeat(64) + ',inventory=sha256:' + '2'.repeat(64);
 let dev: Resource[];
 let prod: Resource[];
 beforeAll(() => {
   dev = resources({});
-  prod = resources({ ...PROD_CONTEXT, imageDigests: DIGESTS });
+  prod = resources({ ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS });
 });
 
 const ofTypes = (all: Resource[], types: readonly string[]) => all.filter((r) => types.includes(r.Type));

@@ -1,13 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EDGE_OUTPUTS } from '../../lib/stacks/edge-stack';
+import { EDGE_OUTPUTS } from '../../lib/stacks/edge-outputs';
 import { buildEdge } from './edge-fixture';
 import { TEST_DOMAIN } from '../support/platform-fixture';
 
-const DOMAIN = TEST_DOMAIN;
 const TRUSTSTORE = { bucketName: 'example-truststore', key: 'clients/truststore.pem', version: 'v1' };
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-aaaa-bbbb-cccc-000000000001';
 
-const withDomain = Template.fromStack(buildEdge({ edge: { domain: DOMAIN } }).edge);
+const withDomain = Template.fromStack(buildEdge({ edge: { domain: TEST_DOMAIN } }).edge);
 const withoutDomain = Template.fromStack(buildEdge().edge);
 
 describe('api.<domain>: the one way in', () => {
@@ -26,7 +25,7 @@ describe('api.<domain>: the one way in', () => {
     withDomain.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'api.example.com.',
       Type: 'A',
-      HostedZoneId: DOMAIN.hostedZoneId,
+      HostedZoneId: TEST_DOMAIN.hostedZoneId,
       AliasTarget: Match.objectLike({ DNSName: { 'Fn::GetAtt': [Match.stringLikeRegexp('Domain'), 'RegionalDomainName'] } }),
     });
   });
@@ -37,7 +36,7 @@ describe('api.<domain>: the one way in', () => {
   });
 
   test('a client truststore adds mutual TLS, which API Gateway offers only with the TLS_1_2 policy', () => {
-    const mtls = Template.fromStack(buildEdge({ edge: { domain: { ...DOMAIN, clientTruststore: TRUSTSTORE } } }).edge);
+    const mtls = Template.fromStack(buildEdge({ edge: { domain: { ...TEST_DOMAIN, clientTruststore: TRUSTSTORE } } }).edge);
     mtls.hasResourceProperties('AWS::ApiGateway::DomainName', {
       SecurityPolicy: 'TLS_1_2',
       MutualTlsAuthentication: { TruststoreUri: 's3://example-truststore/clients/truststore.pem', TruststoreVersion: 'v1' },
@@ -45,7 +44,7 @@ describe('api.<domain>: the one way in', () => {
   });
 
   test('a brought certificate is used as is: no certificate is requested', () => {
-    const brought = Template.fromStack(buildEdge({ edge: { domain: { ...DOMAIN, certificateArn: CERTIFICATE_ARN } } }).edge);
+    const brought = Template.fromStack(buildEdge({ edge: { domain: { ...TEST_DOMAIN, certificateArn: CERTIFICATE_ARN } } }).edge);
     brought.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     brought.hasResourceProperties('AWS::ApiGateway::DomainName', { RegionalCertificateArn: CERTIFICATE_ARN });
     brought.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Certificates: [{ CertificateArn: CERTIFICATE_ARN }] });

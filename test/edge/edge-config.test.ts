@@ -10,7 +10,6 @@ const edgeProblems = (edge: Partial<EdgeConfig>) => sliceProblems('edge', edge);
 const contextProblems = (context: Record<string, unknown>) => configProblems(() => testConfig(context));
 const waf = DEV_DEFAULTS.edge.waf;
 const ZONE_ID = TEST_DOMAIN.hostedZoneId;
-const DOMAIN_CONTEXT = PROD_CONTEXT;
 
 describe('bad edge configuration stops with one line naming the field, the value and the fix', () => {
   test.each<[string, Partial<EdgeConfig>, string]>([
@@ -42,7 +41,7 @@ describe('bad edge configuration stops with one line naming the field, the value
 
   test('the dev defaults are valid; prod is valid once it has a domain', () => {
     expect(edgeProblems({})).toEqual([]);
-    expect(testConfig(DOMAIN_CONTEXT).edge.domain).toEqual({ domainName: 'example.com', hostedZoneId: ZONE_ID });
+    expect(testConfig(PROD_CONTEXT).edge.domain).toEqual({ domainName: 'example.com', hostedZoneId: ZONE_ID });
   });
 
   test('prod without a domain stops with one line naming domainName, hostedZoneId and the fix', () => {
@@ -64,7 +63,7 @@ describe('bad edge configuration stops with one line naming the field, the value
   });
 
   test('prod refuses optional MFA', () => {
-    const base = testConfig(DOMAIN_CONTEXT);
+    const base = testConfig(PROD_CONTEXT);
     expect(() => validatePlatformConfig({ ...base, edge: { ...base.edge, mfa: 'optional' } })).toThrow("prod requires MFA: use 'required'");
   });
 

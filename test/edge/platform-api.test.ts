@@ -3,8 +3,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { PlatformApi, PlatformApiProps, routeKey } from '../../lib/constructs/platform-api';
+import { routeKey, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { PlatformApi, PlatformApiProps } from '../../lib/constructs/platform-api';
 import { testApp } from '../support/platform-fixture';
 import { buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
 

@@ -4,7 +4,6 @@ import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { buildEdge } from './edge-fixture';
 import { PROD_CONTEXT, TEST_DOMAIN } from '../support/platform-fixture';
 
-const DOMAIN = TEST_DOMAIN;
 
 let plainEdge: EdgeStack;
 let plain: Template;
@@ -13,7 +12,7 @@ let tls: Template;
 beforeAll(() => {
   plainEdge = buildEdge().edge;
   plain = Template.fromStack(plainEdge);
-  tlsEdge = buildEdge({ edge: { domain: DOMAIN } }).edge;
+  tlsEdge = buildEdge({ edge: { domain: TEST_DOMAIN } }).edge;
   tls = Template.fromStack(tlsEdge);
 });
 
@@ -51,7 +50,7 @@ describe('with a domain: TLS on every hop, verified by API Gateway', () => {
       DomainName: 'api.example.com',
       SubjectAlternativeNames: ['ingress.example.com'],
       ValidationMethod: 'DNS',
-      DomainValidationOptions: Match.arrayWith([{ DomainName: 'ingress.example.com', HostedZoneId: DOMAIN.hostedZoneId }]),
+      DomainValidationOptions: Match.arrayWith([{ DomainName: 'ingress.example.com', HostedZoneId: TEST_DOMAIN.hostedZoneId }]),
     });
   });
 

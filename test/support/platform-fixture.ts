@@ -41,3 +41,6 @@ export const TEST_DOMAIN = { domainName: 'example.com', hostedZoneId: 'Z01234567
 
 /** `-c profile=prod` with the domain prod requires. */
 export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod', ...TEST_DOMAIN };
+
+/** A digest per catalogue service (`-c imageDigests=…`), so prod synthesizes its Workloads stack too. */
+export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}`;

@@ -1,30 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { call } from '../../shared/test/support/http-call';
+import { assertBundlesAreFresh, bundlePath } from '../../shared/test/support/service-bundles';
 import { testServiceEnv } from '../../shared/test/support/test-service-env';
 import { createTestPlatform, TestPlatform } from '../../shared/test/support/test-services';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const BUNDLE = join(ROOT, 'dist', 'services', 'orders', 'index.js');
-
-/** The newest modification time among the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !file.includes('test'))
-    .reduce((newest, file) => Math.max(newest, statSync(join(dir, file)).mtimeMs), 0);
-}
-
-/** The test command builds the bundle before jest; running jest alone must not silently test an old one. */
-function assertBundleIsFresh(): void {
-  const fix = 'run npm run build:services (the test command does it before jest)';
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: ${fix}`);
-  const sources = Math.max(newestSource(join(ROOT, 'services')), newestSource(join(ROOT, 'lib', 'catalogue')));
-  if (statSync(BUNDLE).mtimeMs < sources) throw new Error(`${BUNDLE} is older than its sources: ${fix}`);
-}
+const BUNDLE = bundlePath('orders');
 
 /** The orders bundle as a child process, with its JSON log lines parsed as they arrive. */
 function startBundle(env: NodeJS.ProcessEnv): { child: ChildProcess; logged: (msg: string) => Promise<Record<string, unknown>> } {
@@ -52,7 +35,7 @@ const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) =>
 let platform: TestPlatform;
 
 beforeAll(async () => {
-  assertBundleIsFresh();
+  assertBundlesAreFresh(['orders']);
   platform = await createTestPlatform();
 });
 

@@ -8,7 +8,7 @@ import { CLIENT_ID, createTestCognito } from '../../../services/shared/test/supp
 import { startTestDynamoDb } from '../../../services/shared/test/support/test-dynamodb';
 import { createTestCa, INGRESS_ID, workloadId, writeTlsFiles } from '../../../services/shared/test/support/test-pki';
 import { testServiceEnv } from '../../../services/shared/test/support/test-service-env';
-import { assertBundlesAreFresh, BundleName, RunningBundle, startBundle } from './service-bundles';
+import { assertBundlesAreFresh, BundleName, RunningBundle, startBundle } from '../../../services/shared/test/support/service-bundles';
 import { startTestTokenEndpoint } from './test-token-endpoint';
 
 /**

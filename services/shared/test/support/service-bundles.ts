@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const STARTUP_TIMEOUT_MS = 10_000;
 
 export type BundleName = 'edge' | 'orders' | 'inventory';
@@ -14,7 +14,8 @@ export interface RunningBundle {
   stop(): Promise<void>;
 }
 
-function bundlePath(name: BundleName): string {
+/** Where `npm run build:services` writes a service's bundle. */
+export function bundlePath(name: BundleName): string {
   return join(ROOT, 'dist', 'services', name, 'index.js');
 }
 

@@ -1,0 +1,12 @@
+// Kept apart from the Edge stack so `npm run smoke` reads the same names without loading aws-cdk-lib.
+
+/** The Edge stack's outputs (CloudFormation OutputKey), read by `npm run smoke` and described in the README. */
+export const EDGE_OUTPUTS = {
+  /** Base URL of the API, ending in `/`: `https://api.<domain>/`, or the execute-api stage URL without a domain. */
+  apiUrl: 'ApiUrl',
+  /** The user pool domain's OAuth 2.0 token endpoint. */
+  tokenUrl: 'TokenUrl',
+  userPoolId: 'UserPoolId',
+  /** The client-credentials app client; its secret is read with DescribeUserPoolClient, never output. */
+  machineClientId: 'MachineClientId',
+} as const;
