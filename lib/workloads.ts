@@ -3,6 +3,7 @@ import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
 import { ServiceCatalogue } from './catalogue/service-catalogue';
 import { ingressHostname, PlatformConfig } from './config';
+import { TOKEN_VALIDITY } from './constructs/platform-identity';
 
 /** What the charts need from the AWS side, as CDK values (tokens) or literal strings. */
 export interface WorkloadReferences {
@@ -45,8 +46,14 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
   const edgeUri = config.cluster.mtls === 'native' ? refs.repositoryUris[edge] : undefined;
   const edgeImage = edgeUri === undefined ? undefined : imageReference(config, edgeUri, edge);
   if (edgeImage !== undefined) images[edge] = edgeImage;
-  // The edge verifies tokens like the services, so it gets the same Cognito settings.
-  const tokenSettings = { AWS_REGION: config.env.region, COGNITO_USER_POOL_ID: refs.userPoolId, COGNITO_CLIENT_IDS: refs.clientIds.join(',') };
+  // The edge verifies tokens like the services, so it gets the same Cognito settings. A token living longer than the
+  // pool issues was not minted by the pool's settings, so the services refuse it.
+  const tokenSettings = {
+    AWS_REGION: config.env.region,
+    COGNITO_USER_POOL_ID: refs.userPoolId,
+    COGNITO_CLIENT_IDS: refs.clientIds.join(','),
+    COGNITO_MAX_TOKEN_LIFETIME_SECONDS: String(TOKEN_VALIDITY.access.toSeconds()),
+  };
   const environment = Object.fromEntries([
     ...catalogue.services.map((service) => [service.name, {
       ...tokenSettings,

@@ -111,19 +111,20 @@ beforeEach(() => {
 });
 
 describe('public routes', () => {
-  test('are forwarded over mTLS with the ingress identity, passing the bearer token and nothing else the client sent', async () => {
+  test('are forwarded over mTLS with the ingress identity to the canonical path, passing the bearer token and nothing else the client sent', async () => {
     const token = cognito.mint(['orders/read']);
     const res = await call(`${edgeUrl}/orders/o-1?x=1`, { token, agent: apiGateway, headers: { 'x-forwarded-evil': 'yes', 'x-request-id': 'req-1' } });
     expect(res).toMatchObject({ status: 200, body: { orderId: 'o-1', from: 'orders' } });
     expect(res.headers['x-request-id']).toBe('req-1');
-    expect(received).toEqual([{ caller: INGRESS_ID, method: 'GET', url: '/orders/o-1?x=1', authorization: `Bearer ${token}`, extra: undefined, body: '' }]);
+    expect(received).toEqual([{ caller: INGRESS_ID, method: 'GET', url: '/orders/o-1', authorization: `Bearer ${token}`, extra: undefined, body: '' }]);
   });
 
-  test('a POST body is forwarded as JSON and the upstream status is kept', async () => {
+  test('a POST body that passes the service\'s schema is forwarded byte for byte and the upstream status is kept', async () => {
     const token = cognito.mint(['orders/write']);
-    const res = await call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body: { orderId: 'o-9', sku: 'a', quantity: 1 } });
+    const body = '{ "orderId": "o-9",\n "sku": "a", "quantity": 1 }';
+    const res = await call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body });
     expect(res.status).toBe(201);
-    expect(received.map((r) => [r.method, JSON.parse(r.body)])).toEqual([['POST', { orderId: 'o-9', sku: 'a', quantity: 1 }]]);
+    expect(received.map((r) => [r.method, r.body])).toEqual([['POST', body]]);
   });
 });
 
@@ -133,6 +134,20 @@ describe('what stops at the edge', () => {
     expect((await call(`${edgeUrl}/orders/o-1/audit`, { token, agent: apiGateway })).status).toBe(404);
     expect((await call(`${edgeUrl}/payments`, { token, agent: apiGateway })).status).toBe(404);
     expect((await call(`${edgeUrl}/orders/o-1`, { method: 'DELETE', token, agent: apiGateway })).status).toBe(405);
+    expect(received).toEqual([]);
+  });
+
+  test('a body or path the service would refuse is refused the same way, before anything is forwarded', async () => {
+    const token = cognito.mint(['orders/write', 'orders/read']);
+    const post = (body: string | object, headers?: Record<string, string>) =>
+      call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body, headers });
+    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 1, price: 0 })).toMatchObject({ status: 400, body: { error: 'body.price is not allowed' } });
+    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 5000 })).toMatchObject({ status: 400, body: { error: 'body.quantity must be <= 1000' } });
+    expect((await post('{"orderId":')).status).toBe(400);
+    expect((await post(`[${'1e20,'.repeat(3000)}1]`)).status).toBe(400);
+    expect((await post({ orderId: 'o-9', sku: 'a', quantity: 1 }, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await post(JSON.stringify({ orderId: 'x'.repeat(20_000) }))).status).toBe(413);
+    expect((await call(`${edgeUrl}/orders/a%20b`, { token, agent: apiGateway })).status).toBe(400);
     expect(received).toEqual([]);
   });
 

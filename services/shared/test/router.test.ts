@@ -1,5 +1,5 @@
 import { HttpError } from '../src/http/http-error';
-import { Router } from '../src/http/router';
+import { expandPath, Router } from '../src/http/router';
 
 const router = new Router([
   { method: 'GET', path: '/orders/{orderId}' },
@@ -17,7 +17,18 @@ const failure = (method: string, url: string) => {
 };
 
 test('path parameters are decoded and the query string ignored', () => {
-  expect(router.match('GET', '/orders/a%20b?x=1')).toEqual({ route: { method: 'GET', path: '/orders/{orderId}' }, params: { orderId: 'a b' } });
+  expect(router.match('GET', '/orders/a%2Db?x=1')).toEqual({ route: { method: 'GET', path: '/orders/{orderId}' }, params: { orderId: 'a-b' } });
+});
+
+test('a path parameter that is not an identifier once decoded is 400, so no proxy forwards what the service refuses', () => {
+  for (const id of ['a%20b', 'a%2Fb', '%2E%2E', 'x'.repeat(65), '%C3%A9']) {
+    expect(failure('GET', `/orders/${id}`)).toMatchObject({ status: 400, message: 'path parameter orderId must be 1-64 letters, digits, - or _' });
+  }
+});
+
+test('the canonical path is the template filled with the parameters, without the query', () => {
+  const { route, params } = router.match('GET', '/orders/a%2Db?x=1');
+  expect(expandPath(route.path, params)).toBe('/orders/a-b');
 });
 
 test('no template fits: 404; a template fits but not the method: 405 listing the allowed ones', () => {

@@ -1,9 +1,11 @@
 import { JwtBaseError, FetchError } from 'aws-jwt-verify/error';
 import { HttpError } from '../http/http-error';
+import { TokenClaimsError } from './claims-policy';
 import { AccessTokenVerifier } from './cognito-verifier';
 import { Principal, VerifiedTokenCache } from './verified-token-cache';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+const INVALID_TOKEN = { 'www-authenticate': 'Bearer error="invalid_token"' };
 
 /** 403 unless the principal's token carries `scope`. */
 export function requireScope(principal: Principal, scope: string): void {
@@ -12,7 +14,10 @@ export function requireScope(principal: Principal, scope: string): void {
   }
 }
 
-/** Turns an `Authorization` header into a verified principal; 401 for a missing, malformed, forged or expired token. */
+/**
+ * Turns an `Authorization` header into a verified principal; 401 for a missing, malformed, forged or expired token,
+ * or one whose time claims break the claims policy.
+ */
 export class AccessTokenAuthenticator {
   constructor(private readonly verifier: AccessTokenVerifier, private readonly cache: VerifiedTokenCache) {}
 
@@ -40,9 +45,9 @@ export class AccessTokenAuthenticator {
       return principal;
     } catch (err) {
       if (err instanceof FetchError) throw new HttpError(503, 'token signing keys unavailable');
-      if (err instanceof JwtBaseError) {
-        throw new HttpError(401, 'invalid bearer token', { 'www-authenticate': 'Bearer error="invalid_token"' });
-      }
+      // The library's messages carry times and expected values; the policy's name only the claim.
+      if (err instanceof TokenClaimsError) throw new HttpError(401, `invalid bearer token: ${err.message}`, INVALID_TOKEN);
+      if (err instanceof JwtBaseError) throw new HttpError(401, 'invalid bearer token', INVALID_TOKEN);
       throw err;
     }
   }

@@ -4,6 +4,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { Fetcher } from 'aws-jwt-verify/https';
 import { CognitoConfig } from '../config/shared-config';
+import { checkTokenClaims } from './claims-policy';
 
 /** The claims of a verified Cognito access token that the services use. */
 export interface AccessTokenClaims {
@@ -14,7 +15,10 @@ export interface AccessTokenClaims {
 }
 
 export interface AccessTokenVerifier {
-  /** Checks signature (against the cached JWKS), issuer, `token_use: access`, client id and expiry. */
+  /**
+   * Checks signature (against the cached JWKS), issuer, `token_use: access`, client id, expiry and the claims
+   * policy (`checkTokenClaims`); rejects with a `JwtBaseError` or a `TokenClaimsError`.
+   */
   verify(token: string): Promise<AccessTokenClaims>;
 }
 
@@ -29,7 +33,13 @@ export function createCognitoVerifier(config: CognitoConfig): AccessTokenVerifie
     jwksFile ? { jwksCache: new SimpleJwksCache({ fetcher: fileFetcher(jwksFile) }) } : undefined,
   );
   if (jwksFile) verifier.cacheJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
-  return { verify: (token) => verifier.verify(token) as Promise<AccessTokenClaims> };
+  return {
+    verify: async (token) => {
+      const claims = await verifier.verify(token);
+      checkTokenClaims(claims, config, Date.now());
+      return claims as AccessTokenClaims;
+    },
+  };
 }
 
 function fileFetcher(path: string): Fetcher {

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
+import { ServiceConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
 export const MTLS_MODES = ['istio-ambient', 'native'] as const;
@@ -22,6 +23,13 @@ export interface CognitoConfig {
   readonly clientIds: readonly string[];
   /** A JWKS file that replaces fetching from Cognito (air-gapped clusters, tests). */
   readonly jwksFile?: string;
+  /**
+   * COGNITO_MAX_TOKEN_LIFETIME_SECONDS: the longest `exp - iat` accepted, the pool's access-token validity.
+   * @default 3600 - Cognito's default access-token validity; the platform sets the pool's own value
+   */
+  readonly maxTokenLifetimeSeconds: number;
+  /** TOKEN_CLOCK_SKEW_SECONDS: how far `iat` and `nbf` may be ahead of this node's clock. @default 60 */
+  readonly clockSkewSeconds: number;
 }
 
 /** The settings every service shares; each service adds its own in its `config.ts`. */
@@ -31,7 +39,18 @@ export interface SharedServiceConfig {
   readonly mtls: MtlsConfig;
   readonly cognito: CognitoConfig;
   readonly bodyLimitBytes: number;
+  readonly timeouts: RequestTimeouts;
   readonly shutdownGraceMs: number;
+}
+
+/** How long a client may take, so a slow or silent one holds a connection for a bounded time only. */
+export interface RequestTimeouts {
+  /** HEADERS_TIMEOUT_MS: from the first byte of a request to its last header line (408 after). */
+  readonly headersMs: number;
+  /** REQUEST_TIMEOUT_MS: from the first byte of a request to the last byte of its body (408 after). */
+  readonly requestMs: number;
+  /** TLS_HANDSHAKE_TIMEOUT_MS: from the TCP connection to the finished TLS handshake (the connection is dropped). */
+  readonly tlsHandshakeMs: number;
 }
 
 const TLS_FIX = 'mount the cert-manager secret and point it at the file (e.g. /etc/tls/';
@@ -58,8 +77,25 @@ export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition
         'set it to the user pool id, like eu-west-1_AbCdEf123'),
       clientIds: env.list('COGNITO_CLIENT_IDS', 'set it to the app client ids allowed to call the service, comma-separated'),
       jwksFile: env.optional('COGNITO_JWKS_FILE'),
+      maxTokenLifetimeSeconds: env.integer('COGNITO_MAX_TOKEN_LIFETIME_SECONDS', 3600, 300, 86_400),
+      clockSkewSeconds: env.integer('TOKEN_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
     bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024, 64, 1024 * 1024),
+    timeouts: loadTimeouts(env),
     shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
   };
+}
+
+function loadTimeouts(env: EnvReader): RequestTimeouts {
+  const timeouts = {
+    headersMs: env.integer('HEADERS_TIMEOUT_MS', 10_000, 100, 60_000),
+    requestMs: env.integer('REQUEST_TIMEOUT_MS', 30_000, 100, 300_000),
+    tlsHandshakeMs: env.integer('TLS_HANDSHAKE_TIMEOUT_MS', 10_000, 100, 60_000),
+  };
+  // The headers are part of the request, and Node refuses a header timeout longer than the request timeout.
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new ServiceConfigError('HEADERS_TIMEOUT_MS', `(${timeouts.headersMs}) is longer than REQUEST_TIMEOUT_MS (${timeouts.requestMs})`,
+      'make the header timeout at most the request timeout');
+  }
+  return timeouts;
 }

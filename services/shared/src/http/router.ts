@@ -17,7 +17,17 @@ interface CompiledPath<T extends RouteTemplate> {
   readonly allow: string;
 }
 
-/** Matches a request to a catalogue route: 404 when no path template fits, 405 (with `Allow`) when the method does not. */
+/**
+ * Path parameters (skus, order ids) are identifiers: short and plain, so they are safe as table keys, in logs and in
+ * the path a proxy forwards.
+ */
+const IDENTIFIER = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Matches a request to a catalogue route: 404 when no path template fits, 405 (with `Allow`) when the method does
+ * not, 400 when a path parameter is not an identifier. The edge and the services match with the same router, so
+ * the edge refuses every path the service would.
+ */
 export class Router<T extends RouteTemplate> {
   private readonly paths: CompiledPath<T>[] = [];
 
@@ -54,7 +64,10 @@ function matchSegments(template: readonly string[], actual: readonly string[]): 
     const expected = template[i];
     if (expected.startsWith('{')) {
       if (actual[i] === '') return undefined;
-      params[expected.slice(1, -1)] = decodeSegment(actual[i]);
+      const name = expected.slice(1, -1);
+      const value = decodeSegment(actual[i]);
+      if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${name} must be 1-64 letters, digits, - or _`);
+      params[name] = value;
     } else if (expected !== actual[i]) {
       return undefined;
     }
@@ -68,4 +81,9 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new HttpError(400, 'path parameter is not valid percent-encoding');
   }
+}
+
+/** A path template filled with (identifier) parameters: the canonical path of a matched request, without its query. */
+export function expandPath(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => params[name]);
 }

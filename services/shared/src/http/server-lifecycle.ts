@@ -1,9 +1,12 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-/** Writes `body` as a JSON reply with its length, so keep-alive connections stay usable. */
+/**
+ * Writes `body` as a JSON reply with its length, so keep-alive connections stay usable; a Buffer is sent as it is
+ * (JSON already serialized, as a proxied reply).
+ */
 export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const json = JSON.stringify(body);
+  const json = Buffer.isBuffer(body) ? body : JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
@@ -32,16 +35,4 @@ export function listenOn(server: Server, port: number, host?: string): Promise<n
       resolve((server.address() as AddressInfo).port);
     });
   });
-}
-
-/**
- * Stops accepting connections and resolves once in-flight requests have finished (their replies close the
- * connection); connections still busy after `graceMs` are cut.
- */
-export async function drain(server: Server, graceMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const deadline = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-  await closed;
-  clearTimeout(deadline);
 }

@@ -22,18 +22,19 @@ export interface PeerClientProps extends PeerResilienceOptions {
   readonly connections: number;
 }
 
-/** One request to a peer; `body` is sent as JSON. */
+/** One request to a peer, built from checked values only: a canonical path, known headers, a validated body. */
 export interface PeerRequest {
   readonly method: HttpMethod;
   readonly path: string;
   readonly headers: Record<string, string>;
-  /** @default - no body */
-  readonly body?: unknown;
+  /** JSON bytes. @default - no body */
+  readonly body?: Buffer;
 }
 
+/** A peer's answer below 500, its JSON body as received (a proxy passes it on unparsed). */
 export interface PeerResponse {
   readonly status: number;
-  readonly body: unknown;
+  readonly body: Buffer;
 }
 
 /**
@@ -59,7 +60,10 @@ export class PeerClient {
     return this.request({ method: 'GET', path, headers });
   }
 
-  /** Like `get` for any method; only POST is sent once, without retries (it is not idempotent). */
+  /**
+   * Like `get` for any method; only POST is sent once, without retries (it is not idempotent). Only failures of the
+   * peer (see isPeerFailure) are retried and count towards opening the circuit: a caller cannot open it for others.
+   */
   async request(request: PeerRequest): Promise<PeerResponse> {
     const policy = request.method === 'POST' ? this.policies.once : this.policies.idempotent;
     try {
@@ -77,14 +81,14 @@ export class PeerClient {
   }
 
   private async attempt({ method, path, headers, body }: PeerRequest, signal: AbortSignal): Promise<PeerResponse> {
-    const res = await this.pool.request(body === undefined
-      ? { method, path, headers, signal }
-      : { method, path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+    const res = await this.pool.request({
+      method, path, signal, body, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    });
     if (res.statusCode >= 500) {
       await res.body.dump();
       throw new PeerUnavailableError(res.statusCode);
     }
-    return { status: res.statusCode, body: await res.body.json() };
+    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
   }
 
   private createPool(material: TlsMaterial | undefined): Pool {

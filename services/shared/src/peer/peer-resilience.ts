@@ -1,6 +1,6 @@
 import {
-  BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleAll, handleWhen, IPolicy, retry,
-  timeout, TimeoutStrategy, wrap,
+  circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, IPolicy, retry, TaskCancelledError, timeout,
+  TimeoutStrategy, wrap,
 } from 'cockatiel';
 
 /** A peer answered 5xx: worth retrying and counted by the circuit breaker, unlike a 4xx. */
@@ -9,6 +9,26 @@ export class PeerUnavailableError extends Error {
     super(`peer answered ${status}`);
     this.name = 'PeerUnavailableError';
   }
+}
+
+/**
+ * undici's errors for a request it refused or gave up on by our side's doing (a bad argument, a body of the wrong
+ * length, a cancellation): nothing the peer did.
+ */
+const REQUEST_ERROR_CODES = new Set([
+  'UND_ERR_INVALID_ARG', 'UND_ERR_INVALID_RETURN_VALUE', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_ABORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
+]);
+
+/**
+ * Whether an attempt failed because of the peer or the path to it (a 5xx, a timeout, a refused, reset or
+ * untrusted connection): only those are retried and count towards opening the circuit. 4xx answers are returned,
+ * not thrown, and a request the client made unsendable must never open the circuit for every other caller.
+ */
+export function isPeerFailure(err: unknown): boolean {
+  if (err instanceof PeerUnavailableError || err instanceof TaskCancelledError) return true;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && !REQUEST_ERROR_CODES.has(code);
 }
 
 export interface PeerResilienceOptions {
@@ -22,7 +42,7 @@ export interface PeerResilienceOptions {
   readonly halfOpenAfterMs: number;
 }
 
-/** The policies of one peer: both share one circuit breaker, so every failure counts, whichever the method. */
+/** The policies of one peer: both share one circuit breaker, so every peer failure counts, whichever the method. */
 export interface PeerResiliencePolicies {
   /** Retry around the breaker around the timeout: for idempotent methods (GET, PUT, DELETE). */
   readonly idempotent: IPolicy;
@@ -36,15 +56,14 @@ export interface PeerResiliencePolicies {
  * retried.
  */
 export function peerResiliencePolicies(options: PeerResilienceOptions): PeerResiliencePolicies {
-  // 4xx answers are returned, not thrown, so every error that reaches a policy is a failed attempt.
-  const unlessCircuitOpen = handleWhen((err) => !(err instanceof BrokenCircuitError));
+  const peerFailures = handleWhen(isPeerFailure);
   const breakerAndTimeout = wrap(
-    circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter) }),
+    circuitBreaker(peerFailures, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter) }),
     timeout(options.attemptTimeoutMs, TimeoutStrategy.Aggressive),
   );
   return {
     idempotent: wrap(
-      retry(unlessCircuitOpen, { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) }),
+      retry(peerFailures, { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) }),
       breakerAndTimeout,
     ),
     once: breakerAndTimeout,

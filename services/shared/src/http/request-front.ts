@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { Server as NetServer, Socket } from 'node:net';
+import { SecureContextOptions, TLSSocket } from 'node:tls';
+import { AccessTokenAuthenticator, requireScope } from '../auth/access-token-authenticator';
+import { Principal } from '../auth/verified-token-cache';
+import { SharedServiceConfig } from '../config/shared-config';
+import { LogFields, Logger } from '../log';
+import { spiffeIdOf } from '../mtls/spiffe-identity';
+import { ReloadingTlsMaterial, ServerTlsFilePaths } from '../mtls/tls-material';
+import { BodySchemas, BodyValidator } from './body-validator';
+import { errorReply } from './error-reply';
+import { HttpError } from './http-error';
+import { checkJsonBodyHeaders, JsonBody, readJsonBody } from './json-body';
+import { RouteTemplate, Router } from './router';
+import { createHealthServer, listenOn, replyJson } from './server-lifecycle';
+
+/** A route the front serves: matched by method and path, guarded by a scope, with an optional body schema. */
+export interface FrontRoute extends RouteTemplate {
+  readonly scope: string;
+  readonly bodySchema?: string;
+  /** SPIFFE ids allowed to call the route (mutual TLS only). @default - any client the listener accepts */
+  readonly allowedCallers?: ReadonlySet<string>;
+}
+
+/** A request that passed every check of the front, for the service (or the edge) to answer. */
+export interface FrontRequest<R extends FrontRoute> {
+  readonly route: R;
+  readonly requestId: string;
+  /** Decoded path parameters, every one an identifier. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly principal: Principal;
+  /** The body, valid against the route's schema; undefined for routes without one. */
+  readonly body?: JsonBody;
+}
+
+export interface FrontReply {
+  readonly status: number;
+  /** Sent as JSON; a Buffer is sent as it is (JSON from an upstream). */
+  readonly body: unknown;
+}
+
+/** How the listener meets its clients. */
+export type ListenerSecurity =
+  /** Plain HTTP: behind the mesh (ztunnel terminates mTLS), or the edge's dev fallback. */
+  | { readonly kind: 'plaintext' }
+  /** TLS 1.3 with a client certificate from the platform CA: native mTLS between workloads. */
+  | { readonly kind: 'mutual-tls'; readonly tls: ReloadingTlsMaterial }
+  /** TLS 1.2 (AEAD suites only) or 1.3 without client certificates: the load balancer in front of the edge. */
+  | { readonly kind: 'server-tls'; readonly tls: ReloadingTlsMaterial<ServerTlsFilePaths> };
+
+export interface RequestFrontProps<R extends FrontRoute> {
+  readonly routes: readonly R[];
+  readonly schemas: BodySchemas;
+  readonly authenticator: AccessTokenAuthenticator;
+  readonly config: SharedServiceConfig;
+  readonly security: ListenerSecurity;
+  readonly logger: Logger;
+  /** Answers a request that passed routing, caller, token, scope and body checks. */
+  readonly dispatch: (request: FrontRequest<R>) => Promise<FrontReply>;
+  /** Fields the access log adds for a route, e.g. the upstream a proxy forwards to. @default - none */
+  readonly describeRoute?: (route: R) => LogFields;
+  /** Clients (peer pools) closed once the last in-flight request has finished. @default - nothing to close */
+  readonly closeOnShutdown?: readonly { close(): Promise<void> }[];
+}
+
+export interface ListeningPorts {
+  readonly port: number;
+  readonly healthPort: number;
+}
+
+/**
+ * TLS 1.2 suites where TLS 1.2 must stay: forward secret (ECDHE) and AEAD (AES-GCM, ChaCha20-Poly1305) only, so
+ * none of Node's default CBC, CCM8 or ARIA suites; the TLS 1.3 suites are all AEAD.
+ */
+const TLS12_AEAD_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** How often Node checks header and request timeouts (30 s by default, which would let a 10 s timeout take 40 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 250;
+/** While draining, a keep-alive connection without a request for this long is closed; busy ones close after a reply. */
+const DRAIN_IDLE_MS = 1000;
+const DRAIN_SWEEP_MS = 100;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** What the front knows of one client connection. */
+interface Connection {
+  readonly socket: Socket;
+  /** The client's SPIFFE id, read once at the handshake (mutual TLS only). */
+  readonly caller?: string;
+  /** The request being answered; the parser gives one at a time, since the front answers in order. */
+  response?: ServerResponse;
+  idleSince: number;
+  /** The server's request timeout fired on this connection's request. */
+  timedOut: boolean;
+}
+
+/**
+ * The one HTTP(S) front of the services and the edge: routing (identifier path parameters only), caller
+ * authorization (mutual TLS), token authentication, scope, body validation (size, media type, schema), JSON replies,
+ * a truthful access log, timeouts that fire on time, probes on a separate plain-HTTP port (the kubelet presents no
+ * client certificate) and a drain that loses no request.
+ */
+export class RequestFront<R extends FrontRoute> {
+  private readonly router: Router<R>;
+  private readonly validator: BodyValidator;
+  private readonly server: Server;
+  private readonly healthServer: Server;
+  private readonly connections = new Map<Socket, Connection>();
+  private draining = false;
+
+  constructor(private readonly props: RequestFrontProps<R>) {
+    this.validator = new BodyValidator(props.schemas);
+    for (const route of props.routes) {
+      if (route.bodySchema && !this.validator.has(route.bodySchema)) {
+        throw new Error(`body schema ${route.bodySchema} of ${route.method} ${route.path} is missing from the schemas`);
+      }
+    }
+    this.router = new Router(props.routes);
+    this.server = this.createServer();
+    this.healthServer = createHealthServer(() => this.server.listening && !this.draining);
+  }
+
+  async listen(host?: string): Promise<ListeningPorts> {
+    const { config } = this.props;
+    const port = await listenOn(this.server, config.port, host);
+    const healthPort = await listenOn(this.healthServer, config.healthPort, host);
+    this.props.logger.info('listening', { port, healthPort, security: this.props.security.kind });
+    return { port, healthPort };
+  }
+
+  /**
+   * Fails readiness, stops accepting connections, answers every request already received or still arriving on an
+   * open connection (with `connection: close`), closes connections once idle, and cuts what is left after
+   * `shutdownGraceMs`; then closes the peer pools and stops reloading certificates.
+   */
+  async shutdown(): Promise<void> {
+    this.draining = true;
+    this.props.logger.info('draining');
+    await this.drain();
+    await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
+    await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
+    if (this.props.security.kind !== 'plaintext') this.props.security.tls.stop();
+    this.props.logger.info('stopped');
+  }
+
+  private async drain(): Promise<void> {
+    // http.Server#close would also drop idle keep-alive connections at once, resetting a request the client has
+    // just sent on one; net.Server#close only stops accepting.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
+    const sweep = setInterval(() => this.closeIdleConnections(DRAIN_IDLE_MS), DRAIN_SWEEP_MS);
+    const deadline = setTimeout(() => {
+      this.props.logger.warn('drain deadline: closing busy connections', { connections: this.connections.size });
+      this.server.closeAllConnections();
+      for (const { socket } of this.connections.values()) socket.destroy();
+    }, this.props.config.shutdownGraceMs);
+    await closed;
+    clearInterval(sweep);
+    clearTimeout(deadline);
+    // Clears http.Server's timeout-check timer; the listening socket is already closed.
+    this.server.close(() => undefined);
+  }
+
+  private closeIdleConnections(idleMs: number): void {
+    const now = performance.now();
+    for (const connection of this.connections.values()) {
+      if (connection.response === undefined && now - connection.idleSince >= idleMs) connection.socket.end();
+    }
+  }
+
+  private createServer(): Server {
+    const { config, security } = this.props;
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, false);
+    const options = {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: config.timeouts.headersMs,
+      requestTimeout: config.timeouts.requestMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    };
+    let server: Server;
+    if (security.kind === 'plaintext') {
+      server = createHttpServer(options, handler);
+      server.on('connection', (socket: Socket) => this.track(socket));
+    } else {
+      const tlsOptions = (material: SecureContextOptions): SecureContextOptions => (security.kind === 'mutual-tls'
+        ? { ...material, minVersion: 'TLSv1.3' }
+        : { ...material, minVersion: 'TLSv1.2', ciphers: TLS12_AEAD_CIPHERS });
+      const https = createHttpsServer({
+        ...options,
+        ...tlsOptions(security.tls.current),
+        requestCert: security.kind === 'mutual-tls',
+        rejectUnauthorized: security.kind === 'mutual-tls',
+        handshakeTimeout: config.timeouts.tlsHandshakeMs,
+      }, handler);
+      security.tls.onChange((material) => https.setSecureContext(tlsOptions(material)));
+      https.on('secureConnection', (socket: TLSSocket) => this.track(socket,
+        security.kind === 'mutual-tls' ? spiffeIdOf(socket.getPeerCertificate()) : undefined));
+      https.on('tlsClientError', (err: NodeJS.ErrnoException) => this.logConnectionError(err));
+      server = https;
+    }
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, true));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
+    return server;
+  }
+
+  private track(socket: Socket, caller?: string): void {
+    const connection: Connection = { socket, caller, idleSince: performance.now(), timedOut: false };
+    this.connections.set(socket, connection);
+    socket.once('close', () => this.connections.delete(socket));
+  }
+
+  /**
+   * Node reports here a request that timed out (headers or body too slow) or did not parse. A request being read
+   * gets its 408 through its own response, so the access log has it; otherwise a one-off reply goes on the socket.
+   */
+  private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    const connection = this.connections.get(socket);
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = timedOut ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const response = connection?.response;
+    if (response && !response.headersSent) {
+      connection!.timedOut = timedOut;
+      replyJson(response, status, { error: STATUS_CODES[status]?.toLowerCase() }, { connection: 'close' });
+      return;
+    }
+    this.logConnectionError(err);
+    if (!socket.writable || response) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: STATUS_CODES[status]?.toLowerCase() });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+  }
+
+  private logConnectionError(err: NodeJS.ErrnoException): void {
+    this.props.logger.info('connection error', { reason: err.code ?? err.message });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
+    const started = performance.now();
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    const connection = this.connections.get(req.socket);
+    const access: LogFields = { requestId, method: req.method, path: req.url?.slice(0, 256), caller: connection?.caller };
+    if (connection) connection.response = res;
+    res.once('close', () => {
+      if (connection) {
+        connection.response = undefined;
+        connection.idleSince = performance.now();
+      }
+      // What the client received: a status only if the whole reply went out.
+      access.status = res.writableFinished ? res.statusCode : undefined;
+      access.outcome = connection?.timedOut ? 'timed-out' : res.writableFinished ? 'completed' : 'client-closed';
+      access.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      this.props.logger.info('request', access);
+    });
+    void this.answer(req, res, requestId, connection?.caller, access, expectsContinue);
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, requestId: string, caller: string | undefined,
+    access: LogFields, expectsContinue: boolean): Promise<void> {
+    let reply: FrontReply;
+    let headers: Record<string, string> = {};
+    try {
+      const { route, params } = this.router.match(req.method, req.url);
+      if (this.props.describeRoute) Object.assign(access, this.props.describeRoute(route));
+      if (route.allowedCallers && !route.allowedCallers.has(caller ?? '')) {
+        throw new HttpError(403, 'caller identity not allowed on this route');
+      }
+      const authenticated = this.props.authenticator.authenticate(req.headers.authorization);
+      const principal = authenticated instanceof Promise ? await authenticated : authenticated;
+      access.subject = principal.subject;
+      requireScope(principal, route.scope);
+      const body = route.bodySchema ? await this.readBody(req, res, route.bodySchema, expectsContinue) : undefined;
+      reply = await this.props.dispatch({ route, requestId, params, principal, body });
+    } catch (err) {
+      ({ headers, ...reply } = errorReply(err, requestId, this.props.logger));
+    }
+    // A timed-out request was answered already, and a client that left gets nothing.
+    if (res.headersSent || res.destroyed) return;
+    // An unread body (rejected early) or a draining server ends the connection rather than reading on.
+    const close = this.draining || !req.complete;
+    replyJson(res, reply.status, reply.body, close ? { ...headers, 'x-request-id': requestId, connection: 'close' } : { ...headers, 'x-request-id': requestId });
+  }
+
+  private async readBody(req: IncomingMessage, res: ServerResponse, schema: string, expectsContinue: boolean): Promise<JsonBody> {
+    const limit = this.props.config.bodyLimitBytes;
+    checkJsonBodyHeaders(req, limit);
+    // The client waits for this before sending the body: only a request that passed every other check gets it.
+    if (expectsContinue) res.writeContinue();
+    const body = await readJsonBody(req, limit);
+    this.validator.validate(schema, body.value);
+    return body;
+  }
+}
