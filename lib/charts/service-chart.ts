@@ -1,4 +1,4 @@
-import { Chart, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalo
 import { ConfigError, ConfigErrors } from '../config/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
 import { asCaller, workloadLabels } from './call-graph';
+import { READINESS_FAILURE_THRESHOLD, READINESS_PERIOD_SECONDS, ShutdownTiming, shutdownTiming, withPreStopSleep } from './graceful-shutdown';
 import { servicePolicy } from './network-policies';
 import { environmentErrors, SERVICE_HEALTH_PORT, serviceEnvironment } from './service-environment';
 import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
@@ -67,13 +68,24 @@ export function checkServiceChartProps(props: ServiceChartProps): { errors: Conf
 }
 
 /**
- * One sample service: a Deployment meeting Pod Security `restricted`, spread across zones, autoscaled and
- * protected by a PodDisruptionBudget; its ServiceAccount (no API token), its Service, and a NetworkPolicy that
- * opens exactly the catalogue's edges to and from it.
+ * Whether the load balancer's target group holds this workload's pods: the TargetGroupBinding binds the ingress
+ * Service, which in native mode is the edge proxy's, run as the catalogue's ingress identity (see `edgeWorkload`).
+ */
+function isLoadBalancerTarget(props: ServiceChartProps): boolean {
+  return props.serviceName === props.catalogue.ingress.serviceAccount;
+}
+
+/**
+ * One sample service: a Deployment meeting Pod Security `restricted`, spread across zones, autoscaled,
+ * protected by a PodDisruptionBudget and stopped without dropping requests (see `graceful-shutdown.ts`); its
+ * ServiceAccount (no API token), its Service, and a NetworkPolicy that opens exactly the catalogue's edges to and
+ * from it.
  */
 export class ServiceChart extends Chart {
   readonly service: ServiceDefinition;
   readonly deployment: kplus.Deployment;
+  /** How long its pods keep serving after deletion, and when they are killed. */
+  readonly shutdown: ShutdownTiming;
 
   constructor(scope: Construct, id: string, props: ServiceChartProps) {
     const { errors, warnings } = checkServiceChartProps(props);
@@ -83,6 +95,7 @@ export class ServiceChart extends Chart {
     for (const warning of warnings) (props.warn ?? console.warn)(warning);
     this.service = service;
     const settings = resolveWorkload(props.profile, props);
+    this.shutdown = shutdownTiming(isLoadBalancerTarget(props));
     const labels = workloadLabels(service);
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -101,6 +114,7 @@ export class ServiceChart extends Chart {
       serviceAccount,
       automountServiceAccountToken: false,
       securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+      terminationGracePeriod: Duration.seconds(this.shutdown.terminationGracePeriodSeconds),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels }));
     this.addContainer(props, settings);
@@ -125,11 +139,18 @@ export class ServiceChart extends Chart {
     addTypedObject(this, 'NetworkPolicy', servicePolicy(props.catalogue, service, props.mtls, settings.awsApiCidrs, props.sourceCidrs));
   }
 
+  /** The chart's manifests, the Deployment with its preStop sleep (which only the rendered manifest can carry). */
+  override toJson(): any[] {
+    return super.toJson().map((manifest) => (manifest.kind === 'Deployment' ? withPreStopSleep(manifest, this.shutdown) : manifest));
+  }
+
   private addContainer(props: ServiceChartProps, settings: WorkloadSettings): void {
     const { service } = this;
     const native = props.mtls === 'native';
     // Probes go to the plain-HTTP health listener, so they need neither a client certificate nor the mesh.
-    const probe = (path: string) => kplus.Probe.fromHttpGet(path, { port: SERVICE_HEALTH_PORT, scheme: kplus.ConnectionScheme.HTTP });
+    const probe = (path: string, options: kplus.ProbeOptions = {}) => kplus.Probe.fromHttpGet(path, {
+      port: SERVICE_HEALTH_PORT, scheme: kplus.ConnectionScheme.HTTP, ...options,
+    });
     const container = this.deployment.addContainer({
       name: service.name,
       image: props.image,
@@ -140,7 +161,10 @@ export class ServiceChart extends Chart {
         memory: { request: Size.mebibytes(settings.memoryRequestMebibytes), limit: Size.mebibytes(settings.memoryLimitMebibytes) },
       },
       liveness: probe(settings.livenessProbePath),
-      readiness: probe(settings.readinessProbePath),
+      // Explicit timing: how soon a failing pod leaves the endpoints is what the preStop sleep is sized from.
+      readiness: probe(settings.readinessProbePath, {
+        periodSeconds: Duration.seconds(READINESS_PERIOD_SECONDS), failureThreshold: READINESS_FAILURE_THRESHOLD,
+      }),
       envVariables: Object.fromEntries(Object.entries({
         ...props.environment,
         ...serviceEnvironment(props.catalogue, service, props.mtls),

@@ -2,6 +2,7 @@ import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalo
 import { ConfigError } from '../config/config-error';
 import { MtlsMode } from '../config/platform-config';
 import { calleesOf } from './call-graph';
+import { SHUTDOWN_GRACE_SECONDS } from './graceful-shutdown';
 import { WORKLOAD_CERT_DIR } from './workload-certificates';
 
 /**
@@ -11,8 +12,9 @@ import { WORKLOAD_CERT_DIR } from './workload-certificates';
 export const SERVICE_HEALTH_PORT = 9090;
 
 /**
- * The environment the chart owns: mTLS mode, ports, certificate files in native mode, and one `<CALLEE>_URL` per
- * call edge (e.g. INVENTORY_URL), https in native mode and http behind the mesh, so a new edge needs no wiring.
+ * The environment the chart owns: mTLS mode, ports, the drain deadline the pod's termination grace period is
+ * derived from, certificate files in native mode, and one `<CALLEE>_URL` per call edge (e.g. INVENTORY_URL), https
+ * in native mode and http behind the mesh, so a new edge needs no wiring.
  */
 export function serviceEnvironment(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode): Record<string, string> {
   const native = mtls === 'native';
@@ -24,6 +26,7 @@ export function serviceEnvironment(catalogue: ServiceCatalogue, service: Service
     MTLS_MODE: mtls,
     PORT: String(service.port),
     HEALTH_PORT: String(SERVICE_HEALTH_PORT),
+    SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_SECONDS * 1000),
     ...(native ? {
       TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
       TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,

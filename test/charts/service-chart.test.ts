@@ -59,7 +59,7 @@ describe('Deployment', () => {
 
   test('ambient mode: the mesh does mTLS; one plain-HTTP URL per callee, from the catalogue', () => {
     expect(env(ambient.orders)).toEqual({
-      MTLS_MODE: 'istio-ambient', PORT: '8443', HEALTH_PORT: '9090',
+      MTLS_MODE: 'istio-ambient', PORT: '8443', HEALTH_PORT: '9090', SHUTDOWN_GRACE_MS: '20000',
       INVENTORY_URL: 'http://inventory.shop.svc:8443', PAYMENTS_URL: 'http://payments.billing.svc:9443',
     });
   });
@@ -69,6 +69,7 @@ describe('Deployment', () => {
       MTLS_MODE: 'native',
       PORT: '8443',
       HEALTH_PORT: '9090',
+      SHUTDOWN_GRACE_MS: '20000',
       TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
       TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
       TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,

@@ -1,0 +1,79 @@
+import { Testing } from 'cdk8s';
+import {
+  ENDPOINT_PROPAGATION_SECONDS, NLB_DEREGISTRATION_PROPAGATION_SECONDS, TARGET_DEREGISTRATION_CALL_SECONDS,
+} from '../../lib/charts/graceful-shutdown';
+import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { Manifest, ofKind } from './support/chart-fixture';
+
+// A rolling restart fails no request only if, for every pod the platform runs, the numbers come in this order:
+// endpoint removal (and for the load balancer's targets, NLB deregistration) <= preStop sleep, and
+// preStop sleep + drain deadline < termination grace period. Checked on the manifests of every configuration.
+
+const CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
+  'dev': {},
+  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
+  // With the edge proxy's digest, so the edge chart (the load balancer's target in native mode) renders.
+  'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
+  'isolated egress': { egress: 'isolated' },
+};
+
+interface Workload {
+  readonly configuration: string;
+  readonly name: string;
+  readonly podSpec: Manifest['spec'];
+  /** Whether a TargetGroupBinding's Service selects its pods, so the NLB opens connections to them directly. */
+  readonly loadBalancerTarget: boolean;
+}
+
+function workloadsOf(configuration: string): Workload[] {
+  const charts = buildPlatform(CONFIGURATIONS[configuration]).platform.workloads!.charts;
+  const bindings = ofKind(Testing.synth(charts.baseline) as Manifest[], 'TargetGroupBinding');
+  const serviceCharts = [...Object.values(charts.services), ...(charts.edge ? [charts.edge] : [])];
+  return serviceCharts.map((chart) => {
+    const manifests = Testing.synth(chart) as Manifest[];
+    const deployment = ofKind(manifests, 'Deployment')[0];
+    const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
+    const selectsPods = (binding: Manifest) => ofKind(manifests, 'Service', binding.spec.serviceRef.name, binding.metadata.namespace)
+      .some((service) => Object.entries(service.spec.selector).every(([key, value]) => podLabels[key] === value));
+    return { configuration, name: deployment.metadata.name, podSpec: deployment.spec.template.spec, loadBalancerTarget: bindings.some(selectsPods) };
+  });
+}
+
+const workloads = Object.keys(CONFIGURATIONS).flatMap(workloadsOf);
+
+const container = (workload: Workload) => workload.podSpec.containers[0];
+const preStopSleep = (workload: Workload): number => container(workload).lifecycle?.preStop?.sleep?.seconds;
+const shutdownGraceSeconds = (workload: Workload): number => {
+  const variable = container(workload).env.find((e: { name: string }) => e.name === 'SHUTDOWN_GRACE_MS');
+  return Number(variable?.value) / 1000;
+};
+
+test('every configuration runs its services, and native mode the edge as the load balancer\'s target', () => {
+  for (const configuration of Object.keys(CONFIGURATIONS)) {
+    expect(workloads.filter((w) => w.configuration === configuration).map((w) => w.name)).toEqual(expect.arrayContaining(['orders', 'inventory']));
+  }
+  expect(workloads.filter((w) => w.loadBalancerTarget).map((w) => `${w.configuration}: ${w.name}`)).toEqual(['native mTLS: ingress-gateway']);
+});
+
+describe.each(workloads.map((w) => [`${w.configuration}: ${w.name}`, w] as const))('%s', (_name, workload) => {
+  test('sleeps before SIGTERM with the kubelet\'s sleep action (the distroless image has no shell for an exec hook)', () => {
+    expect(container(workload).lifecycle.preStop).toEqual({ sleep: { seconds: expect.any(Number) } });
+    expect(Number.isInteger(preStopSleep(workload)) && preStopSleep(workload) > 0).toBe(true);
+  });
+
+  test('the sleep outlasts endpoint removal: readiness probe period × failure threshold, plus propagation to the nodes', () => {
+    const { periodSeconds, failureThreshold } = container(workload).readinessProbe;
+    expect(Number.isInteger(periodSeconds) && Number.isInteger(failureThreshold)).toBe(true);
+    expect(preStopSleep(workload)).toBeGreaterThanOrEqual(periodSeconds * failureThreshold + ENDPOINT_PROPAGATION_SECONDS);
+  });
+
+  test('a load balancer target sleeps until the NLB stops opening connections to it', () => {
+    const deregistration = workload.loadBalancerTarget ? TARGET_DEREGISTRATION_CALL_SECONDS + NLB_DEREGISTRATION_PROPAGATION_SECONDS : 0;
+    expect(preStopSleep(workload)).toBeGreaterThanOrEqual(deregistration);
+  });
+
+  test('the drain deadline is set explicitly, and SIGKILL comes after the sleep and the drain', () => {
+    expect(shutdownGraceSeconds(workload)).toBeGreaterThan(0);
+    expect(workload.podSpec.terminationGracePeriodSeconds).toBeGreaterThan(preStopSleep(workload) + shutdownGraceSeconds(workload));
+  });
+});
