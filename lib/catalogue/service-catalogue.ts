@@ -38,6 +38,14 @@ export interface ServiceDefinition {
   readonly port: number;
   /** Scopes this service defines on its resource server (bare names, e.g. `read`). */
   readonly scopes: readonly string[];
+  /**
+   * The scope (one of `scopes`, required by no route) that widens whose resources a caller reaches: without it, only
+   * its own, and another subject's resource is answered as unknown (OWASP API1, object-level authorization); with it,
+   * anyone's, on the routes its other scopes open. The default app clients are not granted it: granting it is an
+   * operator's decision. Services whose resources have no owner (inventory: stock is shared by every caller) need none.
+   * @default - none: no token reaches another subject's resources
+   */
+  readonly adminScope?: string;
   readonly routes: readonly ServiceRoute[];
   /** Services this one may call (edges of the call graph). */
   readonly calls: readonly string[];
@@ -68,12 +76,14 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
       name: 'orders',
       namespace: 'shop',
       port: 8443,
-      scopes: ['read', 'write'],
+      scopes: ['read', 'write', 'admin'],
+      adminScope: 'admin',
       routes: [
         { method: 'GET', path: '/orders/{orderId}', scope: 'orders/read', public: true },
         { method: 'POST', path: '/orders', scope: 'orders/write', public: true, bodySchema: 'CreateOrder' },
       ],
       calls: ['inventory'],
+      // Values are `order#<customer>#<orderId>` and `customers#<orderId>`: see services/orders/src/dynamo-order-store.ts.
       table: { partitionKey: 'orderId', operations: ['GetItem', 'PutItem'] },
       ownsDataPrefix: true,
     },
@@ -108,7 +118,22 @@ export function tableName(service: ServiceDefinition): string | undefined {
   return service.table && (service.table.name ?? service.name);
 }
 
+/** A scope of a service as access tokens carry it, `<service>/<scope>` (the service is the resource server). */
+export function qualifiedScope(service: ServiceDefinition, scope: string): string {
+  return `${service.name}/${scope}`;
+}
+
 /** Every scope defined by the services' resource servers, as `<service>/<scope>`. */
 export function definedScopes(catalogue: ServiceCatalogue): Set<string> {
-  return new Set(catalogue.services.flatMap((s) => s.scopes.map((scope) => `${s.name}/${scope}`)));
+  return new Set(catalogue.services.flatMap((s) => s.scopes.map((scope) => qualifiedScope(s, scope))));
+}
+
+/** The service's admin scope as tokens carry it; undefined when it has none. */
+export function adminScopeOf(service: ServiceDefinition): string | undefined {
+  return service.adminScope === undefined ? undefined : qualifiedScope(service, service.adminScope);
+}
+
+/** Every service's admin scope: defined on the resource servers, never granted to the default app clients. */
+export function adminScopes(catalogue: ServiceCatalogue): Set<string> {
+  return new Set(catalogue.services.flatMap((s) => adminScopeOf(s) ?? []));
 }

@@ -1,5 +1,5 @@
 import { ConfigError, ConfigErrors } from '../config/config-error';
-import { definedScopes, ServiceCatalogue, tableName } from './service-catalogue';
+import { definedScopes, qualifiedScope, ServiceCatalogue, tableName } from './service-catalogue';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** DynamoDB allows 255; 200 leaves room for the data stack's per-environment prefix. */
@@ -14,6 +14,7 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCa
   };
   const names = catalogue.services.map((s) => s.name);
   const scopes = definedScopes(catalogue);
+  const routeScopes = new Set(catalogue.services.flatMap((s) => s.routes.map((route) => route.scope)));
   const tables = new Map<string, string>();
 
   catalogue.services.forEach((service, index) => {
@@ -25,6 +26,12 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCa
       'use a whole number from 1024 to 65535 (services run as non-root and cannot bind lower ports)');
     for (const scope of service.scopes) {
       check(SCOPE_NAME.test(scope), `${at}.scopes`, scope, 'a scope name cannot contain spaces, quotes or backslashes');
+    }
+    if (service.adminScope !== undefined) {
+      check(service.scopes.includes(service.adminScope), `${at}.adminScope`, service.adminScope,
+        `use one of the service's scopes (${service.scopes.join(', ')}), or add it to them`);
+      check(!routeScopes.has(qualifiedScope(service, service.adminScope)), `${at}.adminScope`, service.adminScope,
+        'use a scope no route requires: routes are for the default app clients, which are not granted the admin scope');
     }
     for (const callee of service.calls) {
       check(names.includes(callee), `${at}.calls`, callee, `call only services in the catalogue (${names.join(', ')})`);

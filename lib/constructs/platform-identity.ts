@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { adminScopes, qualifiedScope, ServiceCatalogue } from '../catalogue/service-catalogue';
 
 /** Where a signed-in user may read and write in the shared data bucket: a prefix only they can reach. */
 export const USER_DATA_PREFIX = 'users/${cognito-identity.amazonaws.com:sub}/';
@@ -87,7 +87,9 @@ export class PlatformIdentity extends Construct {
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
     const servers = new Map<string, cognito.UserPoolResourceServer>();
+    // Every defined scope except the admin scopes, which an operator grants to a client of their choosing.
     const apiScopes: cognito.OAuthScope[] = [];
+    const notGranted = adminScopes(props.catalogue);
     for (const service of props.catalogue.services) {
       const scopes = service.scopes.map((scopeName) => new cognito.ResourceServerScope({
         scopeName,
@@ -99,7 +101,8 @@ export class PlatformIdentity extends Construct {
         scopes,
       });
       servers.set(service.name, server);
-      apiScopes.push(...scopes.map((scope) => cognito.OAuthScope.resourceServer(server, scope)));
+      apiScopes.push(...scopes.filter((scope) => !notGranted.has(qualifiedScope(service, scope.scopeName)))
+        .map((scope) => cognito.OAuthScope.resourceServer(server, scope)));
     }
     this.resourceServers = servers;
 

@@ -165,8 +165,8 @@ describe('bad catalogue input: a clear error naming the field and the fix, and n
       /services\[1\]\.name="orders": service names must be unique: rename one of them/],
     ['a call edge to an unknown service', [{ ...orders, calls: ['payments'] }, inventory],
       /services\[0\]\.calls="payments": call only services in the catalogue \(orders, inventory\)/],
-    ['a scope not defined on the resource server', [{ ...orders, routes: [{ ...orders.routes[0], scope: 'orders/admin' }] }, inventory],
-      /services\[0\]\.routes\[0\]\.scope="orders\/admin": use a scope defined on a resource server .* or add it to that service's scopes/],
+    ['a scope not defined on the resource server', [{ ...orders, routes: [{ ...orders.routes[0], scope: 'orders/cancel' }] }, inventory],
+      /services\[0\]\.routes\[0\]\.scope="orders\/cancel": use a scope defined on a resource server .* or add it to that service's scopes/],
     ['a table name collision', [orders, { ...inventory, table: { ...inventory.table!, name: 'orders' } }],
       /services\[1\]\.table\.name="orders": table name already used by service orders: set a distinct table\.name/],
   ];

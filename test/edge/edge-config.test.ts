@@ -67,10 +67,16 @@ describe('bad edge configuration stops with one line naming the field, the value
     expect(() => validatePlatformConfig({ ...base, edge: { ...base.edge, mfa: 'optional' } })).toThrow("prod requires MFA: use 'required'");
   });
 
-  test('a scope name with spaces in the catalogue stops the edge stack before it is built', () => {
+  test.each([
+    ['a scope name with spaces', { scopes: ['read all'] },
+      'invalid config services[0].scopes="read all": a scope name cannot contain spaces'],
+    ["an admin scope outside the service's scopes", { adminScope: 'audit' },
+      'invalid config services[0].adminScope="audit": use one of the service\'s scopes (read, write, admin), or add it to them'],
+    ['an admin scope that a route requires (every client holds the route scopes)', { adminScope: 'read' },
+      'invalid config services[0].adminScope="read": use a scope no route requires'],
+  ])('%s in the catalogue stops the edge stack before it is built', (_name, change, expected) => {
     const [orders, ...rest] = SERVICE_CATALOGUE.services;
-    const catalogue = { ...SERVICE_CATALOGUE, services: [{ ...orders, scopes: ['read all'] }, ...rest] };
-    const expected = 'invalid config services[0].scopes="read all": a scope name cannot contain spaces';
+    const catalogue = { ...SERVICE_CATALOGUE, services: [{ ...orders, ...change }, ...rest] };
     expect(() => validateServiceCatalogue(catalogue)).toThrow(expected);
     expect(() => buildEdge({ catalogue })).toThrow(expected);
   });

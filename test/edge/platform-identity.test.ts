@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { definedScopes, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { adminScopes, definedScopes, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { buildEdge } from './edge-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 
@@ -57,20 +57,42 @@ describe('resource servers and clients', () => {
   });
 
   const clients = (template: Template) => Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((r) => r.Properties);
+  /** A client's OAuth scopes as tokens carry them: each `<resource server ref>/<scope>` join resolved to the server's identifier. */
+  const grantedScopes = (template: Template, client: { AllowedOAuthScopes: unknown[] }) => {
+    const servers = template.findResources('AWS::Cognito::UserPoolResourceServer');
+    return client.AllowedOAuthScopes.map((scope) => {
+      if (typeof scope === 'string') return scope;
+      const [server, suffix] = (scope as { 'Fn::Join': [string, [{ Ref: string }, string]] })['Fn::Join'][1];
+      return `${servers[server.Ref].Properties.Identifier}${suffix}`;
+    });
+  };
+  const defaultClientScopes = [...definedScopes(SERVICE_CATALOGUE)].filter((scope) => !adminScopes(SERVICE_CATALOGUE).has(scope));
 
-  test('machine client: client credentials only, with a secret, all API scopes', () => {
+  test('admin scopes are defined on the resource servers and granted to neither client: granting one is an operator decision', () => {
+    const admin = [...adminScopes(SERVICE_CATALOGUE)];
+    expect(admin).toContain('orders/admin');
+    const servers = Object.values(dev.findResources('AWS::Cognito::UserPoolResourceServer')).map((r) => r.Properties);
+    const defined = servers.flatMap((s) => s.Scopes.map((scope: { ScopeName: string }) => `${s.Identifier}/${scope.ScopeName}`));
+    expect(defined).toEqual(expect.arrayContaining(admin));
+    expect(clients(dev)).toHaveLength(2);
+    for (const granted of clients(dev).map((client) => grantedScopes(dev, client))) {
+      for (const scope of admin) expect(granted).not.toContain(scope);
+    }
+  });
+
+  test('machine client: client credentials only, with a secret, every API scope but the admin scopes', () => {
     const machine = clients(dev).find((c) => c.GenerateSecret === true);
     expect(machine).toMatchObject({
       AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
-    expect(machine.AllowedOAuthScopes).toHaveLength(definedScopes(SERVICE_CATALOGUE).size);
+    expect(grantedScopes(dev, machine).sort()).toEqual(defaultClientScopes.sort());
   });
 
   test('user client: authorization code (PKCE, public client) only, no implicit flow, no secret, no password flows', () => {
     const user = clients(dev).find((c) => c.GenerateSecret === false);
     expect(user.AllowedOAuthFlows).toEqual(['code']);
     expect(user.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
-    expect(user.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email']));
+    expect(grantedScopes(dev, user).sort()).toEqual(['openid', 'email', ...defaultClientScopes].sort());
     expect(user.CallbackURLs).toEqual(['http://localhost:8080/callback']);
   });
 

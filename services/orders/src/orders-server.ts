@@ -1,4 +1,4 @@
-import { SERVICE_CATALOGUE, spiffeId } from '../../../lib/catalogue/service-catalogue';
+import { adminScopeOf, SERVICE_CATALOGUE, spiffeId } from '../../../lib/catalogue/service-catalogue';
 import { catalogueEntry } from '../../shared/src/catalogue-entry';
 import { ServiceServer } from '../../shared/src/http/service-server';
 import { Logger } from '../../shared/src/log';
@@ -33,7 +33,7 @@ export function createOrdersServer(config: OrdersConfig, store: OrderStore, logg
     catalogue: SERVICE_CATALOGUE,
     service: ORDERS_SERVICE,
     config: config.shared,
-    handlers: ordersRoutes(store, new InventoryClient(inventory)),
+    handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE)),
     schemas: ORDERS_SCHEMAS,
     ...security,
     logger,

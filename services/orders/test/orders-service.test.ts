@@ -29,11 +29,20 @@ describe('placing orders (orders -> inventory -> DynamoDB)', () => {
     expect((await call(`${ordersUrl}/orders/o-1`, { token: orderToken })).body).toEqual(placed.body);
   });
 
-  test('a duplicate orderId is 409 and the first order stays (conditional write)', async () => {
-    await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-2', 1) });
-    const again = await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-2', 3) });
-    expect(again).toMatchObject({ status: 409, body: { error: 'order o-2 already exists' } });
-    expect((await call(`${ordersUrl}/orders/o-2`, { token: orderToken })).body).toMatchObject({ quantity: 1 });
+  test('a retry gets the stored order back with 200; the same orderId with another body is 409 and the first order stays', async () => {
+    const placed = await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-2', 1) });
+    const retried = await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-2', 1) });
+    expect(retried).toMatchObject({ status: 200, body: placed.body });
+    const changed = await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-2', 3) });
+    expect(changed).toMatchObject({ status: 409, body: { error: 'order o-2 already exists' } });
+    expect((await call(`${ordersUrl}/orders/o-2`, { token: orderToken })).body).toEqual(placed.body);
+  });
+
+  test('concurrent attempts of one order store it once: one 201, the others 200 with that same order', async () => {
+    const attempts = await Promise.all([1, 2, 3].map(() =>
+      call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-8') })));
+    expect(attempts.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(attempts.map((a) => a.body.createdAt)).size).toBe(1);
   });
 
   test('more than the stock is 409, an unknown sku 422', async () => {
