@@ -1,5 +1,4 @@
 import { HttpError } from '../../shared/src/http/http-error';
-import { identifierParam } from '../../shared/src/http/path-param';
 import { RouteHandler } from '../../shared/src/http/route-binding';
 import { InventoryStore } from './inventory-store';
 import { SetStock } from './schemas';
@@ -10,7 +9,7 @@ export function inventoryRoutes(store: InventoryStore): RouteHandler[] {
       method: 'GET',
       path: '/inventory/{sku}',
       handle: async ({ params }) => {
-        const level = await store.get(identifierParam(params, 'sku'));
+        const level = await store.get(params.sku);
         if (!level) throw new HttpError(404, 'unknown sku');
         return { status: 200, body: level };
       },
@@ -20,7 +19,7 @@ export function inventoryRoutes(store: InventoryStore): RouteHandler[] {
       path: '/inventory/{sku}',
       handle: async ({ params, body }) => {
         const { quantity, expectedVersion } = body as SetStock;
-        const level = await store.set(identifierParam(params, 'sku'), quantity, expectedVersion);
+        const level = await store.set(params.sku, quantity, expectedVersion);
         if (!level) throw new HttpError(409, 'stock changed since expectedVersion (or the sku exists): re-read and retry');
         return { status: 200, body: level };
       },

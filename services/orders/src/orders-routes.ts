@@ -1,6 +1,5 @@
 import { Principal } from '../../shared/src/auth/verified-token-cache';
 import { HttpError } from '../../shared/src/http/http-error';
-import { identifierParam } from '../../shared/src/http/path-param';
 import { Reply, RouteHandler } from '../../shared/src/http/route-binding';
 import { InventoryClient } from './inventory-client';
 import { Order, OrderStore } from './order-store';
@@ -20,7 +19,7 @@ export function ordersRoutes(store: OrderStore, inventory: InventoryClient, admi
       method: 'GET',
       path: '/orders/{orderId}',
       handle: async ({ params, principal }) => {
-        const orderId = identifierParam(params, 'orderId');
+        const orderId = params.orderId;
         const own = async () => {
           const order = await store.get(principal.subject, orderId);
           return order ? [order] : [];
