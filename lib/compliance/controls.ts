@@ -3,7 +3,7 @@ import { Manifest } from '../charts/access-layers';
 import { AssemblyView } from '../report/assembly-view';
 import { callPairs } from '../report/call-pairs';
 
-export type ControlCategory = 'network' | 'identity' | 'cluster' | 'workload' | 'data' | 'edge' | 'detection' | 'supply-chain';
+export type ControlCategory = 'network' | 'identity' | 'cluster' | 'workload' | 'resilience' | 'data' | 'edge' | 'detection' | 'supply-chain';
 
 /** The areas of the controls matrix, in the order reports show them. */
 export const CONTROL_AREAS: readonly { readonly category: ControlCategory; readonly label: string }[] = [
@@ -11,6 +11,7 @@ export const CONTROL_AREAS: readonly { readonly category: ControlCategory; reado
   { category: 'identity', label: 'Identity' },
   { category: 'cluster', label: 'Cluster' },
   { category: 'workload', label: 'Workloads' },
+  { category: 'resilience', label: 'Resilience' },
   { category: 'data', label: 'Data' },
   { category: 'edge', label: 'Edge' },
   { category: 'detection', label: 'Detection' },
@@ -52,6 +53,11 @@ const hasKmsKey = (p: Record<string, any>) => p.KmsKeyId !== undefined;
 const ofKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 const podSpecs = (manifests: readonly Manifest[]) => ofKind(manifests, 'Deployment').map((d) => d.spec.template.spec);
 const text = (value: unknown) => JSON.stringify(value) ?? '';
+const containers = (manifests: readonly Manifest[]): any[] => podSpecs(manifests).flatMap((spec) => spec.containers);
+const envValue = (container: any, name: string): string | undefined => (container.env ?? []).find((e: any) => e.name === name)?.value;
+const TOKEN_VALIDITY_UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+/** A user pool client's access-token lifetime; CloudFormation counts it in hours unless TokenValidityUnits says otherwise. */
+const accessTokenSeconds = (p: Record<string, any>) => (p.AccessTokenValidity ?? 1) * TOKEN_VALIDITY_UNIT_SECONDS[p.TokenValidityUnits?.AccessToken ?? 'hours'];
 /** The workload namespaces: every namespace a Deployment runs in. */
 const workloadNamespaces = (manifests: readonly Manifest[]) => [...new Set(ofKind(manifests, 'Deployment').map((d) => d.metadata.namespace))];
 
@@ -206,6 +212,34 @@ export const CONTROLS: readonly SecurityControl[] = [
       const podRoles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data' && text(r.properties.AssumeRolePolicyDocument).includes('pods.eks.amazonaws.com'));
       return podRoles.length > 0 && podRoles.every((r) => r.properties.AssumeRolePolicyDocument.Statement.every((s: any) =>
         s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined && s.Condition?.ArnEquals?.['aws:SourceArn'] !== undefined));
+    },
+  },
+  {
+    id: 'IDN-5',
+    title: 'Services refuse access tokens without exp or iat, issued in the future, or living longer than the pool issues them',
+    category: 'identity',
+    nist: ['IA-5', 'IA-2', 'AC-12'],
+    implementedIn: ['services/shared/src/auth/claims-policy.ts', 'lib/workloads.ts'],
+    provenBy: { file: 'services/shared/test/access-token-authenticator.test.ts', test: 'refuses a token %s with 401 invalid_token' },
+    evidence: ({ assembly, manifests }) => {
+      const issued = assembly.ofType('AWS::Cognito::UserPoolClient').map((c) => accessTokenSeconds(c.properties));
+      const limits = containers(manifests).map((c) => Number(envValue(c, 'COGNITO_MAX_TOKEN_LIFETIME_SECONDS')));
+      return issued.length > 0 && limits.length > 0 && limits.every((limit) => limit > 0 && issued.every((seconds) => limit <= seconds));
+    },
+  },
+  {
+    id: 'IDN-6',
+    title: 'Object-level authorization: a caller reaches only its own orders (another\'s is answered as unknown); the admin scope '
+      + 'that reaches every order is defined in the catalogue and granted to no default app client',
+    category: 'identity',
+    nist: ['AC-3', 'AC-6', 'AC-6(1)'],
+    implementedIn: ['services/orders/src/orders-routes.ts', 'services/orders/src/dynamo-order-store.ts', 'lib/constructs/platform-identity.ts'],
+    provenBy: { file: 'services/orders/test/order-ownership.test.ts', test: 'another subject gets exactly the reply to an id nobody uses' },
+    evidence: ({ assembly }) => {
+      const admin = SERVICE_CATALOGUE.services.flatMap((s) => (s.adminScope === undefined ? [] : [{ server: s.name, scope: s.adminScope }]));
+      return admin.length > 0 && admin.every(({ server, scope }) => assembly.some('AWS::Cognito::UserPoolResourceServer',
+        (p) => p.Identifier === server && (p.Scopes ?? []).some((x: any) => x.ScopeName === scope)))
+        && assembly.every('AWS::Cognito::UserPoolClient', (p) => admin.every(({ scope }) => !text(p.AllowedOAuthScopes).includes(`/${scope}"`)));
     },
   },
   {
@@ -393,6 +427,20 @@ export const CONTROLS: readonly SecurityControl[] = [
         const volume = (spec.volumes ?? []).find((v: any) => v.name === m.name);
         return volume?.secret === undefined || m.readOnly === true;
       }))),
+  },
+  {
+    id: 'RES-1',
+    title: 'Pods leave without dropping requests: a preStop sleep outlasts endpoint (and load balancer) removal, the service '
+      + 'then drains, and SIGKILL comes only after the sleep and the drain deadline',
+    category: 'resilience',
+    nist: ['SC-5', 'CP-10'],
+    implementedIn: ['lib/charts/graceful-shutdown.ts', 'lib/charts/service-chart.ts', 'services/shared/src/http/request-front.ts'],
+    provenBy: { file: 'test/charts/graceful-shutdown.test.ts', test: 'SIGKILL comes after the sleep and the drain' },
+    evidence: ({ manifests }) => podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) => (spec.containers as any[]).every((c) => {
+      const sleep = Number(c.lifecycle?.preStop?.sleep?.seconds);
+      const drain = Number(envValue(c, 'SHUTDOWN_GRACE_MS')) / 1000;
+      return sleep > 0 && drain > 0 && spec.terminationGracePeriodSeconds > sleep + drain;
+    })),
   },
   {
     id: 'DATA-3',

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { CONTROLS, ControlCategory } from '../../lib/compliance/controls';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CATEGORIES: readonly ControlCategory[] = ['network', 'identity', 'cluster', 'workload', 'data', 'edge', 'detection', 'supply-chain'];
+const CATEGORIES: readonly ControlCategory[] = ['network', 'identity', 'cluster', 'workload', 'resilience', 'data', 'edge', 'detection', 'supply-chain'];
 
 /** A JavaScript string literal's text: the quotes dropped and escapes undone (`\'` → `'`, `\\` → `\`). */
 const unquote = (literal: string) => literal.slice(1, -1).replace(/\\(.)/g, '$1');
