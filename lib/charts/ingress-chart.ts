@@ -79,7 +79,7 @@ export class IngressChart extends Chart {
     const gatewayName = catalogue.ingress.serviceAccount;
     const hosts = [props.hostname ?? '*'];
 
-    addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient'));
+    addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient', true));
     addTypedObject(this, 'default-deny', defaultDenyPolicy(namespace, 'istio-ambient'));
     addTypedObject(this, 'gateway-policy', ingressGatewayPolicy(catalogue, props.sourceCidrs ?? []));
     const tls = (props.listener ?? 'tls') === 'tls';

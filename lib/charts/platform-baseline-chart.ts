@@ -45,7 +45,7 @@ export class PlatformBaselineChart extends Chart {
     const { catalogue, mtls, workload } = props;
     if (props.ingressNamespace) {
       // First: the ingress certificate below is created in it.
-      addTypedObject(this, 'ingress-namespace', platformNamespace(catalogue.ingress.namespace, mtls));
+      addTypedObject(this, 'ingress-namespace', platformNamespace(catalogue.ingress.namespace, mtls, true));
       addTypedObject(this, 'ingress-default-deny', defaultDenyPolicy(catalogue.ingress.namespace, mtls));
     }
     for (const namespace of serviceNamespaces(catalogue)) {

@@ -34,6 +34,12 @@ test('native mode with an edge image runs the edge proxy after the baseline, in 
   expect(() => validateManifests(edge)).not.toThrow();
 });
 
+test('the edge\'s pods are load balancer targets: only the ingress namespace gates pod readiness on the target group', () => {
+  const gate = (name: string) => single(baseline, 'Namespace', name).metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject'];
+  expect(gate(NAMESPACE)).toBe('enabled');
+  for (const name of ['shop', 'billing']) expect(gate(name)).toBeUndefined();
+});
+
 test('the baseline creates the ingress namespace (restricted, default-deny) before the ingress certificate', () => {
   const kinds = baseline.filter((m) => m.metadata.namespace === NAMESPACE || m.metadata.name === NAMESPACE).map((m) => `${m.kind}/${m.metadata.name}`);
   expect(kinds.slice(0, 2)).toEqual([`Namespace/${NAMESPACE}`, 'NetworkPolicy/default-deny']);

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { createPlatformCharts, INGRESS_PORTS, PLATFORM_CA_ISSUER, validateManifests } from '../../lib/charts';
 import { routePathRegex } from '../../lib/charts/ingress-chart';
-import { AMBIENT_MESH_LABELS, POD_SECURITY_LABELS } from '../../lib/charts/namespace';
+import { AMBIENT_MESH_LABELS, TARGET_READINESS_GATE_LABELS, POD_SECURITY_LABELS } from '../../lib/charts/namespace';
 import { chartProps, Manifest, ofKind, single, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
 
 const VPC_CIDR = '10.10.0.0/16';
@@ -32,9 +32,9 @@ function routedTo(method: string, path: string): string | undefined {
 }
 
 describe('namespace', () => {
-  test('enforces Pod Security restricted and joins the ambient mesh', () => {
+  test('enforces Pod Security restricted, joins the ambient mesh, and gates pod readiness on the load balancer target', () => {
     const { labels } = single(manifests, 'Namespace', NAMESPACE).metadata;
-    expect(labels).toEqual({ ...POD_SECURITY_LABELS, ...AMBIENT_MESH_LABELS });
+    expect(labels).toEqual({ ...POD_SECURITY_LABELS, ...AMBIENT_MESH_LABELS, ...TARGET_READINESS_GATE_LABELS });
     expect([labels['pod-security.kubernetes.io/enforce'], labels['istio.io/dataplane-mode']]).toEqual(['restricted', 'ambient']);
   });
 });
