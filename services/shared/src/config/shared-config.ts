@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
+import { MAX_CONNECTION_AGE_MS } from '../mtls/live-trust';
 import { ServiceConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
@@ -16,7 +17,13 @@ export type MtlsConfig =
   /** The mesh (ztunnel) terminates mTLS; the service speaks plain HTTP inside the pod. */
   | { readonly mode: 'istio-ambient' }
   /** The service terminates TLS 1.3 itself and authorizes callers by their SPIFFE id. */
-  | { readonly mode: 'native'; readonly files: TlsFilePaths; readonly reloadIntervalMs: number };
+  | {
+    readonly mode: 'native';
+    readonly files: TlsFilePaths;
+    readonly reloadIntervalMs: number;
+    /** TLS_MAX_CONNECTION_AGE_MS: a client connection is closed (after its current reply) once this old. */
+    readonly maxConnectionAgeMs: number;
+  };
 
 export interface CognitoConfig {
   readonly userPoolId: string;
@@ -70,6 +77,7 @@ export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition
           caFile: env.required('TLS_CA_FILE', `${TLS_FIX}ca.crt)`),
         },
         reloadIntervalMs: env.integer('TLS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
+        maxConnectionAgeMs: env.integer('TLS_MAX_CONNECTION_AGE_MS', MAX_CONNECTION_AGE_MS, 100, 86_400_000),
       }
       : { mode },
     cognito: {

@@ -7,6 +7,7 @@ import { AccessTokenAuthenticator, requireScope } from '../auth/access-token-aut
 import { Principal } from '../auth/verified-token-cache';
 import { SharedServiceConfig } from '../config/shared-config';
 import { LogFields, Logger } from '../log';
+import { guardServerConnections } from '../mtls/live-trust';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial, ServerTlsFilePaths } from '../mtls/tls-material';
 import { BodySchemas, BodyValidator } from './body-validator';
@@ -46,7 +47,7 @@ export type ListenerSecurity =
   /** Plain HTTP: behind the mesh (ztunnel terminates mTLS), or the edge's dev fallback. */
   | { readonly kind: 'plaintext' }
   /** TLS 1.3 with a client certificate from the platform CA: native mTLS between workloads. */
-  | { readonly kind: 'mutual-tls'; readonly tls: ReloadingTlsMaterial }
+  | { readonly kind: 'mutual-tls'; readonly tls: ReloadingTlsMaterial; readonly maxConnectionAgeMs: number }
   /** TLS 1.2 (AEAD suites only) or 1.3 without client certificates: the load balancer in front of the edge. */
   | { readonly kind: 'server-tls'; readonly tls: ReloadingTlsMaterial<ServerTlsFilePaths> };
 
@@ -98,6 +99,8 @@ interface Connection {
   idleSince: number;
   /** The server's request timeout fired on this connection's request. */
   timedOut: boolean;
+  /** To be closed after its current reply (maximum age reached). */
+  retiring: boolean;
 }
 
 /**
@@ -166,11 +169,23 @@ export class RequestFront<R extends FrontRoute> {
     this.server.close(() => undefined);
   }
 
+  /**
+   * Closes a connection without cutting a reply or racing the client's next request: after its next reply, or once
+   * it has been idle for DRAIN_IDLE_MS (a client that just received a reply may be sending on it already).
+   */
+  private retire(socket: Socket): void {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    connection.retiring = true;
+    setTimeout(() => this.closeIfIdle(connection, DRAIN_IDLE_MS), DRAIN_IDLE_MS).unref();
+  }
+
+  private closeIfIdle(connection: Connection, idleMs: number): void {
+    if (connection.response === undefined && performance.now() - connection.idleSince >= idleMs) connection.socket.end();
+  }
+
   private closeIdleConnections(idleMs: number): void {
-    const now = performance.now();
-    for (const connection of this.connections.values()) {
-      if (connection.response === undefined && now - connection.idleSince >= idleMs) connection.socket.end();
-    }
+    for (const connection of this.connections.values()) this.closeIfIdle(connection, idleMs);
   }
 
   private createServer(): Server {
@@ -198,6 +213,11 @@ export class RequestFront<R extends FrontRoute> {
         handshakeTimeout: config.timeouts.tlsHandshakeMs,
       }, handler);
       security.tls.onChange((material) => https.setSecureContext(tlsOptions(material)));
+      if (security.kind === 'mutual-tls') {
+        guardServerConnections(https, security.tls, {
+          logger: this.props.logger, maxConnectionAgeMs: security.maxConnectionAgeMs, retire: (socket) => this.retire(socket),
+        });
+      }
       https.on('secureConnection', (socket: TLSSocket) => this.track(socket,
         security.kind === 'mutual-tls' ? spiffeIdOf(socket.getPeerCertificate()) : undefined));
       https.on('tlsClientError', (err: NodeJS.ErrnoException) => this.logConnectionError(err));
@@ -209,7 +229,7 @@ export class RequestFront<R extends FrontRoute> {
   }
 
   private track(socket: Socket, caller?: string): void {
-    const connection: Connection = { socket, caller, idleSince: performance.now(), timedOut: false };
+    const connection: Connection = { socket, caller, idleSince: performance.now(), timedOut: false, retiring: false };
     this.connections.set(socket, connection);
     socket.once('close', () => this.connections.delete(socket));
   }
@@ -260,17 +280,17 @@ export class RequestFront<R extends FrontRoute> {
       access.durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.props.logger.info('request', access);
     });
-    void this.answer(req, res, requestId, connection?.caller, access, expectsContinue);
+    void this.answer(req, res, requestId, connection, access, expectsContinue);
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, requestId: string, caller: string | undefined,
+  private async answer(req: IncomingMessage, res: ServerResponse, requestId: string, connection: Connection | undefined,
     access: LogFields, expectsContinue: boolean): Promise<void> {
     let reply: FrontReply;
     let headers: Record<string, string> = {};
     try {
       const { route, params } = this.router.match(req.method, req.url);
       if (this.props.describeRoute) Object.assign(access, this.props.describeRoute(route));
-      if (route.allowedCallers && !route.allowedCallers.has(caller ?? '')) {
+      if (route.allowedCallers && !route.allowedCallers.has(connection?.caller ?? '')) {
         throw new HttpError(403, 'caller identity not allowed on this route');
       }
       const authenticated = this.props.authenticator.authenticate(req.headers.authorization);
@@ -284,8 +304,8 @@ export class RequestFront<R extends FrontRoute> {
     }
     // A timed-out request was answered already, and a client that left gets nothing.
     if (res.headersSent || res.destroyed) return;
-    // An unread body (rejected early) or a draining server ends the connection rather than reading on.
-    const close = this.draining || !req.complete;
+    // An unread body (rejected early), a draining server or a retiring connection ends it rather than reading on.
+    const close = this.draining || !req.complete || connection?.retiring === true;
     replyJson(res, reply.status, reply.body, close ? { ...headers, 'x-request-id': requestId, connection: 'close' } : { ...headers, 'x-request-id': requestId });
   }
 

@@ -32,14 +32,15 @@ export class ServiceServer {
   private readonly front: RequestFront<BoundRoute>;
 
   constructor(props: ServiceServerProps) {
-    const native = props.config.mtls.mode === 'native';
+    const { mtls } = props.config;
+    const native = mtls.mode === 'native';
     if (native && !props.tls) throw new Error('native mTLS mode needs the service certificate (tls)');
     this.front = new RequestFront({
       routes: bindRoutes(props.catalogue, props.service, props.handlers, native),
       schemas: props.schemas,
       authenticator: props.authenticator,
       config: props.config,
-      security: native ? { kind: 'mutual-tls', tls: props.tls! } : { kind: 'plaintext' },
+      security: mtls.mode === 'native' ? { kind: 'mutual-tls', tls: props.tls!, maxConnectionAgeMs: mtls.maxConnectionAgeMs } : { kind: 'plaintext' },
       logger: props.logger,
       dispatch: ({ route, ...request }) => route.handle({ ...request, body: request.body?.value }),
       closeOnShutdown: props.closeOnShutdown,

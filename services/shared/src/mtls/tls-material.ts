@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
@@ -23,6 +24,13 @@ export type ServerTlsMaterial = Omit<TlsMaterial, 'ca'> & { readonly ca?: string
 /** What the paths yield: a CA bundle exactly when a CA file is required, so mTLS users keep a typed `ca`. */
 type MaterialOf<P extends ServerTlsFilePaths> = P extends TlsFilePaths ? TlsMaterial : ServerTlsMaterial;
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/** Each certificate of a PEM bundle, in order; throws on a block that is not a certificate. */
+export function parseCertificates(pem: string): X509Certificate[] {
+  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
+}
+
 /**
  * Holds the current TLS material and re-reads the cert-manager files every `intervalMs`, so a rotated certificate is
  * picked up without a restart. Polling (rather than fs.watch) follows the `..data` symlink swap Kubernetes uses for
@@ -30,18 +38,29 @@ type MaterialOf<P extends ServerTlsFilePaths> = P extends TlsFilePaths ? TlsMate
  */
 export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
   private material: MaterialOf<P>;
+  private anchors: readonly X509Certificate[];
   private readonly listeners: ((material: MaterialOf<P>) => void)[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly paths: P, intervalMs: number, private readonly logger: Logger) {
+  /** @param intervalMs how often the files are re-read; also how soon live connections learn of a change (live-trust.ts). */
+  constructor(private readonly paths: P, readonly intervalMs: number, private readonly logger: Logger) {
     this.material = this.withCa(readFileSync(paths.certFile, 'utf8'), readFileSync(paths.keyFile, 'utf8'),
       paths.caFile === undefined ? undefined : readFileSync(paths.caFile, 'utf8'));
     createSecureContext(this.material);
+    this.anchors = parseCertificates(this.material.ca ?? '');
     this.timer = setInterval(() => void this.reload(), intervalMs).unref();
   }
 
   get current(): MaterialOf<P> {
     return this.material;
+  }
+
+  /**
+   * The certificates of the current CA bundle (none without a CA file), parsed once per reload so that trust checks
+   * of live connections never parse PEM; already updated when `onChange` listeners run.
+   */
+  get trustAnchors(): readonly X509Certificate[] {
+    return this.anchors;
   }
 
   onChange(listener: (material: MaterialOf<P>) => void): void {
@@ -61,7 +80,9 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
       if (cert === this.material.cert && key === this.material.key && ca === this.material.ca) return;
       const next = this.withCa(cert, key, ca);
       createSecureContext(next);
+      const anchors = parseCertificates(next.ca ?? '');
       this.material = next;
+      this.anchors = anchors;
       this.listeners.forEach((listener) => listener(next));
       this.logger.info('tls material reloaded');
     } catch (err) {

@@ -3,6 +3,7 @@ import { buildConnector, Pool } from 'undici';
 import { HttpMethod } from '../../../../lib/catalogue/service-catalogue';
 import { HttpError } from '../http/http-error';
 import { Logger } from '../log';
+import { LiveTrust, MAX_CONNECTION_AGE_MS } from '../mtls/live-trust';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial, TlsMaterial } from '../mtls/tls-material';
 import { PeerResilienceOptions, PeerResiliencePolicies, peerResiliencePolicies, PeerUnavailableError } from './peer-resilience';
@@ -38,15 +39,18 @@ export interface PeerResponse {
 }
 
 /**
- * Pooled keep-alive client for one peer. TLS sessions are resumed because the connector is built once per
- * certificate (undici caches sessions per connector); a rotation swaps in a new pool and lets the old one drain.
+ * Pooled keep-alive client for one peer. A rotation swaps in a new pool (a connector holds its certificate) and lets
+ * the old one drain. Open connections stay held to the trust bundle (LiveTrust), and are retired before the peer's
+ * own maximum connection age cuts them.
  */
 export class PeerClient {
   private pool: Pool;
   private readonly policies: PeerResiliencePolicies;
+  private readonly trust?: LiveTrust;
 
   constructor(private readonly props: PeerClientProps) {
     this.policies = peerResiliencePolicies(props);
+    this.trust = props.mtls && new LiveTrust(props.mtls.tls, { logger: props.logger });
     this.pool = this.createPool(props.mtls?.tls.current);
     props.mtls?.tls.onChange((material) => {
       const previous = this.pool;
@@ -93,13 +97,21 @@ export class PeerClient {
 
   private createPool(material: TlsMaterial | undefined): Pool {
     const expected = this.props.mtls?.expectedIdentity;
-    const connect = material && buildConnector({
+    const connect = material && this.trust?.admitting(buildConnector({
       ...material,
       minVersion: 'TLSv1.3',
+      // Node gives no peer certificate on a resumed client session, and LiveTrust needs the chain of every connection.
+      maxCachedSessions: 0,
       checkServerIdentity: (_host, cert) => spiffeIdOf(cert) === expected
         ? undefined
         : new Error(`peer certificate does not carry ${expected}`),
+    }));
+    return new Pool(this.props.baseUrl, {
+      connections: this.props.connections,
+      connect,
+      keepAliveTimeout: 30_000,
+      // Retired here once its requests are done, well before the server's hard limit would cut it mid-request.
+      clientTtl: MAX_CONNECTION_AGE_MS / 2,
     });
-    return new Pool(this.props.baseUrl, { connections: this.props.connections, connect, keepAliveTimeout: 30_000 });
   }
 }
