@@ -220,7 +220,11 @@ export class RequestFront<R extends FrontRoute> {
       }
       https.on('secureConnection', (socket: TLSSocket) => this.track(socket,
         security.kind === 'mutual-tls' ? spiffeIdOf(socket.getPeerCertificate()) : undefined));
-      https.on('tlsClientError', (err: NodeJS.ErrnoException) => this.logConnectionError(err));
+      // With a listener here, Node leaves the failed handshake's socket open (a silent client would keep it): close it.
+      https.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+        this.logConnectionError(err);
+        socket.destroy();
+      });
       server = https;
     }
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, true));
