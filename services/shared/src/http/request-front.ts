@@ -15,7 +15,7 @@ import { errorReply } from './error-reply';
 import { HttpError } from './http-error';
 import { checkJsonBodyHeaders, JsonBody, readJsonBody } from './json-body';
 import { RouteTemplate, Router } from './router';
-import { createHealthServer, listenOn, replyJson } from './server-lifecycle';
+import { createHealthServer, listenOn, RawHeaders, replyJson } from './server-lifecycle';
 
 /** A route the front serves: matched by method and path, guarded by a scope, with an optional body schema. */
 export interface FrontRoute extends RouteTemplate {
@@ -249,7 +249,7 @@ export class RequestFront<R extends FrontRoute> {
     const response = connection?.response;
     if (response && !response.headersSent) {
       connection!.timedOut = timedOut;
-      replyJson(response, status, { error: STATUS_CODES[status]?.toLowerCase() }, { connection: 'close' });
+      replyJson(response, status, { error: STATUS_CODES[status]?.toLowerCase() }, ['connection', 'close']);
       return;
     }
     this.logConnectionError(err);
@@ -310,7 +310,10 @@ export class RequestFront<R extends FrontRoute> {
     if (res.headersSent || res.destroyed) return;
     // An unread body (rejected early), a draining server or a retiring connection ends it rather than reading on.
     const close = this.draining || !req.complete || connection?.retiring === true;
-    replyJson(res, reply.status, reply.body, close ? { ...headers, 'x-request-id': requestId, connection: 'close' } : { ...headers, 'x-request-id': requestId });
+    const raw: RawHeaders = ['x-request-id', requestId];
+    for (const name in headers) raw.push(name, headers[name]);
+    if (close) raw.push('connection', 'close');
+    replyJson(res, reply.status, reply.body, raw);
   }
 
   private async readBody(req: IncomingMessage, res: ServerResponse, schema: string, expectsContinue: boolean): Promise<JsonBody> {

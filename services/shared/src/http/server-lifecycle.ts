@@ -1,13 +1,17 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
+/** Header names and values, flat: node:http writes them as they are, with no header object to build and copy. */
+export type RawHeaders = (string | number)[];
+
 /**
  * Writes `body` as a JSON reply with its length, so keep-alive connections stay usable; a Buffer is sent as it is
- * (JSON already serialized, as a proxied reply).
+ * (JSON already serialized, as a proxied reply). `headers` is extended with the content headers.
  */
-export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function replyJson(res: ServerResponse, status: number, body: unknown, headers: RawHeaders = []): void {
   const json = Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  headers.push('content-type', 'application/json', 'content-length', Buffer.byteLength(json));
+  res.writeHead(status, headers);
   res.end(json);
 }
 
