@@ -66,6 +66,7 @@ describe('with a pool-signed token, the claims policy', () => {
   });
 
   test.each<[string, () => TokenClaims]>([
+    ['without sub', () => ({ sub: undefined })],
     ['without exp', () => ({ exp: undefined })],
     ['without iat', () => ({ iat: undefined })],
     ['with iat 5 minutes ahead', () => ({ iat: nowSeconds() + 300, exp: nowSeconds() + 900 })],

@@ -1,11 +1,11 @@
-import { checkTokenClaims, TimeClaims, TokenClaimsError } from '../src/auth/claims-policy';
+import { checkTokenClaims, PolicyClaims, TokenClaimsError } from '../src/auth/claims-policy';
 
 const NOW_SECONDS = 1_700_000_000;
 const limits = { maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 60 };
-const issuedNow = { iat: NOW_SECONDS, exp: NOW_SECONDS + 900 };
-const check = (claims: TimeClaims) => () => checkTokenClaims(claims, limits, NOW_SECONDS * 1000);
+const issuedNow = { sub: 'user-1', iat: NOW_SECONDS, exp: NOW_SECONDS + 900 };
+const check = (claims: PolicyClaims) => () => checkTokenClaims({ sub: 'user-1', ...claims }, limits, NOW_SECONDS * 1000);
 
-test.each<[string, TimeClaims]>([
+test.each<[string, PolicyClaims]>([
   ['issued now, valid for the pool lifetime', issuedNow],
   ['with iat 30 s ahead, inside the clock skew', { iat: NOW_SECONDS + 30, exp: NOW_SECONDS + 930 }],
   ['with iat exactly at the clock skew', { iat: NOW_SECONDS + 60, exp: NOW_SECONDS + 960 }],
@@ -15,7 +15,9 @@ test.each<[string, TimeClaims]>([
   expect(check(claims)).not.toThrow();
 });
 
-test.each<[string, TimeClaims, string]>([
+test.each<[string, PolicyClaims, string]>([
+  ['without sub', { ...issuedNow, sub: undefined }, 'sub claim missing or not a string'],
+  ['with an empty sub', { ...issuedNow, sub: '' }, 'sub claim missing or not a string'],
   ['without exp', { iat: NOW_SECONDS }, 'exp claim missing or not a number'],
   ['with a string exp', { ...issuedNow, exp: String(NOW_SECONDS + 900) }, 'exp claim missing or not a number'],
   ['without iat', { exp: NOW_SECONDS + 900 }, 'iat claim missing or not a number'],

@@ -1,7 +1,8 @@
 import { CognitoConfig } from '../config/shared-config';
 
-/** The time claims of a JWT payload, unchecked: a signed token can still carry any JSON. */
-export interface TimeClaims {
+/** The claims of a JWT payload the policy checks, unchecked: a signed token can still carry any JSON. */
+export interface PolicyClaims {
+  readonly sub?: unknown;
   readonly exp?: unknown;
   readonly iat?: unknown;
   readonly nbf?: unknown;
@@ -21,15 +22,17 @@ export class TokenClaimsError extends Error {
 }
 
 /**
- * Refuses signed tokens that the pool would not issue: aws-jwt-verify 5.2.1 accepts a token without `exp` (it never
+ * Refuses signed tokens that the pool would not issue: without a subject (every owner check would compare against
+ * nothing); and, as aws-jwt-verify 5.2.1 accepts a token without `exp` (it never
  * expires), does not look at `iat`, and does not bound the lifetime, so a leaked signing key or a misconfigured app
  * client could mint long-lived tokens. The library already rejects an `nbf` in the future (with no grace); the rule
  * is kept here so the policy holds whatever the verifier in front of it does.
  */
 export function checkTokenClaims(
-  claims: TimeClaims, limits: TokenLimits, nowMs: number,
-): asserts claims is TimeClaims & { readonly exp: number; readonly iat: number } {
-  const { exp, iat, nbf } = claims;
+  claims: PolicyClaims, limits: TokenLimits, nowMs: number,
+): asserts claims is PolicyClaims & { readonly sub: string; readonly exp: number; readonly iat: number } {
+  const { sub, exp, iat, nbf } = claims;
+  if (typeof sub !== 'string' || sub === '') throw new TokenClaimsError('sub claim missing or not a string');
   if (!isTime(exp)) throw new TokenClaimsError('exp claim missing or not a number');
   if (!isTime(iat)) throw new TokenClaimsError('iat claim missing or not a number');
   if (nbf !== undefined && !isTime(nbf)) throw new TokenClaimsError('nbf claim not a number');
