@@ -10,8 +10,12 @@ export type BundleName = 'edge' | 'orders' | 'inventory';
 
 export interface RunningBundle {
   readonly port: number;
+  /** Every line the bundle has logged so far, parsed, in order. */
+  readonly logs: readonly Record<string, unknown>[];
   /** SIGKILL, then waits for the exit: a stopped service, as when its pods are gone. */
   stop(): Promise<void>;
+  /** SIGTERM, as the kubelet sends a pod being replaced; resolves with the exit code once the process and its output end. */
+  terminate(): Promise<number | null>;
 }
 
 /** Where `npm run build:services` writes a service's bundle. */
@@ -44,7 +48,15 @@ export function startBundle(name: BundleName, env: NodeJS.ProcessEnv): Promise<R
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const logs: Record<string, unknown>[] = [];
   const stop = () => stopChild(child);
+  const terminate = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+    // 'close', not 'exit': by then every line the process wrote is in `logs`.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    return exited;
+  };
   return new Promise<RunningBundle>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -56,9 +68,10 @@ export function startBundle(name: BundleName, env: NodeJS.ProcessEnv): Promise<R
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; port?: number };
+      logs.push(entry);
       if (entry.msg !== 'listening') return;
       clearTimeout(timer);
-      resolve({ port: entry.port!, stop });
+      resolve({ port: entry.port!, logs, stop, terminate });
     });
   });
 }
