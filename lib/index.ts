@@ -2,6 +2,7 @@
 export * from './config';
 export * from './catalogue/service-catalogue';
 export * from './catalogue/validate-catalogue';
+export * from './constructs/api-clients';
 export * from './constructs/api-firewall';
 export * from './constructs/api-monitoring';
 export * from './constructs/bottlerocket-nodegroup';
@@ -10,6 +11,7 @@ export * from './constructs/cluster-addons';
 export * from './constructs/cluster-manifest';
 export * from './constructs/data-bucket';
 export * from './constructs/eks-threat-detection';
+export * from './constructs/entry-point-policy';
 export * from './constructs/helm-component';
 export * from './constructs/ingress-gateway';
 export * from './constructs/log-group-encryption';
@@ -41,6 +43,8 @@ export * from './compliance/compliance-gate';
 export * from './compliance/guard-validator';
 export * from './compliance/gate-findings';
 export * from './compliance/controls';
-// Deploy-time rules over a synthesized assembly (cross-stack reference positions, cycles, CRD and webhook order).
+// Deploy-time rules over a synthesized assembly (cross-stack reference positions, cycles, CRD and webhook order,
+// the entry-point policy).
 export * from './analysis/deploy-order';
+export * from './analysis/entry-point';
 export * from './analysis/metric-sources';

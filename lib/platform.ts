@@ -1,5 +1,5 @@
 import { Annotations, App, Tags } from 'aws-cdk-lib';
-import { PlatformConfig, platformStackName } from './config';
+import { configWarnings, PlatformConfig, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -61,14 +61,6 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     network: config.network,
     logDestinations: logging.logging,
   });
-  const cluster = new ClusterStack(app, STACK_IDS.cluster, {
-    ...stackProps('cluster'),
-    cluster: config.cluster,
-    clusterName: `${config.profile}-platform`,
-    network: network.network,
-    keys: keys.keys,
-    logDestinations: logging.logging,
-  });
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
     edge: config.edge,
@@ -78,6 +70,17 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     logDestinations: logging.logging,
     requestSchemas: { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS },
     retainData: config.retainData,
+  });
+  for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
+  // After the edge: the load balancer controller's permissions name the edge's target group.
+  const cluster = new ClusterStack(app, STACK_IDS.cluster, {
+    ...stackProps('cluster'),
+    cluster: config.cluster,
+    clusterName: `${config.profile}-platform`,
+    network: network.network,
+    keys: keys.keys,
+    logDestinations: logging.logging,
+    ingressTargetGroup: edge.ingressTargetGroup,
   });
   const data = new DataStack(app, STACK_IDS.data, {
     ...stackProps('data'),

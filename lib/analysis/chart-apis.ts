@@ -6,13 +6,17 @@ import { platformCharts } from '../constructs/platform-components';
  * What each platform Helm chart adds to the Kubernetes API, so the deploy-order check can tell which charts an object
  * needs first. Read from the charts' own sources at the versions below (looked up 2026-12):
  * - aws-load-balancer-controller 1.17.1: kubernetes-sigs/aws-load-balancer-controller tag v2.17.1,
- *   helm/aws-load-balancer-controller/{crds/crds.yaml, crds/gateway-crds.yaml, templates/webhook.yaml, values.yaml}.
+ *   helm/aws-load-balancer-controller/{crds/crds.yaml, crds/gateway-crds.yaml, templates/webhook.yaml,
+ *   templates/service.yaml, values.yaml}.
  * - Istio 1.30.2: istio/istio tag 1.30.2, manifests/charts/base/{files/crd-all.gen.yaml,
  *   templates/defaultrevision-validatingwebhookconfiguration.yaml}, manifests/charts/istio-control/istio-discovery/
- *   templates/{validatingwebhookconfiguration.yaml, mutatingwebhook.yaml, service.yaml}, manifests/charts/gateway/templates.
+ *   templates/{validatingwebhookconfiguration.yaml, mutatingwebhook.yaml, service.yaml, revision-tags-svc.yaml,
+ *   remote-istiod-service.yaml}, manifests/charts/gateway/{templates, values.yaml}.
  * - cert-manager v1.20.3: cert-manager/cert-manager tag v1.20.3, deploy/charts/cert-manager/templates/{crd-*.yaml,
- *   webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, webhook-service.yaml}.
- * - aws-privateca-issuer v1.9.0: cert-manager/aws-privateca-issuer tag v1.9.0, charts/aws-pca-issuer/{crds, templates}.
+ *   webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, service.yaml, webhook-service.yaml,
+ *   cainjector-service.yaml}.
+ * - aws-privateca-issuer v1.9.0: cert-manager/aws-privateca-issuer tag v1.9.0, charts/aws-pca-issuer/{crds, templates,
+ *   values.yaml}.
  * Only webhooks with `failurePolicy: Fail` are listed: while such a webhook's pods are not ready, the API server
  * rejects every object it admits ("no endpoints available for service …"). A webhook that fails open (the controller's
  * `mpod.elbv2.k8s.aws`, `failurePolicy: Ignore` by default) cannot fail a deployment.
@@ -66,6 +70,8 @@ export interface ChartApis {
   readonly crdGroups: (values: ChartValues) => readonly string[];
   readonly webhooks: readonly AdmissionWebhook[];
   readonly creates: readonly CreatedObject[];
+  /** `spec.type` of each Service the chart creates with these values, which the entry-point policy judges. */
+  readonly serviceTypes: (values: ChartValues) => readonly string[];
 }
 
 const SERVICE: CreatedObject = { group: '', kind: 'Service' };
@@ -118,6 +124,8 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
       },
     ],
     creates: [SERVICE, POD],
+    // The webhook Service (and the metrics one, with serviceMonitor.enabled) set no type.
+    serviceTypes: () => ['ClusterIP'],
   },
   istioBase: {
     source: verified.istioBase,
@@ -125,6 +133,7 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
     crdGroups: () => ISTIO_CONFIG_GROUPS,
     webhooks: [],
     creates: [],
+    serviceTypes: () => [],
   },
   istiod: {
     source: verified.istiod,
@@ -149,15 +158,22 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
       },
     ],
     creates: [SERVICE, POD],
+    // istiod and its revision tags set no type; the ExternalName Service exists only for a remote istiod.
+    serviceTypes: () => ['ClusterIP'],
   },
-  istioCni: { source: verified.istioCni, crdGroups: () => [], webhooks: [], creates: [POD] },
-  ztunnel: { source: verified.ztunnel, crdGroups: () => [], webhooks: [], creates: [POD] },
+  istioCni: { source: verified.istioCni, crdGroups: () => [], webhooks: [], creates: [POD], serviceTypes: () => [] },
+  ztunnel: { source: verified.ztunnel, crdGroups: () => [], webhooks: [], creates: [POD], serviceTypes: () => [] },
   istioGateway: {
     source: verified.istioGateway,
     crdGroups: () => [],
     webhooks: [],
     // The gateway's pods ask istiod to inject the proxy.
     creates: [SERVICE, { ...POD, labels: { 'sidecar.istio.io/inject': 'true' } }],
+    // The chart's default is LoadBalancer; `None` creates no Service.
+    serviceTypes: (values) => {
+      const type = values.service?.type ?? 'LoadBalancer';
+      return type === 'None' ? [] : [type];
+    },
   },
   certManager: {
     source: verified.certManager,
@@ -167,12 +183,15 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
       { name: 'webhook.cert-manager.io', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
     ],
     creates: [SERVICE, POD],
+    // The webhook's Service follows webhook.serviceType; the metrics Services (with prometheus.enabled) are ClusterIP.
+    serviceTypes: (values) => [values.webhook?.serviceType ?? 'ClusterIP', 'ClusterIP'],
   },
   awsPrivateCaIssuer: {
     source: verified.awsPrivateCaIssuer,
     crdGroups: () => ['awspca.cert-manager.io'],
     webhooks: [],
     creates: [SERVICE, POD],
+    serviceTypes: (values) => [values.service?.type ?? 'ClusterIP'],
   },
 };
 

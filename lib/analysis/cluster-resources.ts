@@ -44,6 +44,8 @@ export interface KubernetesObject {
   readonly labels: Readonly<Record<string, string>>;
   /** Labels of the pods it creates, for workloads with a pod template. @default - creates no pods */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** `spec.type` of a Service. @default - not a Service, or the type is left to the API server (ClusterIP) */
+  readonly serviceType?: string;
 }
 
 /** A manifest custom resource and its objects. */
@@ -96,6 +98,7 @@ function kubernetesObject(object: any, index: number): KubernetesObject {
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
     labels: metadata.labels ?? {},
     podLabels: podTemplateOf(object)?.metadata?.labels ?? (object?.kind === 'Pod' ? metadata.labels ?? {} : undefined),
+    serviceType: object?.kind === 'Service' && typeof object?.spec?.type === 'string' ? object.spec.type : undefined,
   };
 }
 

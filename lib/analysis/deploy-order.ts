@@ -181,7 +181,7 @@ function shortestCycle(edges: ReadonlyMap<string, ReadonlyMap<string, string>>, 
 }
 
 /** Whether one resource is created only after another completes. */
-class DeployOrder {
+export class DeployOrder {
   private readonly stacksBefore: Map<string, Set<string>>;
   private readonly resourcesBefore = new Map<string, Set<string>>();
 

@@ -103,6 +103,11 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
   ],
 };
 
+/** The routes API Gateway exposes: one method each. */
+export function publicRoutes(catalogue: ServiceCatalogue): ServiceRoute[] {
+  return catalogue.services.flatMap((s) => s.routes).filter((r) => r.public);
+}
+
 /** A route as the catalogue spells it, `METHOD /path` (e.g. `POST /orders`): keys method throttles and smoke samples. */
 export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

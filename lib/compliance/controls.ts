@@ -168,6 +168,22 @@ export const CONTROLS: readonly SecurityControl[] = [
         .some((c) => c.metadata.namespace === d.metadata.namespace && text(c.spec.uris).includes(`/sa/${d.spec.template.spec.serviceAccountName}`)))),
   },
   {
+    id: 'NET-6',
+    title: 'One entry point: the API server rejects LoadBalancer and NodePort Services and Ingresses cluster-wide, the load '
+      + 'balancer controller can only register targets in the ingress target group, and no subnet is tagged for load balancers',
+    category: 'network',
+    nist: ['SC-7', 'SC-7(3)', 'AC-6'],
+    implementedIn: ['lib/constructs/entry-point-policy.ts', 'lib/constructs/platform-components.ts', 'lib/constructs/private-cluster.ts'],
+    provenBy: { file: 'test/cluster/side-doors.test.ts', test: 'a built-in ValidatingAdmissionPolicy, bound cluster-wide with Deny' },
+    evidence: ({ assembly }) => assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => {
+      const manifest = String(p.Manifest);
+      return manifest.includes('"kind":"ValidatingAdmissionPolicy"') && manifest.includes('"validationActions":["Deny"]');
+    })
+      && assembly.every('AWS::EC2::Subnet', (p) => !text(p.Tags).includes('kubernetes.io/role/'))
+      && !['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].some((type) => assembly.some(type, (p) =>
+        /elasticloadbalancing:(Create|\*)/.test(text(p.PolicyDocument)))),
+  },
+  {
     id: 'IDN-1',
     title: 'User pool: administrators create users (no self sign-up); 14-character passwords with all four character classes',
     category: 'identity',

@@ -2,3 +2,4 @@ export * from './config-error';
 export * from './platform-config';
 export * from './validate-config';
 export * from './load-config';
+export * from './api-clients';

@@ -23,6 +23,8 @@ export const CONTEXT_KEYS = {
   hostedZoneId: 'hostedZoneId',
   certificateArn: 'certificateArn',
   manageApiGatewayAccountRole: 'manageApiGatewayAccountRole',
+  allowedCidrs: 'allowedCidrs',
+  blockedCountries: 'blockedCountries',
 } as const;
 
 function asList(value: unknown): string[] | undefined {
@@ -116,6 +118,11 @@ export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEn
     },
     edge: {
       ...base.edge,
+      waf: {
+        ...base.edge.waf,
+        allowedCidrs: asList(context(CONTEXT_KEYS.allowedCidrs)) ?? base.edge.waf.allowedCidrs,
+        blockedCountries: asList(context(CONTEXT_KEYS.blockedCountries)) ?? base.edge.waf.blockedCountries,
+      },
       domain: asDomain(context, base.edge.domain),
       manageApiGatewayAccountRole: asBoolean('edge.manageApiGatewayAccountRole', context(CONTEXT_KEYS.manageApiGatewayAccountRole))
         ?? base.edge.manageApiGatewayAccountRole,

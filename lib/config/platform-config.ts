@@ -86,18 +86,25 @@ export interface ClusterConfig {
 }
 
 export interface ApiThrottleConfig {
-  /** Steady-state requests per second for the stage. */
+  /** Steady-state requests per second. */
   readonly rateLimit: number;
   /** Burst capacity; must be at least `rateLimit`. */
   readonly burstLimit: number;
 }
 
 export interface WafConfig {
-  /** Requests per client IP per 5-minute window before WAF blocks; WAF's minimum is 10. */
+  /**
+   * Requests per client IP per 5-minute window before WAF blocks; WAF's minimum is 10. Prod warns when an API open to
+   * every network allows one address as much as the whole stage serves in the window (`edge.throttle.rateLimit` × 300).
+   */
   readonly rateLimitPer5Min: number;
-  /** When non-empty, only these CIDRs may call the API. */
-  readonly allowlistCidrs: readonly string[];
-  /** ISO 3166 alpha-2 country codes blocked by a geo rule. */
+  /**
+   * When non-empty, only these networks may call the API: IPv4 and IPv6 CIDRs with the host bits zero, e.g.
+   * `203.0.113.0/24`, `2001:db8::/32` (`-c allowedCidrs=…`, comma-separated). WAF holds each IP version in its own IP set.
+   * Empty in both profiles: every network may call (the per-IP rate limit and managed rules still apply).
+   */
+  readonly allowedCidrs: readonly string[];
+  /** ISO 3166 alpha-2 country codes WAF blocks by a geo rule, e.g. `KP` (`-c blockedCountries=…`, comma-separated); none in both profiles. */
   readonly blockedCountries: readonly string[];
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
@@ -132,6 +139,56 @@ export interface EdgeDomainConfig {
   readonly clientTruststore?: ClientTruststore;
 }
 
+/** The period a client's request quota counts over (usage plan quota period DAY or MONTH). */
+export type QuotaPeriod = 'day' | 'month';
+
+export interface ApiClientQuota {
+  /** Requests per period; at least the client's `rateLimit` (a quota that cannot absorb one second at its own rate). */
+  readonly limit: number;
+  readonly period: QuotaPeriod;
+}
+
+/**
+ * A client developer's application. Each gets its own Cognito app client (client credentials, a secret, exactly
+ * `scopes`), an API key whose value API Gateway generates (never in a template or output: read it with
+ * `aws apigateway get-api-key --api-key <id> --include-value`), and a usage plan of its own with its throttle and quota.
+ * One plan per client rather than per tier: limits apply per key either way, and a key cannot be in two plans of one
+ * stage, so moving a key between shared tier plans fails the deploy (CloudFormation creates the new link before it
+ * deletes the old one), while a client's own plan changes in place.
+ *
+ * The key never replaces the token: every method keeps its Cognito authorizer and scope, and a key only meters and
+ * limits. API Gateway requires a key per method, for every caller, so a method requires one when any client with
+ * `requireKey` holds its scope; from then on the platform's own machine and user clients, which have no key, can no
+ * longer call it (nor can `npm run smoke`). A client that does not require keys may not share a method with one that does.
+ *
+ * `rateLimit` and `burstLimit` throttle the client's key, at most the stage's `edge.throttle` (which every caller meets
+ * first); the stage's method throttles still hold. Example:
+ * `{ name: 'partner-a', scopes: ['orders/read', 'orders/write'], rateLimit: 5, burstLimit: 10, quota: { limit: 10000, period: 'day' } }`
+ */
+export interface ApiClientConfig extends ApiThrottleConfig {
+  /**
+   * Lowercase letters, digits and single hyphens, starting with a letter (2–32 characters), unique: it names the
+   * API key, the usage plan, the Cognito app client and the stack outputs. Renaming a client issues it a new key and secret.
+   */
+  readonly name: string;
+  /** Scopes its tokens may carry, as `<service>/<scope>` of the catalogue (e.g. `orders/read`); at least one must open a public route. */
+  readonly scopes: readonly string[];
+  readonly quota: ApiClientQuota;
+  /**
+   * Require the key (and so the usage plan's throttle and quota, which API Gateway applies only where a key is
+   * required) on every method the client's scopes open. False issues the key without requiring it yet, e.g. while the
+   * client starts sending it; its limits then do not apply.
+   * @default true
+   */
+  readonly requireKey?: boolean;
+  /**
+   * Allow admin scopes (`adminScopes` of the catalogue: another subject's resources) in `scopes`. Granting one is a
+   * deliberate decision, so a copied scope list cannot grant it by accident.
+   * @default false
+   */
+  readonly admin?: boolean;
+}
+
 export interface EdgeConfig {
   readonly throttle: ApiThrottleConfig;
   readonly waf: WafConfig;
@@ -140,6 +197,11 @@ export interface EdgeConfig {
   readonly threatProtection: boolean;
   /** Tighter limits for single API methods, keyed `METHOD /path` as the catalogue writes the route. */
   readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
+  /**
+   * Client developers' applications, each with its own app client, API key and usage plan (see `ApiClientConfig`).
+   * @default [] - no keys, no usage plans, no method requires a key
+   */
+  readonly clients?: readonly ApiClientConfig[];
   /**
    * The API's public domain and the name of the load balancer's certificate. Required in prod.
    * @default - dev only: no custom domain, and API Gateway reaches the load balancer over plain HTTP inside the VPC
@@ -228,7 +290,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       throttle: prod ? { rateLimit: 500, burstLimit: 1000 } : { rateLimit: 50, burstLimit: 100 },
       waf: {
         rateLimitPer5Min: prod ? 2000 : 500,
-        allowlistCidrs: [],
+        allowedCidrs: [],
         blockedCountries: [],
         maxBodyBytes: 16 * 1024,
         anonymousIpList: prod,

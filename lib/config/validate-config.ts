@@ -1,5 +1,9 @@
+import { isIPv6 } from 'net';
+import { adminScopes, definedScopes, publicRoutes, routeKey, SERVICE_CATALOGUE, ServiceCatalogue } from '../catalogue/service-catalogue';
+import { apiClientOutputs } from '../stacks/edge-outputs';
+import { clientRoutes, keyRequiredRoutes } from './api-clients';
 import { ConfigError, ConfigErrors } from './config-error';
-import { PlatformConfig } from './platform-config';
+import { EdgeConfig, PlatformConfig } from './platform-config';
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -22,7 +26,8 @@ export const WAF_MIN_RATE_LIMIT = 10;
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+/** An API client's name: it becomes a construct id, AWS resource names and (without hyphens) output keys. */
+const CLIENT_NAME_PATTERN = /^(?=.{2,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -40,12 +45,125 @@ export function parseIpv4Cidr(text: string): { prefix: number } | undefined {
 }
 
 /**
+ * Parses an IPv6 CIDR, full or compressed (`2001:db8::/32`; no zone, no embedded IPv4); returns the prefix length,
+ * or undefined when the text is not a network with its host bits zero.
+ */
+export function parseIpv6Cidr(text: string): { prefix: number } | undefined {
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
+  if (!match || !isIPv6(match[1])) return undefined;
+  const prefix = Number(match[2]);
+  if (prefix > 128) return undefined;
+  const [head, tail] = match[1].split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const missing = tail === undefined ? 0 : 8 - groups(head).length - groups(tail).length;
+  const bits = [...groups(head), ...Array<string>(missing).fill('0'), ...groups(tail)]
+    .map((group) => parseInt(group, 16).toString(2).padStart(16, '0')).join('');
+  return bits.slice(prefix).includes('1') ? undefined : { prefix };
+}
+
+/** An IPv4 or IPv6 CIDR with its IP version (a WAF IP set holds one version); undefined when it is neither. */
+export function parseCidr(text: string): { version: 4 | 6; prefix: number } | undefined {
+  const v4 = parseIpv4Cidr(text);
+  if (v4) return { version: 4, ...v4 };
+  const v6 = parseIpv6Cidr(text);
+  return v6 && { version: 6, ...v6 };
+}
+
+/** The ISO 3166 alpha-2 codes an AWS WAF geo match accepts (the CloudFormation schema of GeoMatchStatement.CountryCodes). */
+export const WAF_COUNTRY_CODES: ReadonlySet<string> = new Set(('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG '
+  + 'BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE '
+  + 'EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO '
+  + 'IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO '
+  + 'MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS '
+  + 'RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM '
+  + 'US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW').split(' '));
+
+/** Seconds in WAF's rate-based evaluation window (`rateLimitPer5Min`). */
+const WAF_WINDOW_SECONDS = 300;
+
+/** A configuration that synthesizes but that a reviewer should see; createPlatform reports each as a synth warning. */
+export interface ConfigWarning {
+  /** Warning id, e.g. `@platform/edge:openWithoutRateLimit` (acknowledge with `Annotations.acknowledgeWarning`). */
+  readonly id: string;
+  readonly message: string;
+}
+
+/**
+ * Warnings for a valid configuration. Prod warns when the API admits every network and the per-IP rate rule is no
+ * rule at all: it lets one address send as much as the whole stage serves in WAF's window, so one caller can take the
+ * API from everyone before WAF ever blocks it.
+ */
+export function configWarnings(config: PlatformConfig): ConfigWarning[] {
+  const { throttle, waf } = config.edge;
+  const stagePerWindow = throttle.rateLimit * WAF_WINDOW_SECONDS;
+  if (config.profile !== 'prod' || waf.allowedCidrs.length > 0 || waf.rateLimitPer5Min < stagePerWindow) return [];
+  return [{
+    id: '@platform/edge:openWithoutRateLimit',
+    message: `the API admits every network, and edge.waf.rateLimitPer5Min (${waf.rateLimitPer5Min}) lets one address send all the `
+      + `stage serves in 5 minutes (${stagePerWindow}): lower it, or admit only trusted networks with -c allowedCidrs=<CIDR>,…`,
+  }];
+}
+
+/** Records a problem unless `ok`: the field, the value received and the fix. */
+type Check = (ok: boolean, field: string, value: unknown, fix: string) => void;
+
+/** Checks the client developers' applications (`edge.clients`) against the catalogue's routes and scopes. */
+function checkApiClients(edge: EdgeConfig, catalogue: ServiceCatalogue, check: Check,
+  checkThrottle: (field: string, limits: { rateLimit: number; burstLimit: number }) => void): void {
+  const clients = edge.clients ?? [];
+  const scopes = definedScopes(catalogue);
+  const admin = adminScopes(catalogue);
+  const keyRequired = keyRequiredRoutes(catalogue, clients);
+  const routeScopes = publicRoutes(catalogue).map((route) => `${routeKey(route)} needs ${route.scope}`).join(', ');
+  clients.forEach((client, index) => {
+    const at = `edge.clients[${index}]`;
+    check(CLIENT_NAME_PATTERN.test(client.name), `${at}.name`, client.name, 'use 2 to 32 lowercase letters, digits and single '
+      + 'hyphens, starting with a letter: the name becomes the API key, usage plan and app client names and the output keys');
+    const outputKey = apiClientOutputs(client.name).keyId;
+    const twin = clients.findIndex((other) => apiClientOutputs(other.name).keyId === outputKey);
+    check(twin === index, `${at}.name`, client.name, clients[twin]?.name === client.name
+      ? `edge.clients[${twin}] has the same name: rename one` : `edge.clients[${twin}] (${clients[twin]?.name}) would have `
+      + `the same stack output ${outputKey} (names lose their hyphens there): rename one`);
+
+    for (const scope of client.scopes) {
+      check(scopes.has(scope), `${at}.scopes`, scope, `use a scope the catalogue defines: ${[...scopes].join(', ')}`);
+      check(!admin.has(scope) || client.admin === true, `${at}.scopes`, scope, 'an admin scope reaches every subject\'s resources: '
+        + 'grant it deliberately with admin: true on this client, or remove it');
+    }
+    check(clientRoutes(catalogue, client).length > 0, `${at}.scopes`, client.scopes,
+      `list a scope that opens a public route (${routeScopes}): without one the client can call nothing`);
+    if (client.admin === true) {
+      check(client.scopes.some((scope) => admin.has(scope)), `${at}.admin`, client.admin,
+        `no admin scope is in scopes: remove admin, or add the admin scope (${[...admin].join(', ')})`);
+    }
+
+    checkThrottle(at, client);
+    check(client.rateLimit <= edge.throttle.rateLimit, `${at}.rateLimit`, client.rateLimit, `the stage limit edge.throttle.rateLimit `
+      + `(${edge.throttle.rateLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`);
+    check(client.burstLimit <= edge.throttle.burstLimit, `${at}.burstLimit`, client.burstLimit, `the stage limit edge.throttle.burstLimit `
+      + `(${edge.throttle.burstLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`);
+    const { limit, period } = client.quota;
+    check(Number.isInteger(limit) && limit >= 1, `${at}.quota.limit`, limit, 'use a whole number of requests per period');
+    check(limit >= client.rateLimit, `${at}.quota.limit`, limit, `must be at least rateLimit (${client.rateLimit}): a smaller quota `
+      + 'cannot absorb even one second at the client\'s own rate; raise it, or lower rateLimit');
+    check(['day', 'month'].includes(period), `${at}.quota.period`, period, "use 'day' or 'month'");
+
+    if (client.requireKey === false) {
+      const forced = clientRoutes(catalogue, client).map(routeKey).filter((key) => keyRequired.has(key));
+      check(forced.length === 0, `${at}.requireKey`, client.requireKey, `${forced.map((key) => `${key} requires a key because `
+        + `${keyRequired.get(key)!.join(', ')} requires one there`).join('; ')}, and API Gateway requires keys per method, for `
+        + 'every caller: set requireKey: true (the client has a key), or drop the scope');
+    }
+  });
+}
+
+/**
  * Checks everything a synth would otherwise fail on late (or, worse, deploy wrongly).
  * Throws ConfigErrors listing every problem; each line names the field, the value and the fix.
  */
-export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
+export function validatePlatformConfig(config: PlatformConfig, catalogue: ServiceCatalogue = SERVICE_CATALOGUE): PlatformConfig {
   const errors: ConfigError[] = [];
-  const check = (ok: boolean, field: string, value: unknown, fix: string) => {
+  const check: Check = (ok, field, value, fix) => {
     if (!ok) errors.push(new ConfigError(field, value, fix));
   };
 
@@ -140,14 +258,20 @@ export function validatePlatformConfig(config: PlatformConfig): PlatformConfig {
   }
   check(Number.isInteger(waf.rateLimitPer5Min) && waf.rateLimitPer5Min >= WAF_MIN_RATE_LIMIT && waf.rateLimitPer5Min <= 2_000_000_000,
     'edge.waf.rateLimitPer5Min', waf.rateLimitPer5Min, `AWS WAF accepts whole numbers from ${WAF_MIN_RATE_LIMIT} to 2000000000`);
-  for (const entry of waf.allowlistCidrs) {
-    check(parseIpv4Cidr(entry) !== undefined, 'edge.waf.allowlistCidrs', entry, 'use an IPv4 CIDR such as 203.0.113.0/24');
+  for (const entry of waf.allowedCidrs) {
+    const network = parseCidr(entry);
+    check(network !== undefined, 'edge.waf.allowedCidrs', entry,
+      'use an IPv4 or IPv6 network in CIDR form with the host bits zero, such as 203.0.113.0/24 or 2001:db8::/32');
+    check(network === undefined || network.prefix > 0, 'edge.waf.allowedCidrs', entry,
+      'a /0 admits every address (and WAF refuses it): list the trusted networks, or leave the list empty to admit all');
   }
   for (const country of waf.blockedCountries) {
-    check(COUNTRY_PATTERN.test(country), 'edge.waf.blockedCountries', country, 'use an ISO 3166 alpha-2 code such as DE');
+    check(WAF_COUNTRY_CODES.has(country), 'edge.waf.blockedCountries', country,
+      'use an ISO 3166 alpha-2 code AWS WAF knows, in capitals, such as DE (the United Kingdom is GB)');
   }
   check(Number.isInteger(waf.maxBodyBytes) && waf.maxBodyBytes > 0 && waf.maxBodyBytes <= 64 * 1024, 'edge.waf.maxBodyBytes',
     waf.maxBodyBytes, 'use a whole number of bytes from 1 to 65536 (the most a regional WebACL inspects)');
+  checkApiClients(edge, catalogue, check, checkThrottle);
   check(['required', 'optional'].includes(edge.mfa), 'edge.mfa', edge.mfa, "use 'required' or 'optional'");
   if (config.profile === 'prod') {
     check(edge.mfa === 'required', 'edge.mfa', edge.mfa, "prod requires MFA: use 'required'");

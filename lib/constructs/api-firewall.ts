@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { WafConfig } from '../config';
+import { parseCidr, WafConfig } from '../config';
 
 /** Managed rule groups every API gets, in evaluation order (cheap reputation lists before payload inspection). */
 export const MANAGED_RULE_GROUPS = [
@@ -34,9 +34,12 @@ export interface ApiFirewallProps extends WafConfig {
   readonly logGroup: logs.ILogGroup;
 }
 
+/** Construct ids of the allowlist's IP sets by IP version (the IPv4 set keeps the id it had before IPv6 was supported). */
+const ALLOWLIST_IDS = { 4: 'Allowlist', 6: 'AllowlistIpv6' } as const;
+
 /**
- * A regional WebACL for an API Gateway stage: optional allowlist and geo block, a per-IP rate limit, a body-size
- * limit, and AWS managed rule groups; logs go to CloudWatch with the Authorization header redacted.
+ * A regional WebACL for an API Gateway stage: optional allowlist (IPv4 and IPv6) and geo block, a per-IP rate limit,
+ * a body-size limit, and AWS managed rule groups; logs go to CloudWatch with the Authorization header redacted.
  * Associate it with `associate(stageArn)`.
  */
 export class ApiFirewall extends Construct {
@@ -51,17 +54,13 @@ export class ApiFirewall extends Construct {
       rules.push({ name, priority: rules.length, visibilityConfig: visibility(`${props.name}-${name}`), ...rule });
     };
 
-    if (props.allowlistCidrs.length > 0) {
-      const allowlist = new wafv2.CfnIPSet(this, 'Allowlist', {
-        scope: 'REGIONAL',
-        ipAddressVersion: 'IPV4',
-        addresses: [...props.allowlistCidrs],
-        description: 'The only client networks allowed to call the API',
-      });
+    const allowlist = allowlistSets(this, props.allowedCidrs);
+    if (allowlist.length > 0) {
+      const inSets = allowlist.map((set): wafv2.CfnWebACL.StatementProperty => ({ ipSetReferenceStatement: { arn: set.attrArn } }));
       // Block everything else rather than allow the list outright, so allowed clients still pass every rule below.
       addRule('BlockOutsideAllowlist', {
         action: { block: {} },
-        statement: { notStatement: { statement: { ipSetReferenceStatement: { arn: allowlist.attrArn } } } },
+        statement: { notStatement: { statement: inSets.length === 1 ? inSets[0] : { orStatement: { statements: inSets } } } },
       });
     }
     if (props.blockedCountries.length > 0) {
@@ -138,6 +137,22 @@ export class ApiFirewall extends Construct {
       ...props,
     });
   }
+}
+
+/** One IP set per IP version present in the allowlist: an IP set holds addresses of a single version. */
+function allowlistSets(scope: Construct, cidrs: readonly string[]): wafv2.CfnIPSet[] {
+  const versions = cidrs.map((cidr) => {
+    const network = parseCidr(cidr);
+    if (!network) throw new Error(`allowedCidrs entry "${cidr}" is not an IPv4 or IPv6 CIDR; use e.g. 203.0.113.0/24 or 2001:db8::/32`);
+    return network.version;
+  });
+  return ([4, 6] as const).filter((version) => versions.includes(version))
+    .map((version) => new wafv2.CfnIPSet(scope, ALLOWLIST_IDS[version], {
+      scope: 'REGIONAL',
+      ipAddressVersion: `IPV${version}`,
+      addresses: cidrs.filter((_, i) => versions[i] === version),
+      description: `The only IPv${version} client networks allowed to call the API`,
+    }));
 }
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {

@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
+import { publicRoutes, routeKey, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
 import { ApiThrottleConfig } from '../config';
 
 /**
@@ -25,6 +25,8 @@ export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringif
   integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
   subject: apigateway.AccessLogField.contextAuthorizerClaims('sub'),
   clientId: apigateway.AccessLogField.contextAuthorizerClaims('client_id'),
+  // The key's id, never its value: set on methods that require a key, so a key used with another client's token shows.
+  apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
   wafStatus: apigateway.AccessLogField.contextWafResponseCode(),
   errorType: apigateway.AccessLogField.contextErrorResponseType(),
   errorMessage: apigateway.AccessLogField.contextErrorMessageString(),
@@ -62,6 +64,12 @@ export interface PlatformApiProps {
   /** Tighter limits for single methods, keyed `METHOD /path` (see `routeKey`). @default - stage limits only */
   readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
   /**
+   * Methods that require an API key (`x-api-key`) in addition to the Cognito token, as `METHOD /path`: for every caller,
+   * since API Gateway decides it per method. Keys and their usage plans come with them (`ApiClients`).
+   * @default - no method requires a key
+   */
+  readonly keyRequiredRoutes?: readonly string[];
+  /**
    * JSON schema of each body schema name the catalogue's routes use, as the services validate bodies with it
    * (`services/<name>/src/schemas.ts`); API Gateway validates against the same schema, as draft-04.
    */
@@ -90,8 +98,8 @@ export interface PlatformApiProps {
 
 /**
  * The REST API (REST because HTTP APIs cannot take a WAF WebACL): one method per public catalogue route, each
- * behind the Cognito authorizer with exactly the route's scope, request validation against models, stage and
- * per-method throttling, a metering usage plan, JSON access logs, execution logs without data tracing, X-Ray,
+ * behind the Cognito authorizer with exactly the route's scope (and an API key where asked), request validation
+ * against models, stage and per-method throttling, JSON access logs, execution logs without data tracing, X-Ray,
  * no caching, and an HTTP proxy integration through the VPC link. API Gateway presents a client certificate to
  * the ingress, which can require it.
  */
@@ -101,15 +109,15 @@ export class PlatformApi extends Construct {
   /** The literal stage name (the stage's own `stageName` is a reference to the resource). */
   readonly stageName: string;
   readonly authorizer: apigateway.CognitoUserPoolsAuthorizer;
-  /** Metering: attach API keys of partners whose usage is counted (`usagePlan.addApiKey`). */
-  readonly usagePlan: apigateway.UsagePlan;
   /** API Gateway's certificate towards the backend; the ingress may require it (mutual TLS on the private hop). */
   readonly clientCertificate: apigateway.CfnClientCertificate;
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
-    const routes = props.catalogue.services.flatMap((s) => s.routes).filter((r) => r.public);
-    checkMethodThrottles(routes, props.methodThrottles ?? {});
+    const routes = publicRoutes(props.catalogue);
+    const keyRequired = new Set(props.keyRequiredRoutes ?? []);
+    checkRouteKeys(routes, 'method throttle', Object.keys(props.methodThrottles ?? {}));
+    checkRouteKeys(routes, 'key-required route', [...keyRequired]);
     checkRequestSchemas(routes, props.requestSchemas);
 
     this.stageName = props.stageName ?? 'v1';
@@ -164,26 +172,20 @@ export class PlatformApi extends Construct {
         authorizer: this.authorizer,
         authorizationType: apigateway.AuthorizationType.COGNITO,
         authorizationScopes: [route.scope],
+        apiKeyRequired: keyRequired.has(routeKey(route)),
         requestValidator: validator,
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
         requestModels: route.bodySchema ? { 'application/json': models.get(route.bodySchema)! } : undefined,
       });
     }
-
-    // Usage-plan throttling is best effort; the stage and method limits above are the enforced ones.
-    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
-      description: 'Metering of API key holders',
-      throttle: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
-      apiStages: [{ api: this.api, stage: this.stage }],
-    });
   }
 }
 
-function checkMethodThrottles(routes: readonly ServiceRoute[], throttles: Readonly<Record<string, ApiThrottleConfig>>): void {
+function checkRouteKeys(routes: readonly ServiceRoute[], what: string, given: readonly string[]): void {
   const keys = routes.map(routeKey);
-  for (const key of Object.keys(throttles)) {
+  for (const key of given) {
     if (!keys.includes(key)) {
-      throw new Error(`method throttle "${key}" names no public route; use one of: ${keys.join(', ')}`);
+      throw new Error(`${what} "${key}" names no public route; use one of: ${keys.join(', ')}`);
     }
   }
 }

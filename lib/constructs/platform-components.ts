@@ -2,17 +2,17 @@ import type { IAWSPCAClusterIssuer } from '@kubernetes-models/cert-manager/awspc
 import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import type { IPeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct, IDependable } from 'constructs';
 import { IngressIdentity, SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
 import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
 import { HelmVersions, MtlsMode } from '../config';
 import { ClusterManifest } from './cluster-manifest';
+import { EntryPointPolicy } from './entry-point-policy';
 import { HelmChartSource, HelmComponent } from './helm-component';
 import { IngressGateway } from './ingress-gateway';
 
@@ -43,25 +43,47 @@ const CERT_MANAGER_NAMESPACE = 'cert-manager';
 const ISTIO_NAMESPACE = 'istio-system';
 
 /**
- * The AWS Load Balancer Controller's IAM policy for a chart version, as published by the controller project and
- * shipped inside aws-cdk-lib (nothing is downloaded). Resources are rewritten for the stack's partition.
+ * An IngressClass name the platform reserves and never creates. Chart 1.17.1 (controller v2.17.1) always runs the
+ * controller's Ingress reconciler (main.go sets it up unconditionally), so it is narrowed instead: with `--ingress-class`
+ * set it ignores Ingresses without a class, it takes annotated ones only for this name, and by `spec.ingressClassName`
+ * only those whose IngressClass names its controller (`ingress.k8s.aws/alb`), which the chart then no longer creates
+ * (pkg/ingress/group_loader.go, class_loader.go, class_annotation_matcher.go at v2.17.1). The entry-point policy rejects
+ * every Ingress in any case.
  */
-export function loadBalancerControllerStatements(chartVersion: string): iam.PolicyStatement[] {
-  const appVersion = Object.values(eks.AlbControllerVersion)
-    .find((v): v is eks.AlbControllerVersion => v instanceof eks.AlbControllerVersion && v.helmChartVersion === chartVersion);
-  if (!appVersion) throw new Error(`aws-load-balancer-controller chart ${chartVersion} has no IAM policy in aws-cdk-lib: use a chart version eks.AlbControllerVersion lists`);
-  const file = path.join(path.dirname(require.resolve('aws-cdk-lib')), 'aws-eks-v2', 'lib', 'addons', `alb-iam_policy-${appVersion.version}.json`);
-  const document = JSON.parse(fs.readFileSync(file, 'utf8')) as { Statement: Array<Record<string, unknown>> };
-  const inPartition = (resource: string) => resource.replace(/^arn:aws:/, `arn:${Aws.PARTITION}:`);
-  return document.Statement.map((statement) => {
-    const resource = statement.Resource as string | string[];
-    return iam.PolicyStatement.fromJson({ ...statement, Resource: (Array.isArray(resource) ? resource : [resource]).map(inPartition) });
-  });
+export const RESERVED_INGRESS_CLASS = 'platform-reserved';
+
+/**
+ * What the AWS Load Balancer Controller needs to keep the ingress pods registered in the platform's target group, and
+ * nothing else. It starts from the subset the controller documents for TargetGroupBinding-only use without
+ * security-group management (docs/deploy/installation.md at v2.17.1, "You only want the LBC to add and remove IPs to
+ * already existing target groups") and drops what a binding without `networking` never calls there: ModifyTargetGroup
+ * and ModifyTargetGroupAttributes (only the Ingress, Service and Gateway deployers of pkg/deploy/elbv2 call them) and
+ * ec2:DescribeInstances (VPC discovery, skipped because `vpcId` is given, and the networking rules' ENI lookups).
+ * What stays: DescribeTargetGroups (the binding webhooks), DescribeTargetHealth (which targets are registered, and
+ * the pods' readiness gates), DescribeVpcs (whether a pod IP is inside the VPC), DescribeSecurityGroups (the
+ * reconciler reads the cluster's groups to clean up rules it once labelled; there are none), and registering and
+ * deregistering targets of the one target group. No load balancer, listener, security-group, WAF or Shield action is
+ * granted, so an Ingress or a Service that got past admission still could not open a load balancer.
+ */
+export function loadBalancerControllerStatements(targetGroup: elbv2.ITargetGroup): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      // These Describe calls support no resource-level permissions.
+      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      actions: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+      resources: [targetGroup.targetGroupArn],
+    }),
+  ];
 }
 
 export interface PlatformComponentsProps {
   readonly cluster: eks.ICluster;
   readonly versions: HelmVersions;
+  /** The target group the ingress pods are bound to (TargetGroupBinding); the load balancer controller may register targets in it only. */
+  readonly ingressTargetGroup: elbv2.ITargetGroup;
   /** Istio ambient mesh (ztunnel mTLS, mesh-wide STRICT) or services' own mTLS with platform-CA certificates. */
   readonly mtls: MtlsMode;
   /**
@@ -81,11 +103,15 @@ export interface PlatformComponentsProps {
 
 /**
  * The platform's in-cluster components, each from a pinned chart and, when it calls AWS, with its own Pod Identity
- * role holding exactly what its documentation requires: the AWS Load Balancer Controller; Istio ambient (base, istiod,
- * cni, ztunnel) with mesh-wide STRICT mTLS and the ingress gateway behind the private load balancer; cert-manager with the `platform-ca` ClusterIssuer; aws-privateca-issuer
- * when a Private CA is given. Istio and cert-manager call no AWS API and get no AWS identity.
+ * role holding exactly what it needs: the entry-point admission policy, applied before every chart; the AWS Load
+ * Balancer Controller, reconciling TargetGroupBindings only; Istio ambient (base, istiod, cni, ztunnel) with
+ * mesh-wide STRICT mTLS and the ingress gateway behind the private load balancer; cert-manager with the `platform-ca`
+ * ClusterIssuer; aws-privateca-issuer when a Private CA is given. Istio and cert-manager call no AWS API and get no
+ * AWS identity.
  */
 export class PlatformComponents extends Construct {
+  /** Rejects LoadBalancer and NodePort Services and Ingresses; every chart is installed after it. */
+  readonly entryPointPolicy: EntryPointPolicy;
   readonly loadBalancerController: HelmComponent;
   readonly certManager: HelmComponent;
   readonly privateCaIssuer?: HelmComponent;
@@ -100,14 +126,17 @@ export class PlatformComponents extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformComponentsProps) {
     super(scope, id);
-    const { cluster, dependsOn } = props;
+    const { cluster } = props;
     const charts = platformCharts(props.versions);
+    // First, so that no chart's Service is ever admitted without it.
+    this.entryPointPolicy = new EntryPointPolicy(this, 'EntryPointPolicy', { cluster });
+    const dependsOn = [...props.dependsOn, this.entryPointPolicy];
 
     this.loadBalancerController = new HelmComponent(this, 'AwsLoadBalancerController', {
       cluster,
       source: charts.awsLoadBalancerController,
       namespace: 'kube-system',
-      awsIdentity: { serviceAccount: 'aws-load-balancer-controller', statements: loadBalancerControllerStatements(charts.awsLoadBalancerController.version) },
+      awsIdentity: { serviceAccount: 'aws-load-balancer-controller', statements: loadBalancerControllerStatements(props.ingressTargetGroup) },
       // Region and VPC are given because the IMDS hop limit of 1 keeps the controller from discovering them.
       values: {
         clusterName: cluster.clusterName,
@@ -117,6 +146,11 @@ export class PlatformComponents extends Construct {
         // Its fail-closed Service webhook would reject the other charts' Services while the controller's pods start
         // (aws-load-balancer-controller#4140); it only defaults Services of type LoadBalancer, which the platform never makes.
         enableServiceMutatorWebhook: false,
+        // TargetGroupBindings only. The Service reconciler is off (feature gate EnableServiceController, which main.go
+        // of v2.17.1 checks before setting it up); the Ingress reconciler cannot be turned off, see RESERVED_INGRESS_CLASS.
+        controllerConfig: { featureGates: { EnableServiceController: false } },
+        ingressClass: RESERVED_INGRESS_CLASS,
+        createIngressClassResource: false,
       },
       dependsOn,
     });

@@ -40,13 +40,16 @@ export interface PlatformIdentityProps {
 /**
  * Who callers are: a Cognito user pool (no self sign-up, strong passwords, MFA, threat protection), one resource
  * server per catalogue service with its scopes, a machine client (client credentials) and a public user client
- * (authorization code + PKCE), and an identity pool whose only role is for signed-in users.
+ * (authorization code + PKCE), and an identity pool whose only role is for signed-in users. Client developers'
+ * applications get machine clients of their own with `addMachineClient`.
  */
 export class PlatformIdentity extends Construct {
   readonly userPool: cognito.UserPool;
   readonly domain: cognito.UserPoolDomain;
   /** Resource servers by service name. */
   readonly resourceServers: ReadonlyMap<string, cognito.UserPoolResourceServer>;
+  /** Every scope the resource servers define, keyed `<service>/<scope>` as tokens carry it. */
+  readonly scopes: ReadonlyMap<string, cognito.OAuthScope>;
   /** Client credentials grant, for services and batch jobs; has a secret, never ships to a browser. */
   readonly machineClient: cognito.UserPoolClient;
   /** Authorization code grant with PKCE, for people; a public client without a secret. */
@@ -87,9 +90,7 @@ export class PlatformIdentity extends Construct {
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
     const servers = new Map<string, cognito.UserPoolResourceServer>();
-    // Every defined scope except the admin scopes, which an operator grants to a client of their choosing.
-    const apiScopes: cognito.OAuthScope[] = [];
-    const notGranted = adminScopes(props.catalogue);
+    const oauthScopes = new Map<string, cognito.OAuthScope>();
     for (const service of props.catalogue.services) {
       const scopes = service.scopes.map((scopeName) => new cognito.ResourceServerScope({
         scopeName,
@@ -101,38 +102,23 @@ export class PlatformIdentity extends Construct {
         scopes,
       });
       servers.set(service.name, server);
-      apiScopes.push(...scopes.filter((scope) => !notGranted.has(qualifiedScope(service, scope.scopeName)))
-        .map((scope) => cognito.OAuthScope.resourceServer(server, scope)));
+      for (const scope of scopes) oauthScopes.set(qualifiedScope(service, scope.scopeName), cognito.OAuthScope.resourceServer(server, scope));
     }
     this.resourceServers = servers;
+    this.scopes = oauthScopes;
+    // Every defined scope except the admin scopes, which an operator grants to a client of their choosing.
+    const notGranted = adminScopes(props.catalogue);
+    const apiScopes = [...oauthScopes.keys()].filter((scope) => !notGranted.has(scope));
 
-    const sharedClientSettings = {
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: TOKEN_VALIDITY.access,
-      idTokenValidity: TOKEN_VALIDITY.id,
-      refreshTokenValidity: TOKEN_VALIDITY.refresh,
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-    };
-    this.machineClient = this.userPool.addClient('MachineClient', {
-      ...sharedClientSettings,
-      generateSecret: true,
-      oAuth: { flows: { clientCredentials: true }, scopes: apiScopes },
-    });
-    this.userClient = this.userPool.addClient('UserClient', {
-      ...sharedClientSettings,
+    this.machineClient = this.addMachineClient(this.userPool, 'MachineClient', { scopes: apiScopes });
+    this.userClient = this.addClient(this.userPool, 'UserClient', {
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...apiScopes],
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...apiScopes.map((scope) => this.oauthScope(scope))],
         callbackUrls: [...(props.callbackUrls ?? ['http://localhost:8080/callback'])],
       },
     });
-    // Tokens come from the OAuth endpoints only. Left unset, Cognito would also allow SRP and custom auth, and
-    // the L2 cannot express "refresh only", so the property is set on the L1.
-    for (const client of [this.machineClient, this.userClient]) {
-      (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
-    }
 
     this.identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
       allowUnauthenticatedIdentities: false,
@@ -157,6 +143,48 @@ export class PlatformIdentity extends Construct {
       identityPoolId: this.identityPool.ref,
       roles: { authenticated: this.authenticatedRole.roleArn },
     });
-
   }
+
+  /**
+   * A client-credentials app client of this pool, created in `scope`, with a secret and exactly `scopes`
+   * (`<service>/<scope>`; admin scopes too when asked for: the caller decides), the platform's token lifetimes and revocation.
+   */
+  addMachineClient(scope: Construct, id: string, options: MachineClientOptions): cognito.UserPoolClient {
+    return this.addClient(scope, id, {
+      userPoolClientName: options.clientName,
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: options.scopes.map((scope) => this.oauthScope(scope)) },
+    });
+  }
+
+  private oauthScope(scope: string): cognito.OAuthScope {
+    const found = this.scopes.get(scope);
+    if (!found) throw new Error(`no resource server defines scope "${scope}"; use one of ${[...this.scopes.keys()].join(', ')}`);
+    return found;
+  }
+
+  private addClient(scope: Construct, id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
+    // The shared settings last, so no caller can loosen them.
+    const client = new cognito.UserPoolClient(scope, id, {
+      ...options,
+      userPool: this.userPool,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: TOKEN_VALIDITY.access,
+      idTokenValidity: TOKEN_VALIDITY.id,
+      refreshTokenValidity: TOKEN_VALIDITY.refresh,
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    });
+    // Tokens come from the OAuth endpoints only. Left unset, Cognito would also allow SRP and custom auth, and
+    // the L2 cannot express "refresh only", so the property is set on the L1.
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
+  }
+}
+
+export interface MachineClientOptions {
+  /** Scopes the client's tokens may carry, as `<service>/<scope>`. */
+  readonly scopes: readonly string[];
+  /** Name shown in the Cognito console. @default - none */
+  readonly clientName?: string;
 }

@@ -1,4 +1,5 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,12 @@ export const CONTROL_PLANE_LOG_TYPES: readonly eks.ClusterLoggingTypes[] = [
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
   eks.ClusterLoggingTypes.SCHEDULER,
 ];
+
+/**
+ * Subnet tags by which the AWS Load Balancer Controller (and Kubernetes' cloud provider) find where to put the
+ * internet-facing and internal load balancers of Services and Ingresses.
+ */
+export const LOAD_BALANCER_SUBNET_ROLE_TAGS: readonly string[] = ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'];
 
 /** The log group EKS writes control-plane logs to; pre-create it so it is encrypted and has retention. */
 export function controlPlaneLogGroupName(clusterName: string): string {
@@ -65,7 +72,8 @@ export interface PrivateClusterProps {
 /**
  * A private EKS cluster on aws-eks-v2 (native AWS::EKS::Cluster, access entries, no nested stacks): private API
  * endpoint, KMS envelope encryption of secrets, all control-plane logs, API authentication mode with access entries
- * only, a Bottlerocket managed node group in private subnets, and pinned managed add-ons.
+ * only, a Bottlerocket managed node group in private subnets, and pinned managed add-ons. Unlike aws-eks-v2's default,
+ * no subnet of the VPC is tagged as a place for load balancers.
  *
  * Compute is an explicit managed node group: aws-eks-v2 defaults to EKS Auto Mode, which we turn off
  * (defaultCapacityType NODEGROUP with zero default capacity) to keep the launch template controls (IMDS hop limit,
@@ -120,6 +128,12 @@ export class PrivateCluster extends Construct {
       kubectlProviderOptions: { kubectlLayer: layer.create(this, 'KubectlLayer'), securityGroups: [this.kubectlSecurityGroup] },
     });
     this.cluster.connections.allowFrom(this.kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the API server');
+    // aws-eks-v2 tags every public and private subnet of the VPC with these (Cluster.tagSubnets, unconditionally).
+    // The platform's one load balancer is placed by CDK and the controller may create none, so no subnet offers
+    // itself; RemoveTag's priority (200) wins over the cluster's Tag (100) whichever aspect runs first.
+    for (const subnet of [...props.vpc.publicSubnets, ...props.vpc.privateSubnets]) {
+      for (const key of LOAD_BALANCER_SUBNET_ROLE_TAGS) Tags.of(subnet).remove(key);
+    }
     this.cluster.node.addDependency(props.controlPlaneLogGroup);
 
     const clusterAdmin = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {

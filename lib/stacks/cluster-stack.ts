@@ -1,6 +1,7 @@
 import { Annotations, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config';
@@ -22,6 +23,8 @@ export interface ClusterStackProps extends StackProps {
   readonly network: SecureVpc;
   readonly keys: PlatformKeys;
   readonly logDestinations: ILogDestinations;
+  /** The private load balancer's target group (Edge stack): the only one the load balancer controller may register targets in. */
+  readonly ingressTargetGroup: elbv2.ITargetGroup;
 }
 
 /**
@@ -65,6 +68,7 @@ export class ClusterStack extends Stack {
     this.components = new PlatformComponents(this, 'Components', {
       cluster: this.cluster,
       versions: config.helm,
+      ingressTargetGroup: props.ingressTargetGroup,
       mtls: config.mtls,
       privateCa: config.privateCaArn
         ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'PlatformPrivateCa', config.privateCaArn)

@@ -10,3 +10,12 @@ export const EDGE_OUTPUTS = {
   /** The client-credentials app client; its secret is read with DescribeUserPoolClient, never output. */
   machineClientId: 'MachineClientId',
 } as const;
+
+/**
+ * The outputs of one configured API client (`edge.clients`), keyed by its name without hyphens, e.g. `partner-a` →
+ * `ApiClientPartnerAKeyId`. Identifiers only: the key value and the app client secret are read with the CLI, never output.
+ */
+export function apiClientOutputs(clientName: string): { readonly keyId: string; readonly appClientId: string } {
+  const stem = clientName.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return { keyId: `ApiClient${stem}KeyId`, appClientId: `ApiClient${stem}AppClientId` };
+}

@@ -5,8 +5,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
-import { EdgeConfig } from '../config';
-import { EDGE_OUTPUTS } from './edge-outputs';
+import { EdgeConfig, keyRequiredRoutes } from '../config';
+import { apiClientOutputs, EDGE_OUTPUTS } from './edge-outputs';
+import { ApiClients } from '../constructs/api-clients';
 import { ApiDomain } from '../constructs/api-domain';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { ApiMonitoring } from '../constructs/api-monitoring';
@@ -30,13 +31,15 @@ export interface EdgeStackProps extends StackProps {
 
 /**
  * Identity and the API edge: Cognito (user pool, resource servers, clients, identity pool), the REST API behind a
- * WAF WebACL, the private path into the cluster (VPC link, internal NLB with a public certificate, target group for
- * the ingress pods), the API's domain (`api.<domain>`, optionally with mutual TLS), and alarms and dashboard widgets
- * in central logging.
+ * WAF WebACL, client developers' app clients, API keys and usage plans, the private path into the cluster (VPC link,
+ * internal NLB with a public certificate, target group for the ingress pods), the API's domain (`api.<domain>`,
+ * optionally with mutual TLS), and alarms and dashboard widgets in central logging.
  */
 export class EdgeStack extends Stack {
   readonly identity: PlatformIdentity;
   readonly api: PlatformApi;
+  /** The configured client developers' app clients, API keys and usage plans. */
+  readonly apiClients: ApiClients;
   readonly firewall: ApiFirewall;
   readonly ingress: PrivateIngress;
   /** Bound to the ingress pods by the charts' TargetGroupBinding. */
@@ -85,6 +88,7 @@ export class EdgeStack extends Stack {
       restApiName: apiName,
       throttle: edge.throttle,
       methodThrottles: edge.methodThrottles,
+      keyRequiredRoutes: [...keyRequiredRoutes(props.catalogue, edge.clients ?? []).keys()],
       requestSchemas: props.requestSchemas,
       accessLogGroup,
       vpcLink: this.ingress.vpcLink,
@@ -100,6 +104,13 @@ export class EdgeStack extends Stack {
       scope: this,
     });
     this.api.stage.node.addDependency(this.executionLogGroup);
+    this.apiClients = new ApiClients(this, 'Clients', {
+      clients: edge.clients ?? [],
+      api: this.api.api,
+      stage: this.api.stage,
+      identity: this.identity,
+      namePrefix: apiName,
+    });
 
     this.firewall = new ApiFirewall(this, 'Firewall', {
       ...edge.waf,
@@ -124,5 +135,14 @@ export class EdgeStack extends Stack {
     new CfnOutput(this, EDGE_OUTPUTS.tokenUrl, { value: `${this.identity.domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, EDGE_OUTPUTS.userPoolId, { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, EDGE_OUTPUTS.machineClientId, { value: this.identity.machineClient.userPoolClientId });
+    // Identifiers only: the key value and the app client secret are read with the CLI by whoever may hand them out.
+    for (const [client, { apiKey, appClient }] of this.apiClients.clients) {
+      const outputs = apiClientOutputs(client);
+      new CfnOutput(this, outputs.keyId, {
+        value: apiKey.keyId,
+        description: `API key id of client ${client}: aws apigateway get-api-key --api-key <id> --include-value --query value --output text`,
+      });
+      new CfnOutput(this, outputs.appClientId, { value: appClient.userPoolClientId, description: `Cognito app client id of client ${client}` });
+    }
   }
 }

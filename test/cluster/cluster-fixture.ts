@@ -1,11 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ClusterConfig } from '../../lib/config';
 import { KeysStack } from '../../lib/stacks/keys-stack';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { ClusterStack } from '../../lib/stacks/cluster-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
+
+/** The ingress target group the cluster stack is given (the Edge stack's in the platform). */
+const TEST_INGRESS_TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/ingress/0123456789abcdef';
 
 /**
  * The cluster stack with the foundation stacks it consumes, for a configuration with cluster overrides.
@@ -27,6 +31,7 @@ export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, contex
     network: network.network,
     keys: keys.keys,
     logDestinations: logging.logging,
+    ingressTargetGroup: elbv2.NetworkTargetGroup.fromTargetGroupAttributes(network, 'IngressTargets', { targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN }),
   });
   extend({ app, stack });
   return { app, config, stack, keys, logging, network, template: Template.fromStack(stack) };

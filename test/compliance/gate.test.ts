@@ -1,23 +1,29 @@
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
-import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { EdgeConfig } from '../../lib/config';
+import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
 /**
  * Configurations the gate must pass. The shipped profiles run every check (nag packs and cfn-guard);
  * the variants change the network and mesh, and run the nag packs (cfn-guard costs ~2 s per stack).
  */
-const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; guard: boolean }> = {
+const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: Partial<EdgeConfig>; guard: boolean }> = {
   dev: { context: {}, guard: true },
-  // With image digests, so prod's Workloads stack goes through the gate too.
-  prod: { context: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS }, guard: true },
+  // With image digests, so prod's Workloads stack goes through the gate too, and with client developers' keys, usage
+  // plans and app clients, an IPv4 and IPv6 allowlist and a geo rule, so every edge option does.
+  prod: {
+    context: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS, allowedCidrs: '203.0.113.0/24,2001:db8::/32', blockedCountries: 'KP' },
+    edge: { clients: TEST_API_CLIENTS },
+    guard: true,
+  },
   isolated: { context: { egress: 'isolated' }, guard: false },
   native: { context: { mtls: 'native' }, guard: false },
 };
 
 const findingsByConfig = new Map<string, Finding[]>();
 beforeAll(() => {
-  for (const [name, { context, guard }] of Object.entries(CONFIGURATIONS)) {
-    findingsByConfig.set(name, rawGateFindings(buildPlatform(context).app, { guard }));
+  for (const [name, { context, edge, guard }] of Object.entries(CONFIGURATIONS)) {
+    findingsByConfig.set(name, rawGateFindings(buildPlatform(context, { edge }).app, { guard }));
   }
 });
 

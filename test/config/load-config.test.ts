@@ -39,6 +39,17 @@ describe('loadPlatformConfig', () => {
     expect(config.network.availabilityZones).toEqual(['us-east-1b', 'us-east-1c']);
     expect(config.cluster.adminRoleArns).toEqual(['arn:aws:iam::111111111111:role/A']);
   });
+
+  test('the WAF allowlist (IPv4 and IPv6) and blocked countries come from comma-separated context or cdk.json lists', () => {
+    expect(testConfig().edge.waf).toMatchObject({ allowedCidrs: [], blockedCountries: [] });
+    const config = testConfig({ allowedCidrs: '203.0.113.0/24, 2001:db8::/32', blockedCountries: 'KP,IR' });
+    expect(config.edge.waf).toMatchObject({ allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'], blockedCountries: ['KP', 'IR'] });
+    expect(testConfig({ allowedCidrs: ['198.51.100.0/24'], blockedCountries: ['CU'] }).edge.waf)
+      .toMatchObject({ allowedCidrs: ['198.51.100.0/24'], blockedCountries: ['CU'] });
+    // The rest of the WAF slice keeps the profile's values.
+    expect(testConfig({ profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', allowedCidrs: '203.0.113.0/24' }).edge.waf)
+      .toMatchObject({ rateLimitPer5Min: 2000, anonymousIpList: true, allowedCidrs: ['203.0.113.0/24'] });
+  });
 });
 
 describe('bad configuration stops with one line naming the field, the value and the fix', () => {
@@ -58,6 +69,8 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
     ['a cluster admin that is not a role ARN', { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' }, 'invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice": use an IAM role ARN'],
     ['a bad account', { account: '12345' }, 'invalid config env.account="12345": use a 12-digit AWS account id'],
+    ['an allowlist entry that is not a network', { allowedCidrs: '203.0.113.0/24,2001:db8::1' }, 'invalid config edge.waf.allowedCidrs="2001:db8::1": use an IPv4 or IPv6 network in CIDR form'],
+    ['a country WAF does not know', { blockedCountries: 'KP,EU' }, 'invalid config edge.waf.blockedCountries="EU": use an ISO 3166 alpha-2 code AWS WAF knows'],
   ])('%s', (_name, context, expected) => {
     const messages = problems(context);
     expect(messages.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { PROD_CONTEXT } from '../support/platform-fixture';
 let dev: Template;
 let prod: Template;
 let restricted: Template;
+let dualStack: Template;
 let logging: Template;
 beforeAll(() => {
   const fixture = buildEdge();
@@ -13,7 +14,11 @@ beforeAll(() => {
   logging = Template.fromStack(fixture.logging);
   prod = Template.fromStack(buildEdge({ context: PROD_CONTEXT }).edge);
   restricted = Template.fromStack(buildEdge({
-    edge: { waf: { rateLimitPer5Min: 100, allowlistCidrs: ['203.0.113.0/24'], blockedCountries: ['KP'], maxBodyBytes: 4096, anonymousIpList: false } },
+    edge: { waf: { rateLimitPer5Min: 100, allowedCidrs: ['203.0.113.0/24'], blockedCountries: ['KP'], maxBodyBytes: 4096, anonymousIpList: false } },
+  }).edge);
+  // From context, as `cdk synth -c allowedCidrs=… -c blockedCountries=…` sets them.
+  dualStack = Template.fromStack(buildEdge({
+    context: { allowedCidrs: '203.0.113.0/24,2001:db8::/32,198.51.100.7/32', blockedCountries: 'KP,IR' },
   }).edge);
 });
 
@@ -63,6 +68,21 @@ test('optional allowlist and geo rules, evaluated first; absent unless configure
   expect(rule(restricted, 'BlockCountries').Statement.GeoMatchStatement.CountryCodes).toEqual(['KP']);
   expect(rule(dev, 'BlockOutsideAllowlist')).toBeUndefined();
   expect(rule(dev, 'BlockCountries')).toBeUndefined();
+  dev.resourceCountIs('AWS::WAFv2::IPSet', 0);
+});
+
+test('an allowlist of IPv4 and IPv6 networks from context: one IP set per version, blocked unless in either', () => {
+  const sets = Object.entries(dualStack.findResources('AWS::WAFv2::IPSet'));
+  expect(sets.map(([, set]) => [set.Properties.IPAddressVersion, set.Properties.Addresses]).sort()).toEqual([
+    ['IPV4', ['203.0.113.0/24', '198.51.100.7/32']],
+    ['IPV6', ['2001:db8::/32']],
+  ]);
+  const outside = rule(dualStack, 'BlockOutsideAllowlist');
+  expect(outside.Action).toEqual({ Block: {} });
+  expect(outside.Statement.NotStatement.Statement.OrStatement.Statements.map((s: any) => s.IPSetReferenceStatement.Arn['Fn::GetAtt'][0]).sort())
+    .toEqual(sets.map(([id]) => id).sort());
+  expect(rule(dualStack, 'BlockCountries').Statement.GeoMatchStatement.CountryCodes).toEqual(['KP', 'IR']);
+  expect(rules(dualStack).slice(0, 2).map((r) => r.Name)).toEqual(['BlockOutsideAllowlist', 'BlockCountries']);
 });
 
 test('every rule has metrics and sampled requests', () => {

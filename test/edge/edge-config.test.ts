@@ -1,7 +1,7 @@
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { EdgeConfig, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
-import { PROD_CONTEXT, TEST_DOMAIN, testConfig } from '../support/platform-fixture';
+import { ApiClientConfig, configWarnings, EdgeConfig, validatePlatformConfig, WAF_MIN_RATE_LIMIT } from '../../lib/config';
+import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_DOMAIN, testConfig } from '../support/platform-fixture';
 import { configProblems, DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
 import { buildEdge } from './edge-fixture';
 
@@ -21,8 +21,24 @@ describe('bad edge configuration stops with one line naming the field, the value
       'invalid config edge.methodThrottles="orders": key each limit by METHOD /path'],
     ['a WAF rate limit below what WAF can express', { waf: { ...waf, rateLimitPer5Min: WAF_MIN_RATE_LIMIT - 1 } },
       'invalid config edge.waf.rateLimitPer5Min=9: AWS WAF accepts whole numbers from 10'],
-    ['an allowlist entry that is not a CIDR', { waf: { ...waf, allowlistCidrs: ['203.0.113.7'] } },
-      'invalid config edge.waf.allowlistCidrs="203.0.113.7": use an IPv4 CIDR such as 203.0.113.0/24'],
+    ['an allowlist entry that is not a CIDR', { waf: { ...waf, allowedCidrs: ['203.0.113.7'] } },
+      'invalid config edge.waf.allowedCidrs="203.0.113.7": use an IPv4 or IPv6 network in CIDR form with the host bits zero'],
+    ['an IPv4 allowlist entry with host bits set', { waf: { ...waf, allowedCidrs: ['203.0.113.7/24'] } },
+      'invalid config edge.waf.allowedCidrs="203.0.113.7/24": use an IPv4 or IPv6 network in CIDR form with the host bits zero'],
+    ['an IPv6 allowlist entry with host bits set', { waf: { ...waf, allowedCidrs: ['2001:db8::1/32'] } },
+      'invalid config edge.waf.allowedCidrs="2001:db8::1/32": use an IPv4 or IPv6 network'],
+    ['an IPv6 prefix longer than 128 bits', { waf: { ...waf, allowedCidrs: ['2001:db8::/129'] } },
+      'invalid config edge.waf.allowedCidrs="2001:db8::/129": use an IPv4 or IPv6 network'],
+    ['an IPv6 address with a zone', { waf: { ...waf, allowedCidrs: ['fe80::%eth0/64'] } },
+      'invalid config edge.waf.allowedCidrs="fe80::%eth0/64": use an IPv4 or IPv6 network'],
+    ['an IPv4 allowlist entry admitting everyone', { waf: { ...waf, allowedCidrs: ['0.0.0.0/0'] } },
+      'invalid config edge.waf.allowedCidrs="0.0.0.0/0": a /0 admits every address (and WAF refuses it)'],
+    ['an IPv6 allowlist entry admitting everyone', { waf: { ...waf, allowedCidrs: ['::/0'] } },
+      'invalid config edge.waf.allowedCidrs="::/0": a /0 admits every address'],
+    ['a country code WAF does not know', { waf: { ...waf, blockedCountries: ['UK'] } },
+      'invalid config edge.waf.blockedCountries="UK": use an ISO 3166 alpha-2 code AWS WAF knows, in capitals, such as DE (the United Kingdom is GB)'],
+    ['a country code in lower case', { waf: { ...waf, blockedCountries: ['kp'] } },
+      'invalid config edge.waf.blockedCountries="kp": use an ISO 3166 alpha-2 code AWS WAF knows, in capitals'],
     ['a body limit WAF cannot inspect', { waf: { ...waf, maxBodyBytes: 100_000 } },
       'invalid config edge.waf.maxBodyBytes=100000: use a whole number of bytes from 1 to 65536'],
     ['a domain that is not a DNS name', { domain: { domainName: 'https://example.com', hostedZoneId: ZONE_ID } },
@@ -37,6 +53,11 @@ describe('bad edge configuration stops with one line naming the field, the value
     const messages = edgeProblems(edge);
     expect(messages.join('\n')).toContain(expected);
     for (const message of messages) expect(message).not.toMatch(/\n/);
+  });
+
+  test('IPv4 and IPv6 networks in full or compressed form, and the codes WAF knows, are valid', () => {
+    expect(edgeProblems({ waf: { ...waf, allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32',
+      '2001:0db8:0000:0000:0000:0000:0000:0000/48', '::1/128', '2001:db8:0:1::/64'], blockedCountries: ['KP', 'GB', 'XK'] } })).toEqual([]);
   });
 
   test('the dev defaults are valid; prod is valid once it has a domain', () => {
@@ -79,5 +100,80 @@ describe('bad edge configuration stops with one line naming the field, the value
     const catalogue = { ...SERVICE_CATALOGUE, services: [{ ...orders, ...change }, ...rest] };
     expect(() => validateServiceCatalogue(catalogue)).toThrow(expected);
     expect(() => buildEdge({ catalogue })).toThrow(expected);
+  });
+});
+
+/** The dev profile with these clients (and otherwise unchanged edge settings). */
+const clientProblems = (clients: readonly ApiClientConfig[], edge: Partial<EdgeConfig> = {}) => edgeProblems({ clients, ...edge });
+const partner: ApiClientConfig = TEST_API_CLIENTS[0];
+
+describe('API clients: bad configuration stops synth naming the client field and the fix', () => {
+  test('the sample clients are valid in dev and prod', () => {
+    expect(clientProblems(TEST_API_CLIENTS)).toEqual([]);
+    const prod = testConfig(PROD_CONTEXT);
+    expect(configProblems(() => validatePlatformConfig({ ...prod, edge: { ...prod.edge, clients: TEST_API_CLIENTS } }))).toEqual([]);
+  });
+
+  test.each<[string, readonly ApiClientConfig[], string]>([
+    ['a scope the catalogue does not define', [{ ...partner, scopes: ['orders/read', 'orders/delete'] }],
+      'invalid config edge.clients[0].scopes="orders/delete": use a scope the catalogue defines: orders/read, orders/write, orders/admin, inventory/read, inventory/write'],
+    ['an admin scope granted without admin: true', [{ ...partner, scopes: ['orders/read', 'orders/admin'] }],
+      'invalid config edge.clients[0].scopes="orders/admin": an admin scope reaches every subject\'s resources: grant it deliberately with admin: true on this client, or remove it'],
+    ['admin: true without an admin scope', [{ ...partner, admin: true }],
+      'invalid config edge.clients[0].admin=true: no admin scope is in scopes: remove admin, or add the admin scope (orders/admin)'],
+    ['scopes that open no public route', [{ ...partner, scopes: ['orders/admin'], admin: true }],
+      'invalid config edge.clients[0].scopes=["orders/admin"]: list a scope that opens a public route (GET /orders/{orderId} needs orders/read'],
+    ['a quota that cannot absorb one second at the client\'s rate', [{ ...partner, quota: { limit: 4, period: 'day' } }],
+      'invalid config edge.clients[0].quota.limit=4: must be at least rateLimit (5): a smaller quota cannot absorb even one second at the client\'s own rate'],
+    ['a quota that is not a whole number', [{ ...partner, quota: { limit: 1000.5, period: 'day' } }],
+      'invalid config edge.clients[0].quota.limit=1000.5: use a whole number of requests per period'],
+    ['a quota period API Gateway usage plans are not offered for here', [{ ...partner, quota: { limit: 1000, period: 'week' as 'day' } }],
+      'invalid config edge.clients[0].quota.period="week": use \'day\' or \'month\''],
+    ['a burst below the rate', [{ ...partner, rateLimit: 5, burstLimit: 2 }],
+      'invalid config edge.clients[0].burstLimit=2: must be at least rateLimit (5)'],
+    ['a rate above the stage\'s', [{ ...partner, rateLimit: 60, burstLimit: 60 }],
+      'invalid config edge.clients[0].rateLimit=60: the stage limit edge.throttle.rateLimit (50) applies to every caller first'],
+    ['a repeated name', [partner, { ...partner }],
+      'invalid config edge.clients[1].name="partner-a": edge.clients[0] has the same name: rename one'],
+    ['names whose output keys would collide', [{ ...partner, name: 'partner-2' }, { ...partner, name: 'partner2' }],
+      'invalid config edge.clients[1].name="partner2": edge.clients[0] (partner-2) would have the same stack output ApiClientPartner2KeyId (names lose their hyphens there): rename one'],
+    ['a name AWS resource names and output keys cannot carry', [{ ...partner, name: 'Partner_A' }],
+      'invalid config edge.clients[0].name="Partner_A": use 2 to 32 lowercase letters, digits and single hyphens, starting with a letter'],
+    ['a name with a double hyphen', [{ ...partner, name: 'partner--a' }], 'invalid config edge.clients[0].name="partner--a": use 2 to 32'],
+    ['a client that would not require its key on a method another client requires keys on',
+      [partner, { ...TEST_API_CLIENTS[1], scopes: ['inventory/read', 'inventory/write'] }],
+      'invalid config edge.clients[1].requireKey=false: GET /inventory/{sku} requires a key because partner-a requires one there, and API Gateway '
+        + 'requires keys per method, for every caller: set requireKey: true (the client has a key), or drop the scope'],
+  ])('%s', (_name, clients, expected) => {
+    const messages = clientProblems(clients);
+    expect(messages.join('\n')).toContain(expected);
+    for (const message of messages) expect(message).not.toMatch(/\n/);
+  });
+});
+
+describe('prod warns when the API admits every network without an effective per-IP rate rule', () => {
+  const prod = testConfig(PROD_CONTEXT);
+  const withWaf = (change: Partial<typeof waf>) => ({ ...prod, edge: { ...prod.edge, waf: { ...prod.edge.waf, ...change } } });
+  // Prod's stage serves 500 requests per second: 150000 in WAF's 5-minute window.
+  const unlimited = { rateLimitPer5Min: 150_000 };
+
+  test('not today: prod and dev keep a per-IP limit far below what the stage serves', () => {
+    expect(configWarnings(prod)).toEqual([]);
+    expect(configWarnings(testConfig())).toEqual([]);
+  });
+
+  test('a per-IP limit of everything the stage serves warns, naming the values and the fix; an allowlist or dev does not', () => {
+    expect(configWarnings(withWaf(unlimited))).toEqual([{
+      id: '@platform/edge:openWithoutRateLimit',
+      message: expect.stringMatching(/rateLimitPer5Min \(150000\) lets one address send all the stage serves in 5 minutes \(150000\): lower it, or .*-c allowedCidrs=/),
+    }]);
+    expect(configWarnings(withWaf({ ...unlimited, allowedCidrs: ['203.0.113.0/24'] }))).toEqual([]);
+    expect(configWarnings({ ...withWaf(unlimited), profile: 'dev' })).toEqual([]);
+  });
+
+  test('synth reports it on the Edge stack', () => {
+    const { platform } = buildPlatform(PROD_CONTEXT, { edge: { waf: { ...prod.edge.waf, ...unlimited } } });
+    const warnings = platform.edge.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^the API admits every network.*\[ack: @platform\/edge:openWithoutRateLimit\]$/)]);
   });
 });

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { INVENTORY_SCHEMAS } from '../../services/inventory/src/schemas';
 import { ORDERS_SCHEMAS } from '../../services/orders/src/schemas';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
@@ -46,4 +47,23 @@ export function buildEdge(options: {
     retainData: config.retainData,
   });
   return { app, edge, logging, config };
+}
+
+/** An app client's OAuth scopes as tokens carry them: each `<resource server ref>/<scope>` join resolved to the server's identifier. */
+export function grantedScopes(template: Template, client: { AllowedOAuthScopes: unknown[] }): string[] {
+  const servers = template.findResources('AWS::Cognito::UserPoolResourceServer');
+  return client.AllowedOAuthScopes.map((scope) => {
+    if (typeof scope === 'string') return scope;
+    const [server, suffix] = (scope as { 'Fn::Join': [string, [{ Ref: string }, string]] })['Fn::Join'][1];
+    return `${servers[server.Ref].Properties.Identifier}${suffix}`;
+  });
+}
+
+/** Methods of the template with the route path taken from the integration URI (the ingress host is a token). */
+export function apiMethods(template: Template): Array<Record<string, any> & { path: string }> {
+  return Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => {
+    const uri = m.Properties.Integration.Uri;
+    const text: string = typeof uri === 'string' ? uri : uri['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
+    return { path: text.replace(/^https?:\/\/[^/]*/, ''), ...m.Properties };
+  });
 }

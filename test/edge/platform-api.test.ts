@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { routeKey, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { PlatformApi, PlatformApiProps } from '../../lib/constructs/platform-api';
 import { testApp } from '../support/platform-fixture';
-import { buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
+import { apiMethods as methods, buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
 
 let template: Template;
 beforeAll(() => {
@@ -15,14 +15,6 @@ beforeAll(() => {
 
 const publicRoutes = SERVICE_CATALOGUE.services.flatMap((s) => s.routes).filter((r) => r.public);
 
-/** Methods of the template with the route path taken from the integration URI (the ingress host is a token). */
-function methods(t: Template) {
-  return Object.values(t.findResources('AWS::ApiGateway::Method')).map((m) => {
-    const uri = m.Properties.Integration.Uri;
-    const text: string = typeof uri === 'string' ? uri : uri['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
-    return { path: text.replace(/^https?:\/\/[^/]*/, ''), ...m.Properties };
-  });
-}
 
 describe('every method is authorized with exactly its catalogue scope', () => {
   test('one method per public route, none open', () => {
@@ -100,7 +92,11 @@ describe('stage', () => {
     const { DestinationArn, Format } = stage().AccessLogSetting;
     expect(JSON.stringify(DestinationArn)).toMatch(/ApiAccessLogs/);
     const fields = JSON.parse(Format);
-    expect(fields).toMatchObject({ status: '$context.status', clientId: '$context.authorizer.claims.client_id', wafStatus: '$context.wafResponseCode' });
+    expect(fields).toMatchObject({
+      status: '$context.status', clientId: '$context.authorizer.claims.client_id', wafStatus: '$context.wafResponseCode',
+      apiKeyId: '$context.identity.apiKeyId', // the key's id: its value ($context.identity.apiKey) never goes to logs
+    });
+    expect(Format).not.toContain('$context.identity.apiKey"');
     expect(Format).not.toMatch(/authorization|\$input/i);
   });
 
@@ -124,11 +120,10 @@ describe('stage', () => {
     expect(stage().ClientCertificateId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/BackendClientCertificate/), 'ClientCertificateId'] });
   });
 
-  test('a usage plan meters the stage, throttled like it (best effort, so not the only limit)', () => {
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      Throttle: { RateLimit: 50, BurstLimit: 100 },
-      ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
-    });
+  test('without configured clients no method requires an API key, and there are no keys or usage plans', () => {
+    for (const method of methods(template)) expect(method.ApiKeyRequired).toBe(false);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
   });
 
   test('regional endpoint; the execute-api endpoint stays on without a custom domain', () => {
@@ -159,6 +154,11 @@ describe('bad input fails early with the fix', () => {
   test('a method throttle for a route that does not exist', () => {
     expect(api({ methodThrottles: { 'PATCH /orders': { rateLimit: 1, burstLimit: 1 } } }))
       .toThrow('method throttle "PATCH /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders');
+  });
+
+  test('a key-required route that does not exist', () => {
+    expect(api({ keyRequiredRoutes: ['GET /orders'] }))
+      .toThrow('key-required route "GET /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders');
   });
 
   test('a route body schema without a JSON schema', () => {

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { adminScopes, definedScopes, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { buildEdge } from './edge-fixture';
+import { buildEdge, grantedScopes } from './edge-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 
 let dev: Template;
@@ -57,15 +57,6 @@ describe('resource servers and clients', () => {
   });
 
   const clients = (template: Template) => Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((r) => r.Properties);
-  /** A client's OAuth scopes as tokens carry them: each `<resource server ref>/<scope>` join resolved to the server's identifier. */
-  const grantedScopes = (template: Template, client: { AllowedOAuthScopes: unknown[] }) => {
-    const servers = template.findResources('AWS::Cognito::UserPoolResourceServer');
-    return client.AllowedOAuthScopes.map((scope) => {
-      if (typeof scope === 'string') return scope;
-      const [server, suffix] = (scope as { 'Fn::Join': [string, [{ Ref: string }, string]] })['Fn::Join'][1];
-      return `${servers[server.Ref].Properties.Identifier}${suffix}`;
-    });
-  };
   const defaultClientScopes = [...definedScopes(SERVICE_CATALOGUE)].filter((scope) => !adminScopes(SERVICE_CATALOGUE).has(scope));
 
   test('admin scopes are defined on the resource servers and granted to neither client: granting one is an operator decision', () => {

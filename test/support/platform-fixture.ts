@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadPlatformConfig, PlatformConfig } from '../../lib/config';
+import { ApiClientConfig, EdgeConfig, loadPlatformConfig, PlatformConfig, validatePlatformConfig } from '../../lib/config';
 import { createPlatform, Platform } from '../../lib/platform';
 
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -25,13 +25,14 @@ export function testConfig(context: Record<string, unknown> = {}): PlatformConfi
   return loadPlatformConfig((key) => context[key], {});
 }
 
-/** The whole platform in a fresh app, built the way bin/ builds it. */
+/** The whole platform in a fresh app, built the way bin/ builds it; `edge` changes the profile's edge slice (validated). */
 export function buildPlatform(
   context: Record<string, unknown> = {},
-  options: { schemaValidation?: boolean } = {},
+  options: { schemaValidation?: boolean; edge?: Partial<EdgeConfig> } = {},
 ): { app: App; platform: Platform; config: PlatformConfig } {
   const app = testApp(context, options);
-  const config = testConfig(context);
+  const loaded = testConfig(context);
+  const config = options.edge ? validatePlatformConfig({ ...loaded, edge: { ...loaded.edge, ...options.edge } }) : loaded;
   const platform = createPlatform(app, config);
   return { app, platform, config };
 }
@@ -44,3 +45,13 @@ export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod'
 
 /** A digest per catalogue service (`-c imageDigests=…`), so prod synthesizes its Workloads stack too. */
 export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}`;
+
+/**
+ * Client developers' applications as an operator would configure them (valid in dev and prod): `partner-a` requires its
+ * key on the orders routes and GET /inventory/{sku}; `stock-sync` has a key it need not send yet, so PUT /inventory/{sku}
+ * stays keyless.
+ */
+export const TEST_API_CLIENTS: readonly ApiClientConfig[] = [
+  { name: 'partner-a', scopes: ['orders/read', 'orders/write', 'inventory/read'], rateLimit: 5, burstLimit: 10, quota: { limit: 10_000, period: 'day' } },
+  { name: 'stock-sync', scopes: ['inventory/write'], rateLimit: 2, burstLimit: 4, quota: { limit: 100_000, period: 'month' }, requireKey: false },
+];
