@@ -2,20 +2,14 @@ import { Testing } from 'cdk8s';
 import {
   ENDPOINT_PROPAGATION_SECONDS, NLB_DEREGISTRATION_PROPAGATION_SECONDS, TARGET_DEREGISTRATION_CALL_SECONDS,
 } from '../../lib/charts/graceful-shutdown';
-import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { Manifest, ofKind } from './support/chart-fixture';
 
 // A rolling restart fails no request only if, for every pod the platform runs, the numbers come in this order:
 // endpoint removal (and for the load balancer's targets, NLB deregistration) <= preStop sleep, and
 // preStop sleep + drain deadline < termination grace period. Checked on the manifests of every configuration.
 
-const CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
-  'dev': {},
-  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
-  // With the edge proxy's digest, so the edge chart (the load balancer's target in native mode) renders.
-  'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
-  'isolated egress': { egress: 'isolated' },
-};
+const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
 interface Workload {
   readonly configuration: string;

@@ -9,7 +9,7 @@ import { EntryPointExemption, EntryPointPolicy, entryPointPolicyManifest, entryP
 import { AccessRequest, evaluate } from '../../lib/iam/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
 import { Platform } from '../../lib/platform';
-import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 
 /**
  * "One entry point, enforced three ways": requests reach the cluster only through API Gateway (WAF, Cognito), its VPC
@@ -18,12 +18,7 @@ import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/plat
  * place for load balancers; and the API server rejects Services of type LoadBalancer or NodePort and Ingresses in
  * every namespace. Each describe below fails when its enforcement is removed.
  */
-const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
-  dev: {},
-  prod: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
-  native: { mtls: 'native' },
-  isolated: { egress: 'isolated' },
-};
+const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
 const built = new Map<string, { platform: Platform; assembly: cxapi.CloudAssembly }>();
 beforeAll(() => {

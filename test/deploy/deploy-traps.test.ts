@@ -3,17 +3,11 @@ import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../..
 import {
   crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
 } from '../../lib/analysis/deploy-order';
-import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 
 // No deploy-time trap in any configuration the platform supports: each is synthesized once and checked by every rule.
 
-const CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
-  'dev': {},
-  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
-  // With the edge proxy's digest, so the edge chart renders.
-  'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
-  'isolated egress': { egress: 'isolated' },
-};
+const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
 const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds };
 

@@ -47,6 +47,18 @@ export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod'
 export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}`;
 
 /**
+ * Every configuration the platform supports, as context: deploy-time and shutdown rules and the entry-point
+ * enforcements are checked over each. Prod and native mode carry digests, so their workloads (and native mode's
+ * edge proxy, the load balancer's target) render.
+ */
+export const SUPPORTED_CONFIGURATIONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  'dev': {},
+  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
+  'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
+  'isolated egress': { egress: 'isolated' },
+};
+
+/**
  * Client developers' applications as an operator would configure them (valid in dev and prod): `partner-a` requires its
  * key on the orders routes and GET /inventory/{sku}; `stock-sync` has a key it need not send yet, so PUT /inventory/{sku}
  * stays keyless.
