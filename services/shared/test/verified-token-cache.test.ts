@@ -25,3 +25,11 @@ test('the cache is bounded: the oldest entry makes room', () => {
   expect(cache.get('a')).toBeUndefined();
   expect(cache.get('c')?.token).toBe('c');
 });
+
+test('a token that only shares the cached one\'s signature is not served from the cache', () => {
+  const cache = new VerifiedTokenCache(10, () => 0);
+  const signature = 'S'.repeat(64);
+  cache.set(principal(`header.claims-of-alice.${signature}`), 10);
+  expect(cache.get(`header.claims-of-mallory.${signature}`)).toBeUndefined();
+  expect(cache.get(`header.claims-of-alice.${signature}`)?.token).toBe(`header.claims-of-alice.${signature}`);
+});

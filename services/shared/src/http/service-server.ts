@@ -42,7 +42,7 @@ export class ServiceServer {
       config: props.config,
       security: mtls.mode === 'native' ? { kind: 'mutual-tls', tls: props.tls!, maxConnectionAgeMs: mtls.maxConnectionAgeMs } : { kind: 'plaintext' },
       logger: props.logger,
-      dispatch: ({ route, ...request }) => route.handle({ ...request, body: request.body?.value }),
+      dispatch: ({ route, requestId, params, principal, body }) => route.handle({ requestId, params, principal, body: body?.value }),
       closeOnShutdown: props.closeOnShutdown,
     });
   }
