@@ -9,7 +9,7 @@ import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
-import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
+import { SERVICE_CATALOGUE, serviceVariable } from './catalogue/service-catalogue';
 import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
 import { INVENTORY_SCHEMAS } from '../services/inventory/src/schemas';
 
@@ -120,9 +120,9 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
       { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
       { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
       ...Object.entries(repositoryUris).map(([name, token]) => (
-        { token, name: `${name.toUpperCase().replace(/-/g, '_')}_REPOSITORY_URI`, source: `${data.stackName}: ECR repository URI of ${name}` })),
+        { token, name: serviceVariable(name, 'REPOSITORY_URI'), source: `${data.stackName}: ECR repository URI of ${name}` })),
       ...services.map((name) => (
-        { token: refs.roleArns[name], name: `${name.toUpperCase().replace(/-/g, '_')}_ROLE_ARN`, source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
+        { token: refs.roleArns[name], name: serviceVariable(name, 'ROLE_ARN'), source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
     ];
     gitOps = { charts, deployTimeValues };
   } else {

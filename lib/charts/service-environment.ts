@@ -1,4 +1,4 @@
-import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
+import { ServiceCatalogue, ServiceDefinition, serviceVariable } from '../catalogue/service-catalogue';
 import { ConfigError } from '../config/config-error';
 import { MtlsMode } from '../config/platform-config';
 import { calleesOf } from './call-graph';
@@ -19,7 +19,7 @@ export const SERVICE_HEALTH_PORT = 9090;
 export function serviceEnvironment(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode): Record<string, string> {
   const native = mtls === 'native';
   const peers = calleesOf(catalogue, service).map((callee) => [
-    `${callee.name.toUpperCase().replace(/-/g, '_')}_URL`,
+    serviceVariable(callee.name, 'URL'),
     `${native ? 'https' : 'http'}://${callee.name}.${callee.namespace}.svc:${callee.port}`,
   ]);
   return {

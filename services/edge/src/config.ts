@@ -1,4 +1,4 @@
-import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { ServiceCatalogue, serviceVariable } from '../../../lib/catalogue/service-catalogue';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
@@ -25,16 +25,11 @@ export interface EdgeConfig {
   readonly listener: EdgeListener;
 }
 
-/** The variable naming a service's URL, as the charts write it (`<CALLEE>_URL`). */
 /** How the edge's listener faces the load balancer (INGRESS_LISTENER). */
 export type EdgeListener = 'tls' | 'plaintext';
 
 /** The variable the charts set to choose the listener. */
 export const INGRESS_LISTENER_VARIABLE = 'INGRESS_LISTENER';
-
-export function upstreamUrlVariable(service: string): string {
-  return `${service.toUpperCase().replace(/-/g, '_')}_URL`;
-}
 
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalogue): EdgeConfig {
   const reader = new EnvReader(env);
@@ -43,7 +38,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalog
     throw new ServiceConfigError('MTLS_MODE', `is "${shared.mtls.mode}"`, "use 'native': in istio-ambient mode the Istio gateway is the edge");
   }
   const upstreamUrls = Object.fromEntries(publicServices(catalogue).map((service) => {
-    const name = upstreamUrlVariable(service.name);
+    const name = serviceVariable(service.name, 'URL');
     const url = reader.matching(name, /^https:\/\/[^/]+$/, `set it to https://<host>:<port> of ${service.name}, without a path`);
     if (!URL.canParse(url)) throw new ServiceConfigError(name, `is "${url}"`, 'use a valid URL');
     return [service.name, url];

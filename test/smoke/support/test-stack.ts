@@ -31,7 +31,7 @@ export async function startTestStack(): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'smoke-test-'));
   const cognito = createTestCognito(dir);
   const dynamo = await startTestDynamoDb();
-  await Promise.all([dynamo.createTable('inventory', 'sku'), dynamo.createTable('orders', 'orderId')]);
+  await dynamo.createServiceTables();
   const ca = await createTestCa('platform CA');
   const clientSecret = randomBytes(24).toString('base64url');
   const tokenEndpoint = await startTestTokenEndpoint({

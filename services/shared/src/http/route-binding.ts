@@ -22,9 +22,7 @@ export interface RouteHandler {
 }
 
 /** A catalogue route joined with its handler and, in native mode, the callers its certificates must name. */
-export interface BoundRoute extends RouteHandler, Omit<FrontRoute, 'method'> {
-  readonly scope: string;
-}
+export type BoundRoute = RouteHandler & Omit<FrontRoute, 'method'>;
 
 /**
  * Joins the catalogue's routes with the service's handlers, failing start-up if a route has no handler or a handler

@@ -38,7 +38,7 @@ export async function createHostilePlatform(): Promise<HostilePlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
   const cognito = createTestCognito(dir);
   const dynamo = await startTestDynamoDb();
-  await Promise.all([dynamo.createTable('inventory', 'sku'), dynamo.createTable('orders', 'orderId')]);
+  await dynamo.createServiceTables();
   const ca = await createTestCa('platform CA');
   // dynalite's endpoint and dummy credentials, which startTestDynamoDb put in this process's environment only.
   const dynamoEnv = Object.fromEntries(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']

@@ -1,11 +1,13 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AddressInfo } from 'node:net';
+import { SERVICE_CATALOGUE, tableName } from '../../../../lib/catalogue/service-catalogue';
 
 // dynalite ships no types; its factory returns a node:http server.
 const dynalite = require('dynalite') as (options: { createTableMs: number }) => import('node:http').Server;
 
 export interface TestDynamoDb {
-  createTable(name: string, partitionKey: string): Promise<void>;
+  /** Every table the catalogue's services own, named and keyed as the data stack makes them. */
+  createServiceTables(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,14 +23,18 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
   });
   const client = new DynamoDBClient({});
+  const createTable = async (name: string, partitionKey: string) => {
+    await client.send(new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+    }));
+  };
   return {
-    createTable: async (name, partitionKey) => {
-      await client.send(new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-      }));
+    createServiceTables: async () => {
+      await Promise.all(SERVICE_CATALOGUE.services.flatMap((service) => (service.table
+        ? [createTable(tableName(service)!, service.table.partitionKey)] : [])));
     },
     close: async () => {
       client.destroy();

@@ -32,7 +32,7 @@ export async function createTestPlatform(): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'services-test-'));
   const cognito = createTestCognito(dir);
   const dynamo = await startTestDynamoDb();
-  await Promise.all([dynamo.createTable('inventory', 'sku'), dynamo.createTable('orders', 'orderId')]);
+  await dynamo.createServiceTables();
   const running: ServiceServer[] = [];
   const start = async (name: string, create: (logger: ReturnType<typeof capturingLogger>) => ServiceServer) => {
     const logger = capturingLogger(name);
