@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definedScopes, SERVICE_CATALOGUE } from '../../../lib/catalogue/service-catalogue';
 import { SmokeTarget } from '../../../scripts/smoke/discovery';
-import { CLIENT_ID, createTestCognito } from '../../../services/shared/test/support/test-cognito';
-import { startTestDynamoDb } from '../../../services/shared/test/support/test-dynamodb';
+import { startTestBackends } from '../../../services/shared/test/support/test-backends';
+import { CLIENT_ID } from '../../../services/shared/test/support/test-cognito';
 import { createTestCa, INGRESS_ID, workloadId, writeTlsFiles } from '../../../services/shared/test/support/test-pki';
 import { testServiceEnv } from '../../../services/shared/test/support/test-service-env';
 import { assertBundlesAreFresh, BundleName, RunningBundle, startBundle } from '../../../services/shared/test/support/service-bundles';
@@ -28,10 +26,8 @@ export interface TestStack {
 
 export async function startTestStack(): Promise<TestStack> {
   assertBundlesAreFresh(['edge', 'orders', 'inventory']);
-  const dir = mkdtempSync(join(tmpdir(), 'smoke-test-'));
-  const cognito = createTestCognito(dir);
-  const dynamo = await startTestDynamoDb();
-  await dynamo.createServiceTables();
+  const backends = await startTestBackends('smoke-test-');
+  const { dir, cognito } = backends;
   const ca = await createTestCa('platform CA');
   const clientSecret = randomBytes(24).toString('base64url');
   const tokenEndpoint = await startTestTokenEndpoint({
@@ -58,8 +54,7 @@ export async function startTestStack(): Promise<TestStack> {
   const close = async () => {
     await Promise.all([...running.values()].map((bundle) => bundle.stop()));
     await tokenEndpoint.close();
-    await dynamo.close();
-    rmSync(dir, { recursive: true, force: true });
+    await backends.close();
   };
   try {
     const inventoryUrl = await start('inventory', await serviceEnv('inventory', workloadId('shop', 'inventory'), { TABLE_NAME: 'inventory' }));

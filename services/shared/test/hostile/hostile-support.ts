@@ -1,12 +1,11 @@
 import { createHmac, createPublicKey, JsonWebKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect as connectTcp, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls, ConnectionOptions, createSecureContext, SecureContext } from 'node:tls';
 import { BundleName, RunningBundle, startBundle } from '../support/service-bundles';
-import { createTestCognito, TestCognito } from '../support/test-cognito';
-import { startTestDynamoDb } from '../support/test-dynamodb';
+import { startTestBackends } from '../support/test-backends';
+import { TestCognito } from '../support/test-cognito';
 import { createTestCa, INGRESS_ID, TestCa, workloadId, writeTlsFiles } from '../support/test-pki';
 import { testServiceEnv } from '../support/test-service-env';
 
@@ -35,10 +34,8 @@ export interface HostilePlatform {
 }
 
 export async function createHostilePlatform(): Promise<HostilePlatform> {
-  const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
-  const cognito = createTestCognito(dir);
-  const dynamo = await startTestDynamoDb();
-  await dynamo.createServiceTables();
+  const backends = await startTestBackends('hostile-');
+  const { dir, cognito } = backends;
   const ca = await createTestCa('platform CA');
   // dynalite's endpoint and dummy credentials, which startTestDynamoDb put in this process's environment only.
   const dynamoEnv = Object.fromEntries(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
@@ -65,8 +62,7 @@ export async function createHostilePlatform(): Promise<HostilePlatform> {
     clientTls: async (identity) => ({ ca: ca.pem, ...(identity ? await ca.issue(identity) : {}) }),
     close: async () => {
       await Promise.all(running.map((bundle) => bundle.stop()));
-      await dynamo.close();
-      rmSync(dir, { recursive: true, force: true });
+      await backends.close();
     },
   };
 }

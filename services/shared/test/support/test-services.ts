@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadInventoryConfig } from '../../../inventory/src/config';
 import { DynamoInventoryStore } from '../../../inventory/src/dynamo-inventory-store';
 import { createInventoryServer, INVENTORY_SERVICE } from '../../../inventory/src/inventory-server';
 import { createDocumentClient } from '../../src/dynamo';
 import { ListeningPorts } from '../../src/http/request-front';
 import { ServiceServer } from '../../src/http/service-server';
-import { createTestCognito, TestCognito } from './test-cognito';
-import { startTestDynamoDb } from './test-dynamodb';
+import { startTestBackends } from './test-backends';
+import { TestCognito } from './test-cognito';
 import { capturingLogger } from './test-logger';
 import { testServiceEnv } from './test-service-env';
 
@@ -29,10 +26,8 @@ export interface TestPlatform {
 }
 
 export async function createTestPlatform(): Promise<TestPlatform> {
-  const dir = mkdtempSync(join(tmpdir(), 'services-test-'));
-  const cognito = createTestCognito(dir);
-  const dynamo = await startTestDynamoDb();
-  await dynamo.createServiceTables();
+  const backends = await startTestBackends('services-test-');
+  const { dir, cognito } = backends;
   const running: ServiceServer[] = [];
   const start = async (name: string, create: (logger: ReturnType<typeof capturingLogger>) => ServiceServer) => {
     const logger = capturingLogger(name);
@@ -57,8 +52,7 @@ export async function createTestPlatform(): Promise<TestPlatform> {
     },
     close: async () => {
       await Promise.all(running.map((server) => server.shutdown()));
-      await dynamo.close();
-      rmSync(dir, { recursive: true, force: true });
+      await backends.close();
     },
   };
 }
