@@ -45,6 +45,6 @@ export * from './compliance/gate-findings';
 export * from './compliance/controls';
 // Deploy-time rules over a synthesized assembly (cross-stack reference positions, cycles, CRD and webhook order,
 // the entry-point policy).
-export * from './analysis/deploy-order';
-export * from './analysis/entry-point';
-export * from './analysis/metric-sources';
+export * from './evidence/deploy-order';
+export * from './evidence/entry-point';
+export * from './evidence/metric-sources';

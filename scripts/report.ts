@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { rawGateFindings } from '../lib/compliance/gate-findings';
 import { loadPlatformConfig } from '../lib/config';
-import { SynthesizedPolicies } from '../lib/iam/synthesized-policies';
+import { SynthesizedPolicies } from '../lib/evidence/synthesized-policies';
 import { createPlatform } from '../lib/platform';
 import { projectRoot } from '../lib/private/project-root';
-import { AssemblyView } from '../lib/report/assembly-view';
+import { AssemblyView } from '../lib/evidence/assembly-view';
 import { buildReviewerReport } from '../lib/report/build-report';
 import { renderHtml, renderMarkdown } from '../lib/report/render-report';
 

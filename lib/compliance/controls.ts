@@ -1,7 +1,7 @@
 import { SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
-import { Manifest } from '../charts/access-layers';
-import { AssemblyView } from '../report/assembly-view';
-import { callPairs } from '../report/call-pairs';
+import { Manifest } from '../evidence/access-layers';
+import { AssemblyView } from '../evidence/assembly-view';
+import { callPairs } from '../evidence/call-pairs';
 
 export type ControlCategory = 'network' | 'identity' | 'cluster' | 'workload' | 'resilience' | 'data' | 'edge' | 'detection' | 'supply-chain';
 
@@ -487,7 +487,7 @@ export const CONTROLS: readonly SecurityControl[] = [
     title: 'Least privilege: service roles hold only customer-managed policies with the actions the catalogue implies, never inline and never "*"',
     category: 'data',
     nist: ['AC-6', 'AC-6(1)', 'AC-3'],
-    implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/iam/policy-evaluator.ts', 'lib/iam/wildcard-grants.ts'],
+    implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/evidence/policy-evaluator.ts', 'lib/evidence/wildcard-grants.ts'],
     provenBy: { file: 'test/iam/least-privilege.test.ts', test: 'must-deny cases are denied' },
     gateRules: ['IAMNoInlinePolicy'],
     evidence: ({ assembly }) => {

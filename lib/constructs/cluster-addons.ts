@@ -37,7 +37,7 @@ export class ClusterAddons extends Construct {
   readonly podIdentityAgent: eks.IAddon;
   readonly coreDns: eks.Addon;
   readonly cloudWatchObservability: eks.Addon;
-  /** Serves metrics.k8s.io; without it a CPU or memory HPA never scales (see lib/analysis/metric-sources.ts). */
+  /** Serves metrics.k8s.io; without it a CPU or memory HPA never scales (see lib/evidence/metric-sources.ts). */
   readonly metricsServer: eks.Addon;
   /** The role of vpc-cni (aws-node), given to it through Pod Identity, so the node role needs no network permissions. */
   readonly vpcCniRole: iam.Role;

@@ -1,5 +1,5 @@
-import { Manifest } from '../charts/access-layers';
-import { AssemblyView, TemplateResource } from './assembly-view';
+import { Manifest } from '../evidence/access-layers';
+import { AssemblyView, TemplateResource } from '../evidence/assembly-view';
 
 /** Resource types drawn in the architecture picture, with their label; others are infrastructure detail. */
 const DRAWN_TYPES: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
-import { CallPair, INGRESS } from './call-pairs';
+import { CallPair, INGRESS } from '../evidence/call-pairs';
 
 /** A DOT string; `\n` in the text stays a DOT line break, so labels may use it. */
 const quote = (text: string) => `"${text.replace(/"/g, '\\"')}"`;

@@ -1,6 +1,6 @@
 import { CONTROL_AREAS } from '../compliance/controls';
 import { Acknowledgement } from '../compliance/acknowledgements';
-import { CallPair } from './call-pairs';
+import { CallPair } from '../evidence/call-pairs';
 import { ControlStatus } from './control-status';
 
 /** What a role may do, read from the synthesized policies. */

@@ -2,7 +2,7 @@ import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service
 import { MtlsMode } from '../../lib/config/platform-config';
 import { HBONE_PORT } from '../../lib/charts/network-policies';
 import { chartProps, Manifest, ofKind, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from './support/chart-fixture';
-import { meshAllows, nativeAllows, networkAllows, Workload } from '../../lib/charts/access-layers';
+import { meshAllows, nativeAllows, networkAllows, Workload } from '../../lib/evidence/access-layers';
 
 /**
  * The consistency proof: for every (caller, service) pair, NetworkPolicies, the mesh layer (AuthorizationPolicies

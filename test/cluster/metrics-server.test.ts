@@ -1,9 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { checkMetricSources, kubernetesObjectsOf } from '../../lib/analysis/metric-sources';
-import type { CfnTemplate } from '../../lib/analysis/stack-templates';
-import type { Manifest } from '../../lib/charts/access-layers';
+import { checkMetricSources, kubernetesObjectsOf } from '../../lib/evidence/metric-sources';
+import type { CfnTemplate } from '../../lib/evidence/stack-templates';
+import type { Manifest } from '../../lib/evidence/access-layers';
 import { METRICS_SERVER_ADDON_NAME, METRICS_SERVER_REPLICAS } from '../../lib/constructs/cluster-addons';
 import { buildPlatform } from '../support/platform-fixture';
 

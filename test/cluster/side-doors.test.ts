@@ -1,13 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { CHART_APIS } from '../../lib/analysis/chart-apis';
-import { helmReleases, manifestResources } from '../../lib/analysis/cluster-resources';
-import { entryPointTraps } from '../../lib/analysis/entry-point';
-import { CfnTemplate, StackTemplate, stackTemplates, TemplateResource } from '../../lib/analysis/stack-templates';
+import { CHART_APIS } from '../../lib/evidence/chart-apis';
+import { helmReleases, manifestResources } from '../../lib/evidence/cluster-resources';
+import { entryPointTraps } from '../../lib/evidence/entry-point';
+import { CfnTemplate, StackTemplate, stackTemplates, TemplateResource } from '../../lib/evidence/stack-templates';
 import { EntryPointExemption, EntryPointPolicy, entryPointPolicyManifest, entryPointRejection } from '../../lib/constructs/entry-point-policy';
-import { AccessRequest, evaluate } from '../../lib/iam/policy-evaluator';
-import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
+import { AccessRequest, evaluate } from '../../lib/evidence/policy-evaluator';
+import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { Platform } from '../../lib/platform';
 import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 

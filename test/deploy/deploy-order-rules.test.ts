@@ -1,8 +1,8 @@
-import { CHART_APIS } from '../../lib/analysis/chart-apis';
+import { CHART_APIS } from '../../lib/evidence/chart-apis';
 import {
   crossStackCycles, DeployTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, unconfirmedStackOutputPositions,
-} from '../../lib/analysis/deploy-order';
-import { CfnTemplate, TemplateResource } from '../../lib/analysis/stack-templates';
+} from '../../lib/evidence/deploy-order';
+import { CfnTemplate, TemplateResource } from '../../lib/evidence/stack-templates';
 import { HelmChartSource } from '../../lib/constructs/helm-component';
 
 // Each rule on small hand-made templates: a compliant case and the traps it must report.

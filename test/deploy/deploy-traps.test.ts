@@ -1,8 +1,8 @@
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../../lib/analysis/cluster-resources';
+import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../../lib/evidence/cluster-resources';
 import {
   crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
-} from '../../lib/analysis/deploy-order';
+} from '../../lib/evidence/deploy-order';
 import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 
 // No deploy-time trap in any configuration the platform supports: each is synthesized once and checked by every rule.

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { CONTROLS } from '../../lib/compliance/controls';
 import { rawGateFindings } from '../../lib/compliance/gate-findings';
-import { Manifest } from '../../lib/charts/access-layers';
+import { Manifest } from '../../lib/evidence/access-layers';
 import { Platform } from '../../lib/platform';
-import { AssemblyView } from '../../lib/report/assembly-view';
+import { AssemblyView } from '../../lib/evidence/assembly-view';
 import { controlStatuses, platformManifests } from '../../lib/report/build-report';
 import { ControlStatus } from '../../lib/report/control-status';
 import { buildPlatform } from '../support/platform-fixture';

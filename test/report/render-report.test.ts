@@ -1,7 +1,7 @@
 import { CONTROLS } from '../../lib/compliance/controls';
 import { rawGateFindings } from '../../lib/compliance/gate-findings';
-import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
-import { AssemblyView } from '../../lib/report/assembly-view';
+import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
+import { AssemblyView } from '../../lib/evidence/assembly-view';
 import { buildReviewerReport, reportedRoles } from '../../lib/report/build-report';
 import { renderHtml, renderMarkdown, ReviewerReport } from '../../lib/report/render-report';
 import { buildPlatform } from '../support/platform-fixture';

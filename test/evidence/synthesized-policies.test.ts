@@ -1,7 +1,7 @@
 import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { placeholder, SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
+import { placeholder, SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 
 const env = { account: '111111111111', region: 'us-east-1' };
 

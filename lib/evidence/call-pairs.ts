@@ -1,5 +1,5 @@
 import { ServiceCatalogue, spiffeId } from '../catalogue/service-catalogue';
-import { Manifest, meshAllows, nativeAllows, networkAllows, Workload } from '../charts/access-layers';
+import { Manifest, meshAllows, nativeAllows, networkAllows, Workload } from './access-layers';
 import { HBONE_PORT } from '../charts/network-policies';
 import { allowedCallers } from '../../services/shared/src/mtls/caller-policy';
 

@@ -1,5 +1,5 @@
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { callPairs } from '../../lib/report/call-pairs';
+import { callPairs } from '../../lib/evidence/call-pairs';
 import { chartProps, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from '../charts/support/chart-fixture';
 
 describe.each(['istio-ambient', 'native'] as const)('%s', (mtls) => {

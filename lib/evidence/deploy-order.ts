@@ -275,7 +275,7 @@ function describeReleases(releases: readonly HelmRelease[]): { described: Descri
       traps.push({
         ...at,
         problem: `chart ${String(release.chart)} from ${String(release.repository)} is not described in CHART_APIS, so nothing says which APIs and webhooks it installs.`,
-        fix: 'add it to lib/analysis/chart-apis.ts from the pinned chart\'s templates (CRD groups, fail-closed webhooks, Services and pods).',
+        fix: 'add it to lib/evidence/chart-apis.ts from the pinned chart\'s templates (CRD groups, fail-closed webhooks, Services and pods).',
       });
       continue;
     }

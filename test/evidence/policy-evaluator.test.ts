@@ -1,4 +1,4 @@
-import { evaluate, StatementJson, substituteVariables, wildcardMatch } from '../../lib/iam/policy-evaluator';
+import { evaluate, StatementJson, substituteVariables, wildcardMatch } from '../../lib/evidence/policy-evaluator';
 
 const allow = (s: Partial<StatementJson>): StatementJson => ({ Effect: 'Allow', Action: '*', Resource: '*', ...s });
 const deny = (s: Partial<StatementJson>): StatementJson => ({ Effect: 'Deny', Action: '*', Resource: '*', ...s });

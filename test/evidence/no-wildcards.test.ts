@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
-import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
-import { WildcardGrant, wildcardGrants } from '../../lib/iam/wildcard-grants';
+import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
+import { WildcardGrant, wildcardGrants } from '../../lib/evidence/wildcard-grants';
 import { buildData } from '../data/data-fixture';
 import { PROD_CONTEXT, buildPlatform } from '../support/platform-fixture';
 

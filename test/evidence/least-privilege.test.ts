@@ -2,8 +2,8 @@ import { CfnElement } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
 import { SERVICE_CATALOGUE, ServiceDefinition, TableOperation } from '../../lib/catalogue/service-catalogue';
 import { DataBucket } from '../../lib/constructs/data-bucket';
-import { AccessRequest, evaluate, StatementJson } from '../../lib/iam/policy-evaluator';
-import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
+import { AccessRequest, evaluate, StatementJson } from '../../lib/evidence/policy-evaluator';
+import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { buildData, DataFixture, platformData } from '../data/data-fixture';
 
 /**

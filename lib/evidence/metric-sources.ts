@@ -1,4 +1,4 @@
-import type { Manifest } from '../charts/access-layers';
+import type { Manifest } from './access-layers';
 import { KUBERNETES_MANIFEST_TYPE, parseJson } from './cluster-resources';
 import type { CfnTemplate } from './stack-templates';
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { constructPathLabels, renderPermissionsTable } from '../../lib/iam/permissions-table';
-import { SynthesizedPolicies } from '../../lib/iam/synthesized-policies';
+import { constructPathLabels, renderPermissionsTable } from '../../lib/evidence/permissions-table';
+import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { platformData } from '../data/data-fixture';
 
 const README = path.join(__dirname, '..', '..', 'README.md');

@@ -52,7 +52,7 @@ export function entryPointTraps(input: AssemblyInput, exemptions: readonly Entry
     const path = templatePath(release.stack, ['Resources', release.logicalId, 'Properties']);
     if (!apis || release.values === undefined) {
       traps.push({ stack: release.stack.id, logicalId: release.logicalId, path, problem: `${subject}: which Services it creates is unknown `
-        + `(${apis ? 'its values do not parse' : 'it is not described in CHART_APIS'}).`, fix: 'describe it in lib/analysis/chart-apis.ts, with JSON values.' });
+        + `(${apis ? 'its values do not parse' : 'it is not described in CHART_APIS'}).`, fix: 'describe it in lib/evidence/chart-apis.ts, with JSON values.' });
       continue;
     }
     const types = apis.serviceTypes(release.values);

@@ -1,6 +1,6 @@
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { allowedCallers } from '../../services/shared/src/mtls/caller-policy';
-import { NAMESPACE_NAME_LABEL } from './call-graph';
+import { NAMESPACE_NAME_LABEL } from '../charts/call-graph';
 
 /** A rendered Kubernetes object, loosely typed so the evaluators can reach any field. */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
