@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import * as path from 'path';
-import { SERVICE_CATALOGUE } from './catalogue/service-catalogue';
+import { ServiceCatalogue } from './catalogue/service-catalogue';
 import { validateServiceCatalogue } from './catalogue/validate-catalogue';
 import { addComplianceGate } from './compliance/compliance-gate';
 import { ConfigErrors, loadPlatformConfig } from './config';
@@ -17,13 +17,13 @@ export const MANIFESTS_DIR = path.join(projectRoot(), 'dist', 'manifests');
  * and writes nothing.
  * @returns the process exit code
  */
-export function synthesizePlatform(app: App, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.error,
+export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.error,
   manifestsDir: string = MANIFESTS_DIR): number {
   let platform: Platform;
   try {
-    const config = loadPlatformConfig((key) => app.node.tryGetContext(key), env);
-    validateServiceCatalogue(SERVICE_CATALOGUE);
-    platform = createPlatform(app, config);
+    const valid = validateServiceCatalogue(catalogue);
+    const config = loadPlatformConfig((key) => app.node.tryGetContext(key), valid, env);
+    platform = createPlatform(app, config, valid);
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
     log(error.message);

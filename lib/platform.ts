@@ -9,12 +9,14 @@ import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
-import { SERVICE_CATALOGUE, serviceVariable } from './catalogue/service-catalogue';
-import { ORDERS_SCHEMAS } from '../services/orders/src/schemas';
-import { INVENTORY_SCHEMAS } from '../services/inventory/src/schemas';
+import { ValidCatalogue } from './catalogue/validate-catalogue';
+import { SERVICE_ENV, SERVICE_VARIABLE_SUFFIX, serviceVariable } from './catalogue/service-contract';
+import { REQUEST_BODY_SCHEMAS } from './catalogue/body-schemas';
 
 /** Every stack of the reference environment, for callers (tests, reports) that inspect them. */
 export interface Platform {
+  /** The catalogue the platform was built from. */
+  readonly catalogue: ValidCatalogue;
   readonly keys: KeysStack;
   readonly logging: LoggingStack;
   readonly network: NetworkStack;
@@ -41,8 +43,11 @@ export const STACK_IDS = {
   workloads: 'Workloads',
 } as const;
 
-/** Builds the whole platform from one validated configuration; bin/ and the tests both call it. */
-export function createPlatform(app: App, config: PlatformConfig): Platform {
+/**
+ * Builds the whole platform from one validated configuration and one validated catalogue (the services it runs);
+ * bin/ and the tests both call it.
+ */
+export function createPlatform(app: App, config: PlatformConfig, catalogue: ValidCatalogue): Platform {
   const env = { account: config.env.account, region: config.env.region };
   const stackProps = (name: string) => ({
     env,
@@ -64,11 +69,11 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
     edge: config.edge,
-    catalogue: SERVICE_CATALOGUE,
+    catalogue,
     vpc: network.network.vpc,
     workloadSubnets: network.network.workloadSubnets,
     logDestinations: logging.logging,
-    requestSchemas: { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS },
+    requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
@@ -81,10 +86,11 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     keys: keys.keys,
     logDestinations: logging.logging,
     ingressTargetGroup: edge.ingressTargetGroup,
+    ingress: catalogue.ingress,
   });
   const data = new DataStack(app, STACK_IDS.data, {
     ...stackProps('data'),
-    catalogue: SERVICE_CATALOGUE,
+    catalogue,
     dataKey: keys.keys.data,
     cluster: cluster.cluster,
     retainData: config.retainData,
@@ -92,7 +98,7 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     edgeRepository: config.cluster.mtls === 'native',
   });
 
-  const services = SERVICE_CATALOGUE.services.map((service) => service.name);
+  const services = catalogue.services.map((service) => service.name);
   const byService = <T>(value: (name: string) => T) => Object.fromEntries(services.map((name) => [name, value(name)]));
   // The services' repositories, and in native mode the edge proxy's.
   const repositoryUris = Object.fromEntries([...data.repositories].map(([name, repository]) => [name, repository.repositoryUri]));
@@ -104,7 +110,7 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
     clientIds: [edge.identity.machineClient.userPoolClientId, edge.identity.userClient.userPoolClientId],
     ingressTargetGroupArn: edge.ingressTargetGroup.targetGroupArn,
   };
-  const charts = workloadChartsProps(config, SERVICE_CATALOGUE, refs);
+  const charts = workloadChartsProps(config, catalogue, refs);
   let workloads: WorkloadsStack | undefined;
   let gitOps: Platform['gitOps'];
   if (charts) {
@@ -115,14 +121,14 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
       dependsOn: [cluster.components],
     });
     const deployTimeValues: DeployTimeValue[] = [
-      { token: refs.userPoolId, name: 'COGNITO_USER_POOL_ID', source: `${edge.stackName}: user pool id` },
+      { token: refs.userPoolId, name: SERVICE_ENV.userPoolId, source: `${edge.stackName}: user pool id` },
       { token: refs.clientIds[0], name: 'COGNITO_M2M_CLIENT_ID', source: `${edge.stackName}: machine-to-machine app client id` },
       { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
       { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
       ...Object.entries(repositoryUris).map(([name, token]) => (
-        { token, name: serviceVariable(name, 'REPOSITORY_URI'), source: `${data.stackName}: ECR repository URI of ${name}` })),
+        { token, name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.repositoryUri), source: `${data.stackName}: ECR repository URI of ${name}` })),
       ...services.map((name) => (
-        { token: refs.roleArns[name], name: serviceVariable(name, 'ROLE_ARN'), source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
+        { token: refs.roleArns[name], name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.roleArn), source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
     ];
     gitOps = { charts, deployTimeValues };
   } else {
@@ -131,5 +137,5 @@ export function createPlatform(app: App, config: PlatformConfig): Platform {
   }
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { keys, logging, network, cluster, data, edge, workloads, gitOps };
+  return { catalogue, keys, logging, network, cluster, data, edge, workloads, gitOps };
 }

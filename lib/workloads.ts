@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
-import { ServiceCatalogue } from './catalogue/service-catalogue';
+import { ValidCatalogue } from './catalogue/validate-catalogue';
+import { SERVICE_ENV } from './catalogue/service-contract';
 import { ingressHostname, PlatformConfig } from './config';
 import { TOKEN_VALIDITY } from './constructs/platform-identity';
 
@@ -34,7 +35,7 @@ export function imageReference(config: PlatformConfig, repositoryUri: string, se
  * manifests (with literal values and `${VAR}` placeholders), so both describe the same workloads.
  * Undefined when prod has no image digests: the platform then synthesizes without workloads.
  */
-export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCatalogue, refs: WorkloadReferences): PlatformChartsProps | undefined {
+export function workloadChartsProps(config: PlatformConfig, catalogue: ValidCatalogue, refs: WorkloadReferences): PlatformChartsProps | undefined {
   const images: Record<string, string> = {};
   for (const service of catalogue.services) {
     const image = imageReference(config, refs.repositoryUris[service.name], service.name);
@@ -50,14 +51,14 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ServiceCa
   // pool issues was not minted by the pool's settings, so the services refuse it.
   const tokenSettings = {
     AWS_REGION: config.env.region,
-    COGNITO_USER_POOL_ID: refs.userPoolId,
-    COGNITO_CLIENT_IDS: refs.clientIds.join(','),
-    COGNITO_MAX_TOKEN_LIFETIME_SECONDS: String(TOKEN_VALIDITY.access.toSeconds()),
+    [SERVICE_ENV.userPoolId]: refs.userPoolId,
+    [SERVICE_ENV.clientIds]: refs.clientIds.join(','),
+    [SERVICE_ENV.maxTokenLifetimeSeconds]: String(TOKEN_VALIDITY.access.toSeconds()),
   };
   const environment = Object.fromEntries([
     ...catalogue.services.map((service) => [service.name, {
       ...tokenSettings,
-      ...(refs.tableNames[service.name] ? { TABLE_NAME: refs.tableNames[service.name] } : {}),
+      ...(refs.tableNames[service.name] ? { [SERVICE_ENV.tableName]: refs.tableNames[service.name] } : {}),
     }]),
     ...(edgeImage === undefined ? [] : [[edge, tokenSettings]]),
   ]);

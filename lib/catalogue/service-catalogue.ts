@@ -113,11 +113,6 @@ export function routeKey(route: Pick<ServiceRoute, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
-/** An environment variable about a service, `<SERVICE>_<SUFFIX>` (e.g. INVENTORY_URL, ORDERS_ROLE_ARN). */
-export function serviceVariable(service: string, suffix: string): string {
-  return `${service.toUpperCase().replace(/-/g, '_')}_${suffix}`;
-}
-
 /** The SPIFFE id of a workload, as mesh certificates and native-mode cert-manager certificates carry it. */
 export function spiffeId(trustDomain: string, namespace: string, serviceAccount: string): string {
   return `spiffe://${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;

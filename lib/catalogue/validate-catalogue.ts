@@ -1,13 +1,25 @@
-import { ConfigError, ConfigErrors } from '../config/config-error';
+import { BodySchemas, REQUEST_BODY_SCHEMAS } from './body-schemas';
+import { ConfigError, ConfigErrors } from './config-error';
 import { definedScopes, qualifiedScope, ServiceCatalogue, tableName } from './service-catalogue';
+
+declare const VALIDATED: unique symbol;
+
+/**
+ * A catalogue that passed `validateServiceCatalogue`. Stacks, charts and the platform builder accept only this
+ * type, so the catalogue is checked once, where it is read, and nothing can build from an unchecked one.
+ */
+export type ValidCatalogue = ServiceCatalogue & { readonly [VALIDATED]: true };
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** DynamoDB allows 255; 200 leaves room for the data stack's per-environment prefix. */
 const DYNAMODB_TABLE_NAME = /^[a-zA-Z0-9_.-]{3,200}$/;
 const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 scope-token: printable ASCII except space, " and \
 
-/** Checks the catalogue once, at the edge; every problem names the field, the value and the fix. */
-export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCatalogue {
+/**
+ * Checks the catalogue once, at the edge; every problem names the field, the value and the fix.
+ * @param schemas the request body schemas routes may name (`bodySchema`)
+ */
+export function validateServiceCatalogue(catalogue: ServiceCatalogue, schemas: BodySchemas = REQUEST_BODY_SCHEMAS): ValidCatalogue {
   const errors: ConfigError[] = [];
   const check = (ok: boolean, field: string, value: unknown, fix: string) => {
     if (!ok) errors.push(new ConfigError(field, value, fix));
@@ -41,6 +53,8 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCa
       check(scopes.has(route.scope), `${at}.routes[${r}].scope`, route.scope,
         `use a scope defined on a resource server (${[...scopes].join(', ')}), or add it to that service's scopes`);
       check(route.path.startsWith('/'), `${at}.routes[${r}].path`, route.path, 'start the path with /');
+      check(route.bodySchema === undefined || route.bodySchema in schemas, `${at}.routes[${r}].bodySchema`, route.bodySchema,
+        `use a schema of REQUEST_BODY_SCHEMAS (${Object.keys(schemas).join(', ')}), or add it there (lib/catalogue/body-schemas.ts)`);
     });
     const table = tableName(service);
     if (service.table && table !== undefined) {
@@ -57,5 +71,5 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue): ServiceCa
   });
 
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return catalogue;
+  return catalogue as ValidCatalogue;
 }

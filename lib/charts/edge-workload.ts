@@ -1,7 +1,7 @@
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { hasPublicRoute } from './call-graph';
 import { INGRESS_PORTS, IngressListener } from './ingress-chart';
-import { INGRESS_LISTENER_VARIABLE } from '../../services/edge/src/config';
+import { SERVICE_ENV } from '../catalogue/service-contract';
 
 /**
  * The edge proxy of native mTLS mode (services/edge) described as a workload the service chart can run: named and
@@ -28,5 +28,5 @@ export function withEdgeWorkload(catalogue: ServiceCatalogue): ServiceCatalogue 
 
 /** The edge's variables choosing how its listener faces the load balancer (services/edge/src/config.ts). */
 export function edgeListenerEnvironment(listener: IngressListener): Readonly<Record<string, string>> {
-  return { [INGRESS_LISTENER_VARIABLE]: listener };
+  return { [SERVICE_ENV.ingressListener]: listener };
 }

@@ -7,7 +7,6 @@ export type { IngressChartProps } from './ingress-chart';
 export { PlatformBaselineChart } from './platform-baseline-chart';
 export type { PlatformBaselineChartProps } from './platform-baseline-chart';
 export { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart } from './service-chart';
-export { SERVICE_HEALTH_PORT } from './service-environment';
 export type { ServiceChartProps } from './service-chart';
 export { MANIFEST_SUFFIX, writeManifests } from './write-manifests';
 export { validateManifests } from './manifest-schemas';

@@ -1,3 +1,4 @@
+import { INGRESS_CONTAINER_PORT } from '../catalogue/service-contract';
 import type { IGateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import type { IVirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -15,7 +16,7 @@ import { CertificateManifest, PLATFORM_CA_ISSUER } from './workload-certificates
  * of the gateway and the charts: the Service listens on 443 (the TargetGroupBinding's port) and forwards to the
  * pods' 8443, where the gateway terminates TLS unprivileged and the load balancer registers pod IPs.
  */
-export const INGRESS_PORTS = { service: 443, container: 8443 } as const;
+export const INGRESS_PORTS = { service: 443, container: INGRESS_CONTAINER_PORT } as const;
 
 /** istiod's xDS and certificate-signing port: the gateway fetches its configuration and mesh identity there. */
 export const ISTIOD_XDS_PORT = 15012;

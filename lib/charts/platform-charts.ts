@@ -1,8 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { App, Chart } from 'cdk8s';
-import { ServiceCatalogue } from '../catalogue/service-catalogue';
-import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
-import { ConfigError, ConfigErrors } from '../config/config-error';
+import { ValidCatalogue } from '../catalogue/validate-catalogue';
+import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { MtlsMode, ProfileName } from '../config/platform-config';
 import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart, IngressListener } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
@@ -13,8 +12,8 @@ import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './w
 
 /** Everything the charts need; the workload options apply to every service. */
 export interface PlatformChartsProps extends WorkloadOptions {
-  /** The service catalogue; validated again here, so no chart is built from a bad one. */
-  readonly catalogue: ServiceCatalogue;
+  /** The service catalogue, validated (see `validateServiceCatalogue`). */
+  readonly catalogue: ValidCatalogue;
   /** `prod` accepts only images pinned by digest. */
   readonly profile: ProfileName;
   /** `istio-ambient`: ztunnel does mTLS and AuthorizationPolicies check peers; `native`: services do, with cert-manager certificates. */
@@ -92,20 +91,8 @@ export const BASELINE_CHART_ID = 'platform-baseline';
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 
-function catalogueErrors(catalogue: ServiceCatalogue): ConfigError[] {
-  try {
-    validateServiceCatalogue(catalogue);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigErrors)) throw error;
-    return error.errors.map((e) => new ConfigError(`catalogue.${e.field}`, e.value, e.fix));
-  }
-}
-
 /** Every input problem, found in one pass before anything is built. */
 export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigError[] {
-  const fromCatalogue = catalogueErrors(props.catalogue);
-  if (fromCatalogue.length > 0) return fromCatalogue;
   const names = props.catalogue.services.map((service) => service.name);
   const edge = props.catalogue.ingress.serviceAccount;
   // Images and environment may also name the edge proxy, which runs in native mode only.

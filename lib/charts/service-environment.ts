@@ -1,15 +1,9 @@
-import { ServiceCatalogue, ServiceDefinition, serviceVariable } from '../catalogue/service-catalogue';
-import { ConfigError } from '../config/config-error';
-import { MtlsMode } from '../config/platform-config';
+import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
+import { MtlsMode, SERVICE_ENV, SERVICE_HEALTH_PORT, SERVICE_VARIABLE_SUFFIX, serviceVariable } from '../catalogue/service-contract';
+import { ConfigError } from '../catalogue/config-error';
 import { calleesOf } from './call-graph';
 import { SHUTDOWN_GRACE_SECONDS } from './graceful-shutdown';
 import { WORKLOAD_CERT_DIR } from './workload-certificates';
-
-/**
- * Port of the services' plain-HTTP health listener (`/healthz`, `/readyz`), the default of HEALTH_PORT in
- * services/shared/src/config/shared-config.ts; set explicitly so the probes and the service cannot disagree.
- */
-export const SERVICE_HEALTH_PORT = 9090;
 
 /**
  * The environment the chart owns: mTLS mode, ports, the drain deadline the pod's termination grace period is
@@ -19,18 +13,19 @@ export const SERVICE_HEALTH_PORT = 9090;
 export function serviceEnvironment(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode): Record<string, string> {
   const native = mtls === 'native';
   const peers = calleesOf(catalogue, service).map((callee) => [
-    serviceVariable(callee.name, 'URL'),
+    serviceVariable(callee.name, SERVICE_VARIABLE_SUFFIX.url),
     `${native ? 'https' : 'http'}://${callee.name}.${callee.namespace}.svc:${callee.port}`,
   ]);
   return {
-    MTLS_MODE: mtls,
-    PORT: String(service.port),
-    HEALTH_PORT: String(SERVICE_HEALTH_PORT),
-    SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_SECONDS * 1000),
+    [SERVICE_ENV.mtlsMode]: mtls,
+    [SERVICE_ENV.port]: String(service.port),
+    // Explicit, so the probes and the service cannot disagree.
+    [SERVICE_ENV.healthPort]: String(SERVICE_HEALTH_PORT),
+    [SERVICE_ENV.shutdownGraceMs]: String(SHUTDOWN_GRACE_SECONDS * 1000),
     ...(native ? {
-      TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
-      TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
-      TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,
+      [SERVICE_ENV.tlsCertFile]: `${WORKLOAD_CERT_DIR}/tls.crt`,
+      [SERVICE_ENV.tlsKeyFile]: `${WORKLOAD_CERT_DIR}/tls.key`,
+      [SERVICE_ENV.tlsCaFile]: `${WORKLOAD_CERT_DIR}/ca.crt`,
     } : {}),
     ...Object.fromEntries(peers),
   };

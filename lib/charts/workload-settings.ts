@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../catalogue/config-error';
 import { ProfileName } from '../config/platform-config';
 
 /** Replica, resource, probe and egress settings of a service workload; every member has a safe default. */

@@ -1,4 +1,4 @@
-export * from './config-error';
+export * from '../catalogue/config-error';
 export * from './platform-config';
 export * from './validate-config';
 export * from './load-config';

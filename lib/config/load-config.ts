@@ -1,5 +1,6 @@
-import { ConfigError, ConfigErrors } from './config-error';
+import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { DEFAULT_REGION, EdgeDomainConfig, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, PROFILE_NAMES, ProfileName, profileDefaults } from './platform-config';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validatePlatformConfig } from './validate-config';
 
 /** Reads one context key (`-c key=value` or cdk.json); undefined when not given. */
@@ -85,7 +86,7 @@ function asDomain(context: ContextReader, base: EdgeDomainConfig | undefined): E
  * Account and region come from context, then CDK_DEFAULT_ACCOUNT/REGION (set by the CLI when credentials exist),
  * then placeholders so synth works offline.
  */
-export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+export function loadPlatformConfig(context: ContextReader, catalogue: ServiceCatalogue, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const profile = asString(context(CONTEXT_KEYS.profile)) ?? 'dev';
   if (!PROFILE_NAMES.includes(profile as ProfileName)) {
     throw new ConfigErrors([new ConfigError('profile', profile, `use one of ${PROFILE_NAMES.join(', ')} (-c profile=prod)`)]);
@@ -132,5 +133,5 @@ export function loadPlatformConfig(context: ContextReader, env: NodeJS.ProcessEn
       imageDigests: asRecord('workloads.imageDigests', context(CONTEXT_KEYS.imageDigests)) ?? base.workloads.imageDigests,
     },
   };
-  return validatePlatformConfig(config);
+  return validatePlatformConfig(config, catalogue);
 }

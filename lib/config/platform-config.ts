@@ -1,3 +1,5 @@
+import type { MtlsMode } from '../catalogue/service-contract';
+
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
  * applies context overrides, validates it once (see `validate-config.ts`) and hands each stack its slice.
@@ -15,8 +17,8 @@ export function platformStackName(profile: ProfileName, stack: string): string {
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
 export type EgressMode = 'nat' | 'isolated';
 
-/** Who terminates service-to-service mTLS: the Istio ambient mesh (ztunnel) or the services themselves. */
-export type MtlsMode = 'istio-ambient' | 'native';
+/** Who terminates service-to-service mTLS (defined by the contract the services read it from). */
+export type { MtlsMode };
 
 export interface EnvironmentConfig {
   readonly account: string;

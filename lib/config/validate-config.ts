@@ -1,8 +1,8 @@
 import { isIPv6 } from 'net';
-import { adminScopes, definedScopes, publicRoutes, routeKey, SERVICE_CATALOGUE, ServiceCatalogue } from '../catalogue/service-catalogue';
+import { adminScopes, definedScopes, publicRoutes, routeKey, ServiceCatalogue } from '../catalogue/service-catalogue';
 import { apiClientOutputs } from '../stacks/edge-outputs';
 import { clientRoutes, keyRequiredRoutes } from './api-clients';
-import { ConfigError, ConfigErrors } from './config-error';
+import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { EdgeConfig, PlatformConfig } from './platform-config';
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -161,7 +161,7 @@ function checkApiClients(edge: EdgeConfig, catalogue: ServiceCatalogue, check: C
  * Checks everything a synth would otherwise fail on late (or, worse, deploy wrongly).
  * Throws ConfigErrors listing every problem; each line names the field, the value and the fix.
  */
-export function validatePlatformConfig(config: PlatformConfig, catalogue: ServiceCatalogue = SERVICE_CATALOGUE): PlatformConfig {
+export function validatePlatformConfig(config: PlatformConfig, catalogue: ServiceCatalogue): PlatformConfig {
   const errors: ConfigError[] = [];
   const check: Check = (ok, field, value, fix) => {
     if (!ok) errors.push(new ConfigError(field, value, fix));

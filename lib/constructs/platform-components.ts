@@ -8,7 +8,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
-import { IngressIdentity, SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
+import { IngressIdentity } from '../catalogue/service-catalogue';
 import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
 import { HelmVersions, MtlsMode } from '../config';
 import { ClusterManifest } from './cluster-manifest';
@@ -92,11 +92,8 @@ export interface PlatformComponentsProps {
    * @default - a self-signed root created in the cluster (dev)
    */
   readonly privateCa?: acmpca.ICertificateAuthority;
-  /**
-   * Namespace and service account of the ingress gateway the private load balancer forwards to (ambient mode).
-   * @default SERVICE_CATALOGUE.ingress
-   */
-  readonly ingress?: IngressIdentity;
+  /** Namespace and service account of the ingress gateway the private load balancer forwards to (ambient mode). */
+  readonly ingress: IngressIdentity;
   /** Components are installed after these (nodes, coredns) and uninstalled before them on teardown. */
   readonly dependsOn: readonly IDependable[];
 }
@@ -175,7 +172,7 @@ export class PlatformComponents extends Construct {
       this.ingressGateway = new IngressGateway(this, 'IngressGateway', {
         cluster,
         source: charts.istioGateway,
-        identity: props.ingress ?? SERVICE_CATALOGUE.ingress,
+        identity: props.ingress,
         dependsOn: [...dependsOn, ztunnel],
       });
     }

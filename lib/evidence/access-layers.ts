@@ -1,5 +1,5 @@
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
-import { allowedCallers } from '../../services/shared/src/mtls/caller-policy';
+import { allowedCallers } from '../catalogue/caller-policy';
 import { NAMESPACE_NAME_LABEL } from '../charts/call-graph';
 
 /** A rendered Kubernetes object, loosely typed so the evaluators can reach any field. */

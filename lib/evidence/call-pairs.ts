@@ -1,7 +1,7 @@
 import { ServiceCatalogue, spiffeId } from '../catalogue/service-catalogue';
 import { Manifest, meshAllows, nativeAllows, networkAllows, Workload } from './access-layers';
 import { HBONE_PORT } from '../charts/network-policies';
-import { allowedCallers } from '../../services/shared/src/mtls/caller-policy';
+import { allowedCallers } from '../catalogue/caller-policy';
 
 /** The caller name of the API ingress identity in call pairs. */
 export const INGRESS = 'ingress';

@@ -1,6 +1,5 @@
 import * as cdk8s from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { SERVICE_CATALOGUE } from '../catalogue/service-catalogue';
 import { Manifest } from '../evidence/access-layers';
 import { createPlatformCharts } from '../charts';
 import { ACKNOWLEDGEMENTS, Acknowledgement } from '../compliance/acknowledgements';
@@ -37,7 +36,7 @@ export function controlStatuses(evidence: ControlEvidence, findings: readonly Ga
 /** The roles whose permissions the report lists: each service's Pod Identity role, then the identity-pool role. */
 export function reportedRoles(platform: Platform): { name: string; role: IConstruct }[] {
   return [
-    ...SERVICE_CATALOGUE.services.map((s) => ({ name: `${s.name} (Pod Identity role)`, role: platform.data.identities.get(s.name)!.role as IConstruct })),
+    ...platform.catalogue.services.map((s) => ({ name: `${s.name} (Pod Identity role)`, role: platform.data.identities.get(s.name)!.role as IConstruct })),
     { name: 'identity-pool users (authenticated role)', role: platform.edge.identity.authenticatedRole },
   ];
 }
@@ -74,14 +73,14 @@ export interface ReportInputs {
 export async function buildReviewerReport(inputs: ReportInputs): Promise<ReviewerReport> {
   const manifests = platformManifests(inputs.platform);
   const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile }, inputs.findings);
-  const pairs = manifests.length > 0 ? callPairs(SERVICE_CATALOGUE, manifests) : [];
+  const pairs = manifests.length > 0 ? callPairs(inputs.platform.catalogue, manifests) : [];
   return {
     title: 'Secure microservice platform — security reviewer report',
     environment: `profile ${inputs.profile}, stacks ${inputs.assembly.stackNames.join(', ')}`,
     controls,
     acknowledgements: ACKNOWLEDGEMENTS,
     architectureSvg: await renderSvg(architectureDot(inputs.assembly, manifests)),
-    callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(SERVICE_CATALOGUE, pairs)) : '',
+    callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(inputs.platform.catalogue, pairs)) : '',
     callPairs: pairs,
     permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
   };

@@ -1,3 +1,4 @@
+import { IngressIdentity } from '../catalogue/service-catalogue';
 import { Annotations, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -25,6 +26,8 @@ export interface ClusterStackProps extends StackProps {
   readonly logDestinations: ILogDestinations;
   /** The private load balancer's target group (Edge stack): the only one the load balancer controller may register targets in. */
   readonly ingressTargetGroup: elbv2.ITargetGroup;
+  /** The catalogue's ingress identity: the mesh gateway's namespace and service account (ambient mode). */
+  readonly ingress: IngressIdentity;
 }
 
 /**
@@ -69,6 +72,7 @@ export class ClusterStack extends Stack {
       cluster: this.cluster,
       versions: config.helm,
       ingressTargetGroup: props.ingressTargetGroup,
+      ingress: props.ingress,
       mtls: config.mtls,
       privateCa: config.privateCaArn
         ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'PlatformPrivateCa', config.privateCaArn)

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ServiceCatalogue, tableName } from '../catalogue/service-catalogue';
-import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
+import { tableName } from '../catalogue/service-catalogue';
+import { ValidCatalogue } from '../catalogue/validate-catalogue';
 import { DataBucket } from '../constructs/data-bucket';
 import { PodIdentityRole } from '../constructs/pod-identity-role';
 import { ServiceRepository } from '../constructs/service-repository';
@@ -13,7 +13,7 @@ import { ServiceTable } from '../constructs/service-table';
 
 export interface DataStackProps extends StackProps {
   /** The services: their tables, data prefixes and service accounts come from here and nowhere else. */
-  readonly catalogue: ServiceCatalogue;
+  readonly catalogue: ValidCatalogue;
   /** Encrypts the tables, the data bucket and the image repositories. */
   readonly dataKey: kms.IKey;
   /** The cluster the service accounts run in; each role trusts only this cluster. */
@@ -50,8 +50,6 @@ export class DataStack extends Stack {
   readonly repositories: ReadonlyMap<string, ServiceRepository>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
-    // Before super: a bad catalogue adds nothing to the app.
-    validateServiceCatalogue(props.catalogue);
     super(scope, id, props);
     const prefix = props.namePrefix ?? this.stackName.toLowerCase();
     const retain = props.retainData;

@@ -3,8 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceCatalogue } from '../catalogue/service-catalogue';
-import { validateServiceCatalogue } from '../catalogue/validate-catalogue';
+import { ValidCatalogue } from '../catalogue/validate-catalogue';
 import { EdgeConfig, keyRequiredRoutes } from '../config';
 import { apiClientOutputs, EDGE_OUTPUTS } from './edge-outputs';
 import { ApiClients } from '../constructs/api-clients';
@@ -18,7 +17,7 @@ import { PrivateIngress } from '../constructs/private-ingress';
 
 export interface EdgeStackProps extends StackProps {
   readonly edge: EdgeConfig;
-  readonly catalogue: ServiceCatalogue;
+  readonly catalogue: ValidCatalogue;
   readonly vpc: ec2.IVpc;
   /** Where the private ingress load balancer lives (SecureVpc.workloadSubnets). */
   readonly workloadSubnets: ec2.SubnetSelection;
@@ -51,8 +50,6 @@ export class EdgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
-    // Scopes become resource-server scopes and method scopes: a bad one must stop synth here, not at deploy.
-    validateServiceCatalogue(props.catalogue);
     const { edge, logDestinations } = props;
     // Names are literals derived from the stack name, so the central dashboard needs no reference to this stack.
     const name = this.stackName;

@@ -1,4 +1,4 @@
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { PLATFORM_CA_ISSUER } from '../../lib/charts';
 import { chartProps, ofKind, single, synthPlatform, TARGET_GROUP_ARN, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
 
@@ -135,5 +135,5 @@ describe('TargetGroupBinding', () => {
 });
 
 test.each(['istio-ambient', 'native'] as const)('snapshot (%s)', (mtls) => {
-  expect(synthPlatform(chartProps({ catalogue: SERVICE_CATALOGUE, mtls, ingressTargetGroupArn: TARGET_GROUP_ARN })).baseline).toMatchSnapshot();
+  expect(synthPlatform(chartProps({ catalogue: REFERENCE_CATALOGUE, mtls, ingressTargetGroupArn: TARGET_GROUP_ARN })).baseline).toMatchSnapshot();
 });

@@ -1,7 +1,6 @@
 import { Lazy } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { ConfigErrors } from '../../lib/config/config-error';
+import { ConfigErrors } from '../../lib/catalogue/config-error';
 import { BASELINE_CHART_ID, createPlatformCharts, INGRESS_CHART_ID, PlatformChartsProps } from '../../lib/charts';
 import { chartProps, digestImage } from './support/chart-fixture';
 
@@ -44,12 +43,6 @@ describe('every input problem is reported at once, naming the field and the fix,
     ]);
     expect(errors[0].fix).toBe('no service payment in the catalogue: use one of orders, inventory');
     expect(errors[3].fix).toMatch(/^missing image: reference the image by digest/);
-  });
-
-  test('a catalogue port out of range, with the catalogue path of the field', () => {
-    const catalogue = { ...SERVICE_CATALOGUE, services: SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders' ? { ...s, port: 80 } : s)) };
-    expect(errorsOf(chartProps({ catalogue })).message).toBe('invalid config catalogue.services[0].port=80: '
-      + 'use a whole number from 1024 to 65535 (services run as non-root and cannot bind lower ports)');
   });
 
   test('a service with no probes', () => {

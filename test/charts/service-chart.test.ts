@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { ConfigErrors } from '../../lib/config/config-error';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
+import { ConfigErrors } from '../../lib/catalogue/config-error';
 import { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart, ServiceChartProps, WORKLOAD_CERT_DIR } from '../../lib/charts';
 import { ACCOUNT, chartProps, digestImage, Manifest, ofKind, single, synthPlatform, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
 
@@ -159,7 +159,7 @@ describe('NetworkPolicy: exactly the catalogue edges', () => {
 
 describe('bad input: the error names the field and the fix, and no chart is built', () => {
   const props = (overrides: Partial<ServiceChartProps>): ServiceChartProps => ({
-    catalogue: SERVICE_CATALOGUE, serviceName: 'orders', profile: 'prod', mtls: 'istio-ambient', image: digestImage('orders'), ...overrides,
+    catalogue: REFERENCE_CATALOGUE, serviceName: 'orders', profile: 'prod', mtls: 'istio-ambient', image: digestImage('orders'), ...overrides,
   });
   const errorOf = (overrides: Partial<ServiceChartProps>) => {
     const app = Testing.app();

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as schemas from '../../lib/charts/manifest-schemas';
-import { ConfigErrors } from '../../lib/config/config-error';
+import { ConfigErrors } from '../../lib/catalogue/config-error';
 import { writeManifests } from '../../lib/charts';
 import { chartProps } from './support/chart-fixture';
 

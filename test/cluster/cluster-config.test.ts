@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../../lib/app';
+import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { ClusterConfig } from '../../lib/config';
 import { DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
 
@@ -39,7 +40,7 @@ describe('bad cluster configuration stops with one line naming the field, the va
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-')), 'cdk.out');
     const lines: string[] = [];
     const app = new App({ outdir, context: { adminRoleArns: '' } });
-    expect(synthesizePlatform(app, {}, (line) => lines.push(line))).toBe(1);
+    expect(synthesizePlatform(app, SERVICE_CATALOGUE, {}, (line) => lines.push(line))).toBe(1);
     expect(lines.join('\n')).toContain('invalid config cluster.adminRoleArns=[]');
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });

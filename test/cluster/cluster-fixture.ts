@@ -1,3 +1,4 @@
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -32,6 +33,7 @@ export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, contex
     keys: keys.keys,
     logDestinations: logging.logging,
     ingressTargetGroup: elbv2.NetworkTargetGroup.fromTargetGroupAttributes(network, 'IngressTargets', { targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN }),
+    ingress: REFERENCE_CATALOGUE.ingress,
   });
   extend({ app, stack });
   return { app, config, stack, keys, logging, network, template: Template.fromStack(stack) };

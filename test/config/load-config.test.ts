@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizePlatform } from '../../lib/app';
+import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { loadPlatformConfig, PLACEHOLDER_ACCOUNT, profileDefaults, validatePlatformConfig } from '../../lib/config';
 import { configProblems } from '../support/config-problems';
 import { PROD_CONTEXT, testConfig } from '../support/platform-fixture';
@@ -26,10 +27,10 @@ describe('loadPlatformConfig', () => {
   });
 
   test('account and region come from context first, then the CLI environment', () => {
-    const fromEnv = loadPlatformConfig(() => undefined, { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
+    const fromEnv = loadPlatformConfig(() => undefined, SERVICE_CATALOGUE, { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
     expect(fromEnv.env).toEqual({ account: '222222222222', region: 'us-west-2' });
     expect(fromEnv.network.availabilityZones).toEqual(['us-west-2a', 'us-west-2b']);
-    const fromContext = loadPlatformConfig((key) => ({ account: '333333333333', region: 'ap-south-1' } as Record<string, string>)[key],
+    const fromContext = loadPlatformConfig((key) => ({ account: '333333333333', region: 'ap-south-1' } as Record<string, string>)[key], SERVICE_CATALOGUE,
       { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
     expect(fromContext.env).toEqual({ account: '333333333333', region: 'ap-south-1' });
   });
@@ -80,7 +81,7 @@ describe('bad configuration stops with one line naming the field, the value and 
 
   test('a valid configuration passes unchanged', () => {
     const config = profileDefaults('dev', { account: '123456789012', region: 'eu-central-1' });
-    expect(validatePlatformConfig(config)).toBe(config);
+    expect(validatePlatformConfig(config, SERVICE_CATALOGUE)).toBe(config);
   });
 
   test('several problems are all reported at once', () => {
@@ -96,7 +97,7 @@ describe('synthesizePlatform', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-')), 'cdk.out');
     const lines: string[] = [];
     const app = new App({ outdir, context: { profile: 'qa' } });
-    expect(synthesizePlatform(app, {}, (line) => lines.push(line))).toBe(1);
+    expect(synthesizePlatform(app, SERVICE_CATALOGUE, {}, (line) => lines.push(line))).toBe(1);
     expect(lines).toEqual(['invalid config profile="qa": use one of dev, prod (-c profile=prod)']);
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });

@@ -1,6 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { PlatformConfig } from '../../lib/config';
 import { PlatformIdentity } from '../../lib/constructs/platform-identity';
 import { DataStack } from '../../lib/stacks/data-stack';
@@ -48,12 +50,12 @@ export function buildData(options: {
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
   const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'dev-platform' });
   const identity = (options.withIdentity ?? true) ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
-    catalogue: SERVICE_CATALOGUE,
+    catalogue: REFERENCE_CATALOGUE,
     domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
   }) : undefined;
   const data = new DataStack(app, 'Data', {
     ...stackProps('data'),
-    catalogue: options.catalogue ?? SERVICE_CATALOGUE,
+    catalogue: options.catalogue === undefined ? REFERENCE_CATALOGUE : validateServiceCatalogue(options.catalogue),
     dataKey: keys.keys.data,
     cluster,
     retainData: config.retainData,

@@ -1,8 +1,6 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SERVICE_CATALOGUE, ServiceCatalogue, ServiceDefinition } from '../../lib/catalogue/service-catalogue';
-import { ConfigErrors } from '../../lib/config';
-import { DataStack } from '../../lib/stacks/data-stack';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { buildData, DataFixture } from './data-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 
@@ -21,7 +19,7 @@ const dataKeyArn = (f: DataFixture) => f.data.resolve(f.keys.keys.data.keyArn);
 
 describe('service tables', () => {
   test('one table per service that declares one, named from the catalogue', () => {
-    devTemplate.resourceCountIs('AWS::DynamoDB::Table', SERVICE_CATALOGUE.services.filter((s) => s.table).length);
+    devTemplate.resourceCountIs('AWS::DynamoDB::Table', REFERENCE_CATALOGUE.services.filter((s) => s.table).length);
     devTemplate.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'dev-platform-data-orders' });
     expect([...dev.data.tables.keys()]).toEqual(['orders', 'inventory']);
   });
@@ -110,7 +108,7 @@ describe('identity-pool users', () => {
 
 describe('image repositories', () => {
   test('one per service: KMS with the data key, scan on push, immutable tags, lifecycle', () => {
-    devTemplate.resourceCountIs('AWS::ECR::Repository', SERVICE_CATALOGUE.services.length);
+    devTemplate.resourceCountIs('AWS::ECR::Repository', REFERENCE_CATALOGUE.services.length);
     devTemplate.hasResourceProperties('AWS::ECR::Repository', {
       RepositoryName: 'dev-platform-data/orders',
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: dataKeyArn(dev) },
@@ -123,7 +121,7 @@ describe('image repositories', () => {
 
 describe('service identities', () => {
   test('one Pod Identity association per service account, on the cluster', () => {
-    for (const service of SERVICE_CATALOGUE.services) {
+    for (const service of REFERENCE_CATALOGUE.services) {
       devTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
         ClusterName: dev.cluster.clusterName,
         Namespace: service.namespace,
@@ -136,7 +134,7 @@ describe('service identities', () => {
   test('trust: only pods.eks.amazonaws.com for this account and cluster, AssumeRole and TagSession', () => {
     const roles = devTemplate.findResources('AWS::IAM::Role');
     const serviceRoles = [...dev.data.identities.values()].map((identity) => roles[dev.data.getLogicalId(identity.role.node.defaultChild as CfnElement)]);
-    expect(serviceRoles).toHaveLength(SERVICE_CATALOGUE.services.length);
+    expect(serviceRoles).toHaveLength(REFERENCE_CATALOGUE.services.length);
     // The only other role is CDK's bucket-emptying provider of the dev teardown (see test/deploy/teardown.test.ts).
     expect(Object.keys(roles).filter((id) => !serviceRoles.includes(roles[id]))).toEqual([expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/)]);
     for (const role of serviceRoles) expect(role.Properties).toMatchObject({
@@ -154,34 +152,7 @@ describe('service identities', () => {
 
   test('permissions live in customer-managed policies, never inline', () => {
     devTemplate.resourceCountIs('AWS::IAM::Policy', 0);
-    devTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', SERVICE_CATALOGUE.services.length);
-  });
-});
-
-describe('bad catalogue input: a clear error naming the field and the fix, and nothing added to the app', () => {
-  const [orders, inventory] = SERVICE_CATALOGUE.services;
-  const cases: [string, ServiceDefinition[], RegExp][] = [
-    ['two services with one name', [orders, { ...inventory, name: 'orders', table: { ...inventory.table!, name: 'stock' } }],
-      /services\[1\]\.name="orders": service names must be unique: rename one of them/],
-    ['a call edge to an unknown service', [{ ...orders, calls: ['payments'] }, inventory],
-      /services\[0\]\.calls="payments": call only services in the catalogue \(orders, inventory\)/],
-    ['a scope not defined on the resource server', [{ ...orders, routes: [{ ...orders.routes[0], scope: 'orders/cancel' }] }, inventory],
-      /services\[0\]\.routes\[0\]\.scope="orders\/cancel": use a scope defined on a resource server .* or add it to that service's scopes/],
-    ['a table name collision', [orders, { ...inventory, table: { ...inventory.table!, name: 'orders' } }],
-      /services\[1\]\.table\.name="orders": table name already used by service orders: set a distinct table\.name/],
-  ];
-  test.each(cases)('%s', (_, services, message) => {
-    const { app, config } = dev;
-    const catalogue: ServiceCatalogue = { ...SERVICE_CATALOGUE, services };
-    let error: unknown;
-    try {
-      new DataStack(app, 'BadData', { env: config.env, catalogue, dataKey: dev.keys.keys.data, cluster: dev.cluster, retainData: false });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigErrors);
-    expect((error as Error).message).toMatch(message);
-    expect(app.node.tryFindChild('BadData')).toBeUndefined();
+    devTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', REFERENCE_CATALOGUE.services.length);
   });
 });
 

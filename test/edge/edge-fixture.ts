@@ -1,8 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { INVENTORY_SCHEMAS } from '../../services/inventory/src/schemas';
-import { ORDERS_SCHEMAS } from '../../services/orders/src/schemas';
-import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { REQUEST_BODY_SCHEMAS } from '../../lib/catalogue/body-schemas';
+import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { EdgeConfig, PlatformConfig } from '../../lib/config';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
@@ -10,7 +11,6 @@ import { NetworkStack } from '../../lib/stacks/network-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
 
 /** The services' own body schemas, as the platform passes them. */
-export const REQUEST_SCHEMAS = { ...ORDERS_SCHEMAS, ...INVENTORY_SCHEMAS };
 
 export interface EdgeFixture {
   readonly app: App;
@@ -39,11 +39,11 @@ export function buildEdge(options: {
     env,
     stackName: `${config.profile}-platform-edge`,
     edge: config.edge,
-    catalogue: options.catalogue ?? SERVICE_CATALOGUE,
+    catalogue: options.catalogue === undefined ? REFERENCE_CATALOGUE : validateServiceCatalogue(options.catalogue),
     vpc: network.network.vpc,
     workloadSubnets: network.network.workloadSubnets,
     logDestinations: logging.logging,
-    requestSchemas: REQUEST_SCHEMAS,
+    requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
   });
   return { app, edge, logging, config };

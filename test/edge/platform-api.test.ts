@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { routeKey, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { PlatformApi, PlatformApiProps } from '../../lib/constructs/platform-api';
 import { testApp } from '../support/platform-fixture';
-import { apiMethods as methods, buildEdge, REQUEST_SCHEMAS } from './edge-fixture';
+import { REQUEST_BODY_SCHEMAS } from '../../lib/catalogue/body-schemas';
+import { apiMethods as methods, buildEdge } from './edge-fixture';
 
 let template: Template;
 beforeAll(() => {
@@ -46,7 +47,7 @@ describe('request validation', () => {
   });
 
   test('bodies are validated against the services\' own schemas, as draft-04 models', () => {
-    for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) {
+    for (const [name, schema] of Object.entries(REQUEST_BODY_SCHEMAS)) {
       template.hasResourceProperties('AWS::ApiGateway::Model', {
         Name: name,
         ContentType: 'application/json',
@@ -142,7 +143,7 @@ describe('bad input fails early with the fix', () => {
       userPool: new cognito.UserPool(stack, 'Pool'),
       restApiName: 'api',
       throttle: { rateLimit: 10, burstLimit: 20 },
-      requestSchemas: REQUEST_SCHEMAS,
+      requestSchemas: REQUEST_BODY_SCHEMAS,
       accessLogGroup: new logs.LogGroup(stack, 'Logs'),
       vpcLink: apigateway.VpcLink.fromVpcLinkId(stack, 'Link', 'abc123'),
       integrationBaseUri: 'https://ingress.example.com',

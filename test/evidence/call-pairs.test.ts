@@ -1,11 +1,11 @@
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { callPairs } from '../../lib/evidence/call-pairs';
 import { chartProps, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from '../charts/support/chart-fixture';
 
 describe.each(['istio-ambient', 'native'] as const)('%s', (mtls) => {
   const layerName = mtls === 'native' ? 'native mTLS allowlist' : 'mesh AuthorizationPolicy';
 
-  test.each([['sample', SERVICE_CATALOGUE], ['three-service', THREE_SERVICE_CATALOGUE]] as const)('%s catalogue: every ordered pair, every layer agrees with the catalogue', (_name, catalogue) => {
+  test.each([['sample', REFERENCE_CATALOGUE], ['three-service', THREE_SERVICE_CATALOGUE]] as const)('%s catalogue: every ordered pair, every layer agrees with the catalogue', (_name, catalogue) => {
     const pairs = callPairs(catalogue, synthPlatform(chartProps({ catalogue, mtls })).all);
     expect(pairs).toHaveLength((catalogue.services.length + 1) * catalogue.services.length - catalogue.services.length);
     for (const pair of pairs) {
@@ -16,7 +16,7 @@ describe.each(['istio-ambient', 'native'] as const)('%s', (mtls) => {
   });
 
   test('a pair the catalogue opens carries the scopes of the routes the caller may use', () => {
-    const pairs = callPairs(withEdge(SERVICE_CATALOGUE, 'inventory', 'orders'), synthPlatform(chartProps({ catalogue: withEdge(SERVICE_CATALOGUE, 'inventory', 'orders'), mtls })).all);
+    const pairs = callPairs(withEdge(REFERENCE_CATALOGUE, 'inventory', 'orders'), synthPlatform(chartProps({ catalogue: withEdge(REFERENCE_CATALOGUE, 'inventory', 'orders'), mtls })).all);
     const opened = pairs.find((p) => p.from === 'inventory' && p.to === 'orders')!;
     expect(opened.allowedByCatalogue).toBe(true);
     expect(opened.scopes).toEqual(expect.arrayContaining(['orders/read', 'orders/write']));

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiClientConfig, EdgeConfig, loadPlatformConfig, PlatformConfig, validatePlatformConfig } from '../../lib/config';
 import { createPlatform, Platform } from '../../lib/platform';
+import { REFERENCE_CATALOGUE } from './catalogue';
 
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
@@ -22,7 +23,7 @@ export function testApp(context: Record<string, unknown> = {}, options: { schema
 
 /** The configuration `cdk synth -c …` would build, independent of the caller's AWS environment variables. */
 export function testConfig(context: Record<string, unknown> = {}): PlatformConfig {
-  return loadPlatformConfig((key) => context[key], {});
+  return loadPlatformConfig((key) => context[key], REFERENCE_CATALOGUE, {});
 }
 
 /** The whole platform in a fresh app, built the way bin/ builds it; `edge` changes the profile's edge slice (validated). */
@@ -32,8 +33,8 @@ export function buildPlatform(
 ): { app: App; platform: Platform; config: PlatformConfig } {
   const app = testApp(context, options);
   const loaded = testConfig(context);
-  const config = options.edge ? validatePlatformConfig({ ...loaded, edge: { ...loaded.edge, ...options.edge } }) : loaded;
-  const platform = createPlatform(app, config);
+  const config = options.edge ? validatePlatformConfig({ ...loaded, edge: { ...loaded.edge, ...options.edge } }, REFERENCE_CATALOGUE) : loaded;
+  const platform = createPlatform(app, config, REFERENCE_CATALOGUE);
   return { app, platform, config };
 }
 

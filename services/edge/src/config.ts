@@ -1,11 +1,9 @@
-import { ServiceCatalogue, serviceVariable } from '../../../lib/catalogue/service-catalogue';
+import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { INGRESS_CONTAINER_PORT, SERVICE_ENV, SERVICE_VARIABLE_SUFFIX, serviceVariable } from '../../../lib/catalogue/service-contract';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
 import { publicServices } from './public-routes';
-
-/** The pods' TLS port behind the load balancer (INGRESS_PORTS.container in lib/charts); the chart sets PORT too. */
-export const EDGE_PORT = 8443;
 
 /** Every environment variable the edge reads (shared ones in loadSharedConfig), validated at start-up. */
 export interface EdgeConfig {
@@ -28,17 +26,14 @@ export interface EdgeConfig {
 /** How the edge's listener faces the load balancer (INGRESS_LISTENER). */
 export type EdgeListener = 'tls' | 'plaintext';
 
-/** The variable the charts set to choose the listener. */
-export const INGRESS_LISTENER_VARIABLE = 'INGRESS_LISTENER';
-
 export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalogue): EdgeConfig {
   const reader = new EnvReader(env);
-  const shared = loadSharedConfig(reader, { port: EDGE_PORT });
+  const shared = loadSharedConfig(reader, { port: INGRESS_CONTAINER_PORT });
   if (shared.mtls.mode !== 'native') {
-    throw new ServiceConfigError('MTLS_MODE', `is "${shared.mtls.mode}"`, "use 'native': in istio-ambient mode the Istio gateway is the edge");
+    throw new ServiceConfigError(SERVICE_ENV.mtlsMode, `is "${shared.mtls.mode}"`, "use 'native': in istio-ambient mode the Istio gateway is the edge");
   }
   const upstreamUrls = Object.fromEntries(publicServices(catalogue).map((service) => {
-    const name = serviceVariable(service.name, 'URL');
+    const name = serviceVariable(service.name, SERVICE_VARIABLE_SUFFIX.url);
     const url = reader.matching(name, /^https:\/\/[^/]+$/, `set it to https://<host>:<port> of ${service.name}, without a path`);
     if (!URL.canParse(url)) throw new ServiceConfigError(name, `is "${url}"`, 'use a valid URL');
     return [service.name, url];
@@ -48,6 +43,6 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalog
     upstreamUrls,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
-    listener: reader.optional(INGRESS_LISTENER_VARIABLE) === undefined ? 'tls' : reader.oneOf<EdgeListener>(INGRESS_LISTENER_VARIABLE, ['tls', 'plaintext']),
+    listener: reader.optional(SERVICE_ENV.ingressListener) === undefined ? 'tls' : reader.oneOf<EdgeListener>(SERVICE_ENV.ingressListener, ['tls', 'plaintext']),
   };
 }

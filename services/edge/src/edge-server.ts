@@ -1,6 +1,6 @@
+import { BodySchemas, REQUEST_BODY_SCHEMAS } from '../../../lib/catalogue/body-schemas';
 import { ServiceCatalogue, spiffeId } from '../../../lib/catalogue/service-catalogue';
 import { AccessTokenAuthenticator } from '../../shared/src/auth/access-token-authenticator';
-import { BodySchemas } from '../../shared/src/http/body-validator';
 import { FrontReply, FrontRequest, ListeningPorts, RequestFront } from '../../shared/src/http/request-front';
 import { expandPath } from '../../shared/src/http/router';
 import { Logger } from '../../shared/src/log';
@@ -9,14 +9,13 @@ import { PeerClient } from '../../shared/src/peer/peer-client';
 import { createServiceSecurity } from '../../shared/src/service-security';
 import { EdgeConfig } from './config';
 import { PublicRoute, publicRoutes, publicServices } from './public-routes';
-import { UPSTREAM_SCHEMAS } from './upstream-schemas';
 
 /** The edge for a loaded configuration: the shared token authenticator and the ingress certificate from its files. */
 export function createEdgeServer(catalogue: ServiceCatalogue, config: EdgeConfig, logger: Logger): EdgeServer {
   const { authenticator, tls } = createServiceSecurity(config.shared, logger);
   // loadEdgeConfig accepts only native mode, where createServiceSecurity always loads the certificate.
   if (!tls) throw new Error('the edge needs its certificate: MTLS_MODE must be native');
-  return new EdgeServer({ catalogue, config, authenticator, tls, logger, schemas: UPSTREAM_SCHEMAS });
+  return new EdgeServer({ catalogue, config, authenticator, tls, logger, schemas: REQUEST_BODY_SCHEMAS });
 }
 
 export interface EdgeServerProps {

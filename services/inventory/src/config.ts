@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '../../../lib/catalogue/service-catalogue';
+import { SERVICE_ENV } from '../../../lib/catalogue/service-contract';
 import { EnvReader } from '../../shared/src/config/env-reader';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
 
@@ -13,6 +14,6 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv, service: ServiceDefi
   const reader = new EnvReader(env);
   return {
     shared: loadSharedConfig(reader, service),
-    tableName: reader.required('TABLE_NAME', 'set it to the inventory DynamoDB table name'),
+    tableName: reader.required(SERVICE_ENV.tableName, 'set it to the inventory DynamoDB table name'),
   };
 }

@@ -1,7 +1,7 @@
 import { HttpError } from '../../shared/src/http/http-error';
 import { RouteHandler } from '../../shared/src/http/route-binding';
 import { InventoryStore } from './inventory-store';
-import { SetStock } from './schemas';
+import { SetStock } from '../../../lib/catalogue/body-schemas';
 
 export function inventoryRoutes(store: InventoryStore): RouteHandler[] {
   return [

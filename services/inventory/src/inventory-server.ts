@@ -6,7 +6,7 @@ import { createServiceSecurity } from '../../shared/src/service-security';
 import { InventoryConfig } from './config';
 import { inventoryRoutes } from './inventory-routes';
 import { InventoryStore } from './inventory-store';
-import { INVENTORY_SCHEMAS } from './schemas';
+import { REQUEST_BODY_SCHEMAS } from '../../../lib/catalogue/body-schemas';
 
 export const INVENTORY_SERVICE = catalogueEntry('inventory');
 
@@ -16,7 +16,7 @@ export function createInventoryServer(config: InventoryConfig, store: InventoryS
     service: INVENTORY_SERVICE,
     config: config.shared,
     handlers: inventoryRoutes(store),
-    schemas: INVENTORY_SCHEMAS,
+    schemas: REQUEST_BODY_SCHEMAS,
     ...createServiceSecurity(config.shared, logger),
     logger,
   });

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '../../../lib/catalogue/service-catalogue';
+import { SERVICE_ENV } from '../../../lib/catalogue/service-contract';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
@@ -25,7 +26,7 @@ export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinit
   if (!URL.canParse(inventoryUrl)) throw new ServiceConfigError('INVENTORY_URL', `is "${inventoryUrl}"`, 'use a valid URL');
   return {
     shared,
-    tableName: reader.required('TABLE_NAME', 'set it to the orders DynamoDB table name'),
+    tableName: reader.required(SERVICE_ENV.tableName, 'set it to the orders DynamoDB table name'),
     inventoryUrl,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),

@@ -3,7 +3,7 @@ import { HttpError } from '../../shared/src/http/http-error';
 import { Reply, RouteHandler } from '../../shared/src/http/route-binding';
 import { InventoryClient } from './inventory-client';
 import { Order, OrderStore } from './order-store';
-import { CreateOrder } from './schemas';
+import { CreateOrder } from '../../../lib/catalogue/body-schemas';
 
 /**
  * Object-level authorization (OWASP API1): an order belongs to the subject that placed it, and order ids are per

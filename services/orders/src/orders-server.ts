@@ -8,7 +8,7 @@ import { OrdersConfig } from './config';
 import { InventoryClient } from './inventory-client';
 import { OrderStore } from './order-store';
 import { ordersRoutes } from './orders-routes';
-import { ORDERS_SCHEMAS } from './schemas';
+import { REQUEST_BODY_SCHEMAS } from '../../../lib/catalogue/body-schemas';
 
 export const ORDERS_SERVICE = catalogueEntry('orders');
 const INVENTORY_SERVICE = catalogueEntry('inventory');
@@ -34,7 +34,7 @@ export function createOrdersServer(config: OrdersConfig, store: OrderStore, logg
     service: ORDERS_SERVICE,
     config: config.shared,
     handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE)),
-    schemas: ORDERS_SCHEMAS,
+    schemas: REQUEST_BODY_SCHEMAS,
     ...security,
     logger,
     closeOnShutdown: [inventory],

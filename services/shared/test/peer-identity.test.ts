@@ -1,6 +1,6 @@
 import { PeerCertificate } from 'node:tls';
 import { SERVICE_CATALOGUE } from '../../../lib/catalogue/service-catalogue';
-import { allowedCallers } from '../src/mtls/caller-policy';
+import { allowedCallers } from '../../../lib/catalogue/caller-policy';
 import { spiffeIdOf } from '../src/mtls/spiffe-identity';
 
 const withSan = (subjectaltname: string) => ({ subjectaltname }) as PeerCertificate;

@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { validateServiceCatalogue } from '../../../lib/catalogue/validate-catalogue';
+import { REFERENCE_CATALOGUE } from '../../support/catalogue';
 import { createPlatformCharts, PlatformChartsProps } from '../../../lib/charts';
 
 /** A synthesized manifest, loosely typed so tests can reach any field. */
@@ -17,10 +19,10 @@ export function digestImages(catalogue: ServiceCatalogue): Record<string, string
   return Object.fromEntries(catalogue.services.map((s) => [s.name, digestImage(s.name)]));
 }
 
-/** Valid prod props for a catalogue, with overrides. */
-export function chartProps(overrides: Partial<PlatformChartsProps> = {}): PlatformChartsProps {
-  const catalogue = overrides.catalogue ?? SERVICE_CATALOGUE;
-  return { catalogue, profile: 'prod', mtls: 'istio-ambient', images: digestImages(catalogue), warn: () => undefined, ...overrides };
+/** Valid prod props for a catalogue (validated here, as bin/ validates it), with overrides. */
+export function chartProps(overrides: Partial<Omit<PlatformChartsProps, 'catalogue'>> & { catalogue?: ServiceCatalogue } = {}): PlatformChartsProps {
+  const catalogue = overrides.catalogue === undefined ? REFERENCE_CATALOGUE : validateServiceCatalogue(overrides.catalogue);
+  return { profile: 'prod', mtls: 'istio-ambient', images: digestImages(catalogue), warn: () => undefined, ...overrides, catalogue };
 }
 
 export interface SynthesizedPlatform {
@@ -62,9 +64,9 @@ export function withEdge(catalogue: ServiceCatalogue, caller: string, callee: st
  * edges and services without public routes are covered too.
  */
 export const THREE_SERVICE_CATALOGUE: ServiceCatalogue = {
-  ...withEdge(SERVICE_CATALOGUE, 'orders', 'payments'),
+  ...withEdge(REFERENCE_CATALOGUE, 'orders', 'payments'),
   services: [
-    ...withEdge(SERVICE_CATALOGUE, 'orders', 'payments').services,
+    ...withEdge(REFERENCE_CATALOGUE, 'orders', 'payments').services,
     {
       name: 'payments',
       namespace: 'billing',

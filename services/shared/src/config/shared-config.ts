@@ -1,10 +1,9 @@
 import { ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
+import { MTLS_MODES, SERVICE_ENV, SERVICE_HEALTH_PORT } from '../../../../lib/catalogue/service-contract';
 import { MAX_CONNECTION_AGE_MS } from '../mtls/live-trust';
 import { ServiceConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
-export const MTLS_MODES = ['istio-ambient', 'native'] as const;
-export type MtlsMode = (typeof MTLS_MODES)[number];
 
 /** Paths of the certificate files cert-manager mounts (`tls.crt`, `tls.key`, `ca.crt`). */
 export interface TlsFilePaths {
@@ -64,33 +63,33 @@ const TLS_FIX = 'mount the cert-manager secret and point it at the file (e.g. /e
 
 /** `service` gives the default PORT: a catalogue service, or the edge's own port. */
 export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition, 'port'>): SharedServiceConfig {
-  const mode = env.oneOf('MTLS_MODE', MTLS_MODES);
+  const mode = env.oneOf(SERVICE_ENV.mtlsMode, MTLS_MODES);
   return {
-    port: env.integer('PORT', service.port, 0, 65535),
-    healthPort: env.integer('HEALTH_PORT', 9090, 0, 65535),
+    port: env.integer(SERVICE_ENV.port, service.port, 0, 65535),
+    healthPort: env.integer(SERVICE_ENV.healthPort, SERVICE_HEALTH_PORT, 0, 65535),
     mtls: mode === 'native'
       ? {
         mode,
         files: {
-          certFile: env.required('TLS_CERT_FILE', `${TLS_FIX}tls.crt)`),
-          keyFile: env.required('TLS_KEY_FILE', `${TLS_FIX}tls.key)`),
-          caFile: env.required('TLS_CA_FILE', `${TLS_FIX}ca.crt)`),
+          certFile: env.required(SERVICE_ENV.tlsCertFile, `${TLS_FIX}tls.crt)`),
+          keyFile: env.required(SERVICE_ENV.tlsKeyFile, `${TLS_FIX}tls.key)`),
+          caFile: env.required(SERVICE_ENV.tlsCaFile, `${TLS_FIX}ca.crt)`),
         },
         reloadIntervalMs: env.integer('TLS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
         maxConnectionAgeMs: env.integer('TLS_MAX_CONNECTION_AGE_MS', MAX_CONNECTION_AGE_MS, 100, 86_400_000),
       }
       : { mode },
     cognito: {
-      userPoolId: env.matching('COGNITO_USER_POOL_ID', /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
+      userPoolId: env.matching(SERVICE_ENV.userPoolId, /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
         'set it to the user pool id, like eu-west-1_AbCdEf123'),
-      clientIds: env.list('COGNITO_CLIENT_IDS', 'set it to the app client ids allowed to call the service, comma-separated'),
+      clientIds: env.list(SERVICE_ENV.clientIds, 'set it to the app client ids allowed to call the service, comma-separated'),
       jwksFile: env.optional('COGNITO_JWKS_FILE'),
-      maxTokenLifetimeSeconds: env.integer('COGNITO_MAX_TOKEN_LIFETIME_SECONDS', 3600, 300, 86_400),
+      maxTokenLifetimeSeconds: env.integer(SERVICE_ENV.maxTokenLifetimeSeconds, 3600, 300, 86_400),
       clockSkewSeconds: env.integer('TOKEN_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
     bodyLimitBytes: env.integer('BODY_LIMIT_BYTES', 16 * 1024, 64, 1024 * 1024),
     timeouts: loadTimeouts(env),
-    shutdownGraceMs: env.integer('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
+    shutdownGraceMs: env.integer(SERVICE_ENV.shutdownGraceMs, 20_000, 0, 600_000),
   };
 }
 

@@ -1,8 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { BodySchemas } from '../../../../lib/catalogue/body-schemas';
 import { HttpError } from './http-error';
-
-/** JSON schemas of request bodies by name, as the catalogue's `bodySchema` refers to them. */
-export type BodySchemas = Readonly<Record<string, object>>;
 
 /** Compiles every body schema once at start-up; a failed check is a 400 that names the offending field. */
 export class BodyValidator {

@@ -1,6 +1,6 @@
 import { HttpMethod, ServiceCatalogue, ServiceDefinition } from '../../../../lib/catalogue/service-catalogue';
 import { Principal } from '../auth/verified-token-cache';
-import { allowedCallers } from '../mtls/caller-policy';
+import { allowedCallers } from '../../../../lib/catalogue/caller-policy';
 import { FrontReply, FrontRoute } from './request-front';
 
 export interface RequestContext {

@@ -3,7 +3,7 @@ import { AccessTokenAuthenticator } from '../auth/access-token-authenticator';
 import { SharedServiceConfig } from '../config/shared-config';
 import { Logger } from '../log';
 import { ReloadingTlsMaterial } from '../mtls/tls-material';
-import { BodySchemas } from './body-validator';
+import { BodySchemas } from '../../../../lib/catalogue/body-schemas';
 import { ListeningPorts, RequestFront } from './request-front';
 import { BoundRoute, bindRoutes, RouteHandler } from './route-binding';
 

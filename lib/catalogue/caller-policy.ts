@@ -1,4 +1,4 @@
-import { ServiceCatalogue, ServiceDefinition, ServiceRoute, spiffeId } from '../../../../lib/catalogue/service-catalogue';
+import { ServiceCatalogue, ServiceDefinition, ServiceRoute, spiffeId } from './service-catalogue';
 
 /**
  * The SPIFFE ids allowed to call a route in native mode: the peers whose call-graph edges point at this service,
