@@ -11,14 +11,28 @@ import { writeGitOpsManifests } from './workloads';
 /** Where `npm run synth` writes the Kubernetes manifests for GitOps users. */
 export const MANIFESTS_DIR = path.join(projectRoot(), 'dist', 'manifests');
 
+/** Where `cdk synth` keeps the compliance gate's reports for unchanged re-synths (delete it to force a full run). */
+export const GATE_CACHE_DIR = path.join(projectRoot(), 'node_modules', '.cache', 'platform-gate');
+
+export interface SynthesisOptions {
+  /** Where the account and region come from when the context does not set them. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Receives configuration errors, one line each. @default console.error */
+  readonly log?: (line: string) => void;
+  /** @default MANIFESTS_DIR */
+  readonly manifestsDir?: string;
+  /** See ComplianceGateOptions.cacheDirectory. @default - no cache */
+  readonly gateCacheDirectory?: string;
+}
+
 /**
  * The whole `cdk synth` path: read and validate configuration and catalogue, build the platform, attach the
  * compliance gate, synthesize, and write the GitOps manifests. A configuration error prints one line per problem
  * and writes nothing.
  * @returns the process exit code
  */
-export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.error,
-  manifestsDir: string = MANIFESTS_DIR): number {
+export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, options: SynthesisOptions = {}): number {
+  const { env = process.env, log = console.error, manifestsDir = MANIFESTS_DIR } = options;
   let platform: Platform;
   try {
     const valid = validateServiceCatalogue(catalogue);
@@ -29,7 +43,7 @@ export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, env: N
     log(error.message);
     return 1;
   }
-  addComplianceGate(app);
+  addComplianceGate(app, { cacheDirectory: options.gateCacheDirectory });
   app.synth();
   if (platform.gitOps) writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues);
   return 0;

@@ -1,8 +1,11 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Acknowledgement, ACKNOWLEDGEMENTS } from './acknowledgements';
-import { PlatformGuardValidator } from './guard-validator';
+import { CachedCloudFormationValidation, GateCache } from './gate-cache';
+import { GUARD_RULES_DIR, PlatformGuardValidator } from './guard-validator';
 
 /** The four cdk-nag packs the gate runs. */
 export function nagPacks(scope?: IConstruct): NagPack[] {
@@ -32,12 +35,35 @@ export function applyAcknowledgements(app: App, acknowledgements: readonly Ackno
   return skipped;
 }
 
+export interface ComplianceGateOptions {
+  /**
+   * A directory where each plugin's report is kept, keyed by everything it reads, so an unchanged re-synth replays
+   * it (see GateCache). `cdk synth` uses one; tests do not, so each run validates afresh.
+   * @default - no cache: every plugin runs
+   */
+  readonly cacheDirectory?: string;
+}
+
 /**
- * The compliance gate: all four cdk-nag packs and cfn-guard run as policy-validation plugins on synth
- * (CloudFormation schema validation is on through the `@aws-cdk/core:validateAgainstDefaultRules` context flag),
- * and any unacknowledged finding fails synth.
+ * The compliance gate: all four cdk-nag packs and cfn-guard run as policy-validation plugins on synth, with
+ * CloudFormation schema validation (the built-in plugin, or its cached subclass; errors fail synth through the
+ * `@aws-cdk/core:validateAgainstDefaultRules` context flag), and any unacknowledged finding fails synth.
  */
-export function addComplianceGate(app: App): void {
-  Validations.of(app).addPlugins(...nagPacks(app), guardValidator());
+export function addComplianceGate(app: App, options: ComplianceGateOptions = {}): void {
+  const plugins = [...nagPacks(app), guardValidator()];
+  if (options.cacheDirectory === undefined) {
+    Validations.of(app).addPlugins(...plugins);
+  } else {
+    const cache = new GateCache(options.cacheDirectory, gateInputs());
+    Validations.of(app).addPlugins(...plugins.map((plugin) => cache.wrap(plugin)));
+    // `cdk synth --no-validation` sets CDK_VALIDATION=false; a registered subclass would otherwise ignore it.
+    if (process.env.CDK_VALIDATION !== 'false') Validations.of(app).addPlugins(new CachedCloudFormationValidation(cache));
+  }
   applyAcknowledgements(app);
+}
+
+/** What the gate's reports depend on besides the templates and packages: the acknowledgements and our guard rules. */
+function gateInputs(): string {
+  const rules = fs.readdirSync(GUARD_RULES_DIR).sort().map((name) => [name, fs.readFileSync(path.join(GUARD_RULES_DIR, name), 'utf8')]);
+  return JSON.stringify({ acknowledgements: ACKNOWLEDGEMENTS, rules });
 }

@@ -40,7 +40,7 @@ describe('a bad catalogue stops synth with one line per problem, naming the fiel
     const app = new App({ outdir });
     const lines: string[] = [];
     const catalogue: ServiceCatalogue = { ...REFERENCE_CATALOGUE, services };
-    expect(synthesizePlatform(app, catalogue, {}, (line) => lines.push(line), manifests)).toBe(1);
+    expect(synthesizePlatform(app, catalogue, { env: {}, log: (line) => lines.push(line), manifestsDir: manifests })).toBe(1);
     expect(lines.join('\n').split('\n').filter((line) => line.startsWith(expected))).toHaveLength(1);
     expect(app.node.children).toEqual([]);
     const written = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);

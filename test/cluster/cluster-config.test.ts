@@ -40,7 +40,7 @@ describe('bad cluster configuration stops with one line naming the field, the va
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-')), 'cdk.out');
     const lines: string[] = [];
     const app = new App({ outdir, context: { adminRoleArns: '' } });
-    expect(synthesizePlatform(app, SERVICE_CATALOGUE, {}, (line) => lines.push(line))).toBe(1);
+    expect(synthesizePlatform(app, SERVICE_CATALOGUE, { env: {}, log: (line) => lines.push(line) })).toBe(1);
     expect(lines.join('\n')).toContain('invalid config cluster.adminRoleArns=[]');
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });

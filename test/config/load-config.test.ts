@@ -97,7 +97,7 @@ describe('synthesizePlatform', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-')), 'cdk.out');
     const lines: string[] = [];
     const app = new App({ outdir, context: { profile: 'qa' } });
-    expect(synthesizePlatform(app, SERVICE_CATALOGUE, {}, (line) => lines.push(line))).toBe(1);
+    expect(synthesizePlatform(app, SERVICE_CATALOGUE, { env: {}, log: (line) => lines.push(line) })).toBe(1);
     expect(lines).toEqual(['invalid config profile="qa": use one of dev, prod (-c profile=prod)']);
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });
