@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { projectRoot } from '../private/project-root';
 import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
 
@@ -28,31 +29,8 @@ export interface Manifest {
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
 }
 
-const VALIDATOR = `
-import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
-const { manifests, modules, jsonSchemas } = JSON.parse(readFileSync(0, 'utf8'));
-const ajv = new Ajv({ allErrors: true });
-const problems = [];
-for (const [index, manifest] of manifests.entries()) {
-  const where = manifest.kind + ' ' + (manifest.metadata?.namespace ?? '') + '/' + (manifest.metadata?.name ?? '?');
-  try {
-    const key = manifest.apiVersion + '/' + manifest.kind;
-    if (jsonSchemas[key]) {
-      if (!ajv.validate(jsonSchemas[key], manifest)) throw new Error(ajv.errorsText());
-      continue;
-    }
-    const specifier = modules[manifest.apiVersion];
-    if (!specifier) throw new Error('no pinned schema for apiVersion ' + manifest.apiVersion);
-    const Model = await import(specifier + '/' + manifest.kind).then((m) => m[manifest.kind], () => undefined);
-    if (!Model) throw new Error('no pinned schema for ' + key);
-    new Model(manifest).validate();
-  } catch (error) {
-    problems.push('manifest ' + index + ' (' + where + '): ' + error.message);
-  }
-}
-process.stdout.write(JSON.stringify(problems));
-`;
+/** The validator program (manifest-validator.mjs): a real module, run by the child `node`. */
+const VALIDATOR = path.join(projectRoot(), 'lib', 'charts', 'manifest-validator.mjs');
 
 /** Every schema problem of the manifests, one line each; empty when all validate. */
 export function schemaProblems(manifests: readonly Manifest[]): string[] {
@@ -61,7 +39,7 @@ export function schemaProblems(manifests: readonly Manifest[]): string[] {
     modules: SCHEMA_MODULES,
     jsonSchemas: { 'elbv2.k8s.aws/v1beta1/TargetGroupBinding': TARGET_GROUP_BINDING_SCHEMA },
   });
-  const output = execFileSync(process.execPath, ['--input-type=module', '--eval', VALIDATOR], {
+  const output = execFileSync(process.execPath, [VALIDATOR], {
     cwd: projectRoot(),
     input,
     encoding: 'utf8',

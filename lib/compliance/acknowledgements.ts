@@ -2,7 +2,8 @@
  * Every acknowledged compliance finding of the platform, in one place, each scoped to the narrowest construct
  * (a construct path below the app) and to named finding ids, with the reason a reviewer can check.
  * An entry whose construct is absent in a configuration (e.g. NAT routes when egress is isolated) is skipped;
- * test/compliance/acknowledgements.test.ts fails when an entry matches no finding in any tested configuration.
+ * test/compliance/gate.test.ts ("every acknowledgement matches a finding in some configuration") fails when an entry
+ * matches no finding in any tested configuration.
  */
 export interface Acknowledgement {
   /** Construct path from the app root, e.g. `Network/Network/Resource`; covers the constructs below it. */
