@@ -1,18 +1,18 @@
-import { IngressIdentity } from '../catalogue/service-catalogue';
 import { Annotations, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { IngressIdentity } from '../catalogue/service-catalogue';
 import { ClusterConfig } from '../config';
 import { ILogDestinations } from '../constructs/central-logging';
 import { EksThreatDetection } from '../constructs/eks-threat-detection';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
 import { PlatformComponents } from '../constructs/platform-components';
-import { PlatformKeys } from '../constructs/platform-keys';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
-import { SecureVpc } from '../constructs/secure-vpc';
 
 /** Log streams of the CloudWatch observability add-on, each written to `/aws/containerinsights/<cluster>/<name>`. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['performance', 'application', 'host', 'dataplane'] as const;
@@ -21,8 +21,13 @@ export interface ClusterStackProps extends StackProps {
   readonly cluster: ClusterConfig;
   /** EKS cluster name; the control-plane and Container Insights log group names derive from it. */
   readonly clusterName: string;
-  readonly network: SecureVpc;
-  readonly keys: PlatformKeys;
+  readonly vpc: ec2.IVpc;
+  /** Private subnets for the control-plane ENIs and the nodes. */
+  readonly workloadSubnets: ec2.SubnetSelection;
+  /** Envelope encryption of Kubernetes Secrets. */
+  readonly secretsKey: kms.IKey;
+  /** Node root and data volumes. */
+  readonly volumeKey: kms.IKey;
   readonly logDestinations: ILogDestinations;
   /** The private load balancer's target group (Edge stack): the only one the load balancer controller may register targets in. */
   readonly ingressTargetGroup: elbv2.ITargetGroup;
@@ -55,10 +60,10 @@ export class ClusterStack extends Stack {
       clusterName: props.clusterName,
       kubernetesVersion: config.kubernetesVersion,
       kubectlLayerVersion: config.kubectlLayerVersion,
-      vpc: props.network.vpc,
-      subnets: props.network.workloadSubnets,
-      secretsKey: props.keys.clusterSecrets,
-      volumeKey: props.keys.blockStorage,
+      vpc: props.vpc,
+      subnets: props.workloadSubnets,
+      secretsKey: props.secretsKey,
+      volumeKey: props.volumeKey,
       admins: config.adminRoleArns.map((arn, index) => iam.Role.fromRoleArn(this, `Admin${index}`, arn, { mutable: false })),
       controlPlaneLogGroup: logs.createLogGroup('EksControlPlane', { logGroupName: controlPlaneLogGroupName(props.clusterName) }),
       nodeGroup: config.nodeGroup,
@@ -82,7 +87,7 @@ export class ClusterStack extends Stack {
       dependsOn: [nodes.nodegroup, addons.coreDns, addons.vpcCni, addons.podIdentityAgent],
     });
 
-    if (props.network.vpc.publicSubnets.length === 0) {
+    if (props.vpc.publicSubnets.length === 0) {
       Annotations.of(this).addWarningV2('@platform/cluster:chartsNeedEgress', 'egress is isolated, but the kubectl handler '
         + 'fetches the platform Helm charts from their public repositories at deploy time: mirror them to ECR (OCI) and point '
         + 'HELM_REPOSITORIES there, or use egress nat');
