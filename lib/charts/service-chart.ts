@@ -141,7 +141,7 @@ export class ServiceChart extends Chart {
   }
 
   /** The chart's manifests, the Deployment with its preStop sleep (which only the rendered manifest can carry). */
-  override toJson(): any[] {
+  override toJson(): ReturnType<Chart['toJson']> {
     return super.toJson().map((manifest) => (manifest.kind === 'Deployment' ? withPreStopSleep(manifest, this.shutdown) : manifest));
   }
 

@@ -62,5 +62,7 @@ export function unacknowledged(findings: readonly GateFinding[], acks: readonly 
 export function ruleOf(findingId: string): string {
   const guard = findingId.split('::');
   if (guard.length === 2) return guard[1];
-  return findingId.replace(/\[.*\]$/, '').replace(/^[A-Za-z0-9.]+-/, '');
+  const bracket = findingId.indexOf('[');
+  const withoutDetail = bracket >= 0 && findingId.endsWith(']') ? findingId.slice(0, bracket) : findingId;
+  return withoutDetail.replace(/^[A-Za-z0-9.]+-/, '');
 }

@@ -198,7 +198,7 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   check(logging.retentionDays >= MIN_AUDIT_RETENTION_DAYS, 'logging.retentionDays', logging.retentionDays,
     `keep logs at least ${MIN_AUDIT_RETENTION_DAYS} days: audit evidence must cover a year (Control Tower CT.CLOUDWATCH.PR.2, PCI DSS 10.7)`);
   if (logging.alarmEmail !== undefined) {
-    check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(logging.alarmEmail), 'logging.alarmEmail', logging.alarmEmail,
+    check(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(logging.alarmEmail), 'logging.alarmEmail', logging.alarmEmail,
       'use an e-mail address, or leave it unset');
   }
 

@@ -226,7 +226,7 @@ function directDependencies(stack: StackTemplate, logicalId: string): string[] {
     if (typeof getAtt === 'string') found.add(getAtt.split('.')[0]);
     const sub = intrinsic(node, 'Fn::Sub');
     const text = Array.isArray(sub) ? sub[0] : sub;
-    if (typeof text === 'string') for (const match of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) found.add(match[1]);
+    if (typeof text === 'string') for (const match of text.matchAll(/\$\{([^}!.]+)(?:[!.][^}]*)?\}/g)) found.add(match[1]);
   }
   return [...found].filter((id) => id in resources && id !== logicalId);
 }

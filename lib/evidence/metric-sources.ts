@@ -85,14 +85,14 @@ export function checkMetricSources(objects: readonly Manifest[], clusterTemplate
   return objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').flatMap((hpa) => {
     const name = `${hpa.metadata?.namespace ?? 'default'}/${hpa.metadata?.name ?? '?'}`;
     return metricTypesOf(hpa).flatMap((metricType): MetricSourceViolation[] => {
-      const api = METRICS_API_OF_TYPE[metricType];
-      if (api === undefined) {
+      const servedBy = METRICS_API_OF_TYPE[metricType];
+      if (servedBy === undefined) {
         return [{ hpa: name, metricType, message: `HorizontalPodAutoscaler ${name} has a metric of type ${metricType}, which autoscaling/v2 `
           + `does not define: use one of ${Object.keys(METRICS_API_OF_TYPE).join(', ')}` }];
       }
-      if (served.has(api)) return [];
-      return [{ hpa: name, metricType, api, message: `HorizontalPodAutoscaler ${name} reads a metric of type ${metricType} from ${api}, `
-        + `which nothing installed in the cluster serves, so it never scales: ${FIX[api]}` }];
+      if (served.has(servedBy)) return [];
+      return [{ hpa: name, metricType, api: servedBy, message: `HorizontalPodAutoscaler ${name} reads a metric of type ${metricType} from ${servedBy}, `
+        + `which nothing installed in the cluster serves, so it never scales: ${FIX[servedBy]}` }];
     });
   });
 }

@@ -26,14 +26,21 @@ export function constructPaths(root: IConstruct): Map<string, string> {
  */
 export function constructPathLabels(root: IConstruct): (text: string) => string {
   const paths = constructPaths(root);
-  return (text) => text.replace(/\{\{([^:}]+):([^.}]+)(?:\.([^}]+))?\}\}/g, (match, stackName: string, logicalId: string, attribute?: string) => {
-    const path = paths.get(placeholder(stackName, logicalId))?.replace(/(\/Resource)+$/, '');
+  return (text) => text.replace(/\{\{([^:{}]+):([^.{}]+)(?:\.([^{}]+))?\}\}/g, (match, stackName: string, logicalId: string, attribute?: string) => {
+    const path = withoutResourceSuffix(paths.get(placeholder(stackName, logicalId)));
     if (!path) return match;
     return attribute && attribute !== 'Arn' ? `<${path}>.${attribute}` : `<${path}>`;
   });
 }
 
 const cell = (values: readonly string[]) => values.map((v) => `\`${v}\``).join(', ');
+
+/** A construct path without the trailing `/Resource` segments L2 constructs add to their CloudFormation resource. */
+function withoutResourceSuffix(path: string | undefined): string | undefined {
+  let trimmed = path;
+  while (trimmed?.endsWith('/Resource')) trimmed = trimmed.slice(0, -'/Resource'.length);
+  return trimmed;
+}
 
 function conditionsCell(statement: StatementJson, label: (text: string) => string): string {
   const parts = Object.entries(statement.Condition ?? {}).flatMap(([operator, entries]) =>

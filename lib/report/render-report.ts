@@ -35,7 +35,7 @@ function stateNotes(status: ControlStatus): string[] {
 }
 
 /** Inline SVG without namespace declarations: HTML does not need them, and the page must name no URL. */
-const inlineSvg = (svg: string) => svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '').replace(/xlink:href=/g, 'href=');
+const inlineSvg = (svg: string) => svg.replace(/\sxmlns(?::\w+)?="[^"]*"/g, '').replace(/xlink:href=/g, 'href=');
 
 
 const CSS = `

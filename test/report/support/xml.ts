@@ -16,7 +16,7 @@ export function xmlProblems(xml: string): string[] {
       problems.push(`stray ${JSON.stringify(text)} at ${match.index}: ${JSON.stringify(body.slice(match.index, match.index + 40))}`);
       continue;
     }
-    const names = [...(attributes ?? '').matchAll(/([A-Za-z_][\w:.-]*)\s*=/g)].map((a) => a[1]);
+    const names = [...(attributes ?? '').matchAll(/(?<![\w:.-])([A-Za-z_][\w:.-]*)\s*=/g)].map((a) => a[1]);
     if (new Set(names).size !== names.length) problems.push(`duplicate attribute in <${name}>`);
     if (text.startsWith('</')) {
       const open = stack.pop();

@@ -1,9 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
 import { AddressInfo } from 'node:net';
 import { SERVICE_CATALOGUE, tableName } from '../../../../lib/catalogue/service-catalogue';
-
-// dynalite ships no types; its factory returns a node:http server.
-const dynalite = require('dynalite') as (options: { createTableMs: number }) => import('node:http').Server;
 
 export interface TestDynamoDb {
   /** Every table the catalogue's services own, named and keyed as the data stack makes them. */
