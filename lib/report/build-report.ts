@@ -73,7 +73,7 @@ export interface ReportInputs {
 /** The whole reviewer report: controls matrix, both pictures, call pairs and permissions. */
 export async function buildReviewerReport(inputs: ReportInputs): Promise<ReviewerReport> {
   const manifests = platformManifests(inputs.platform);
-  const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile }, inputs.findings);
+  const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile, catalogue: SERVICE_CATALOGUE }, inputs.findings);
   const pairs = manifests.length > 0 ? callPairs(SERVICE_CATALOGUE, manifests) : [];
   return {
     title: 'Secure microservice platform — security reviewer report',
