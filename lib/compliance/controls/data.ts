@@ -48,7 +48,7 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
     category: 'data',
     nist: ['AC-6', 'AC-6(1)', 'AC-3'],
     implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/evidence/policy-evaluator.ts', 'lib/evidence/wildcard-grants.ts'],
-    provenBy: { file: 'test/iam/least-privilege.test.ts', test: 'must-deny cases are denied' },
+    provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'must-deny cases are denied' },
     gateRules: ['IAMNoInlinePolicy'],
     evidence: serviceRolesLeastPrivilege,
   },

@@ -40,7 +40,7 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
     category: 'identity',
     nist: ['AC-6', 'IA-9'],
     implementedIn: ['lib/constructs/pod-identity-role.ts'],
-    provenBy: { file: 'test/iam/least-privilege.test.ts', test: 'each role trusts Pod Identity only for the platform cluster' },
+    provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'each role trusts Pod Identity only for the platform cluster' },
     evidence: serviceRolesTrustPodIdentityOnly,
   },
   {
