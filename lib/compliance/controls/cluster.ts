@@ -102,9 +102,12 @@ export function clusterAccessByEntriesOnly({ assembly }: ControlEvidence): boole
 
 export function nodesHardened({ assembly }: ControlEvidence): boolean {
   return assembly.every('AWS::EKS::Nodegroup', (p) => String(p.AmiType).startsWith('BOTTLEROCKET'))
-    && assembly.every('AWS::EC2::LaunchTemplate', (p) => p.LaunchTemplateData?.MetadataOptions?.HttpTokens === 'required'
-      && p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit === 1
-      && (p.LaunchTemplateData.BlockDeviceMappings ?? []).every((b: any) => b.Ebs?.Encrypted === true && b.Ebs?.KmsKeyId !== undefined));
+    && assembly.every('AWS::EC2::LaunchTemplate', (p) => {
+      // Without mappings the nodes boot on the AMI's own volumes, which the block-storage key does not encrypt.
+      const volumes: any[] = p.LaunchTemplateData?.BlockDeviceMappings ?? [];
+      return p.LaunchTemplateData?.MetadataOptions?.HttpTokens === 'required' && p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit === 1
+        && volumes.length > 0 && volumes.every((b) => b.Ebs?.Encrypted === true && b.Ebs?.KmsKeyId !== undefined);
+    });
 }
 
 export function cniEnforcesNetworkPolicies({ assembly }: ControlEvidence): boolean {
@@ -112,7 +115,9 @@ export function cniEnforcesNetworkPolicies({ assembly }: ControlEvidence): boole
 }
 
 export function nodeRoleJoinsAndPullsOnly({ assembly }: ControlEvidence): boolean {
-  return assembly.some('AWS::EKS::PodIdentityAssociation')
-    && assembly.ofType('AWS::IAM::Role').filter((r) => text(r.properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com')).every((r) =>
-      !text(r.properties.ManagedPolicyArns).includes('AmazonEKS_CNI_Policy'));
+  // The node groups' own roles, found by reference: a role from outside the assembly cannot be shown to lack the policy.
+  const nodeRoles = assembly.ofType('AWS::EKS::Nodegroup').map((group) => assembly.ofType('AWS::IAM::Role').find((role) =>
+    role.stack === group.stack && text(group.properties.NodeRole) === text({ 'Fn::GetAtt': [role.logicalId, 'Arn'] })));
+  return assembly.some('AWS::EKS::PodIdentityAssociation') && nodeRoles.length > 0
+    && nodeRoles.every((role) => role !== undefined && !text(role.properties.ManagedPolicyArns).includes('AmazonEKS_CNI_Policy'));
 }
