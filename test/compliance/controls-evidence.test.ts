@@ -23,6 +23,11 @@ const CHANGES: readonly Change[] = [
   ['NET-3', 'the default security group keeps its rules (no restricting custom resource)', (d) => d.removeResources('Custom::VpcRestrictDefaultSG')],
   ['NET-4', 'the endpoint security group admits every TCP port', (d) => d.properties('AWS::EC2::SecurityGroup', (p) => /^Interface endpoints/.test(p.GroupDescription))
     .forEach((p) => p.SecurityGroupIngress.forEach((rule: any) => Object.assign(rule, { FromPort: 0, ToPort: 65535 })))],
+  ['NET-4', 'the endpoint security group admits HTTPS from anywhere', (d) => d.properties('AWS::EC2::SecurityGroup', (p) => /^Interface endpoints/.test(p.GroupDescription))
+    .forEach((p) => p.SecurityGroupIngress.forEach((rule: any) => { rule.CidrIp = '0.0.0.0/0'; }))],
+  ['NET-4', 'an interface endpoint resolves the public API name (no private DNS)', (d) => {
+    d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].PrivateDnsEnabled = false;
+  }],
   ['NET-5', 'mesh mTLS is PERMISSIVE', (d) => d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => /"kind":"PeerAuthentication"/.test(String(p.Manifest)))
     .forEach((p) => { p.Manifest = p.Manifest.replace('"mode":"STRICT"', '"mode":"PERMISSIVE"'); })],
   ['NET-6', 'the entry-point admission policy only warns', (d) => d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => /"kind":"ValidatingAdmissionPolicy"/.test(String(p.Manifest)))

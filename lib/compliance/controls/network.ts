@@ -76,9 +76,12 @@ export function defaultSecurityGroupRestricted({ assembly }: ControlEvidence): b
 }
 
 export function awsApisThroughPrivateEndpoints({ assembly }: ControlEvidence): boolean {
-  return assembly.some('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface' && p.PrivateDnsEnabled === true)
+  // Without private DNS, SDK calls resolve the public endpoint and leave the VPC.
+  const interfaceEndpoints = assembly.ofType('AWS::EC2::VPCEndpoint').filter((e) => e.properties.VpcEndpointType === 'Interface');
+  const vpcCidrs = assembly.ofType('AWS::EC2::VPC').map((vpc) => vpc.properties.CidrBlock);
+  return interfaceEndpoints.length > 0 && interfaceEndpoints.every((e) => e.properties.PrivateDnsEnabled === true)
     && assembly.some('AWS::EC2::SecurityGroup', (p) => p.GroupDescription === 'Interface endpoints: HTTPS from inside the VPC only'
-      && (p.SecurityGroupIngress ?? []).every((rule: any) => rule.FromPort === 443 && rule.ToPort === 443));
+      && (p.SecurityGroupIngress ?? []).every((rule: any) => rule.FromPort === 443 && rule.ToPort === 443 && vpcCidrs.includes(rule.CidrIp)));
 }
 
 export function serviceTrafficMutuallyAuthenticated({ assembly, manifests }: ControlEvidence): boolean {
