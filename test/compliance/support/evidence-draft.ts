@@ -17,7 +17,7 @@ export class EvidenceDraft {
 
   /** The properties of every resource of the type the predicate selects, to change in place. */
   properties(type: string, predicate: (properties: Record<string, any>) => boolean = () => true): Record<string, any>[] {
-    return matched(this.resources(type).filter((r) => predicate(r.Properties ??= {})).map((r) => r.Properties), type);
+    return matched(this.resources(type).filter((r) => predicate(r.Properties ?? {})).map((r) => (r.Properties ??= {})), type);
   }
 
   /** Deletes every resource of the type the predicate selects. */
