@@ -44,6 +44,12 @@ const CHANGES: readonly Change[] = [
     const subnet = d.properties('AWS::EC2::Subnet')[0];
     subnet.Tags = [...(subnet.Tags ?? []), { Key: 'kubernetes.io/role/internal-elb', Value: '1' }];
   }],
+  ['NET-6', 'the load balancer controller may register targets in any target group', (d) => d
+    .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('elasticloadbalancing:RegisterTargets'))
+    .forEach((p) => p.PolicyDocument.Statement.forEach((s: any) => { s.Resource = '*'; }))],
+  ['NET-6', 'the load balancer controller\'s role holds ElasticLoadBalancingFullAccess', (d) => d
+    .properties('AWS::IAM::Role', (p) => trustsPods(p) && String(p.Description).includes('aws-load-balancer-controller'))
+    .forEach((p) => { p.ManagedPolicyArns = [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ElasticLoadBalancingFullAccess']] }]; })],
 
   ['IDN-1', 'users may sign themselves up', (d) => d.properties('AWS::Cognito::UserPool').forEach((p) => { p.AdminCreateUserConfig.AllowAdminCreateUserOnly = false; })],
   ['IDN-1', 'passwords need only 8 characters', (d) => d.properties('AWS::Cognito::UserPool').forEach((p) => { p.Policies.PasswordPolicy.MinimumLength = 8; })],

@@ -1,3 +1,5 @@
+import { AssemblyView } from '../../evidence/assembly-view';
+import { list } from '../../evidence/policy-evaluator';
 import { ofKind, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
@@ -96,6 +98,21 @@ export function oneEntryPoint({ assembly }: ControlEvidence): boolean {
     return manifest.includes('"kind":"ValidatingAdmissionPolicy"') && manifest.includes('"validationActions":["Deny"]');
   })
     && assembly.every('AWS::EC2::Subnet', (p) => !text(p.Tags).includes('kubernetes.io/role/'))
-    && !['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].some((type) => assembly.some(type, (p) =>
-      /elasticloadbalancing:(Create|\*)/.test(text(p.PolicyDocument))));
+    && loadBalancerWritesOnlyRegisterIngressTargets(assembly);
+}
+
+const TARGET_REGISTRATION = ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'];
+
+/**
+ * The load balancer controller's grants: some statement lets it register targets (its policy is in the assembly to be
+ * read), every statement that changes load balancers only (de)registers targets in a named target group, and no role
+ * carries an AWS managed load balancing policy, whose grants no statement here would show.
+ */
+function loadBalancerWritesOnlyRegisterIngressTargets(assembly: AssemblyView): boolean {
+  const writes = (s: any) => list(s.Action).filter((a) => a.startsWith('elasticloadbalancing:') && !a.startsWith('elasticloadbalancing:Describe'));
+  const grants = ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].flatMap((type) => assembly.ofType(type))
+    .flatMap((policy) => policy.properties.PolicyDocument?.Statement ?? [])
+    .filter((s: any) => s.Effect === 'Allow' && writes(s).length > 0);
+  return grants.length > 0 && grants.every((s: any) => writes(s).every((a) => TARGET_REGISTRATION.includes(a)) && !text(s.Resource).includes('*'))
+    && !assembly.some('AWS::IAM::Role', (p) => text(p.ManagedPolicyArns).includes(':iam::aws:policy/ElasticLoadBalancing'));
 }
