@@ -130,6 +130,9 @@ const CHANGES: readonly Change[] = [
   ['LOG-3', 'the alarm topic is not encrypted', (d) => d.properties('AWS::SNS::Topic').forEach((p) => { delete p.KmsMasterKeyId; })],
   ['LOG-3', 'the alarm topic accepts plain HTTP publishers', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(withoutTlsConditions)],
   ['DET-1', 'the alarms notify nobody', (d) => d.properties('AWS::CloudWatch::Alarm').forEach((p) => { delete p.AlarmActions; })],
+  ['DET-1', 'an alarm notifies a topic outside the platform', (d) => {
+    d.properties('AWS::CloudWatch::Alarm')[0].AlarmActions = ['arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere'];
+  }],
   ['DET-2', 'WAF logs keep the authorization header', (d) => d.properties('AWS::WAFv2::LoggingConfiguration').forEach((p) => { delete p.RedactedFields; })],
 
   ['SC-1', 'repository tags are mutable', (d) => d.properties('AWS::ECR::Repository').forEach((p) => { p.ImageTagMutability = 'MUTABLE'; })],
