@@ -112,6 +112,10 @@ const CHANGES: readonly Change[] = [
   ['DATA-5', 'a service policy grants on every resource', (d) => {
     d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0].Resource = '*';
   }],
+  ['DATA-5', 'a service policy adds "*" to a statement\'s resources', (d) => {
+    const statement = d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0];
+    statement.Resource = [statement.Resource, '*'].flat();
+  }],
   ['DATA-6', 'signed-in users reach every user\'s prefix', (d) => d
     .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('cognito-identity.amazonaws.com:sub'))
     .forEach((p) => { p.PolicyDocument = replaced(p.PolicyDocument, 'users/${cognito-identity.amazonaws.com:sub}', 'users/*'); })],

@@ -88,7 +88,8 @@ export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boole
   const roles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data');
   const policies = assembly.ofType('AWS::IAM::ManagedPolicy').filter((r) => r.stack === 'Data');
   return roles.length > 0 && roles.every((r) => r.properties.Policies === undefined) && policies.length > 0
-    && policies.every((p) => (p.properties.PolicyDocument?.Statement ?? []).every((s: any) => s.Action !== '*' && !text(s.Action).includes('"*"') && s.Resource !== '*'));
+    // Action and Resource are each one value or a list; no entry of either may be "*".
+    && policies.every((p) => (p.properties.PolicyDocument?.Statement ?? []).every((s: any) => ![s.Action, s.Resource].flat().includes('*')));
 }
 
 export function usersReachOnlyTheirOwnPrefix({ assembly }: ControlEvidence): boolean {
