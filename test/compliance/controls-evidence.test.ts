@@ -24,6 +24,10 @@ const endpointSecurityGroups = (d: EvidenceDraft) => d.properties('AWS::EC2::Sec
 const withoutTlsConditions = (p: Record<string, any>) => {
   p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((s: any) => !text(s.Condition).includes('aws:SecureTransport'));
 };
+/** A resource policy whose TLS statement allows requests over TLS instead of denying the others. */
+const tlsAllowedNotEnforced = (p: Record<string, any>) => p.PolicyDocument.Statement
+  .filter((s: any) => text(s.Condition).includes('aws:SecureTransport'))
+  .forEach((s: any) => Object.assign(s, { Effect: 'Allow', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }));
 
 const CHANGES: readonly Change[] = [
   ['NET-1', 'flow logs record rejected traffic only', (d) => d.properties('AWS::EC2::FlowLog').forEach((p) => { p.TrafficType = 'REJECT'; })],
@@ -109,6 +113,7 @@ const CHANGES: readonly Change[] = [
   ['DATA-4', 'the buckets allow public bucket policies', (d) => d.properties('AWS::S3::Bucket')
     .forEach((p) => { p.PublicAccessBlockConfiguration.BlockPublicPolicy = false; })],
   ['DATA-4', 'the bucket policies accept plain HTTP', (d) => d.properties('AWS::S3::BucketPolicy').forEach(withoutTlsConditions)],
+  ['DATA-4', 'the bucket policies allow TLS requests instead of denying plain HTTP', (d) => d.properties('AWS::S3::BucketPolicy').forEach(tlsAllowedNotEnforced)],
   ['DATA-5', 'a service policy grants on every resource', (d) => {
     d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0].Resource = '*';
   }],
@@ -133,6 +138,7 @@ const CHANGES: readonly Change[] = [
   ['LOG-2', 'a log group keeps a month', (d) => { d.properties('AWS::Logs::LogGroup')[0].RetentionInDays = 30; }],
   ['LOG-3', 'the alarm topic is not encrypted', (d) => d.properties('AWS::SNS::Topic').forEach((p) => { delete p.KmsMasterKeyId; })],
   ['LOG-3', 'the alarm topic accepts plain HTTP publishers', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(withoutTlsConditions)],
+  ['LOG-3', 'the topic policy allows TLS publishers instead of denying plain HTTP', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(tlsAllowedNotEnforced)],
   ['DET-1', 'the alarms notify nobody', (d) => d.properties('AWS::CloudWatch::Alarm').forEach((p) => { delete p.AlarmActions; })],
   ['DET-1', 'an alarm notifies a topic outside the platform', (d) => {
     d.properties('AWS::CloudWatch::Alarm')[0].AlarmActions = ['arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere'];

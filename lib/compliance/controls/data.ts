@@ -1,4 +1,4 @@
-import { text } from './evidence-readers';
+import { deniesPlainHttp, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const DATA_CONTROLS: readonly SecurityControl[] = [
@@ -81,7 +81,7 @@ export function dataBucketHardened({ assembly }: ControlEvidence): boolean {
   return assembly.some('AWS::S3::Bucket', (p) => text(p.BucketEncryption).includes('aws:kms') && p.LoggingConfiguration !== undefined
     && p.VersioningConfiguration?.Status === 'Enabled')
     && assembly.every('AWS::S3::Bucket', (p) => ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => p.PublicAccessBlockConfiguration?.[k] === true))
-    && assembly.every('AWS::S3::BucketPolicy', (p) => text(p.PolicyDocument).includes('aws:SecureTransport') && text(p.PolicyDocument).includes('s3:TlsVersion'));
+    && assembly.every('AWS::S3::BucketPolicy', (p) => deniesPlainHttp(p.PolicyDocument) && text(p.PolicyDocument).includes('s3:TlsVersion'));
 }
 
 export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boolean {

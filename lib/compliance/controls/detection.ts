@@ -1,4 +1,4 @@
-import { text } from './evidence-readers';
+import { deniesPlainHttp, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const DETECTION_CONTROLS: readonly SecurityControl[] = [
@@ -63,7 +63,7 @@ export function logsRetainedForAYear({ assembly }: ControlEvidence): boolean {
 
 export function alarmTopicEncryptedAndTlsOnly({ assembly }: ControlEvidence): boolean {
   return assembly.every('AWS::SNS::Topic', (p) => p.KmsMasterKeyId !== undefined)
-    && assembly.some('AWS::SNS::TopicPolicy', (p) => text(p.PolicyDocument).includes('aws:SecureTransport'));
+    && assembly.some('AWS::SNS::TopicPolicy', (p) => deniesPlainHttp(p.PolicyDocument));
 }
 
 export function apiAlarmsNotifyTheAlarmTopic({ assembly }: ControlEvidence): boolean {

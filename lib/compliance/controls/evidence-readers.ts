@@ -11,3 +11,7 @@ export const envValue = (container: any, name: string): string | undefined => (c
 
 /** JSON text of a value, for checks on values that may hold CloudFormation intrinsics (`Fn::Join`, `Ref`) anywhere. */
 export const text = (value: unknown) => JSON.stringify(value) ?? '';
+
+/** Whether a resource policy denies every request that does not use TLS (`aws:SecureTransport` false). */
+export const deniesPlainHttp = (policyDocument: any): boolean => (policyDocument?.Statement ?? []).some((s: any) =>
+  s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false');
