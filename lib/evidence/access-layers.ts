@@ -84,6 +84,6 @@ export function nativeAllows(catalogue: ServiceCatalogue, manifests: readonly Ma
   const id = `spiffe://${source.principal}`;
   const service = catalogue.services.find((s) => s.name === destination)!;
   const accepted = service.routes.some((route) => allowedCallers(catalogue, service, route).has(id));
-  const presentable = ofKind(manifests, 'Certificate').some((c) => c.metadata.namespace === source.namespace && c.spec.uris.includes(id));
+  const presentable = ofKind(manifests, 'Certificate').some((c) => c.metadata.namespace === source.namespace && (c.spec.uris ?? []).includes(id));
   return accepted && presentable;
 }

@@ -23,17 +23,31 @@ export class AssemblyView {
   /** CloudFormation stack names, e.g. `dev-platform-network`. */
   readonly stackNames: readonly string[];
 
-  constructor(readonly assembly: cxapi.CloudAssembly) {
+  /** Each stack's template by stack id (artifact id), as synthesized unless the view came from `withTemplates`. */
+  readonly templates: Readonly<Record<string, any>>;
+
+  constructor(readonly assembly: cxapi.CloudAssembly, templates?: Readonly<Record<string, any>>) {
     this.stackIds = assembly.stacks.map((s) => s.id);
     this.stackNames = assembly.stacks.map((s) => s.stackName);
-    this.resources = assembly.stacks.flatMap((stack) =>
-      Object.entries<any>(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({
-        stack: stack.id,
+    this.templates = templates ?? Object.fromEntries(assembly.stacks.map((s) => [s.id, s.template]));
+    const unknown = Object.keys(this.templates).filter((id) => !this.stackIds.includes(id));
+    if (unknown.length > 0) throw new Error(`no stack ${unknown.join(', ')} in the assembly: use one of ${this.stackIds.join(', ')}`);
+    this.resources = Object.entries<any>(this.templates).flatMap(([stack, template]) =>
+      Object.entries<any>(template.Resources ?? {}).map(([logicalId, resource]) => ({
+        stack,
         logicalId,
         type: resource.Type,
         properties: resource.Properties ?? {},
         path: resource.Metadata?.['aws:cdk:path'],
       })));
+  }
+
+  /**
+   * The same stacks with other templates: tests read a changed copy (a control removed) the way they read the
+   * synthesized one. `assembly` stays the synthesized cloud assembly.
+   */
+  withTemplates(templates: Readonly<Record<string, any>>): AssemblyView {
+    return new AssemblyView(this.assembly, templates);
   }
 
   ofType(type: string): TemplateResource[] {

@@ -27,9 +27,11 @@ function workloads(catalogue: ServiceCatalogue, manifests: readonly Manifest[]):
     principal: principal(d.metadata.namespace!, d.spec.template.spec.serviceAccountName),
   }]);
   const { namespace, serviceAccount } = catalogue.ingress;
-  // The ingress pods carry the labels their Istio Gateway selects, when the charts render one.
+  // The ingress pods: the edge proxy's, when the charts render it (native mode), else those their Istio Gateway selects.
+  const proxy = manifests.find((m) => m.kind === 'Deployment' && m.metadata.namespace === namespace
+    && m.spec.template.spec.serviceAccountName === serviceAccount);
   const gateway = manifests.find((m) => m.kind === 'Gateway' && m.metadata.namespace === namespace);
-  const labels: Record<string, string> = gateway?.spec?.selector ?? {};
+  const labels: Record<string, string> = proxy?.spec.template.metadata.labels ?? gateway?.spec?.selector ?? {};
   return new Map([...entries, [INGRESS, { namespace, labels, principal: principal(namespace, serviceAccount) }]]);
 }
 

@@ -72,15 +72,16 @@ export interface ReportInputs {
 /** The whole reviewer report: controls matrix, both pictures, call pairs and permissions. */
 export async function buildReviewerReport(inputs: ReportInputs): Promise<ReviewerReport> {
   const manifests = platformManifests(inputs.platform);
-  const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile }, inputs.findings);
-  const pairs = manifests.length > 0 ? callPairs(inputs.platform.catalogue, manifests) : [];
+  const { catalogue } = inputs.platform;
+  const controls = controlStatuses({ assembly: inputs.assembly, manifests, profile: inputs.profile, catalogue }, inputs.findings);
+  const pairs = manifests.length > 0 ? callPairs(catalogue, manifests) : [];
   return {
     title: 'Secure microservice platform — security reviewer report',
     environment: `profile ${inputs.profile}, stacks ${inputs.assembly.stackNames.join(', ')}`,
     controls,
     acknowledgements: ACKNOWLEDGEMENTS,
     architectureSvg: await renderSvg(architectureDot(inputs.assembly, manifests)),
-    callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(inputs.platform.catalogue, pairs)) : '',
+    callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(catalogue, pairs)) : '',
     callPairs: pairs,
     permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
   };

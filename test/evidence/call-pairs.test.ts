@@ -1,6 +1,8 @@
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { callPairs } from '../../lib/evidence/call-pairs';
+import { platformManifests } from '../../lib/report/build-report';
 import { chartProps, synthPlatform, THREE_SERVICE_CATALOGUE, withEdge } from '../charts/support/chart-fixture';
+import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 
 describe.each(['istio-ambient', 'native'] as const)('%s', (mtls) => {
   const layerName = mtls === 'native' ? 'native mTLS allowlist' : 'mesh AuthorizationPolicy';
@@ -21,4 +23,12 @@ describe.each(['istio-ambient', 'native'] as const)('%s', (mtls) => {
     expect(opened.allowedByCatalogue).toBe(true);
     expect(opened.scopes).toEqual(expect.arrayContaining(['orders/read', 'orders/write']));
   });
+});
+
+test('native mode with the edge proxy rendered: the ingress is the proxy\'s pods, and every layer agrees with the catalogue', () => {
+  const { platform } = buildPlatform(SUPPORTED_CONFIGURATIONS['native mTLS']);
+  const manifests = platformManifests(platform);
+  expect(manifests.some((m) => m.kind === 'Deployment' && m.metadata.namespace === REFERENCE_CATALOGUE.ingress.namespace)).toBe(true);
+  const disagreeing = callPairs(REFERENCE_CATALOGUE, manifests).filter((p) => Object.values(p.layers).some((open) => open !== p.allowedByCatalogue));
+  expect(disagreeing).toEqual([]);
 });

@@ -3,9 +3,9 @@ import { CONTROLS } from '../../lib/compliance/controls';
 import { rawGateFindings } from '../../lib/compliance/gate-findings';
 import { Manifest } from '../../lib/evidence/access-layers';
 import { Platform } from '../../lib/platform';
-import { AssemblyView } from '../../lib/evidence/assembly-view';
-import { controlStatuses, platformManifests } from '../../lib/report/build-report';
+import { controlStatuses } from '../../lib/report/build-report';
 import { ControlStatus } from '../../lib/report/control-status';
+import { controlEvidence } from '../support/control-evidence';
 import { buildPlatform } from '../support/platform-fixture';
 
 /**
@@ -17,7 +17,7 @@ function environment(change: (platform: Platform, app: App) => void = () => unde
   const { app, platform, config } = buildPlatform();
   change(platform, app);
   const findings = rawGateFindings(app, { guard: false });
-  const evidence = { assembly: new AssemblyView(app.synth()), manifests: platformManifests(platform), profile: config.profile };
+  const evidence = controlEvidence(app, platform, config.profile);
   return { evidence, findings };
 }
 

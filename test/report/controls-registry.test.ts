@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTROLS, ControlCategory } from '../../lib/compliance/controls';
+import { CONTROL_AREAS, CONTROLS, ControlCategory } from '../../lib/compliance/controls';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CATEGORIES: readonly ControlCategory[] = ['network', 'identity', 'cluster', 'workload', 'resilience', 'data', 'edge', 'detection', 'supply-chain'];
@@ -33,6 +33,11 @@ export function testNames(source: string): string[] {
 test('control ids are unique', () => {
   const ids = CONTROLS.map((c) => c.id);
   expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+});
+
+test('the registry lists controls area by area, in CONTROL_AREAS order', () => {
+  const areas = CONTROLS.map((c) => CONTROL_AREAS.findIndex((a) => a.category === c.category));
+  expect(areas).toEqual([...areas].sort((a, b) => a - b));
 });
 
 test('every area has controls', () => {

@@ -1,0 +1,97 @@
+import { deniesPlainHttp, text } from './evidence-readers';
+import { ControlEvidence, SecurityControl } from './security-control';
+
+export const DATA_CONTROLS: readonly SecurityControl[] = [
+  {
+    id: 'DATA-1',
+    title: 'Customer-managed KMS keys, separated by purpose, rotate yearly',
+    category: 'data',
+    nist: ['SC-12', 'SC-28'],
+    implementedIn: ['lib/constructs/platform-keys.ts', 'lib/private/platform-key.ts'],
+    provenBy: { file: 'test/constructs/platform-keys.test.ts', test: 'three keys separated by purpose' },
+    gateRules: ['KMSBackingKeyRotationEnabled', 'kms_key_rotation_enabled_check'],
+    evidence: keysSeparatedByPurposeAndRotated,
+  },
+  {
+    id: 'DATA-2',
+    title: 'KMS grants only for AWS resources',
+    category: 'data',
+    nist: ['AC-6', 'SC-12'],
+    implementedIn: ['lib/private/platform-key.ts'],
+    provenBy: { file: 'test/constructs/platform-keys.test.ts', test: 'every key denies grants' },
+    gateRules: ['kms_create_grant_aws_service_check'],
+    evidence: keyGrantsOnlyForAwsResources,
+  },
+  {
+    id: 'DATA-3',
+    title: 'Service tables encrypted with the data key, point-in-time recovery on',
+    category: 'data',
+    nist: ['SC-28', 'CP-9'],
+    implementedIn: ['lib/constructs/service-table.ts'],
+    provenBy: { file: 'test/data/data-stack.test.ts', test: 'encrypted with the data key, point-in-time recovery on' },
+    gateRules: ['DynamoDBPITREnabled', 'DDB3'],
+    evidence: tablesEncryptedWithRecovery,
+  },
+  {
+    id: 'DATA-4',
+    title: 'Data bucket: SSE-KMS with the data key, public access blocked, versioned, access-logged, TLS 1.2+ only',
+    category: 'data',
+    nist: ['SC-28', 'SC-8', 'AC-3', 'AU-12'],
+    implementedIn: ['lib/constructs/data-bucket.ts'],
+    provenBy: { file: 'test/data/data-stack.test.ts', test: 'SSE-KMS with the data key and a bucket key' },
+    gateRules: ['S3BucketSSLRequestsOnly', 'S10', 'S3DefaultEncryptionKMS', 'S3BucketLoggingEnabled', 'S1', 'S3BucketVersioningEnabled', 'S3BucketLevelPublicAccessProhibited'],
+    evidence: dataBucketHardened,
+  },
+  {
+    id: 'DATA-5',
+    title: 'Least privilege: service roles hold only customer-managed policies with the actions the catalogue implies, never inline and never "*"',
+    category: 'data',
+    nist: ['AC-6', 'AC-6(1)', 'AC-3'],
+    implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/evidence/policy-evaluator.ts', 'lib/evidence/wildcard-grants.ts'],
+    provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'must-deny cases are denied' },
+    gateRules: ['IAMNoInlinePolicy'],
+    evidence: serviceRolesLeastPrivilege,
+  },
+  {
+    id: 'DATA-6',
+    title: 'Signed-in users reach only their own users/<identity id>/ prefix of the data bucket',
+    category: 'data',
+    nist: ['AC-3', 'AC-6'],
+    implementedIn: ['lib/constructs/data-bucket.ts', 'lib/constructs/platform-identity.ts'],
+    provenBy: { file: 'test/data/data-stack.test.ts', test: 'signed-in users reach only their own prefix' },
+    evidence: usersReachOnlyTheirOwnPrefix,
+  },
+];
+
+export function keysSeparatedByPurposeAndRotated({ assembly }: ControlEvidence): boolean {
+  return assembly.ofType('AWS::KMS::Key').length >= 4 && assembly.every('AWS::KMS::Key', (p) => p.EnableKeyRotation === true);
+}
+
+export function keyGrantsOnlyForAwsResources({ assembly }: ControlEvidence): boolean {
+  return assembly.every('AWS::KMS::Key', (p) => (p.KeyPolicy?.Statement ?? [])
+    .some((s: any) => s.Effect === 'Deny' && s.Action === 'kms:CreateGrant'));
+}
+
+export function tablesEncryptedWithRecovery({ assembly }: ControlEvidence): boolean {
+  return assembly.every('AWS::DynamoDB::Table', (p) => p.SSESpecification?.SSEEnabled === true && p.SSESpecification?.SSEType === 'KMS'
+    && p.SSESpecification?.KMSMasterKeyId !== undefined && p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true);
+}
+
+export function dataBucketHardened({ assembly }: ControlEvidence): boolean {
+  return assembly.some('AWS::S3::Bucket', (p) => text(p.BucketEncryption).includes('aws:kms') && p.LoggingConfiguration !== undefined
+    && p.VersioningConfiguration?.Status === 'Enabled')
+    && assembly.every('AWS::S3::Bucket', (p) => ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => p.PublicAccessBlockConfiguration?.[k] === true))
+    && assembly.every('AWS::S3::BucketPolicy', (p) => deniesPlainHttp(p.PolicyDocument) && text(p.PolicyDocument).includes('s3:TlsVersion'));
+}
+
+export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boolean {
+  const roles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data');
+  const policies = assembly.ofType('AWS::IAM::ManagedPolicy').filter((r) => r.stack === 'Data');
+  return roles.length > 0 && roles.every((r) => r.properties.Policies === undefined) && policies.length > 0
+    // Action and Resource are each one value or a list; no entry of either may be "*".
+    && policies.every((p) => (p.properties.PolicyDocument?.Statement ?? []).every((s: any) => ![s.Action, s.Resource].flat().includes('*')));
+}
+
+export function usersReachOnlyTheirOwnPrefix({ assembly }: ControlEvidence): boolean {
+  return assembly.some('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('users/${cognito-identity.amazonaws.com:sub}'));
+}
