@@ -27,7 +27,8 @@ export interface PlatformBaselineChartProps {
   readonly ingressServiceName: string;
   readonly ingressServicePort: number;
   /**
-   * Create the ingress namespace (restricted, default-deny): native mode with the edge proxy, which the platform runs.
+   * Create the ingress namespace (restricted, default-deny, resource budget): native mode with the edge proxy, which the
+   * platform runs.
    * @default false - the ingress namespace belongs to whoever installs the ingress (the mesh ingress chart in ambient mode)
    */
   readonly ingressNamespace?: boolean;
@@ -47,6 +48,9 @@ export class PlatformBaselineChart extends Chart {
       // First: the ingress certificate below is created in it.
       addTypedObject(this, 'ingress-namespace', platformNamespace(catalogue.ingress.namespace, mtls, true));
       addTypedObject(this, 'ingress-default-deny', defaultDenyPolicy(catalogue.ingress.namespace, mtls));
+      // The edge proxy runs here, charted like a service: the same budget, sized for one workload.
+      addTypedObject(this, 'ingress-quota', resourceQuota(catalogue.ingress.namespace, 1, workload));
+      addTypedObject(this, 'ingress-limits', limitRange(catalogue.ingress.namespace, workload));
     }
     for (const namespace of serviceNamespaces(catalogue)) {
       const serviceCount = catalogue.services.filter((service) => service.namespace === namespace).length;

@@ -1,16 +1,23 @@
+import { MtlsMode } from '../../lib/catalogue/service-contract';
 import { CONTROLS, ControlEvidence } from '../../lib/compliance/controls';
 import { imagesFromPlatformRepositories } from '../../lib/compliance/controls/supply-chain';
 import { controlEvidence } from '../support/control-evidence';
-import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
+import { buildPlatform, SUPPORTED_CONFIGURATIONS, testConfig } from '../support/platform-fixture';
 import { EvidenceDraft } from './support/evidence-draft';
 
 /**
- * Every control's evidence, compliant and non-compliant: it holds in the reference environments (dev, and prod, where
- * some controls are stricter), and it fails once a change removes what the control checks. Each change below is
+ * Every control's evidence, compliant and non-compliant: it holds in every supported configuration (in prod some
+ * controls are stricter), and it fails once a change removes what the control checks. Each change below is
  * what someone removing the control would plausibly do, aimed at that control: it fails that control and no other. A
  * control without a change here fails the suite, so a new control comes with its failing case.
  */
-type Change = readonly [controlId: string, change: string, apply: (draft: EvidenceDraft) => void];
+interface ChangeScope {
+  /** The mTLS mode whose objects the change edits. @default - both modes */
+  readonly onlyIn?: MtlsMode;
+  /** Controls that rest on the same object and so fail too (named, so nothing else may). @default - none */
+  readonly alsoFails?: readonly string[];
+}
+type Change = readonly [controlId: string, change: string, apply: (draft: EvidenceDraft) => void, scope?: ChangeScope];
 
 const text = (value: unknown) => JSON.stringify(value) ?? '';
 /** The same JSON value with one piece of its text replaced (for manifests and ARNs held as strings or intrinsics). */
@@ -41,7 +48,9 @@ const CHANGES: readonly Change[] = [
     d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].PrivateDnsEnabled = false;
   }],
   ['NET-5', 'mesh mTLS is PERMISSIVE', (d) => clusterObjects(d, 'PeerAuthentication')
-    .forEach((p) => { p.Manifest = p.Manifest.replace('"mode":"STRICT"', '"mode":"PERMISSIVE"'); })],
+    .forEach((p) => { p.Manifest = p.Manifest.replace('"mode":"STRICT"', '"mode":"PERMISSIVE"'); }), { onlyIn: 'istio-ambient' }],
+  ['NET-5', 'a service runs without its workload certificate', (d) => d.removeObjects('Certificate',
+    (c) => text(c.spec.uris).includes('/sa/orders')), { onlyIn: 'native', alsoFails: ['WL-4'] }], // the certificate is also its caller identity
   ['NET-6', 'the entry-point admission policy only warns', (d) => clusterObjects(d, 'ValidatingAdmissionPolicy')
     .forEach((p) => { p.Manifest = p.Manifest.replace('"validationActions":["Deny"]', '"validationActions":["Warn"]'); })],
   ['NET-6', 'a subnet is tagged for internal load balancers', (d) => {
@@ -92,7 +101,7 @@ const CHANGES: readonly Change[] = [
     spec.containers.forEach((c: any) => { delete c.securityContext; });
   })],
   ['WL-3', 'the default-deny NetworkPolicies are dropped', (d) => d.removeObjects('NetworkPolicy', (p) => p.metadata.name === 'default-deny')],
-  ['WL-4', 'the mesh authorization policies are dropped (every caller admitted)', (d) => d.removeObjects('AuthorizationPolicy')],
+  ['WL-4', 'the mesh authorization policies are dropped (every caller admitted)', (d) => d.removeObjects('AuthorizationPolicy'), { onlyIn: 'istio-ambient' }],
   ['WL-4', 'an allow-all NetworkPolicy joins the services\' namespace', (d) => d.addObject({
     apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all', namespace: d.objects('Deployment')[0].metadata.namespace! },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] },
@@ -150,8 +159,12 @@ const CHANGES: readonly Change[] = [
   ['SC-3', 'an add-on follows whatever version EKS picks', (d) => { delete d.properties('AWS::EKS::Addon')[0].AddonVersion; }],
 ];
 
-const ENVIRONMENTS = ['dev', 'prod'] as const;
+const ENVIRONMENTS = Object.keys(SUPPORTED_CONFIGURATIONS);
 const reference = new Map<string, ControlEvidence>();
+/** The changes that apply in an mTLS mode, as [id, change, apply, every control that must fail]. */
+const changesIn = (mode: MtlsMode) => CHANGES
+  .filter(([, , , scope]) => scope?.onlyIn === undefined || scope.onlyIn === mode)
+  .map(([id, change, apply, scope]) => [id, change, apply, [id, ...(scope?.alsoFails ?? [])].sort()] as const);
 
 beforeAll(() => {
   for (const name of ENVIRONMENTS) {
@@ -161,8 +174,8 @@ beforeAll(() => {
 });
 
 describe('the table of changes', () => {
-  test('every control has at least one change that must fail it', () => {
-    expect(CONTROLS.filter((c) => !CHANGES.some(([id]) => id === c.id)).map((c) => c.id)).toEqual([]);
+  test.each<MtlsMode>(['istio-ambient', 'native'])('every control has at least one change that must fail it (%s)', (mode) => {
+    expect(CONTROLS.filter((c) => !changesIn(mode).some(([id]) => id === c.id)).map((c) => c.id)).toEqual([]);
   });
 
   test('every change names a registered control', () => {
@@ -175,12 +188,13 @@ describe.each(ENVIRONMENTS)('%s', (name) => {
     expect(control.evidence(reference.get(name)!)).toBe(true);
   });
 
-  // Only the named control fails: the change is aimed at what it checks, and the copy leaves the reference as it was.
-  test.each(CHANGES)('%s fails when %s', (id, _change, apply) => {
+  // Only the named control fails (and any declared to rest on the same object): the change is aimed at what it checks,
+  // and the copy leaves the reference as it was.
+  test.each(changesIn(testConfig(SUPPORTED_CONFIGURATIONS[name]).cluster.mtls))('%s fails when %s', (id, _change, apply, failing) => {
     const draft = new EvidenceDraft(reference.get(name)!);
     apply(draft);
     const changed = draft.evidence();
-    expect(CONTROLS.filter((c) => !c.evidence(changed)).map((c) => c.id)).toEqual([id]);
+    expect(CONTROLS.filter((c) => !c.evidence(changed)).map((c) => c.id).sort()).toEqual(failing);
     expect(CONTROLS.find((c) => c.id === id)!.evidence(reference.get(name)!)).toBe(true);
   });
 });
