@@ -144,7 +144,6 @@ export class RequestFront<R extends FrontRoute> {
    */
   async shutdown(): Promise<void> {
     this.draining = true;
-    this.props.logger.info('draining');
     await this.drain();
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
@@ -156,6 +155,8 @@ export class RequestFront<R extends FrontRoute> {
     // http.Server#close would also drop idle keep-alive connections at once, resetting a request the client has
     // just sent on one; net.Server#close only stops accepting.
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
+    // Logged once the listener has stopped accepting (the line may reach a reader before the next statement runs).
+    this.props.logger.info('draining');
     const sweep = setInterval(() => this.closeIdleConnections(DRAIN_IDLE_MS), DRAIN_SWEEP_MS);
     const deadline = setTimeout(() => {
       this.props.logger.warn('drain deadline: closing busy connections', { connections: this.connections.size });
