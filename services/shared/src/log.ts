@@ -40,7 +40,7 @@ export const REDACTED_PATHS: readonly string[] = SECRET_NAMES.flatMap((name) => 
  * @param write receives each line, for tests. @default - stdout
  */
 export function createJsonLogger(service: string, write?: (line: string) => void): Logger {
-  const destination: DestinationStream = write ? { write } : pino.destination({ dest: 1, sync: false });
+  const destination: DestinationStream = write ? { write } : stdoutOncePerTurn();
   const logger = pino({
     base: { service },
     timestamp: isoTime,
@@ -69,4 +69,26 @@ function isoTime(): string {
     isoSecondPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
   }
   return `${isoSecondPrefix}${String(ms % 1000).padStart(3, '0')}Z"`;
+}
+
+/**
+ * Stdout through pino's destination (sonic-boom; no transport, so no worker thread or extra files in the esbuild
+ * bundle), written once per event-loop turn rather than once per line, and flushed on exit. An asynchronous
+ * sonic-boom writes each line on its own from libuv's thread pool when traffic is light enough for writes not to
+ * overlap: a thread hand-off per access log line, measured at ~6 % of inventory's CPU.
+ */
+function stdoutOncePerTurn(): DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: true });
+  let pending = '';
+  const flush = () => {
+    if (pending) stdout.write(pending);
+    pending = '';
+  };
+  process.on('exit', flush);
+  return {
+    write: (line) => {
+      if (!pending) setImmediate(flush);
+      pending += line;
+    },
+  };
 }
