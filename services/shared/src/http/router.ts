@@ -65,7 +65,7 @@ function matchSegments(template: readonly string[], actual: readonly string[]): 
     if (expected.startsWith('{')) {
       if (actual[i] === '') return undefined;
       const name = expected.slice(1, -1);
-      const value = decodeSegment(actual[i]);
+      const value = actual[i].includes('%') ? decodeSegment(actual[i]) : actual[i];
       if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${name} must be 1-64 letters, digits, - or _`);
       params[name] = value;
     } else if (expected !== actual[i]) {
