@@ -83,7 +83,17 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** Templates split once into literal text and parameter names: [text, name, text, ..., text]. */
+const splitTemplates = new Map<string, readonly string[]>();
+
 /** A path template filled with (identifier) parameters: the canonical path of a matched request, without its query. */
 export function expandPath(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => params[name]);
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    splitTemplates.set(template, parts);
+  }
+  let path = parts[0];
+  for (let i = 1; i < parts.length; i += 2) path += params[parts[i]] + parts[i + 1];
+  return path;
 }
