@@ -9,7 +9,8 @@
 // Other load on the shared CPUs moves CPU per request less than req/s, but still by tens of percent. So scenarios are
 // measured in alternating rounds and each figure is the median over the rounds (a burst of other load skews one round
 // of every scenario rather than all rounds of one), and a ratio to the HTTPS baseline is taken within each round,
-// against the baseline measured moments before, then its median over the rounds is reported with its range.
+// against the baseline measured again right before the row (seconds apart: the load on the machine drifts within a
+// round), then its median over the rounds is reported with its range.
 // Targets are reported, not asserted: the exit code is non-zero only when requests failed.
 // Usage: npm run bench:services   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults;
 // BENCH_SCENARIOS=https,native runs only the scenarios with those ids: http, https, jwt, native, bare-proxy, edge)
@@ -173,7 +174,11 @@ async function startScenario(scenario, started) {
   };
 }
 
-/** Starts every server, warms each up, then measures them in alternating rounds; servers are stopped in any case. */
+/**
+ * Starts every server, warms each up, then measures them in alternating rounds; servers are stopped in any case. A
+ * scenario with a `reference` has that scenario measured again right before it in every round, so that its ratio
+ * compares two measurements seconds apart (other load on the shared CPUs drifts within a round).
+ */
 async function runScenarios(scenarios) {
   const started = [];
   try {
@@ -183,11 +188,17 @@ async function runScenarios(scenarios) {
       targets.push(target);
       await autocannon({ url: target.url, connections: CONNECTIONS, amount: WARMUP_REQUESTS, ...scenario.options });
     }
+    const measureScenario = (i) => measure(targets[i].url, scenarios[i].options, targets[i].pids);
     const rounds = scenarios.map(() => []);
+    const referenceRounds = scenarios.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, scenario] of scenarios.entries()) rounds[i].push(await measure(targets[i].url, scenario.options, targets[i].pids));
+      for (const [i, scenario] of scenarios.entries()) {
+        const reference = scenarios.findIndex((other) => other.id === scenario.reference);
+        if (reference >= 0) referenceRounds[i].push((await measureScenario(reference)).cpuMicrosPerRequest);
+        rounds[i].push(await measureScenario(i));
+      }
     }
-    return scenarios.map((scenario, i) => ({ ...scenario, ...summarize(rounds[i]) }));
+    return scenarios.map((scenario, i) => ({ ...scenario, ...summarize(rounds[i]), referenceCpuPerRound: referenceRounds[i] }));
   } finally {
     started.forEach((child) => child.kill('SIGTERM'));
   }
@@ -242,11 +253,12 @@ async function main() {
     },
     {
       id: 'native', name: 'inventory: JWT + native mTLS (TLS 1.3, client cert, SPIFFE check)', ...nativeInventory, scheme: 'https',
+      reference: 'https',
       options: { ...authorized, tlsOptions: ingressTls },
     },
     {
       id: 'bare-proxy', name: 'bare proxy → inventory (node:https + undici dispatch over mTLS, no checks)', args: ['-e', BARE_PROXY_SERVER],
-      upstream: nativeInventory,
+      upstream: nativeInventory, reference: 'https',
       env: (inventoryPort) => ({
         TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
         UPSTREAM_URL: `https://127.0.0.1:${inventoryPort}`, UNDICI_PATH: createRequire(import.meta.url).resolve('undici'),
@@ -257,7 +269,7 @@ async function main() {
       // The edge presents the ingress certificate on its listener (INGRESS_LISTENER=tls, no client certificate asked,
       // as behind the load balancer) and to inventory, which admits the ingress identity on its public routes.
       id: 'edge', name: 'edge → inventory (native mode: TLS listener, JWT, mTLS upstream)', args: [edgeBundle],
-      upstream: nativeInventory,
+      upstream: nativeInventory, reference: 'https',
       env: (inventoryPort) => ({
         ...cognitoEnv, HEALTH_PORT: '0', MTLS_MODE: 'native', INGRESS_LISTENER: 'tls',
         TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
@@ -286,8 +298,10 @@ async function main() {
   const baseline = byId('https');
   console.log(`\nserver CPU per request relative to the bare HTTPS handler (median of the per-round ratios; range over rounds), ` +
     `and p99 at ${CONNECTIONS} connections:`);
+  // Against the reference measured right before the row in the same round where there is one.
   const ratioTo = (row, base) => {
-    const ratios = row.cpuPerRound.map((cpu, round) => cpu / base.cpuPerRound[round]);
+    const paired = row.reference === base.id && row.referenceCpuPerRound.length > 0;
+    const ratios = row.cpuPerRound.map((cpu, round) => cpu / (paired ? row.referenceCpuPerRound[round] : base.cpuPerRound[round]));
     return { ratio: medianOf(ratios), range: `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` };
   };
   for (const [id, label, target] of [['native', 'inventory JWT + native mTLS', 1.3], ['bare-proxy', 'bare proxy (the floor for a proxy)'],
