@@ -1,6 +1,7 @@
 // Service benchmark on loopback, in one run: bare node:http and node:https handlers, the inventory bundle (JWT only, and
-// JWT + native mTLS), and the edge bundle in native mode forwarding to an inventory bundle over mTLS. autocannon is the
-// load generator (keep-alive connections, so each connection does one TLS handshake).
+// JWT + native mTLS), a bare proxy (node:https + undici, no checks) and the edge bundle in native mode, both forwarding
+// to an inventory bundle over mTLS. autocannon is the load generator (keep-alive connections, so each connection does
+// one TLS handshake).
 // The figure compared is the server's CPU time per request (user + system, from /proc); req/s and latency are
 // reported alongside. Fairness: every row, the bare baselines included, receives the same request bytes (the same
 // path and the same Authorization header), so a ratio to a baseline measures the request handling, not the parsing
@@ -8,9 +9,11 @@
 // Other load on the shared CPUs moves CPU per request less than req/s, but still by tens of percent. So scenarios are
 // measured in alternating rounds and each figure is the median over the rounds (a burst of other load skews one round
 // of every scenario rather than all rounds of one), and a ratio to the HTTPS baseline is taken within each round,
-// against the baseline measured moments before, then its median over the rounds is reported with its range.
+// against the baseline measured again right before the row (seconds apart: the load on the machine drifts within a
+// round), then its median over the rounds is reported with its range.
 // Targets are reported, not asserted: the exit code is non-zero only when requests failed.
-// Usage: npm run bench:services   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults)
+// Usage: npm run bench:services   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults;
+// BENCH_SCENARIOS=https,native runs only the scenarios with those ids: http, https, jwt, native, bare-proxy, edge)
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
@@ -73,6 +76,36 @@ const server = process.env.TLS_CERT_FILE
   ? require('node:https').createServer({ cert: fs.readFileSync(process.env.TLS_CERT_FILE), key: fs.readFileSync(process.env.TLS_KEY_FILE), minVersion: 'TLSv1.3', keepAliveTimeout: 65000 }, handler)
   : require('node:http').createServer({ keepAliveTimeout: 65000 }, handler);
 server.listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+// The floor for a proxy: a node:https listener (TLS 1.3, no client certificate, like the edge's) forwarding the path
+// and the Authorization header to inventory with undici over mTLS (the ingress certificate, a connector built once,
+// pool.dispatch with a handler collecting the reply), and answering with the reply's bytes: no routing, no token,
+// scope or body checks, no access log, no retries or timeouts.
+const BARE_PROXY_SERVER = `
+const fs = require('node:fs');
+const { buildConnector, Pool } = require(process.env.UNDICI_PATH);
+const tls = { cert: fs.readFileSync(process.env.TLS_CERT_FILE), key: fs.readFileSync(process.env.TLS_KEY_FILE) };
+const pool = new Pool(process.env.UPSTREAM_URL, {
+  connections: 32, connect: buildConnector({ ...tls, ca: fs.readFileSync(process.env.TLS_CA_FILE), minVersion: 'TLSv1.3' }),
+});
+const handler = (req, res) => {
+  const chunks = [];
+  let status = 0;
+  pool.dispatch({ method: req.method, path: req.url, headers: { authorization: req.headers.authorization } }, {
+    onConnect() {},
+    onHeaders(statusCode) { status = statusCode; return true; },
+    onData(chunk) { chunks.push(chunk); return true; },
+    onComplete() {
+      const body = Buffer.concat(chunks);
+      res.writeHead(status, ['content-type', 'application/json', 'content-length', body.length]).end(body);
+    },
+    onError() { res.writeHead(502).end(); },
+  });
+};
+require('node:https').createServer({ ...tls, minVersion: 'TLSv1.3', keepAliveTimeout: 65000 }, handler)
+  .listen(Number(process.env.PORT), '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 `;
 
@@ -141,7 +174,11 @@ async function startScenario(scenario, started) {
   };
 }
 
-/** Starts every server, warms each up, then measures them in alternating rounds; servers are stopped in any case. */
+/**
+ * Starts every server, warms each up, then measures them in alternating rounds; servers are stopped in any case. A
+ * scenario with a `reference` has that scenario measured again right before it in every round, so that its ratio
+ * compares two measurements seconds apart (other load on the shared CPUs drifts within a round).
+ */
 async function runScenarios(scenarios) {
   const started = [];
   try {
@@ -151,11 +188,17 @@ async function runScenarios(scenarios) {
       targets.push(target);
       await autocannon({ url: target.url, connections: CONNECTIONS, amount: WARMUP_REQUESTS, ...scenario.options });
     }
+    const measureScenario = (i) => measure(targets[i].url, scenarios[i].options, targets[i].pids);
     const rounds = scenarios.map(() => []);
+    const referenceRounds = scenarios.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, scenario] of scenarios.entries()) rounds[i].push(await measure(targets[i].url, scenario.options, targets[i].pids));
+      for (const [i, scenario] of scenarios.entries()) {
+        const reference = scenarios.findIndex((other) => other.id === scenario.reference);
+        if (reference >= 0) referenceRounds[i].push((await measureScenario(reference)).cpuMicrosPerRequest);
+        rounds[i].push(await measureScenario(i));
+      }
     }
-    return scenarios.map((scenario, i) => ({ ...scenario, ...summarize(rounds[i]) }));
+    return scenarios.map((scenario, i) => ({ ...scenario, ...summarize(rounds[i]), referenceCpuPerRound: referenceRounds[i] }));
   } finally {
     started.forEach((child) => child.kill('SIGTERM'));
   }
@@ -199,24 +242,34 @@ async function main() {
   const ingressTls = { cert: readFileSync(file('ingress.crt')), key: readFileSync(file('ingress.key')), ca: readFileSync(file('ca.crt')) };
   const authorized = { headers: { authorization: `Bearer ${token}` } };
   const scenarios = [
-    { name: 'plain HTTP (node:http baseline)', args: ['-e', BASELINE_SERVER], env: {}, scheme: 'http', options: authorized },
+    { id: 'http', name: 'plain HTTP (node:http baseline)', args: ['-e', BASELINE_SERVER], env: {}, scheme: 'http', options: authorized },
     {
       id: 'https', name: 'plain HTTPS (node:https, TLS 1.3)', args: ['-e', BASELINE_SERVER], env: inventoryTls, scheme: 'https',
       options: authorized,
     },
     {
-      name: 'inventory: JWT only (istio-ambient mode, plain HTTP)', args: [inventoryBundle],
+      id: 'jwt', name: 'inventory: JWT only (istio-ambient mode, plain HTTP)', args: [inventoryBundle],
       env: { ...inventoryEnv, MTLS_MODE: 'istio-ambient' }, scheme: 'http', options: authorized,
     },
     {
       id: 'native', name: 'inventory: JWT + native mTLS (TLS 1.3, client cert, SPIFFE check)', ...nativeInventory, scheme: 'https',
+      reference: 'https',
       options: { ...authorized, tlsOptions: ingressTls },
+    },
+    {
+      id: 'bare-proxy', name: 'bare proxy → inventory (node:https + undici dispatch over mTLS, no checks)', args: ['-e', BARE_PROXY_SERVER],
+      upstream: nativeInventory, reference: 'https',
+      env: (inventoryPort) => ({
+        TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
+        UPSTREAM_URL: `https://127.0.0.1:${inventoryPort}`, UNDICI_PATH: createRequire(import.meta.url).resolve('undici'),
+      }),
+      scheme: 'https', options: authorized,
     },
     {
       // The edge presents the ingress certificate on its listener (INGRESS_LISTENER=tls, no client certificate asked,
       // as behind the load balancer) and to inventory, which admits the ingress identity on its public routes.
       id: 'edge', name: 'edge → inventory (native mode: TLS listener, JWT, mTLS upstream)', args: [edgeBundle],
-      upstream: nativeInventory,
+      upstream: nativeInventory, reference: 'https',
       env: (inventoryPort) => ({
         ...cognitoEnv, HEALTH_PORT: '0', MTLS_MODE: 'native', INGRESS_LISTENER: 'tls',
         TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
@@ -231,7 +284,9 @@ async function main() {
   console.log(`load generator: autocannon ${require('autocannon/package.json').version}, ${CONNECTIONS} keep-alive connections, ` +
     `median of ${ROUNDS} rounds of ${SECONDS} s per scenario (after ${WARMUP_REQUESTS} warm-up requests); node ${process.version}; ` +
     `${cpus().length} CPUs shared by client and servers; every row sends the same Authorization header\n`);
-  const rows = await runScenarios(scenarios.map((scenario) => ({ ...scenario, path: `/inventory/${SKU}` })));
+  const only = process.env.BENCH_SCENARIOS?.split(',');
+  const rows = await runScenarios(scenarios.filter((scenario) => !only || only.includes(scenario.id))
+    .map((scenario) => ({ ...scenario, path: `/inventory/${SKU}` })));
   console.log('| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | upstream (inventory) CPU µs/req | failed |\n' +
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
@@ -243,13 +298,22 @@ async function main() {
   const baseline = byId('https');
   console.log(`\nserver CPU per request relative to the bare HTTPS handler (median of the per-round ratios; range over rounds), ` +
     `and p99 at ${CONNECTIONS} connections:`);
-  for (const [id, label, target] of [['native', 'inventory JWT + native mTLS', 1.3], ['edge', 'edge → inventory (edge process)', 2.2]]) {
+  // Against the reference measured right before the row in the same round where there is one.
+  const ratioTo = (row, base) => {
+    const paired = row.reference === base.id && row.referenceCpuPerRound.length > 0;
+    const ratios = row.cpuPerRound.map((cpu, round) => cpu / (paired ? row.referenceCpuPerRound[round] : base.cpuPerRound[round]));
+    return { ratio: medianOf(ratios), range: `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` };
+  };
+  for (const [id, label, target] of [['native', 'inventory JWT + native mTLS', 1.3], ['bare-proxy', 'bare proxy (the floor for a proxy)'],
+    ['edge', 'edge → inventory (edge process)', 2.2]]) {
     const row = byId(id);
-    const ratios = row.cpuPerRound.map((cpu, round) => cpu / baseline.cpuPerRound[round]);
-    const ratio = medianOf(ratios);
-    console.log(`  ${label}: ${ratio.toFixed(2)}× (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; ` +
-      `target ≤ ${target}, ${ratio <= target ? 'met' : 'not met'}), p99 ${row.p99} ms`);
+    if (!row || !baseline) continue;
+    const { ratio, range } = ratioTo(row, baseline);
+    const verdict = target === undefined ? 'no target' : `target ≤ ${target}, ${ratio <= target ? 'met' : 'not met'}`;
+    console.log(`  ${label}: ${ratio.toFixed(2)}× (${range}; ${verdict}), p99 ${row.p99} ms`);
   }
+  const { ratio, range } = byId('edge') && byId('bare-proxy') ? ratioTo(byId('edge'), byId('bare-proxy')) : {};
+  if (ratio !== undefined) console.log(`\nedge process CPU per request relative to the bare proxy's (median of the per-round ratios): ${ratio.toFixed(2)}× (${range})`);
   if (rows.some((row) => row.failed > 0)) {
     console.error('\nsome requests failed (see the failed column): the figures above are not comparable');
     process.exitCode = 1;

@@ -65,7 +65,7 @@ function matchSegments(template: readonly string[], actual: readonly string[]): 
     if (expected.startsWith('{')) {
       if (actual[i] === '') return undefined;
       const name = expected.slice(1, -1);
-      const value = decodeSegment(actual[i]);
+      const value = actual[i].includes('%') ? decodeSegment(actual[i]) : actual[i];
       if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${name} must be 1-64 letters, digits, - or _`);
       params[name] = value;
     } else if (expected !== actual[i]) {
@@ -83,7 +83,17 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** Templates split once into literal text and parameter names: [text, name, text, ..., text]. */
+const splitTemplates = new Map<string, readonly string[]>();
+
 /** A path template filled with (identifier) parameters: the canonical path of a matched request, without its query. */
 export function expandPath(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => params[name]);
+  let parts = splitTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    splitTemplates.set(template, parts);
+  }
+  let path = parts[0];
+  for (let i = 1; i < parts.length; i += 2) path += params[parts[i]] + parts[i + 1];
+  return path;
 }

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
-import { buildConnector, Pool } from 'undici';
+import { buildConnector, Dispatcher, Pool } from 'undici';
 import { HttpMethod } from '../../../../lib/catalogue/service-catalogue';
 import { HttpError } from '../http/http-error';
 import { Logger } from '../log';
@@ -71,7 +71,7 @@ export class PeerClient {
   async request(request: PeerRequest): Promise<PeerResponse> {
     const policy = request.method === 'POST' ? this.policies.once : this.policies.idempotent;
     try {
-      return await policy.execute(({ signal }) => this.attempt(request, signal));
+      return await policy.execute(() => this.attempt(request));
     } catch (err) {
       this.props.logger.warn('peer call failed', { peer: this.props.name, reason: (err as Error).message });
       if (err instanceof BrokenCircuitError) throw new HttpError(503, `${this.props.name} unavailable`);
@@ -84,15 +84,17 @@ export class PeerClient {
     return this.pool.close();
   }
 
-  private async attempt({ method, path, headers, body }: PeerRequest, signal: AbortSignal): Promise<PeerResponse> {
-    const res = await this.pool.request({
-      method, path, signal, body, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+  /**
+   * One attempt, on the pool's dispatch API with a handler that collects the reply's chunks: undici's `request()`
+   * would build a body stream and an AbortSignal per request, for a reply read whole anyway.
+   */
+  private attempt({ method, path, headers, body }: PeerRequest): Promise<PeerResponse> {
+    return new Promise((resolve, reject) => {
+      const exchange = new PeerExchange(this.props.name, this.props.attemptTimeoutMs, resolve, reject);
+      this.pool.dispatch({
+        method, path, body, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      }, exchange);
     });
-    if (res.statusCode >= 500) {
-      await res.body.dump();
-      throw new PeerUnavailableError(res.statusCode);
-    }
-    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
   }
 
   private createPool(material: TlsMaterial | undefined): Pool {
@@ -113,5 +115,64 @@ export class PeerClient {
       // Retired here once its requests are done, well before the server's hard limit would cut it mid-request.
       clientTtl: MAX_CONNECTION_AGE_MS / 2,
     });
+  }
+}
+
+/**
+ * One attempt's request and reply: resolves with the status and the body bytes of a reply below 500, rejects with
+ * PeerUnavailableError for a 5xx (read to its end, so the connection stays usable), with undici's error when the
+ * request failed, and with TaskCancelledError when the attempt outlives its budget, which one timer measures from the
+ * dispatch on, connection and queueing included; the request is then aborted, on its connection or once it gets one.
+ */
+class PeerExchange implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private readonly chunks: Buffer[] = [];
+  private abort?: (err: Error) => void;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly peer: string, timeoutMs: number,
+    private readonly resolve: (response: PeerResponse) => void, private readonly reject: (err: Error) => void) {
+    this.timer = setTimeout(() => this.cancel(), timeoutMs);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.settled) abort(new TaskCancelledError(`${this.peer} attempt cancelled`));
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.status < 500) this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (!this.settle()) return;
+    if (this.status >= 500) this.reject(new PeerUnavailableError(this.status));
+    else this.resolve({ status: this.status, body: this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks) });
+  }
+
+  onError(err: Error): void {
+    if (this.settle()) this.reject(err);
+  }
+
+  private cancel(): void {
+    if (!this.settle()) return;
+    const err = new TaskCancelledError(`${this.peer} attempt timed out`);
+    this.reject(err);
+    this.abort?.(err);
+  }
+
+  /** Whether this call settles the attempt (the first one does). */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.timer);
+    return true;
   }
 }

@@ -1,7 +1,4 @@
-import {
-  circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, IPolicy, retry, TaskCancelledError, timeout,
-  TimeoutStrategy, wrap,
-} from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, IPolicy, retry, TaskCancelledError, wrap } from 'cockatiel';
 
 /** A peer answered 5xx: worth retrying and counted by the circuit breaker, unlike a 4xx. */
 export class PeerUnavailableError extends Error {
@@ -32,7 +29,11 @@ export function isPeerFailure(err: unknown): boolean {
 }
 
 export interface PeerResilienceOptions {
-  /** Budget for one attempt, connection included. */
+  /**
+   * Budget for one attempt, connection included: the attempt is cancelled and fails with a TaskCancelledError (a peer
+   * failure), timed by the attempt itself (see PeerClient), since cockatiel's timeout policy costs an AbortController
+   * and a DOMException per request.
+   */
   readonly attemptTimeoutMs: number;
   /** Attempts after the first one. */
   readonly retries: number;
@@ -44,28 +45,27 @@ export interface PeerResilienceOptions {
 
 /** The policies of one peer: both share one circuit breaker, so every peer failure counts, whichever the method. */
 export interface PeerResiliencePolicies {
-  /** Retry around the breaker around the timeout: for idempotent methods (GET, PUT, DELETE). */
+  /** Retry around the breaker: for idempotent methods (GET, PUT, DELETE). */
   readonly idempotent: IPolicy;
-  /** Breaker around the timeout, no retry: a POST that timed out may have been applied, so it is not sent twice. */
+  /** The breaker, no retry: a POST that timed out may have been applied, so it is not sent twice. */
   readonly once: IPolicy;
 }
 
 /**
- * Retry (bounded, exponential backoff with jitter) around a circuit breaker around a per-attempt timeout, so each
- * attempt is timed on its own, every failed attempt counts towards opening the circuit, and an open circuit is not
- * retried.
+ * Retry (bounded, exponential backoff with jitter) around a circuit breaker around the attempt, which times itself
+ * out (attemptTimeoutMs), so each attempt is timed on its own, every failed attempt counts towards opening the
+ * circuit, and an open circuit is not retried.
  */
 export function peerResiliencePolicies(options: PeerResilienceOptions): PeerResiliencePolicies {
   const peerFailures = handleWhen(isPeerFailure);
-  const breakerAndTimeout = wrap(
-    circuitBreaker(peerFailures, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter) }),
-    timeout(options.attemptTimeoutMs, TimeoutStrategy.Aggressive),
-  );
+  const breaker = circuitBreaker(peerFailures, {
+    halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter),
+  });
   return {
     idempotent: wrap(
       retry(peerFailures, { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) }),
-      breakerAndTimeout,
+      breaker,
     ),
-    once: breakerAndTimeout,
+    once: breaker,
   };
 }
