@@ -9,8 +9,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
 import { IngressIdentity } from '../catalogue/service-catalogue';
+import { MtlsMode } from '../catalogue/service-contract';
 import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
-import { HelmVersions, MtlsMode } from '../config';
 import { ClusterManifest } from './cluster-manifest';
 import { EntryPointPolicy } from './entry-point-policy';
 import { HelmChartSource, HelmComponent } from './helm-component';
@@ -23,6 +23,18 @@ export const HELM_REPOSITORIES = {
   jetstack: 'https://charts.jetstack.io',
   awsPrivateCaIssuer: 'https://cert-manager.github.io/aws-privateca-issuer',
 } as const;
+
+/** Helm chart versions of the platform components, pinned in one place. */
+export interface HelmVersions {
+  /** The eks-charts `aws-load-balancer-controller` chart. */
+  readonly awsLoadBalancerController: string;
+  /** Every Istio chart (base, istiod, cni, ztunnel, gateway): Istio supports no skew between them. */
+  readonly istio: string;
+  /** The jetstack `cert-manager` chart. */
+  readonly certManager: string;
+  /** The `aws-privateca-issuer` chart, installed when a Private CA signs the platform CA. */
+  readonly awsPrivateCaIssuer: string;
+}
 
 /** Every chart the platform installs, from the pinned versions. */
 export function platformCharts(versions: HelmVersions) {
