@@ -161,7 +161,7 @@ export const CONTROLS: readonly SecurityControl[] = [
     title: 'Service-to-service traffic is mutually authenticated: mesh-wide STRICT mTLS (ambient) or workload certificates (native)',
     category: 'network',
     nist: ['SC-8', 'SC-8(1)', 'IA-3'],
-    implementedIn: ['lib/constructs/platform-components.ts', 'lib/charts/workload-certificates.ts'],
+    implementedIn: ['lib/constructs/istio-ambient-mesh.ts', 'lib/constructs/platform-ca.ts', 'lib/charts/workload-certificates.ts'],
     provenBy: { file: 'test/cluster/cluster-stack.test.ts', test: 'mesh-wide PeerAuthentication is STRICT in ambient mode' },
     evidence: ({ assembly, manifests }) => assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => /"kind":"PeerAuthentication".*"mode":"STRICT"/.test(String(p.Manifest)))
       || (ofKind(manifests, 'Deployment').length > 0 && ofKind(manifests, 'Deployment').every((d) => ofKind(manifests, 'Certificate')
@@ -173,7 +173,7 @@ export const CONTROLS: readonly SecurityControl[] = [
       + 'balancer controller can only register targets in the ingress target group, and no subnet is tagged for load balancers',
     category: 'network',
     nist: ['SC-7', 'SC-7(3)', 'AC-6'],
-    implementedIn: ['lib/constructs/entry-point-policy.ts', 'lib/constructs/platform-components.ts', 'lib/constructs/private-cluster.ts'],
+    implementedIn: ['lib/constructs/entry-point-policy.ts', 'lib/constructs/aws-load-balancer-controller.ts', 'lib/constructs/private-cluster.ts'],
     provenBy: { file: 'test/cluster/side-doors.test.ts', test: 'a built-in ValidatingAdmissionPolicy, bound cluster-wide with Deny' },
     evidence: ({ assembly }) => assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => {
       const manifest = String(p.Manifest);
