@@ -3,7 +3,8 @@ import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV } from './catalogue/service-contract';
-import { ingressHostname, PlatformConfig } from './config';
+import { PlatformConfig } from './config';
+import { ingressHostname } from './constructs/api-domain';
 import { TOKEN_VALIDITY } from './constructs/platform-identity';
 
 /** What the charts need from the AWS side, as CDK values (tokens) or literal strings. */

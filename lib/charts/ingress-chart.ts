@@ -70,7 +70,7 @@ export function routePathRegex(path: string): string {
  * gateway reach only istiod and the public services; the ingress certificate from `platform-ca`; an Istio Gateway
  * terminating TLS (plain HTTP with `listener: 'plaintext'`) on the pods' port; and one VirtualService routing exactly the catalogue's public routes (method and path), so an
  * internal route of a public service stays unreachable from outside. Istio's `gateway` Helm chart (installed by
- * PlatformComponents) runs the pods and the Service.
+ * IstioAmbientMesh) runs the pods and the Service.
  */
 export class IngressChart extends Chart {
   constructor(scope: Construct, id: string, props: IngressChartProps) {

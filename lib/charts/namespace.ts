@@ -1,5 +1,5 @@
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
-import { MtlsMode } from '../config/platform-config';
+import { MtlsMode } from '../catalogue/service-contract';
 
 /** The Kubernetes minor version whose `restricted` profile is enforced; raise it with the cluster version. */
 export const POD_SECURITY_VERSION = 'v1.35';

@@ -3,7 +3,7 @@ import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as IEgressRule } from
 import type { IIoK8sApiNetworkingV1NetworkPolicyPeer as IPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { IIoK8sApiNetworkingV1NetworkPolicyPort as IPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
-import { MtlsMode } from '../config/platform-config';
+import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, Caller, calleesOf, callersOf, NAMESPACE_NAME_LABEL, workloadLabels } from './call-graph';
 
 /** Istio ambient's HBONE tunnel port: ztunnel carries every meshed connection to the destination pod on it. */

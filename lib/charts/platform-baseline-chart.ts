@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
-import { MtlsMode } from '../config/platform-config';
+import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, serviceNamespaces } from './call-graph';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
 import { platformNamespace } from './namespace';

@@ -2,13 +2,13 @@ import { Token } from 'aws-cdk-lib';
 import { App, Chart } from 'cdk8s';
 import { ValidCatalogue } from '../catalogue/validate-catalogue';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
-import { MtlsMode, ProfileName } from '../config/platform-config';
+import { MtlsMode } from '../catalogue/service-contract';
 import { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart, IngressListener } from './ingress-chart';
 import { PlatformBaselineChart } from './platform-baseline-chart';
 import { ServiceChart } from './service-chart';
 import { edgeListenerEnvironment, withEdgeWorkload } from './edge-workload';
 import { environmentErrors } from './service-environment';
-import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions } from './workload-settings';
+import { checkImage, checkWorkload, ProfileName, resolveWorkload, WorkloadOptions } from './workload-settings';
 
 /** Everything the charts need; the workload options apply to every service. */
 export interface PlatformChartsProps extends WorkloadOptions {

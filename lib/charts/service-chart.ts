@@ -4,7 +4,7 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import { Construct } from 'constructs';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
-import { MtlsMode, ProfileName } from '../config/platform-config';
+import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, workloadLabels } from './call-graph';
 import { READINESS_FAILURE_THRESHOLD, READINESS_PERIOD_SECONDS, ShutdownTiming, shutdownTiming, withPreStopSleep } from './graceful-shutdown';
 import { servicePolicy } from './network-policies';
@@ -14,7 +14,7 @@ import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICT
 import { spreadAcrossZones } from './topology-spread';
 import { addTypedObject } from './typed-object';
 import { WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
-import { checkImage, checkWorkload, resolveWorkload, WorkloadOptions, WorkloadSettings } from './workload-settings';
+import { checkImage, checkWorkload, ProfileName, resolveWorkload, WorkloadOptions, WorkloadSettings } from './workload-settings';
 
 /** Annotation on the ServiceAccount naming the IAM role its EKS Pod Identity association binds (set on the AWS side). */
 export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role-arn';

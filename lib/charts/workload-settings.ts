@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { ConfigError } from '../catalogue/config-error';
-import { ProfileName } from '../config/platform-config';
+
+/** The environment a workload is for: prod gets more replicas and runs only images pinned by digest. */
+export type ProfileName = 'dev' | 'prod';
 
 /** Replica, resource, probe and egress settings of a service workload; every member has a safe default. */
 export interface WorkloadOptions {

@@ -1,11 +1,20 @@
 import type { MtlsMode } from '../catalogue/service-contract';
+import type { ProfileName } from '../charts/workload-settings';
+import type { ApiClientDefinition, ApiClientQuota, QuotaPeriod } from '../constructs/api-clients';
+import type { ApiDomainProps, ClientTruststore } from '../constructs/api-domain';
+import type { ApiFirewallRules } from '../constructs/api-firewall';
+import type { NodeGroupCapacity } from '../constructs/bottlerocket-nodegroup';
+import type { AddonVersions } from '../constructs/cluster-addons';
+import type { ApiThrottle } from '../constructs/platform-api';
+import type { HelmVersions } from '../constructs/platform-components';
 
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
  * applies context overrides, validates it once (see `validate-config.ts`) and hands each stack its slice.
  */
 
-export type ProfileName = 'dev' | 'prod';
+/** Defined by the charts, whose defaults and checks differ in prod. */
+export type { ProfileName };
 
 export const PROFILE_NAMES: readonly ProfileName[] = ['dev', 'prod'];
 
@@ -41,32 +50,9 @@ export interface LoggingConfig {
   readonly alarmEmail?: string;
 }
 
-export interface NodeGroupConfig {
-  readonly instanceTypes: readonly string[];
-  readonly minSize: number;
-  readonly desiredSize: number;
-  readonly maxSize: number;
-  readonly diskSizeGiB: number;
-}
-
-/** EKS managed add-on versions, pinned so synth never looks them up. */
-export interface AddonVersions {
-  readonly vpcCni: string;
-  readonly coreDns: string;
-  readonly kubeProxy: string;
-  readonly podIdentityAgent: string;
-  readonly cloudWatchObservability: string;
-  /** The metrics-server community add-on, which serves metrics.k8s.io to the HorizontalPodAutoscalers. */
-  readonly metricsServer: string;
-}
-
-/** Helm chart versions for the platform components, pinned in one place. */
-export interface HelmVersions {
-  readonly awsLoadBalancerController: string;
-  readonly istio: string;
-  readonly certManager: string;
-  readonly awsPrivateCaIssuer: string;
-}
+/** The configuration reuses the props types of the constructs it configures, so each is defined once. */
+export type { AddonVersions, ApiClientQuota, ClientTruststore, HelmVersions, QuotaPeriod };
+export type NodeGroupConfig = NodeGroupCapacity;
 
 export interface ClusterConfig {
   readonly kubernetesVersion: string;
@@ -87,95 +73,32 @@ export interface ClusterConfig {
   readonly privateCaArn?: string;
 }
 
-export interface ApiThrottleConfig {
-  /** Steady-state requests per second. */
-  readonly rateLimit: number;
-  /** Burst capacity; must be at least `rateLimit`. */
-  readonly burstLimit: number;
-}
-
-export interface WafConfig {
-  /**
-   * Requests per client IP per 5-minute window before WAF blocks; WAF's minimum is 10. Prod warns when an API open to
-   * every network allows one address as much as the whole stage serves in the window (`edge.throttle.rateLimit` × 300).
-   */
-  readonly rateLimitPer5Min: number;
-  /**
-   * When non-empty, only these networks may call the API: IPv4 and IPv6 CIDRs with the host bits zero, e.g.
-   * `203.0.113.0/24`, `2001:db8::/32` (`-c allowedCidrs=…`, comma-separated). WAF holds each IP version in its own IP set.
-   * Empty in both profiles: every network may call (the per-IP rate limit and managed rules still apply).
-   */
-  readonly allowedCidrs: readonly string[];
-  /** ISO 3166 alpha-2 country codes WAF blocks by a geo rule, e.g. `KP` (`-c blockedCountries=…`, comma-separated); none in both profiles. */
-  readonly blockedCountries: readonly string[];
-  /** Largest request body accepted, in bytes. */
-  readonly maxBodyBytes: number;
-  readonly anonymousIpList: boolean;
-}
-
-/** Mutual TLS on the API's custom domain: who may be a client is decided by the CA bundle in this object. */
-export interface ClientTruststore {
-  /** Versioned S3 bucket holding the client-CA truststore; owned by whoever decides who may be a client. */
-  readonly bucketName: string;
-  /** Object key of the PEM truststore. */
-  readonly key: string;
-  /** Pin a truststore version, so a new upload takes effect only with a deploy. @default - latest version */
-  readonly version?: string;
-}
+export type ApiThrottleConfig = ApiThrottle;
 
 /**
- * A Route 53 public hosted zone the user owns. API Gateway verifies every backend certificate against public CAs,
- * so a working request path needs a name a public CA (ACM) can certify.
+ * `allowedCidrs` and `blockedCountries` are empty in both profiles (`-c allowedCidrs=…`, `-c blockedCountries=…`,
+ * comma-separated). Prod warns when an API open to every network allows one address as much as the whole stage serves
+ * in WAF's 5-minute window (`edge.throttle.rateLimit` × 300).
  */
-export interface EdgeDomainConfig {
-  /** The zone's name, e.g. `example.com`: the API answers at `api.<domainName>`, the load balancer presents `ingress.<domainName>`. */
-  readonly domainName: string;
-  /** The zone's id (`Z…`), imported from its attributes: no lookup at synth. */
-  readonly hostedZoneId: string;
-  /**
-   * An existing ACM certificate in the platform region covering `api.<domainName>` and `ingress.<domainName>`.
-   * @default - a new certificate, DNS-validated in the zone
-   */
-  readonly certificateArn?: string;
-  /** Require client certificates on `api.<domainName>`. @default - server TLS only, Cognito tokens authenticate callers */
-  readonly clientTruststore?: ClientTruststore;
-}
-
-/** The period a client's request quota counts over (usage plan quota period DAY or MONTH). */
-export type QuotaPeriod = 'day' | 'month';
-
-export interface ApiClientQuota {
-  /** Requests per period; at least the client's `rateLimit` (a quota that cannot absorb one second at its own rate). */
-  readonly limit: number;
-  readonly period: QuotaPeriod;
-}
+export type WafConfig = ApiFirewallRules;
 
 /**
- * A client developer's application. Each gets its own Cognito app client (client credentials, a secret, exactly
- * `scopes`), an API key whose value API Gateway generates (never in a template or output: read it with
- * `aws apigateway get-api-key --api-key <id> --include-value`), and a usage plan of its own with its throttle and quota.
- * One plan per client rather than per tier: limits apply per key either way, and a key cannot be in two plans of one
- * stage, so moving a key between shared tier plans fails the deploy (CloudFormation creates the new link before it
- * deletes the old one), while a client's own plan changes in place.
+ * A Route 53 public hosted zone the user owns, as the API's domain takes it. API Gateway verifies every backend
+ * certificate against public CAs, so a working request path needs a name a public CA (ACM) can certify.
+ */
+export type EdgeDomainConfig = ApiDomainProps;
+
+/**
+ * A client developer's application (see `ApiClientDefinition`), and whether the API requires its key.
  *
  * The key never replaces the token: every method keeps its Cognito authorizer and scope, and a key only meters and
  * limits. API Gateway requires a key per method, for every caller, so a method requires one when any client with
  * `requireKey` holds its scope; from then on the platform's own machine and user clients, which have no key, can no
  * longer call it (nor can `npm run smoke`). A client that does not require keys may not share a method with one that does.
- *
- * `rateLimit` and `burstLimit` throttle the client's key, at most the stage's `edge.throttle` (which every caller meets
- * first); the stage's method throttles still hold. Example:
+ * At least one of its `scopes` must open a public route; the stage's throttle is `edge.throttle`. Example:
  * `{ name: 'partner-a', scopes: ['orders/read', 'orders/write'], rateLimit: 5, burstLimit: 10, quota: { limit: 10000, period: 'day' } }`
  */
-export interface ApiClientConfig extends ApiThrottleConfig {
-  /**
-   * Lowercase letters, digits and single hyphens, starting with a letter (2–32 characters), unique: it names the
-   * API key, the usage plan, the Cognito app client and the stack outputs. Renaming a client issues it a new key and secret.
-   */
-  readonly name: string;
-  /** Scopes its tokens may carry, as `<service>/<scope>` of the catalogue (e.g. `orders/read`); at least one must open a public route. */
-  readonly scopes: readonly string[];
-  readonly quota: ApiClientQuota;
+export interface ApiClientConfig extends ApiClientDefinition {
   /**
    * Require the key (and so the usage plan's throttle and quota, which API Gateway applies only where a key is
    * required) on every method the client's scopes open. False issues the key without requiring it yet, e.g. while the
@@ -306,14 +229,4 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
     workloads: { imageTag: '0.1.0', imageDigests: {} },
     tags: { Project: 'secure-microservice-platform', Environment: profile },
   };
-}
-
-/** The API's public host name under the configured zone. */
-export function apiHostname(domain: EdgeDomainConfig): string {
-  return `api.${domain.domainName}`;
-}
-
-/** The name on the load balancer's certificate, which API Gateway sends as SNI and Host and verifies. */
-export function ingressHostname(domain: EdgeDomainConfig): string {
-  return `ingress.${domain.domainName}`;
 }

@@ -1,14 +1,47 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ApiClientConfig, QuotaPeriod } from '../config';
+import { ApiThrottle } from './platform-api';
 import { PlatformIdentity } from './platform-identity';
+
+/** The period a client's request quota counts over (usage plan quota period DAY or MONTH). */
+export type QuotaPeriod = 'day' | 'month';
 
 const QUOTA_PERIODS: Readonly<Record<QuotaPeriod, apigateway.Period>> = { day: apigateway.Period.DAY, month: apigateway.Period.MONTH };
 
+export interface ApiClientQuota {
+  /** Requests per period; at least the client's `rateLimit` (a quota that cannot absorb one second at its own rate). */
+  readonly limit: number;
+  /** Whether the quota resets daily or monthly. */
+  readonly period: QuotaPeriod;
+}
+
+/**
+ * A client developer's application. Each gets its own Cognito app client (client credentials, a secret, exactly
+ * `scopes`), an API key whose value API Gateway generates (never in a template or output: read it with
+ * `aws apigateway get-api-key --api-key <id> --include-value`), and a usage plan of its own with its throttle and quota.
+ * One plan per client rather than per tier: limits apply per key either way, and a key cannot be in two plans of one
+ * stage, so moving a key between shared tier plans fails the deploy (CloudFormation creates the new link before it
+ * deletes the old one), while a client's own plan changes in place.
+ *
+ * `rateLimit` and `burstLimit` throttle the client's key, at most the stage's throttle (which every caller meets
+ * first); the stage's method throttles still hold.
+ */
+export interface ApiClientDefinition extends ApiThrottle {
+  /**
+   * Lowercase letters, digits and single hyphens, starting with a letter (2–32 characters), unique: it names the
+   * API key, the usage plan, the Cognito app client and the stack outputs. Renaming a client issues it a new key and secret.
+   */
+  readonly name: string;
+  /** Scopes its tokens may carry, as `<service>/<scope>` of the catalogue (e.g. `orders/read`). */
+  readonly scopes: readonly string[];
+  /** Requests the client may make per day or month. */
+  readonly quota: ApiClientQuota;
+}
+
 export interface ApiClientsProps {
-  /** The client developers' applications (validated configuration, `edge.clients`). */
-  readonly clients: readonly ApiClientConfig[];
+  /** The client developers' applications. */
+  readonly clients: readonly ApiClientDefinition[];
   /** The REST API and stage the keys are for. */
   readonly api: apigateway.IRestApi;
   readonly stage: apigateway.Stage;

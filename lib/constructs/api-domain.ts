@@ -4,8 +4,27 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { apiHostname, ClientTruststore, ingressHostname } from '../config/platform-config';
 import { IngressCertificate } from './private-ingress';
+
+/** Mutual TLS on the API's custom domain: who may be a client is decided by the CA bundle in this object. */
+export interface ClientTruststore {
+  /** Versioned S3 bucket holding the client-CA truststore; owned by whoever decides who may be a client. */
+  readonly bucketName: string;
+  /** Object key of the PEM truststore. */
+  readonly key: string;
+  /** Pin a truststore version, so a new upload takes effect only with a deploy. @default - latest version */
+  readonly version?: string;
+}
+
+/** The API's public host name under a zone. */
+export function apiHostname(zone: { readonly domainName: string }): string {
+  return `api.${zone.domainName}`;
+}
+
+/** The name on the load balancer's certificate, which API Gateway sends as SNI and Host and verifies. */
+export function ingressHostname(zone: { readonly domainName: string }): string {
+  return `ingress.${zone.domainName}`;
+}
 
 export interface ApiDomainProps {
   /** Name of a Route 53 public hosted zone you own, e.g. `example.com`. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { parseCidr, WafConfig } from '../config';
+import { parseCidr } from '../private/cidr';
 
 /** Managed rule groups every API gets, in evaluation order (cheap reputation lists before payload inspection). */
 export const MANAGED_RULE_GROUPS = [
@@ -24,7 +24,24 @@ const BODY_INSPECTION_TIERS: ReadonlyArray<readonly [number, string]> = [[16, 'K
 /** What WAF inspects of an API Gateway body without an association config. */
 const DEFAULT_BODY_INSPECTION_BYTES = 8 * 1024;
 
-export interface ApiFirewallProps extends WafConfig {
+/** What the WebACL blocks; every rule is on, and an empty list only means nobody is excluded by it. */
+export interface ApiFirewallRules {
+  /** Requests per client IP per 5-minute window before the IP is blocked; WAF's minimum is 10. */
+  readonly rateLimitPer5Min: number;
+  /**
+   * When non-empty, only these networks may call: IPv4 and IPv6 CIDRs with the host bits zero, e.g. `203.0.113.0/24`,
+   * `2001:db8::/32` (each IP version gets its own IP set). Empty admits every network, to the rules below.
+   */
+  readonly allowedCidrs: readonly string[];
+  /** ISO 3166 alpha-2 country codes blocked by a geo rule, e.g. `KP`; empty blocks no country. */
+  readonly blockedCountries: readonly string[];
+  /** Largest request body accepted, in bytes; a larger body, or one WAF cannot fully inspect, is blocked. */
+  readonly maxBodyBytes: number;
+  /** Add the anonymous IP list (VPNs, proxies, Tor, hosting providers), which also blocks some corporate egress. */
+  readonly anonymousIpList: boolean;
+}
+
+export interface ApiFirewallProps extends ApiFirewallRules {
   /** Name of the WebACL and its CloudWatch metrics; a literal, so dashboards in other stacks need no reference. */
   readonly name: string;
   /**

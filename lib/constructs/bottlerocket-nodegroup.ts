@@ -20,18 +20,26 @@ export const BOTTLEROCKET_SETTINGS = [
   'enabled = false',
 ].join('\n');
 
-export interface BottlerocketNodegroupProps {
+/** How many nodes of which instance types, with how much disk. */
+export interface NodeGroupCapacity {
+  /** Instance types the node group may launch, e.g. `m7i.large`. */
+  readonly instanceTypes: readonly string[];
+  /** Nodes the group keeps at least. */
+  readonly minSize: number;
+  /** Nodes the group starts with. */
+  readonly desiredSize: number;
+  /** Nodes the group may grow to. */
+  readonly maxSize: number;
+  /** Size of the data volume (container images and writable layers), in GiB. */
+  readonly diskSizeGiB: number;
+}
+
+export interface BottlerocketNodegroupProps extends NodeGroupCapacity {
   readonly cluster: eks.ICluster;
   /** Where the nodes run: private subnets only. */
   readonly subnets: ec2.SubnetSelection;
   /** Encrypts both EBS volumes of every node. */
   readonly volumeKey: kms.IKey;
-  readonly instanceTypes: readonly string[];
-  readonly minSize: number;
-  readonly desiredSize: number;
-  readonly maxSize: number;
-  /** Size of the data volume (container images and writable layers), in GiB. */
-  readonly diskSizeGiB: number;
   /** Size of the OS volume, in GiB; must hold the Bottlerocket image. @default 4 */
   readonly osDiskSizeGiB?: number;
 }

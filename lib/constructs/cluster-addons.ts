@@ -1,7 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { AddonVersions } from '../config';
 
 /** Service account of vpc-cni's aws-node DaemonSet. */
 export const VPC_CNI_SERVICE_ACCOUNT = 'aws-node';
@@ -11,6 +10,22 @@ export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = 'cloudwatch-agent';
 export const METRICS_SERVER_ADDON_NAME = 'metrics-server';
 /** metrics-server pods: with two, a drained or rescheduled pod does not take metrics.k8s.io (and every HPA) down. */
 export const METRICS_SERVER_REPLICAS = 2;
+
+/** EKS managed add-on versions, pinned so synth never looks them up and a deploy never upgrades one by itself. */
+export interface AddonVersions {
+  /** vpc-cni, which assigns pod IPs and enforces network policies. */
+  readonly vpcCni: string;
+  /** coredns, the cluster's DNS. */
+  readonly coreDns: string;
+  /** kube-proxy, which routes Service traffic on each node. */
+  readonly kubeProxy: string;
+  /** The agent that hands out Pod Identity credentials. */
+  readonly podIdentityAgent: string;
+  /** amazon-cloudwatch-observability: Container Insights and container logs. */
+  readonly cloudWatchObservability: string;
+  /** The metrics-server community add-on, which serves metrics.k8s.io to the HorizontalPodAutoscalers. */
+  readonly metricsServer: string;
+}
 
 export interface ClusterAddonsProps {
   readonly cluster: eks.ICluster;

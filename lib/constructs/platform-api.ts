@@ -4,7 +4,6 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { publicRoutes, routeKey, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
-import { ApiThrottleConfig } from '../config';
 
 /**
  * One JSON object per request, every value a string so metric filters compare them the same way. Carries who
@@ -52,6 +51,14 @@ function draft4(schema: object): apigateway.JsonSchema {
   return { schema: apigateway.JsonSchemaVersion.DRAFT4, ...(schema as apigateway.JsonSchema) };
 }
 
+/** A request rate limit in API Gateway's terms (token bucket). */
+export interface ApiThrottle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst capacity; must be at least `rateLimit`. */
+  readonly burstLimit: number;
+}
+
 export interface PlatformApiProps {
   /** The catalogue's public routes become the API's methods, each requiring its route's scope. */
   readonly catalogue: ServiceCatalogue;
@@ -60,9 +67,9 @@ export interface PlatformApiProps {
   /** Literal API name: metrics and dashboards refer to it without a cross-stack reference. */
   readonly restApiName: string;
   /** Stage-wide steady rate and burst. */
-  readonly throttle: ApiThrottleConfig;
+  readonly throttle: ApiThrottle;
   /** Tighter limits for single methods, keyed `METHOD /path` (see `routeKey`). @default - stage limits only */
-  readonly methodThrottles?: Readonly<Record<string, ApiThrottleConfig>>;
+  readonly methodThrottles?: Readonly<Record<string, ApiThrottle>>;
   /**
    * Methods that require an API key (`x-api-key`) in addition to the Cognito token, as `METHOD /path`: for every caller,
    * since API Gateway decides it per method. Keys and their usage plans come with them (`ApiClients`).

@@ -7,9 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AddonVersions, NodeGroupConfig } from '../config';
-import { BottlerocketNodegroup } from './bottlerocket-nodegroup';
-import { ClusterAddons } from './cluster-addons';
+import { BottlerocketNodegroup, NodeGroupCapacity } from './bottlerocket-nodegroup';
+import { AddonVersions, ClusterAddons } from './cluster-addons';
 
 /**
  * The kubectl layer for each Kubernetes version this blueprint supports; kubectl talks to the cluster in the
@@ -57,7 +56,9 @@ export interface PrivateClusterProps {
   readonly admins: readonly iam.IRole[];
   /** Pre-created `/aws/eks/<clusterName>/cluster` group; the cluster is created after it, so EKS does not create its own. */
   readonly controlPlaneLogGroup: logs.ILogGroup;
-  readonly nodeGroup: NodeGroupConfig;
+  /** The Bottlerocket managed node group's instance types, sizes and data volume. */
+  readonly nodeGroup: NodeGroupCapacity;
+  /** Pinned versions of the managed add-ons. */
   readonly addonVersions: AddonVersions;
   /** Pre-created Container Insights log groups, which the observability add-on waits for. @default - none */
   readonly containerInsightsLogGroups?: readonly logs.ILogGroup[];

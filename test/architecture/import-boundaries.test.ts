@@ -23,6 +23,11 @@ const BOUNDARIES: readonly Boundary[] = [
   { rule: 'the contract imports neither side', from: 'lib/catalogue', mayNotImport: ['lib', 'services', 'bin'], except: ['lib/catalogue'] },
   { rule: 'evidence depends on neither compliance nor the report', from: 'lib/evidence', mayNotImport: ['lib/compliance', 'lib/report'] },
   { rule: 'compliance does not depend on the report', from: 'lib/compliance', mayNotImport: ['lib/report'] },
+  ...['lib/constructs', 'lib/charts'].map((from) => ({
+    rule: `${from} is reusable: it imports neither the app's configuration nor its wiring`,
+    from,
+    mayNotImport: ['lib/config', 'lib/stacks', 'lib/platform', 'lib/app'],
+  })),
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Dependable } from 'constructs';
 import { BOTTLEROCKET_DATA_DEVICE, BOTTLEROCKET_OS_DEVICE } from '../../lib/constructs/bottlerocket-nodegroup';
 import { CLOUDWATCH_AGENT_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT } from '../../lib/constructs/cluster-addons';
 import { HELM_REPOSITORIES } from '../../lib/constructs/platform-components';
@@ -275,6 +276,19 @@ describe('Helm components', () => {
     expect(values.labels).toEqual({ 'app.kubernetes.io/name': 'ingress-gateway' });
     // istiod injects the gateway's proxy, so the gateway comes after the mesh.
     expect(gateway.DependsOn).toContain(byChart.ztunnel.id);
+  });
+
+  test('the mesh and the platform CA keep their parts where they always were, and depending on either depends on every part', () => {
+    const { components } = prod.stack;
+    const mesh = components.mesh!;
+    const ca = components.platformCa;
+    const parts = { mesh: [mesh.base, mesh.istiod, mesh.cni, mesh.ztunnel, mesh.strictMtls, mesh.ingressGateway], ca: [ca.certManager, ca.privateCaIssuer!, ca.issuers] };
+    // Construct paths are the releases' logical ids and the acknowledged paths: a new path would reinstall a release.
+    expect(parts.mesh.map((part) => part.node.path)).toEqual(['IstioBase', 'Istiod', 'IstioCni', 'Ztunnel', 'MeshStrictMtls', 'IngressGateway'].map((id) => `Cluster/Components/${id}`));
+    expect(parts.ca.map((part) => part.node.path)).toEqual(['CertManager', 'AwsPrivateCaIssuer', 'PlatformCa'].map((id) => `Cluster/Components/${id}`));
+    expect(components.loadBalancerController.node.path).toBe('Cluster/Components/AwsLoadBalancerController');
+    expect(Dependable.of(mesh).dependencyRoots).toEqual(parts.mesh);
+    expect(Dependable.of(ca).dependencyRoots).toEqual(parts.ca);
   });
 
   test('charts install after the nodes and DNS, so teardown uninstalls them while nodes still run', () => {
