@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { Fetcher } from 'aws-jwt-verify/https';
+import { readOperatorFile, readOperatorFileSync } from '../config/operator-files';
 import { CognitoConfig } from '../config/shared-config';
 import { checkTokenClaims } from './claims-policy';
 
@@ -32,7 +31,7 @@ export function createCognitoVerifier(config: CognitoConfig): AccessTokenVerifie
     { userPoolId: config.userPoolId, tokenUse: 'access', clientId: [...config.clientIds] },
     jwksFile ? { jwksCache: new SimpleJwksCache({ fetcher: fileFetcher(jwksFile) }) } : undefined,
   );
-  if (jwksFile) verifier.cacheJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
+  if (jwksFile) verifier.cacheJwks(JSON.parse(readOperatorFileSync(jwksFile)));
   return {
     verify: async (token) => {
       const claims = await verifier.verify(token);
@@ -45,7 +44,7 @@ export function createCognitoVerifier(config: CognitoConfig): AccessTokenVerifie
 function fileFetcher(path: string): Fetcher {
   return {
     fetch: async () => {
-      const bytes = await readFile(path);
+      const bytes = await readOperatorFile(path);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };

@@ -5,16 +5,20 @@ import { ServiceConfigError } from './config-error';
  * function and every mistake stops start-up with a message naming the variable and the fix.
  */
 export class EnvReader {
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  private readonly env: ReadonlyMap<string, string | undefined>;
+
+  constructor(env: NodeJS.ProcessEnv) {
+    this.env = new Map(Object.entries(env));
+  }
 
   required(name: string, fix: string): string {
-    const value = this.env[name]?.trim();
+    const value = this.env.get(name)?.trim();
     if (!value) throw new ServiceConfigError(name, 'is not set', fix);
     return value;
   }
 
   optional(name: string): string | undefined {
-    return this.env[name]?.trim() || undefined;
+    return this.env.get(name)?.trim() || undefined;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[]): T {

@@ -272,7 +272,7 @@ export class RequestFront<R extends FrontRoute> {
     const response = connection?.response;
     if (response && !response.headersSent) {
       connection!.timedOut = timedOut;
-      replyJson(response, status, { error: STATUS_CODES[status]?.toLowerCase() }, ['connection', 'close']);
+      replyJson(response, status, { error: statusText(status).toLowerCase() }, ['connection', 'close']);
       return;
     }
     this.logConnectionError(err);
@@ -280,8 +280,8 @@ export class RequestFront<R extends FrontRoute> {
       socket.destroy();
       return;
     }
-    const body = JSON.stringify({ error: STATUS_CODES[status]?.toLowerCase() });
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n`
+    const body = JSON.stringify({ error: statusText(status).toLowerCase() });
+    socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\n`
       + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
   }
 
@@ -338,7 +338,7 @@ export class RequestFront<R extends FrontRoute> {
     // An unread body (rejected early), a draining server or a retiring connection ends it rather than reading on.
     const close = this.draining || !req.complete || connection?.retiring === true;
     const raw: RawHeaders = ['x-request-id', requestId];
-    for (const name in headers) raw.push(name, headers[name]);
+    for (const [name, value] of Object.entries(headers)) raw.push(name, value);
     if (close) raw.push('connection', 'close');
     replyJson(res, reply.status, reply.body, raw);
   }
@@ -352,4 +352,11 @@ export class RequestFront<R extends FrontRoute> {
     this.validator.validate(schema, body.value);
     return body;
   }
+}
+
+const STATUS_TEXT: ReadonlyMap<string, string | undefined> = new Map(Object.entries(STATUS_CODES));
+
+/** The reason phrase of a status code (`Request Timeout`), empty for one Node does not name. */
+function statusText(status: number): string {
+  return STATUS_TEXT.get(String(status)) ?? '';
 }

@@ -59,20 +59,20 @@ export class Router<T extends RouteTemplate> {
 
 function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
   if (template.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < template.length; i++) {
-    const expected = template[i];
+  const params: [name: string, value: string][] = [];
+  for (const [i, expected] of template.entries()) {
+    const segment = actual.at(i) ?? '';
     if (expected.startsWith('{')) {
-      if (actual[i] === '') return undefined;
+      if (segment === '') return undefined;
       const name = expected.slice(1, -1);
-      const value = actual[i].includes('%') ? decodeSegment(actual[i]) : actual[i];
+      const value = segment.includes('%') ? decodeSegment(segment) : segment;
       if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${name} must be 1-64 letters, digits, - or _`);
-      params[name] = value;
-    } else if (expected !== actual[i]) {
+      params.push([name, value]);
+    } else if (expected !== segment) {
       return undefined;
     }
   }
-  return params;
+  return Object.fromEntries(params);
 }
 
 function decodeSegment(segment: string): string {
@@ -94,6 +94,9 @@ export function expandPath(template: string, params: Readonly<Record<string, str
     splitTemplates.set(template, parts);
   }
   let path = parts[0];
-  for (let i = 1; i < parts.length; i += 2) path += params[parts[i]] + parts[i + 1];
+  for (let i = 1; i < parts.length; i += 2) {
+    // eslint-disable-next-line security/detect-object-injection -- names and text come from the catalogue's template
+    path += params[parts[i]] + parts[i + 1];
+  }
   return path;
 }

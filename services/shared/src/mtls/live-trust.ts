@@ -165,6 +165,7 @@ export class LiveTrust {
 
   private close(socket: TLSSocket, reason: string, level: 'info' | 'warn' = 'warn',
     closer: (socket: TLSSocket) => void = (untrusted) => untrusted.destroy()): void {
+    // eslint-disable-next-line security/detect-object-injection -- `level` is the literal union 'info' | 'warn'
     this.options.logger[level]('tls connection closed', {
       reason, peer: spiffeIdOf(socket.getPeerCertificate()), remoteAddress: socket.remoteAddress, remotePort: socket.remotePort,
     });

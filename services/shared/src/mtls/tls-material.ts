@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
+import { readOperatorFile, readOperatorFileSync } from '../config/operator-files';
 import { TlsFilePaths } from '../config/shared-config';
 import { Logger } from '../log';
 
@@ -44,8 +43,8 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
 
   /** @param intervalMs how often the files are re-read; also how soon live connections learn of a change (live-trust.ts). */
   constructor(private readonly paths: P, readonly intervalMs: number, private readonly logger: Logger) {
-    this.material = this.withCa(readFileSync(paths.certFile, 'utf8'), readFileSync(paths.keyFile, 'utf8'),
-      paths.caFile === undefined ? undefined : readFileSync(paths.caFile, 'utf8'));
+    this.material = this.withCa(readOperatorFileSync(paths.certFile), readOperatorFileSync(paths.keyFile),
+      paths.caFile === undefined ? undefined : readOperatorFileSync(paths.caFile));
     createSecureContext(this.material);
     this.anchors = parseCertificates(this.material.ca ?? '');
     this.timer = setInterval(() => void this.reload(), intervalMs).unref();
@@ -75,7 +74,7 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
     try {
       const { certFile, keyFile, caFile } = this.paths;
       const [cert, key, ca] = await Promise.all([
-        readFile(certFile, 'utf8'), readFile(keyFile, 'utf8'), caFile === undefined ? undefined : readFile(caFile, 'utf8'),
+        readText(certFile), readText(keyFile), caFile === undefined ? undefined : readText(caFile),
       ]);
       if (cert === this.material.cert && key === this.material.key && ca === this.material.ca) return;
       const next = this.withCa(cert, key, ca);
@@ -94,4 +93,8 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
   private withCa(cert: string, key: string, ca: string | undefined): MaterialOf<P> {
     return (ca === undefined ? { cert, key } : { cert, key, ca }) as MaterialOf<P>;
   }
+}
+
+async function readText(path: string): Promise<string> {
+  return (await readOperatorFile(path)).toString('utf8');
 }
