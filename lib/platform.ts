@@ -127,15 +127,23 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
       { token: refs.clientIds[0], name: 'COGNITO_M2M_CLIENT_ID', source: `${edge.stackName}: machine-to-machine app client id` },
       { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
       { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
-      ...Object.entries(repositoryUris).map(([name, token]) => (
-        { token, name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.repositoryUri), source: `${data.stackName}: ECR repository URI of ${name}` })),
-      ...services.map((name) => (
-        { token: refs.roleArns[name], name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.roleArn), source: `${data.stackName}: Pod Identity role ARN of ${name}` })),
+      ...Object.entries(repositoryUris).map(([name, token]) => ({
+        token,
+        name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.repositoryUri),
+        source: `${data.stackName}: ECR repository URI of ${name}`,
+      })),
+      ...services.map((name) => ({
+        token: refs.roleArns[name],
+        name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.roleArn),
+        source: `${data.stackName}: Pod Identity role ARN of ${name}`,
+      })),
     ];
     gitOps = { charts, deployTimeValues };
   } else {
-    Annotations.of(app).addWarningV2('@platform/workloads:noDigests',
-      'prod synthesizes no workloads: set -c imageDigests=<service>=sha256:<digest>,… for every service to deploy them');
+    Annotations.of(app).addWarningV2(
+      '@platform/workloads:noDigests',
+      'prod synthesizes no workloads: set -c imageDigests=<service>=sha256:<digest>,… for every service to deploy them',
+    );
   }
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);

@@ -36,7 +36,11 @@ export function imageReference(config: PlatformConfig, repositoryUri: string, se
  * manifests (with literal values and `${VAR}` placeholders), so both describe the same workloads.
  * Undefined when prod has no image digests: the platform then synthesizes without workloads.
  */
-export function workloadChartsProps(config: PlatformConfig, catalogue: ValidCatalogue, refs: WorkloadReferences): PlatformChartsProps | undefined {
+export function workloadChartsProps(
+  config: PlatformConfig,
+  catalogue: ValidCatalogue,
+  refs: WorkloadReferences,
+): PlatformChartsProps | undefined {
   const images: Record<string, string> = {};
   for (const service of catalogue.services) {
     const image = imageReference(config, refs.repositoryUris[service.name], service.name);
@@ -57,10 +61,13 @@ export function workloadChartsProps(config: PlatformConfig, catalogue: ValidCata
     [SERVICE_ENV.maxTokenLifetimeSeconds]: String(TOKEN_VALIDITY.access.toSeconds()),
   };
   const environment = Object.fromEntries([
-    ...catalogue.services.map((service) => [service.name, {
-      ...tokenSettings,
-      ...(refs.tableNames[service.name] ? { [SERVICE_ENV.tableName]: refs.tableNames[service.name] } : {}),
-    }]),
+    ...catalogue.services.map((service) => [
+      service.name,
+      {
+        ...tokenSettings,
+        ...(refs.tableNames[service.name] ? { [SERVICE_ENV.tableName]: refs.tableNames[service.name] } : {}),
+      },
+    ]),
     ...(edgeImage === undefined ? [] : [[edge, tokenSettings]]),
   ]);
   return {
@@ -100,7 +107,8 @@ export function writeGitOpsManifests(outdir: string, props: PlatformChartsProps,
     let text = fs.readFileSync(file, 'utf8');
     for (const value of values) text = text.split(value.token).join(`\${${value.name}}`);
     const leftover = /\$\{Token\[[^\]]+\]\}/.exec(text);
-    if (leftover) throw new Error(`${path.basename(file)} still holds the CDK token ${leftover[0]}: give it a DeployTimeValue in createPlatform`);
+    if (leftover)
+      throw new Error(`${path.basename(file)} still holds the CDK token ${leftover[0]}: give it a DeployTimeValue in createPlatform`);
     fs.writeFileSync(file, text);
   }
   const env = values.map((v) => `# ${v.source}\n${v.name}=`).join('\n');

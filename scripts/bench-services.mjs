@@ -42,27 +42,71 @@ function issueCertificates() {
   const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ecKey = (name) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(name));
   ecKey('ca.key');
-  openssl('req', '-x509', '-new', '-key', file('ca.key'), '-subj', '/CN=bench platform CA', '-days', '1', '-out', file('ca.crt'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  for (const [name, sa, ns] of [['inventory', 'inventory', 'shop'], ['ingress', 'ingress-gateway', 'platform-ingress']]) {
+  openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    file('ca.key'),
+    '-subj',
+    '/CN=bench platform CA',
+    '-days',
+    '1',
+    '-out',
+    file('ca.crt'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  );
+  for (const [name, sa, ns] of [
+    ['inventory', 'inventory', 'shop'],
+    ['ingress', 'ingress-gateway', 'platform-ingress'],
+  ]) {
     ecKey(`${name}.key`);
-    writeFileSync(file(`${name}.ext`), `subjectAltName=URI:spiffe://cluster.local/ns/${ns}/sa/${sa},IP:127.0.0.1\n` +
-      'extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n');
+    writeFileSync(
+      file(`${name}.ext`),
+      `subjectAltName=URI:spiffe://cluster.local/ns/${ns}/sa/${sa},IP:127.0.0.1\n` +
+        'extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n',
+    );
     openssl('req', '-new', '-key', file(`${name}.key`), '-subj', `/CN=${name}`, '-out', file(`${name}.csr`));
-    openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-days', '1', '-extfile', file(`${name}.ext`), '-out', file(`${name}.crt`));
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      file(`${name}.ext`),
+      '-out',
+      file(`${name}.crt`),
+    );
   }
 }
 
 /** A JWKS file the service hydrates from, and one RS256 access token carrying inventory/read. */
 function issueAccessToken() {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(file('jwks.json'), JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] }));
+  writeFileSync(
+    file('jwks.json'),
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] }),
+  );
   const now = Math.floor(Date.now() / 1000);
   const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const unsigned = `${part({ alg: 'RS256', kid: 'bench' })}.${part({
-    sub: 'bench-user', iss: `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`, client_id: CLIENT_ID,
-    token_use: 'access', scope: 'inventory/read', iat: now, exp: now + 3600,
+    sub: 'bench-user',
+    iss: `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`,
+    client_id: CLIENT_ID,
+    token_use: 'access',
+    scope: 'inventory/read',
+    iat: now,
+    exp: now + 3600,
   })}`;
   return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`;
 }
@@ -125,13 +169,20 @@ function freePort() {
  */
 async function startServer(args, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`server ${args.join(' ').slice(0, 60)} exited with ${child.exitCode}`);
-    const accepted = await new Promise((resolve) => connect(port, '127.0.0.1').on('connect', function () {
-      this.destroy();
-      resolve(true);
-    }).on('error', () => resolve(false)));
+    const accepted = await new Promise((resolve) =>
+      connect(port, '127.0.0.1')
+        .on('connect', function () {
+          this.destroy();
+          resolve(true);
+        })
+        .on('error', () => resolve(false)),
+    );
     if (accepted) return { child, port };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -164,7 +215,7 @@ async function measure(url, options, pids) {
  * and resolves with the URL to load and the processes whose CPU is measured.
  */
 async function startScenario(scenario, started) {
-  const upstream = scenario.upstream && await startServer(scenario.upstream.args, scenario.upstream.env);
+  const upstream = scenario.upstream && (await startServer(scenario.upstream.args, scenario.upstream.env));
   if (upstream) started.push(upstream.child);
   const server = await startServer(scenario.args, upstream ? scenario.env(upstream.port) : scenario.env);
   started.push(server.child);
@@ -232,8 +283,8 @@ async function main() {
   const inventoryBundle = join(bundleDir, 'inventory-bench.js');
   const edgeBundle = join(bundleDir, 'edge.js');
   await writeOutputs(bundleDir, [
-    ...await bundle('services/inventory/bench/in-memory-inventory.ts', inventoryBundle),
-    ...await bundle('services/edge/src/index.ts', edgeBundle),
+    ...(await bundle('services/inventory/bench/in-memory-inventory.ts', inventoryBundle)),
+    ...(await bundle('services/edge/src/index.ts', edgeBundle)),
   ]);
   const cognitoEnv = { COGNITO_USER_POOL_ID: USER_POOL_ID, COGNITO_CLIENT_IDS: CLIENT_ID, COGNITO_JWKS_FILE: file('jwks.json') };
   const inventoryEnv = { ...cognitoEnv, HEALTH_PORT: '0', TABLE_NAME: 'unused-in-memory', BENCH_SKU: SKU };
@@ -244,68 +295,107 @@ async function main() {
   const scenarios = [
     { id: 'http', name: 'plain HTTP (node:http baseline)', args: ['-e', BASELINE_SERVER], env: {}, scheme: 'http', options: authorized },
     {
-      id: 'https', name: 'plain HTTPS (node:https, TLS 1.3)', args: ['-e', BASELINE_SERVER], env: inventoryTls, scheme: 'https',
+      id: 'https',
+      name: 'plain HTTPS (node:https, TLS 1.3)',
+      args: ['-e', BASELINE_SERVER],
+      env: inventoryTls,
+      scheme: 'https',
       options: authorized,
     },
     {
-      id: 'jwt', name: 'inventory: JWT only (istio-ambient mode, plain HTTP)', args: [inventoryBundle],
-      env: { ...inventoryEnv, MTLS_MODE: 'istio-ambient' }, scheme: 'http', options: authorized,
+      id: 'jwt',
+      name: 'inventory: JWT only (istio-ambient mode, plain HTTP)',
+      args: [inventoryBundle],
+      env: { ...inventoryEnv, MTLS_MODE: 'istio-ambient' },
+      scheme: 'http',
+      options: authorized,
     },
     {
-      id: 'native', name: 'inventory: JWT + native mTLS (TLS 1.3, client cert, SPIFFE check)', ...nativeInventory, scheme: 'https',
+      id: 'native',
+      name: 'inventory: JWT + native mTLS (TLS 1.3, client cert, SPIFFE check)',
+      ...nativeInventory,
+      scheme: 'https',
       reference: 'https',
       options: { ...authorized, tlsOptions: ingressTls },
     },
     {
-      id: 'bare-proxy', name: 'bare proxy → inventory (node:https + undici dispatch over mTLS, no checks)', args: ['-e', BARE_PROXY_SERVER],
-      upstream: nativeInventory, reference: 'https',
+      id: 'bare-proxy',
+      name: 'bare proxy → inventory (node:https + undici dispatch over mTLS, no checks)',
+      args: ['-e', BARE_PROXY_SERVER],
+      upstream: nativeInventory,
+      reference: 'https',
       env: (inventoryPort) => ({
-        TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
-        UPSTREAM_URL: `https://127.0.0.1:${inventoryPort}`, UNDICI_PATH: createRequire(import.meta.url).resolve('undici'),
+        TLS_CERT_FILE: file('ingress.crt'),
+        TLS_KEY_FILE: file('ingress.key'),
+        TLS_CA_FILE: file('ca.crt'),
+        UPSTREAM_URL: `https://127.0.0.1:${inventoryPort}`,
+        UNDICI_PATH: createRequire(import.meta.url).resolve('undici'),
       }),
-      scheme: 'https', options: authorized,
+      scheme: 'https',
+      options: authorized,
     },
     {
       // The edge presents the ingress certificate on its listener (INGRESS_LISTENER=tls, no client certificate asked,
       // as behind the load balancer) and to inventory, which admits the ingress identity on its public routes.
-      id: 'edge', name: 'edge → inventory (native mode: TLS listener, JWT, mTLS upstream)', args: [edgeBundle],
-      upstream: nativeInventory, reference: 'https',
+      id: 'edge',
+      name: 'edge → inventory (native mode: TLS listener, JWT, mTLS upstream)',
+      args: [edgeBundle],
+      upstream: nativeInventory,
+      reference: 'https',
       env: (inventoryPort) => ({
-        ...cognitoEnv, HEALTH_PORT: '0', MTLS_MODE: 'native', INGRESS_LISTENER: 'tls',
-        TLS_CERT_FILE: file('ingress.crt'), TLS_KEY_FILE: file('ingress.key'), TLS_CA_FILE: file('ca.crt'),
+        ...cognitoEnv,
+        HEALTH_PORT: '0',
+        MTLS_MODE: 'native',
+        INGRESS_LISTENER: 'tls',
+        TLS_CERT_FILE: file('ingress.crt'),
+        TLS_KEY_FILE: file('ingress.key'),
+        TLS_CA_FILE: file('ca.crt'),
         INVENTORY_URL: `https://127.0.0.1:${inventoryPort}`,
         // Required by the configuration only: the edge's pools connect on the first request, and none goes to orders.
         ORDERS_URL: 'https://127.0.0.1:9',
       }),
-      scheme: 'https', options: authorized,
+      scheme: 'https',
+      options: authorized,
     },
   ];
   const require = createRequire(import.meta.url);
-  console.log(`load generator: autocannon ${require('autocannon/package.json').version}, ${CONNECTIONS} keep-alive connections, ` +
-    `median of ${ROUNDS} rounds of ${SECONDS} s per scenario (after ${WARMUP_REQUESTS} warm-up requests); node ${process.version}; ` +
-    `${cpus().length} CPUs shared by client and servers; every row sends the same Authorization header\n`);
+  console.log(
+    `load generator: autocannon ${require('autocannon/package.json').version}, ${CONNECTIONS} keep-alive connections, ` +
+      `median of ${ROUNDS} rounds of ${SECONDS} s per scenario (after ${WARMUP_REQUESTS} warm-up requests); node ${process.version}; ` +
+      `${cpus().length} CPUs shared by client and servers; every row sends the same Authorization header\n`,
+  );
   const only = process.env.BENCH_SCENARIOS?.split(',');
-  const rows = await runScenarios(scenarios.filter((scenario) => !only || only.includes(scenario.id))
-    .map((scenario) => ({ ...scenario, path: `/inventory/${SKU}` })));
-  console.log('| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | upstream (inventory) CPU µs/req | failed |\n' +
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rows = await runScenarios(
+    scenarios.filter((scenario) => !only || only.includes(scenario.id)).map((scenario) => ({ ...scenario, path: `/inventory/${SKU}` })),
+  );
+  console.log(
+    '| scenario | req/s | p50 ms | p99 ms | server CPU µs/req | upstream (inventory) CPU µs/req | failed |\n' +
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const row of rows) {
     const upstream = row.upstreamCpuMicrosPerRequest === undefined ? '' : Math.round(row.upstreamCpuMicrosPerRequest);
-    console.log(`| ${row.name} | ${Math.round(row.reqPerSec)} | ${row.p50} | ${row.p99} | ${Math.round(row.cpuMicrosPerRequest)} | ` +
-      `${upstream} | ${row.failed} |`);
+    console.log(
+      `| ${row.name} | ${Math.round(row.reqPerSec)} | ${row.p50} | ${row.p99} | ${Math.round(row.cpuMicrosPerRequest)} | ` +
+        `${upstream} | ${row.failed} |`,
+    );
   }
   const byId = (id) => rows.find((row) => row.id === id);
   const baseline = byId('https');
-  console.log(`\nserver CPU per request relative to the bare HTTPS handler (median of the per-round ratios; range over rounds), ` +
-    `and p99 at ${CONNECTIONS} connections:`);
+  console.log(
+    `\nserver CPU per request relative to the bare HTTPS handler (median of the per-round ratios; range over rounds), ` +
+      `and p99 at ${CONNECTIONS} connections:`,
+  );
   // Against the reference measured right before the row in the same round where there is one.
   const ratioTo = (row, base) => {
     const paired = row.reference === base.id && row.referenceCpuPerRound.length > 0;
     const ratios = row.cpuPerRound.map((cpu, round) => cpu / (paired ? row.referenceCpuPerRound[round] : base.cpuPerRound[round]));
     return { ratio: medianOf(ratios), range: `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` };
   };
-  for (const [id, label, target] of [['native', 'inventory JWT + native mTLS', 1.3], ['bare-proxy', 'bare proxy (the floor for a proxy)'],
-    ['edge', 'edge → inventory (edge process)', 2.2]]) {
+  for (const [id, label, target] of [
+    ['native', 'inventory JWT + native mTLS', 1.3],
+    ['bare-proxy', 'bare proxy (the floor for a proxy)'],
+    ['edge', 'edge → inventory (edge process)', 2.2],
+  ]) {
     const row = byId(id);
     if (!row || !baseline) continue;
     const { ratio, range } = ratioTo(row, baseline);
@@ -313,7 +403,10 @@ async function main() {
     console.log(`  ${label}: ${ratio.toFixed(2)}× (${range}; ${verdict}), p99 ${row.p99} ms`);
   }
   const { ratio, range } = byId('edge') && byId('bare-proxy') ? ratioTo(byId('edge'), byId('bare-proxy')) : {};
-  if (ratio !== undefined) console.log(`\nedge process CPU per request relative to the bare proxy's (median of the per-round ratios): ${ratio.toFixed(2)}× (${range})`);
+  if (ratio !== undefined)
+    console.log(
+      `\nedge process CPU per request relative to the bare proxy's (median of the per-round ratios): ${ratio.toFixed(2)}× (${range})`,
+    );
   if (rows.some((row) => row.failed > 0)) {
     console.error('\nsome requests failed (see the failed column): the figures above are not comparable');
     process.exitCode = 1;

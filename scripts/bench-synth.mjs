@@ -21,8 +21,11 @@ const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADAT
 function synth(dir) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
   const timing = path.join(outdir, 'time.txt');
-  execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timing, 'npx', 'cdk', 'synth', '--quiet', '-o', path.join(outdir, 'cdk.out')],
-    { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timing, 'npx', 'cdk', 'synth', '--quiet', '-o', path.join(outdir, 'cdk.out')], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const [wall, user, system] = readFileSync(timing, 'utf8').trim().split(/\s+/).map(Number);
   rmSync(outdir, { recursive: true, force: true });
   return { wall, cpu: user + system };
@@ -42,12 +45,17 @@ try {
     rows.warm.push(synth(root));
   }
   const ratio = (row, field) => median(rows[row].map((run, i) => run[field] / rows.baseline[i][field]));
-  console.log(`\nSynth of the reference environment (cdk synth, gate included), median of ${rounds} paired rounds, `
-    + `baseline ${baseline}, ${new Date().toISOString().slice(0, 10)}:`);
+  console.log(
+    `\nSynth of the reference environment (cdk synth, gate included), median of ${rounds} paired rounds, ` +
+      `baseline ${baseline}, ${new Date().toISOString().slice(0, 10)}:`,
+  );
   console.log('| run | wall s | CPU s | wall × baseline | CPU × baseline |\n| --- | ---: | ---: | ---: | ---: |');
-  const line = (label, row) => console.log(`| ${label} | ${median(rows[row].map((r) => r.wall)).toFixed(2)} | `
-    + `${median(rows[row].map((r) => r.cpu)).toFixed(2)} | ${row === 'baseline' ? '1.00' : ratio(row, 'wall').toFixed(2)} | `
-    + `${row === 'baseline' ? '1.00' : ratio(row, 'cpu').toFixed(2)} |`);
+  const line = (label, row) =>
+    console.log(
+      `| ${label} | ${median(rows[row].map((r) => r.wall)).toFixed(2)} | ` +
+        `${median(rows[row].map((r) => r.cpu)).toFixed(2)} | ${row === 'baseline' ? '1.00' : ratio(row, 'wall').toFixed(2)} | ` +
+        `${row === 'baseline' ? '1.00' : ratio(row, 'cpu').toFixed(2)} |`,
+    );
   line(`baseline (${baseline})`, 'baseline');
   line('this tree, first synth (gate cache empty)', 'cold');
   line('this tree, unchanged re-synth (gate cache warm)', 'warm');

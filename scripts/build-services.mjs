@@ -50,8 +50,9 @@ async function main() {
   const outRoot = join(root, 'dist', 'services');
   try {
     const names = await serviceNames();
-    const outputs = await Promise.all(names.map((name) =>
-      bundle(join('services', name, 'src', 'index.ts'), join(outRoot, name, 'index.js'))));
+    const outputs = await Promise.all(
+      names.map((name) => bundle(join('services', name, 'src', 'index.ts'), join(outRoot, name, 'index.js'))),
+    );
     await writeOutputs(outRoot, outputs.flat());
     for (const [i, name] of names.entries()) {
       const js = outputs[i].find((f) => f.path.endsWith('.js'));

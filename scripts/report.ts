@@ -33,12 +33,19 @@ async function main(): Promise<number> {
   const profile = profiles[0];
 
   // As the CLI synthesizes: cdk.json's context, construct paths in the template metadata (API deployment ids hash them).
-  const context = { ...JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context, profile, 'aws:cdk:enable-path-metadata': true };
+  const context = {
+    ...JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context,
+    profile,
+    'aws:cdk:enable-path-metadata': true,
+  };
   const app = new App({ context, builtinCloudFormationValidation: false, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'report-')) });
   // The account and region cdk.out was synthesized for (the CLI takes them from the caller's credentials).
   const { account, region } = assembly.assembly.stacks[0].environment;
   const catalogue = validateServiceCatalogue(SERVICE_CATALOGUE);
-  const config = loadPlatformConfig((key) => app.node.tryGetContext(key), catalogue, { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region });
+  const config = loadPlatformConfig((key) => app.node.tryGetContext(key), catalogue, {
+    CDK_DEFAULT_ACCOUNT: account,
+    CDK_DEFAULT_REGION: region,
+  });
   const platform = createPlatform(app, config, catalogue);
   const findings = rawGateFindings(app, { guard: true }); // synthesizes the in-process app
 
@@ -46,18 +53,29 @@ async function main(): Promise<number> {
   const rebuilt = new AssemblyView(app.synth());
   const differs = assembly.stackIds.filter((id) => {
     // The CLI adds AWS::CDK::Metadata (version reporting); an in-process synth does not.
-    const ids = (view: AssemblyView) => view.resources.filter((r) => r.stack === id && r.type !== 'AWS::CDK::Metadata')
-      .map((r) => r.logicalId).sort().join();
+    const ids = (view: AssemblyView) =>
+      view.resources
+        .filter((r) => r.stack === id && r.type !== 'AWS::CDK::Metadata')
+        .map((r) => r.logicalId)
+        .sort()
+        .join();
     return ids(assembly) !== ids(rebuilt);
   });
   if (differs.length > 0 || rebuilt.stackIds.length !== assembly.stackIds.length) {
-    console.error(`cdk.out differs from the platform rebuilt from cdk.json with profile ${profile} (stacks ${differs.join(', ') || 'list'}): `
-      + 'it was synthesized with other context or older code; run npm run synth first');
+    console.error(
+      `cdk.out differs from the platform rebuilt from cdk.json with profile ${profile} (stacks ${differs.join(', ') || 'list'}): ` +
+        'it was synthesized with other context or older code; run npm run synth first',
+    );
     return 1;
   }
 
   const report = await buildReviewerReport({
-    platform, root: app, profile, assembly, policies: SynthesizedPolicies.fromAssembly(assembly.assembly), findings,
+    platform,
+    root: app,
+    profile,
+    assembly,
+    policies: SynthesizedPolicies.fromAssembly(assembly.assembly),
+    findings,
   });
   const out = path.join(root, 'dist', 'report');
   fs.mkdirSync(out, { recursive: true });
@@ -66,9 +84,19 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(out, 'architecture.svg'), report.architectureSvg);
   if (report.callGraphSvg) fs.writeFileSync(path.join(out, 'call-graph.svg'), report.callGraphSvg);
   const count = (state: string) => report.controls.filter((c) => c.state === state).length;
-  console.log(`wrote ${path.relative(root, out)}/index.html: ${report.controls.length} controls, `
-    + `${count('passing')} passing, ${count('acknowledged')} acknowledged, ${count('failing')} failing`);
+  console.log(
+    `wrote ${path.relative(root, out)}/index.html: ${report.controls.length} controls, ` +
+      `${count('passing')} passing, ${count('acknowledged')} acknowledged, ${count('failing')} failing`,
+  );
   return count('failing') > 0 ? 1 : 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (error) => { console.error(error); process.exitCode = 1; });
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

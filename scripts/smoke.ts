@@ -5,5 +5,6 @@
 // A private CA for the API or token endpoint is trusted through NODE_EXTRA_CA_CERTS, which Node reads itself.
 import { runSmokeCli } from './smoke/cli';
 
-runSmokeCli({ argv: process.argv.slice(2), env: process.env, out: console.log, err: console.error })
-  .then((code) => { process.exitCode = code; });
+runSmokeCli({ argv: process.argv.slice(2), env: process.env, out: console.log, err: console.error }).then((code) => {
+  process.exitCode = code;
+});

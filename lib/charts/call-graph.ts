@@ -45,9 +45,7 @@ export function calleesOf(catalogue: ServiceCatalogue, service: ServiceDefinitio
 
 /** Everyone who may call a service: the catalogue services that list it in `calls`, and the ingress if it is public. */
 export function callersOf(catalogue: ServiceCatalogue, service: ServiceDefinition): Caller[] {
-  const peers: Caller[] = catalogue.services
-    .filter((caller) => caller.calls.includes(service.name))
-    .map(asCaller);
+  const peers: Caller[] = catalogue.services.filter((caller) => caller.calls.includes(service.name)).map(asCaller);
   return hasPublicRoute(service) ? [...peers, catalogue.ingress] : peers;
 }
 

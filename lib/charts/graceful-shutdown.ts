@@ -73,5 +73,8 @@ export function shutdownTiming(loadBalancerTarget: boolean): ShutdownTiming {
 export function withPreStopSleep(deployment: IDeployment, timing: ShutdownTiming): IDeployment {
   const lifecycle: ILifecycle = { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } };
   const containers = deployment.spec?.template.spec?.containers ?? [];
-  return JsonPatch.apply(deployment, ...containers.map((_, index) => JsonPatch.add(`/spec/template/spec/containers/${index}/lifecycle`, lifecycle)));
+  return JsonPatch.apply(
+    deployment,
+    ...containers.map((_, index) => JsonPatch.add(`/spec/template/spec/containers/${index}/lifecycle`, lifecycle)),
+  );
 }

@@ -61,7 +61,10 @@ export interface IngressChartProps {
 
 /** A catalogue path template as an RE2 full-match regex: `{name}` matches one path segment. */
 export function routePathRegex(path: string): string {
-  return `^${path.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`;
+  return `^${path
+    .split(/\{\w+\}/)
+    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+')}$`;
 }
 
 /**
@@ -93,19 +96,22 @@ export class IngressChart extends Chart {
       spec: {
         selector: ingressGatewayLabels(catalogue.ingress),
         // The pods' port, not the Service's: Istio listens on the number given (IST0162).
-        servers: [tls
-          ? {
-            port: { number: INGRESS_PORTS.container, name: 'https', protocol: 'HTTPS' },
-            hosts,
-            tls: { mode: 'SIMPLE', credentialName: ingressCertificateSecretName(catalogue.ingress), minProtocolVersion: 'TLSV1_2' },
-          }
-          : { port: { number: INGRESS_PORTS.container, name: 'http', protocol: 'HTTP' }, hosts }],
+        servers: [
+          tls
+            ? {
+                port: { number: INGRESS_PORTS.container, name: 'https', protocol: 'HTTPS' },
+                hosts,
+                tls: { mode: 'SIMPLE', credentialName: ingressCertificateSecretName(catalogue.ingress), minProtocolVersion: 'TLSV1_2' },
+              }
+            : { port: { number: INGRESS_PORTS.container, name: 'http', protocol: 'HTTP' }, hosts },
+        ],
       },
     };
     addTypedObject(this, 'gateway', gateway);
 
-    const publicRoutes = catalogue.services.flatMap((service) => service.routes.filter((route) => route.public)
-      .map((route) => ({ service, route })));
+    const publicRoutes = catalogue.services.flatMap((service) =>
+      service.routes.filter((route) => route.public).map((route) => ({ service, route })),
+    );
     const routes: IVirtualService = {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
@@ -126,7 +132,10 @@ export class IngressChart extends Chart {
 }
 
 function routeName(service: string, route: ServiceRoute): string {
-  return `${service}-${route.method.toLowerCase()}-${route.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}`;
+  return `${service}-${route.method.toLowerCase()}-${route.path
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()}`;
 }
 
 /**
@@ -144,9 +153,10 @@ export function ingressGatewayPolicy(catalogue: ServiceCatalogue, sourceCidrs: r
     spec: {
       podSelector: { matchLabels: ingressGatewayLabels(catalogue.ingress) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: sourceCidrs.length > 0
-        ? [{ from: sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: INGRESS_PORTS.container }] }]
-        : [],
+      ingress:
+        sourceCidrs.length > 0
+          ? [{ from: sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: INGRESS_PORTS.container }] }]
+          : [],
       egress: [
         {
           to: [{ namespaceSelector: inNamespace('istio-system'), podSelector: { matchLabels: { app: 'istiod' } } }],
@@ -154,7 +164,10 @@ export function ingressGatewayPolicy(catalogue: ServiceCatalogue, sourceCidrs: r
         },
         ...backends.map((service) => ({
           to: [{ namespaceSelector: inNamespace(service.namespace), podSelector: { matchLabels: workloadLabels(service) } }],
-          ports: [{ protocol: 'TCP' as const, port: service.port }, { protocol: 'TCP' as const, port: HBONE_PORT }],
+          ports: [
+            { protocol: 'TCP' as const, port: service.port },
+            { protocol: 'TCP' as const, port: HBONE_PORT },
+          ],
         })),
       ],
     },

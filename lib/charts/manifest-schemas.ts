@@ -12,7 +12,7 @@ import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
 
 /** Where the validators of each apiVersion live (one module per kind below it). */
 export const SCHEMA_MODULES: Readonly<Record<string, string>> = {
-  'v1': 'kubernetes-models/v1',
+  v1: 'kubernetes-models/v1',
   'apps/v1': 'kubernetes-models/apps/v1',
   'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
   'policy/v1': 'kubernetes-models/policy/v1',

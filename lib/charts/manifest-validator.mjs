@@ -23,7 +23,10 @@ export async function manifestProblems({ manifests, modules, jsonSchemas }) {
       }
       const specifier = modules[manifest.apiVersion];
       if (!specifier) throw new Error(`no pinned schema for apiVersion ${manifest.apiVersion}`);
-      const Model = await import(`${specifier}/${manifest.kind}`).then((m) => m[manifest.kind], () => undefined);
+      const Model = await import(`${specifier}/${manifest.kind}`).then(
+        (m) => m[manifest.kind],
+        () => undefined,
+      );
       if (!Model) throw new Error(`no pinned schema for ${key}`);
       new Model(manifest).validate();
     } catch (error) {

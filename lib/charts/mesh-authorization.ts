@@ -35,10 +35,12 @@ export function edgeAuthorizationPolicies(catalogue: ServiceCatalogue, service: 
     spec: {
       action: 'ALLOW',
       selector: { matchLabels: workloadLabels(service) },
-      rules: [{
-        from: [{ source: { principals: [meshPrincipal(catalogue, caller)] } }],
-        to: [{ operation: { ports: [String(service.port)] } }],
-      }],
+      rules: [
+        {
+          from: [{ source: { principals: [meshPrincipal(catalogue, caller)] } }],
+          to: [{ operation: { ports: [String(service.port)] } }],
+        },
+      ],
     },
   }));
 }

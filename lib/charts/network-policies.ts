@@ -71,14 +71,19 @@ export function usesAwsApis(service: ServiceDefinition): boolean {
  * routes) and from `sourceCidrs` (the load balancer, for the edge), egress to exactly its callees, plus AWS APIs over
  * HTTPS and the Pod Identity agent if it owns AWS data.
  */
-export function servicePolicy(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode,
-  awsApiCidrs: readonly string[], sourceCidrs: readonly string[] = []): INetworkPolicy {
+export function servicePolicy(
+  catalogue: ServiceCatalogue,
+  service: ServiceDefinition,
+  mtls: MtlsMode,
+  awsApiCidrs: readonly string[],
+  sourceCidrs: readonly string[] = [],
+): INetworkPolicy {
   const callers = callersOf(catalogue, service);
   const aws: IEgressRule[] = usesAwsApis(service)
     ? [
-      { to: awsApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 443 }] },
-      { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: 80 }] },
-    ]
+        { to: awsApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 443 }] },
+        { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ]
     : [];
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -89,7 +94,9 @@ export function servicePolicy(catalogue: ServiceCatalogue, service: ServiceDefin
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         ...(callers.length > 0 ? [{ from: callers.map(peerOf), ports: edgePorts(service.port, mtls) }] : []),
-        ...(sourceCidrs.length > 0 ? [{ from: sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP' as const, port: service.port }] }] : []),
+        ...(sourceCidrs.length > 0
+          ? [{ from: sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP' as const, port: service.port }] }]
+          : []),
       ],
       egress: [
         ...calleesOf(catalogue, service).map((callee) => ({

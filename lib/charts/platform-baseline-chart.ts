@@ -71,12 +71,16 @@ export class PlatformBaselineChart extends Chart {
     }
     if (mtls === 'native') addTypedObject(this, 'ingress-certificate', workloadCertificate(catalogue, catalogue.ingress));
     if (props.ingressTargetGroupArn !== undefined) {
-      addTypedObject(this, 'ingress-target-group-binding', targetGroupBinding({
-        namespace: catalogue.ingress.namespace,
-        serviceName: props.ingressServiceName,
-        servicePort: props.ingressServicePort,
-        targetGroupArn: props.ingressTargetGroupArn,
-      }));
+      addTypedObject(
+        this,
+        'ingress-target-group-binding',
+        targetGroupBinding({
+          namespace: catalogue.ingress.namespace,
+          serviceName: props.ingressServiceName,
+          servicePort: props.ingressServicePort,
+          targetGroupArn: props.ingressTargetGroupArn,
+        }),
+      );
     }
   }
 }

@@ -97,16 +97,19 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   const edge = props.catalogue.ingress.serviceAccount;
   // Images and environment may also name the edge proxy, which runs in native mode only.
   const workloads = props.mtls === 'native' ? [...names, edge] : names;
-  const unknownKeys = (field: string, record: Readonly<Record<string, unknown>>, known: readonly string[]) => Object.keys(record)
-    .filter((key) => !known.includes(key))
-    .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${known.join(', ')}`));
+  const unknownKeys = (field: string, record: Readonly<Record<string, unknown>>, known: readonly string[]) =>
+    Object.keys(record)
+      .filter((key) => !known.includes(key))
+      .map((key) => new ConfigError(`${field}.${key}`, record[key], `no service ${key} in the catalogue: use one of ${known.join(', ')}`));
   const errors = [
     ...unknownKeys('images', props.images, workloads),
     ...unknownKeys('roleArns', props.roleArns ?? {}, names),
     ...unknownKeys('environment', props.environment ?? {}, workloads),
     ...names.flatMap((name) => checkImage(`images.${name}`, props.images[name], props.profile).errors),
     ...(props.images[edge] !== undefined ? checkImage(`images.${edge}`, props.images[edge], props.profile).errors : []),
-    ...props.catalogue.services.flatMap((service) => environmentErrors(props.catalogue, service, props.mtls, props.environment?.[service.name])),
+    ...props.catalogue.services.flatMap((service) =>
+      environmentErrors(props.catalogue, service, props.mtls, props.environment?.[service.name]),
+    ),
     ...checkWorkload(resolveWorkload(props.profile, props)),
   ];
   const port = props.ingressServicePort;
@@ -122,8 +125,13 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
   }
   const arn = props.ingressTargetGroupArn;
   if (arn !== undefined && !Token.isUnresolved(arn) && !TARGET_GROUP_ARN.test(arn)) {
-    errors.push(new ConfigError('ingressTargetGroupArn', arn,
-      'use a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>), e.g. targetGroup.targetGroupArn'));
+    errors.push(
+      new ConfigError(
+        'ingressTargetGroupArn',
+        arn,
+        'use a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>), e.g. targetGroup.targetGroupArn',
+      ),
+    );
   }
   return errors;
 }
@@ -136,15 +144,30 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
   const errors = checkPlatformChartsProps(props);
   if (errors.length > 0) throw new ConfigErrors(errors);
   const {
-    catalogue, profile, mtls, images, roleArns = {}, environment = {}, warn,
-    ingressTargetGroupArn, ingressServiceName = catalogue.ingress.serviceAccount, ingressServicePort = INGRESS_PORTS.service,
-    ingressSourceCidrs, ingressHostname, ingressListener = 'tls', ...workloadOptions
+    catalogue,
+    profile,
+    mtls,
+    images,
+    roleArns = {},
+    environment = {},
+    warn,
+    ingressTargetGroupArn,
+    ingressServiceName = catalogue.ingress.serviceAccount,
+    ingressServicePort = INGRESS_PORTS.service,
+    ingressSourceCidrs,
+    ingressHostname,
+    ingressListener = 'tls',
+    ...workloadOptions
   } = props;
-  const ingress = mtls === 'istio-ambient'
-    ? new IngressChart(app, INGRESS_CHART_ID, {
-      catalogue, sourceCidrs: ingressSourceCidrs, hostname: ingressHostname, listener: ingressListener,
-    })
-    : undefined;
+  const ingress =
+    mtls === 'istio-ambient'
+      ? new IngressChart(app, INGRESS_CHART_ID, {
+          catalogue,
+          sourceCidrs: ingressSourceCidrs,
+          hostname: ingressHostname,
+          listener: ingressListener,
+        })
+      : undefined;
   const edgeName = catalogue.ingress.serviceAccount;
   const edgeImage = mtls === 'native' ? images[edgeName] : undefined;
   if (mtls === 'native' && edgeImage === undefined) {
@@ -176,18 +199,27 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     chart.addDependency(baseline);
     services[service.name] = chart;
   }
-  const edge = edgeImage === undefined ? undefined : new ServiceChart(app, EDGE_CHART_ID, {
-    ...workloadOptions,
-    catalogue: withEdgeWorkload(catalogue),
-    serviceName: edgeName,
-    profile,
-    mtls,
-    image: edgeImage,
-    environment: { ...environment[edgeName], ...edgeListenerEnvironment(ingressListener) },
-    servicePort: ingressServicePort,
-    sourceCidrs: ingressSourceCidrs,
-    warn,
-  });
+  const edge =
+    edgeImage === undefined
+      ? undefined
+      : new ServiceChart(app, EDGE_CHART_ID, {
+          ...workloadOptions,
+          catalogue: withEdgeWorkload(catalogue),
+          serviceName: edgeName,
+          profile,
+          mtls,
+          image: edgeImage,
+          environment: { ...environment[edgeName], ...edgeListenerEnvironment(ingressListener) },
+          servicePort: ingressServicePort,
+          sourceCidrs: ingressSourceCidrs,
+          warn,
+        });
   edge?.node.addDependency(baseline);
-  return { ingress, baseline, services, edge, all: [...(ingress ? [ingress] : []), baseline, ...Object.values(services), ...(edge ? [edge] : [])] };
+  return {
+    ingress,
+    baseline,
+    services,
+    edge,
+    all: [...(ingress ? [ingress] : []), baseline, ...Object.values(services), ...(edge ? [edge] : [])],
+  };
 }

@@ -15,7 +15,7 @@ export function resourceQuota(namespace: string, serviceCount: number, settings:
     metadata: { name: 'workload-budget', namespace },
     spec: {
       hard: {
-        'pods': String(pods),
+        pods: String(pods),
         'requests.cpu': `${pods * settings.cpuRequestMillis}m`,
         'limits.cpu': `${pods * settings.cpuLimitMillis}m`,
         'requests.memory': `${pods * settings.memoryRequestMebibytes}Mi`,
@@ -38,12 +38,14 @@ export function limitRange(namespace: string, settings: WorkloadSettings): ILimi
     kind: 'LimitRange',
     metadata: { name: 'container-limits', namespace },
     spec: {
-      limits: [{
-        type: 'Container',
-        default: limits,
-        defaultRequest: { cpu: `${settings.cpuRequestMillis}m`, memory: `${settings.memoryRequestMebibytes}Mi` },
-        max: limits,
-      }],
+      limits: [
+        {
+          type: 'Container',
+          default: limits,
+          defaultRequest: { cpu: `${settings.cpuRequestMillis}m`, memory: `${settings.memoryRequestMebibytes}Mi` },
+          max: limits,
+        },
+      ],
     },
   };
 }

@@ -6,11 +6,21 @@ import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalo
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, workloadLabels } from './call-graph';
-import { READINESS_FAILURE_THRESHOLD, READINESS_PERIOD_SECONDS, ShutdownTiming, shutdownTiming, withPreStopSleep } from './graceful-shutdown';
+import {
+  READINESS_FAILURE_THRESHOLD,
+  READINESS_PERIOD_SECONDS,
+  ShutdownTiming,
+  shutdownTiming,
+  withPreStopSleep,
+} from './graceful-shutdown';
 import { servicePolicy } from './network-policies';
 import { SERVICE_HEALTH_PORT } from '../catalogue/service-contract';
 import { environmentErrors, serviceEnvironment } from './service-environment';
-import { applyRestrictedProfile, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './restricted-security-context';
+import {
+  applyRestrictedProfile,
+  RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+  RESTRICTED_POD_SECURITY_CONTEXT,
+} from './restricted-security-context';
 import { spreadAcrossZones } from './topology-spread';
 import { addTypedObject } from './typed-object';
 import { WORKLOAD_CERT_DIR, workloadCertificateSecretName } from './workload-certificates';
@@ -149,13 +159,19 @@ export class ServiceChart extends Chart {
     const { service } = this;
     const native = props.mtls === 'native';
     // Probes go to the plain-HTTP health listener, so they need neither a client certificate nor the mesh.
-    const probe = (path: string, options: kplus.ProbeOptions = {}) => kplus.Probe.fromHttpGet(path, {
-      port: SERVICE_HEALTH_PORT, scheme: kplus.ConnectionScheme.HTTP, ...options,
-    });
+    const probe = (path: string, options: kplus.ProbeOptions = {}) =>
+      kplus.Probe.fromHttpGet(path, {
+        port: SERVICE_HEALTH_PORT,
+        scheme: kplus.ConnectionScheme.HTTP,
+        ...options,
+      });
     const container = this.deployment.addContainer({
       name: service.name,
       image: props.image,
-      ports: [{ name: 'app', number: service.port }, { name: 'health', number: SERVICE_HEALTH_PORT }],
+      ports: [
+        { name: 'app', number: service.port },
+        { name: 'health', number: SERVICE_HEALTH_PORT },
+      ],
       securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
       resources: {
         cpu: { request: kplus.Cpu.millis(settings.cpuRequestMillis), limit: kplus.Cpu.millis(settings.cpuLimitMillis) },
@@ -164,12 +180,15 @@ export class ServiceChart extends Chart {
       liveness: probe(settings.livenessProbePath),
       // Explicit timing: how soon a failing pod leaves the endpoints is what the preStop sleep is sized from.
       readiness: probe(settings.readinessProbePath, {
-        periodSeconds: Duration.seconds(READINESS_PERIOD_SECONDS), failureThreshold: READINESS_FAILURE_THRESHOLD,
+        periodSeconds: Duration.seconds(READINESS_PERIOD_SECONDS),
+        failureThreshold: READINESS_FAILURE_THRESHOLD,
       }),
-      envVariables: Object.fromEntries(Object.entries({
-        ...props.environment,
-        ...serviceEnvironment(props.catalogue, service, props.mtls),
-      }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
+      envVariables: Object.fromEntries(
+        Object.entries({
+          ...props.environment,
+          ...serviceEnvironment(props.catalogue, service, props.mtls),
+        }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
+      ),
     });
     // The root filesystem is read-only; /tmp is a small scratch volume.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));

@@ -22,19 +22,33 @@ export function serviceEnvironment(catalogue: ServiceCatalogue, service: Service
     // Explicit, so the probes and the service cannot disagree.
     [SERVICE_ENV.healthPort]: String(SERVICE_HEALTH_PORT),
     [SERVICE_ENV.shutdownGraceMs]: String(SHUTDOWN_GRACE_SECONDS * 1000),
-    ...(native ? {
-      [SERVICE_ENV.tlsCertFile]: `${WORKLOAD_CERT_DIR}/tls.crt`,
-      [SERVICE_ENV.tlsKeyFile]: `${WORKLOAD_CERT_DIR}/tls.key`,
-      [SERVICE_ENV.tlsCaFile]: `${WORKLOAD_CERT_DIR}/ca.crt`,
-    } : {}),
+    ...(native
+      ? {
+          [SERVICE_ENV.tlsCertFile]: `${WORKLOAD_CERT_DIR}/tls.crt`,
+          [SERVICE_ENV.tlsKeyFile]: `${WORKLOAD_CERT_DIR}/tls.key`,
+          [SERVICE_ENV.tlsCaFile]: `${WORKLOAD_CERT_DIR}/ca.crt`,
+        }
+      : {}),
     ...Object.fromEntries(peers),
   };
 }
 
 /** Extra variables may not override the chart's own. */
-export function environmentErrors(catalogue: ServiceCatalogue, service: ServiceDefinition, mtls: MtlsMode,
-  environment: Readonly<Record<string, string>> = {}): ConfigError[] {
+export function environmentErrors(
+  catalogue: ServiceCatalogue,
+  service: ServiceDefinition,
+  mtls: MtlsMode,
+  environment: Readonly<Record<string, string>> = {},
+): ConfigError[] {
   const owned = serviceEnvironment(catalogue, service, mtls);
-  return Object.keys(environment).filter((name) => name in owned).map((name) => new ConfigError(`environment.${service.name}.${name}`,
-    environment[name], 'the chart sets this variable from the catalogue and the mTLS mode: remove it'));
+  return Object.keys(environment)
+    .filter((name) => name in owned)
+    .map(
+      (name) =>
+        new ConfigError(
+          `environment.${service.name}.${name}`,
+          environment[name],
+          'the chart sets this variable from the catalogue and the mTLS mode: remove it',
+        ),
+    );
 }

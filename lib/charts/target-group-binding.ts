@@ -46,7 +46,12 @@ export const TARGET_GROUP_BINDING_SCHEMA = {
           additionalProperties: false,
           properties: {
             name: { type: 'string', minLength: 1 },
-            port: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', minLength: 1 }] },
+            port: {
+              anyOf: [
+                { type: 'integer', minimum: 1, maximum: 65535 },
+                { type: 'string', minLength: 1 },
+              ],
+            },
           },
         },
       },

@@ -75,20 +75,35 @@ export function checkWorkload(settings: WorkloadSettings): ConfigError[] {
     if (!ok) errors.push(new ConfigError(field, settings[field], fix));
   };
   check(isPositiveInteger(settings.minReplicas), 'minReplicas', 'use a whole number of at least 1');
-  check(isPositiveInteger(settings.maxReplicas) && settings.maxReplicas >= settings.minReplicas, 'maxReplicas',
-    `use a whole number of at least minReplicas (${settings.minReplicas})`);
+  check(
+    isPositiveInteger(settings.maxReplicas) && settings.maxReplicas >= settings.minReplicas,
+    'maxReplicas',
+    `use a whole number of at least minReplicas (${settings.minReplicas})`,
+  );
   check(isPositiveInteger(settings.cpuRequestMillis), 'cpuRequestMillis', 'use a whole number of millicores, e.g. 100');
-  check(isPositiveInteger(settings.cpuLimitMillis) && settings.cpuLimitMillis >= settings.cpuRequestMillis, 'cpuLimitMillis',
-    `use a whole number of millicores of at least cpuRequestMillis (${settings.cpuRequestMillis})`);
+  check(
+    isPositiveInteger(settings.cpuLimitMillis) && settings.cpuLimitMillis >= settings.cpuRequestMillis,
+    'cpuLimitMillis',
+    `use a whole number of millicores of at least cpuRequestMillis (${settings.cpuRequestMillis})`,
+  );
   check(isPositiveInteger(settings.memoryRequestMebibytes), 'memoryRequestMebibytes', 'use a whole number of MiB, e.g. 128');
-  check(isPositiveInteger(settings.memoryLimitMebibytes) && settings.memoryLimitMebibytes >= settings.memoryRequestMebibytes,
-    'memoryLimitMebibytes', `use a whole number of MiB of at least memoryRequestMebibytes (${settings.memoryRequestMebibytes})`);
+  check(
+    isPositiveInteger(settings.memoryLimitMebibytes) && settings.memoryLimitMebibytes >= settings.memoryRequestMebibytes,
+    'memoryLimitMebibytes',
+    `use a whole number of MiB of at least memoryRequestMebibytes (${settings.memoryRequestMebibytes})`,
+  );
   for (const field of ['livenessProbePath', 'readinessProbePath'] as const) {
-    check(settings[field].startsWith('/'), field,
-      `every service needs ${field === 'livenessProbePath' ? 'a liveness' : 'a readiness'} probe: give an HTTP path starting with / (e.g. ${field === 'livenessProbePath' ? DEFAULT_LIVENESS_PATH : DEFAULT_READINESS_PATH})`);
+    check(
+      settings[field].startsWith('/'),
+      field,
+      `every service needs ${field === 'livenessProbePath' ? 'a liveness' : 'a readiness'} probe: give an HTTP path starting with / (e.g. ${field === 'livenessProbePath' ? DEFAULT_LIVENESS_PATH : DEFAULT_READINESS_PATH})`,
+    );
   }
-  check(settings.awsApiCidrs.length > 0 && settings.awsApiCidrs.every(isCidr), 'awsApiCidrs',
-    'give at least one IPv4 CIDR, e.g. 10.0.0.0/16 for VPC endpoints');
+  check(
+    settings.awsApiCidrs.length > 0 && settings.awsApiCidrs.every(isCidr),
+    'awsApiCidrs',
+    'give at least one IPv4 CIDR, e.g. 10.0.0.0/16 for VPC endpoints',
+  );
   return errors;
 }
 
@@ -100,7 +115,8 @@ export function checkImage(field: string, image: string | undefined, profile: Pr
   const fix = 'reference the image by digest, as <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex digits>';
   if (image === undefined || image.trim() === '') return { errors: [new ConfigError(field, image, `missing image: ${fix}`)], warnings: [] };
   // A token (the ECR repository URI from CDK) can only prefix the reference, so the digest suffix is still checkable.
-  if (DIGEST_REFERENCE.test(image) || (Token.isUnresolved(image) && /@sha256:[0-9a-f]{64}$/.test(image))) return { errors: [], warnings: [] };
+  if (DIGEST_REFERENCE.test(image) || (Token.isUnresolved(image) && /@sha256:[0-9a-f]{64}$/.test(image)))
+    return { errors: [], warnings: [] };
   if (profile === 'prod') return { errors: [new ConfigError(field, image, `prod runs only immutable images: ${fix}`)], warnings: [] };
   // The repository URI is a CDK token at synth time; name the tag, which is what the reader can change.
   const shown = Token.isUnresolved(image) ? `<ECR repository>${image.slice(image.lastIndexOf(':'))}` : image;

@@ -64,6 +64,9 @@ export function addComplianceGate(app: App, options: ComplianceGateOptions = {})
 
 /** What the gate's reports depend on besides the templates and packages: the acknowledgements and our guard rules. */
 function gateInputs(): string {
-  const rules = fs.readdirSync(GUARD_RULES_DIR).sort().map((name) => [name, fs.readFileSync(path.join(GUARD_RULES_DIR, name), 'utf8')]);
+  const rules = fs
+    .readdirSync(GUARD_RULES_DIR)
+    .sort()
+    .map((name) => [name, fs.readFileSync(path.join(GUARD_RULES_DIR, name), 'utf8')]);
   return JSON.stringify({ acknowledgements: ACKNOWLEDGEMENTS, rules });
 }

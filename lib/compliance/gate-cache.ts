@@ -34,8 +34,11 @@ export class GateCache {
   }
 
   /** `compute`'s report for this plugin and context: from the cache on a hit, stored on a miss. */
-  report(plugin: IPolicyValidationPlugin, context: IPolicyValidationContext,
-    compute: () => PolicyValidationPluginReport): PolicyValidationPluginReport {
+  report(
+    plugin: IPolicyValidationPlugin,
+    context: IPolicyValidationContext,
+    compute: () => PolicyValidationPluginReport,
+  ): PolicyValidationPluginReport {
     const stacks = context.stackTemplates;
     if (stacks.length === 0) return compute();
     const outdir = path.dirname(stacks[0].templatePath);
@@ -78,8 +81,9 @@ function rebase(report: PolicyValidationPluginReport, map: (templatePath: string
     ...report,
     violations: report.violations.map((violation) => ({
       ...violation,
-      violatingResources: violation.violatingResources.map((resource) => (
-        resource.templatePath === undefined ? resource : { ...resource, templatePath: map(resource.templatePath) })),
+      violatingResources: violation.violatingResources.map((resource) =>
+        resource.templatePath === undefined ? resource : { ...resource, templatePath: map(resource.templatePath) },
+      ),
     })),
   };
 }

@@ -42,7 +42,11 @@ export function rawGateFindings(app: App, options: { guard?: boolean } = {}): Ga
   for (const violation of report.violations) {
     for (const resource of violation.violatingResources) {
       const key = `${path.basename(resource.templatePath)}#${resource.resourceLogicalId}`;
-      findings.push({ id: `${GUARD_PLUGIN}::${violation.ruleName}`, path: pathByLogicalId.get(key) ?? key, description: violation.description });
+      findings.push({
+        id: `${GUARD_PLUGIN}::${violation.ruleName}`,
+        path: pathByLogicalId.get(key) ?? key,
+        description: violation.description,
+      });
     }
   }
   return findings;

@@ -9,12 +9,17 @@ export const GUARD_RULES_DIR = path.join(projectRoot(), 'lib', 'compliance', 'gu
 
 /** The AWS Control Tower proactive rules shipped inside @cdklabs/cdk-validator-cfnguard. */
 export const CONTROL_TOWER_RULES_DIR = path.join(
-  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+  'rules',
+  'control-tower',
+  'cfn-guard',
+);
 
 const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
 function guardFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.guard'))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
@@ -22,8 +27,9 @@ function guardFiles(dir: string): string[] {
 
 /** The Control Tower rule files that name at least one of the given resource types; the others cannot fire. */
 export function controlTowerRulesFor(resourceTypes: ReadonlySet<string>): string[] {
-  return guardFiles(CONTROL_TOWER_RULES_DIR)
-    .filter((file) => (fs.readFileSync(file, 'utf8').match(RESOURCE_TYPE) ?? []).some((type) => resourceTypes.has(type)));
+  return guardFiles(CONTROL_TOWER_RULES_DIR).filter((file) =>
+    (fs.readFileSync(file, 'utf8').match(RESOURCE_TYPE) ?? []).some((type) => resourceTypes.has(type)),
+  );
 }
 
 /**

@@ -11,7 +11,10 @@ export function clientRoutes(catalogue: ServiceCatalogue, client: ApiClientConfi
  * key when any client with `requireKey` (the default) holds its scope. API Gateway sets the requirement per method,
  * so it then holds for every caller.
  */
-export function keyRequiredRoutes(catalogue: ServiceCatalogue, clients: readonly ApiClientConfig[]): ReadonlyMap<string, readonly string[]> {
+export function keyRequiredRoutes(
+  catalogue: ServiceCatalogue,
+  clients: readonly ApiClientConfig[],
+): ReadonlyMap<string, readonly string[]> {
   const required = new Map<string, string[]>();
   for (const client of clients.filter((c) => c.requireKey ?? true)) {
     for (const key of clientRoutes(catalogue, client).map(routeKey)) required.set(key, [...(required.get(key) ?? []), client.name]);

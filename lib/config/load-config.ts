@@ -1,5 +1,15 @@
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
-import { DEFAULT_REGION, EdgeDomainConfig, EgressMode, MtlsMode, PLACEHOLDER_ACCOUNT, PlatformConfig, PROFILE_NAMES, ProfileName, profileDefaults } from './platform-config';
+import {
+  DEFAULT_REGION,
+  EdgeDomainConfig,
+  EgressMode,
+  MtlsMode,
+  PLACEHOLDER_ACCOUNT,
+  PlatformConfig,
+  PROFILE_NAMES,
+  ProfileName,
+  profileDefaults,
+} from './platform-config';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validatePlatformConfig } from './validate-config';
 
@@ -31,7 +41,10 @@ export const CONTEXT_KEYS = {
 function asList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.map(String);
-  return String(value).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** `orders=sha256:…,inventory=sha256:…` (or a JSON object in cdk.json) → record. */
@@ -68,15 +81,25 @@ function asDomain(context: ContextReader, base: EdgeDomainConfig | undefined): E
   const certificateArn = asString(context(CONTEXT_KEYS.certificateArn));
   if (domainName === undefined && hostedZoneId === undefined) {
     if (certificateArn !== undefined) {
-      throw new ConfigErrors([new ConfigError('edge.domain.certificateArn', certificateArn,
-        'a certificate needs its zone: also set -c domainName=<zone name> -c hostedZoneId=<zone id>')]);
+      throw new ConfigErrors([
+        new ConfigError(
+          'edge.domain.certificateArn',
+          certificateArn,
+          'a certificate needs its zone: also set -c domainName=<zone name> -c hostedZoneId=<zone id>',
+        ),
+      ]);
     }
     return base;
   }
   const missing = domainName === undefined ? 'domainName' : hostedZoneId === undefined ? 'hostedZoneId' : undefined;
   if (missing) {
-    throw new ConfigErrors([new ConfigError(`edge.domain.${missing}`, undefined,
-      `set -c ${missing}=… too: the zone is imported from its name and id together, never looked up`)]);
+    throw new ConfigErrors([
+      new ConfigError(
+        `edge.domain.${missing}`,
+        undefined,
+        `set -c ${missing}=… too: the zone is imported from its name and id together, never looked up`,
+      ),
+    ]);
   }
   return { ...base, domainName: domainName!, hostedZoneId: hostedZoneId!, ...(certificateArn ? { certificateArn } : {}) };
 }
@@ -86,7 +109,11 @@ function asDomain(context: ContextReader, base: EdgeDomainConfig | undefined): E
  * Account and region come from context, then CDK_DEFAULT_ACCOUNT/REGION (set by the CLI when credentials exist),
  * then placeholders so synth works offline.
  */
-export function loadPlatformConfig(context: ContextReader, catalogue: ServiceCatalogue, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+export function loadPlatformConfig(
+  context: ContextReader,
+  catalogue: ServiceCatalogue,
+  env: NodeJS.ProcessEnv = process.env,
+): PlatformConfig {
   const profile = asString(context(CONTEXT_KEYS.profile)) ?? 'dev';
   if (!PROFILE_NAMES.includes(profile as ProfileName)) {
     throw new ConfigErrors([new ConfigError('profile', profile, `use one of ${PROFILE_NAMES.join(', ')} (-c profile=prod)`)]);
@@ -125,8 +152,9 @@ export function loadPlatformConfig(context: ContextReader, catalogue: ServiceCat
         blockedCountries: asList(context(CONTEXT_KEYS.blockedCountries)) ?? base.edge.waf.blockedCountries,
       },
       domain: asDomain(context, base.edge.domain),
-      manageApiGatewayAccountRole: asBoolean('edge.manageApiGatewayAccountRole', context(CONTEXT_KEYS.manageApiGatewayAccountRole))
-        ?? base.edge.manageApiGatewayAccountRole,
+      manageApiGatewayAccountRole:
+        asBoolean('edge.manageApiGatewayAccountRole', context(CONTEXT_KEYS.manageApiGatewayAccountRole)) ??
+        base.edge.manageApiGatewayAccountRole,
     },
     workloads: {
       imageTag: asString(context(CONTEXT_KEYS.imageTag)) ?? base.workloads.imageTag,

@@ -32,13 +32,17 @@ const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The ISO 3166 alpha-2 codes an AWS WAF geo match accepts (the CloudFormation schema of GeoMatchStatement.CountryCodes). */
-export const WAF_COUNTRY_CODES: ReadonlySet<string> = new Set(('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG '
-  + 'BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE '
-  + 'EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO '
-  + 'IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO '
-  + 'MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS '
-  + 'RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM '
-  + 'US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW').split(' '));
+export const WAF_COUNTRY_CODES: ReadonlySet<string> = new Set(
+  (
+    'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG ' +
+    'BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE ' +
+    'EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO ' +
+    'IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO ' +
+    'MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS ' +
+    'RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM ' +
+    'US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW'
+  ).split(' '),
+);
 
 /** Seconds in WAF's rate-based evaluation window (`rateLimitPer5Min`). */
 const WAF_WINDOW_SECONDS = 300;
@@ -59,62 +63,117 @@ export function configWarnings(config: PlatformConfig): ConfigWarning[] {
   const { throttle, waf } = config.edge;
   const stagePerWindow = throttle.rateLimit * WAF_WINDOW_SECONDS;
   if (config.profile !== 'prod' || waf.allowedCidrs.length > 0 || waf.rateLimitPer5Min < stagePerWindow) return [];
-  return [{
-    id: '@platform/edge:openWithoutRateLimit',
-    message: `the API admits every network, and edge.waf.rateLimitPer5Min (${waf.rateLimitPer5Min}) lets one address send all the `
-      + `stage serves in 5 minutes (${stagePerWindow}): lower it, or admit only trusted networks with -c allowedCidrs=<CIDR>,…`,
-  }];
+  return [
+    {
+      id: '@platform/edge:openWithoutRateLimit',
+      message:
+        `the API admits every network, and edge.waf.rateLimitPer5Min (${waf.rateLimitPer5Min}) lets one address send all the ` +
+        `stage serves in 5 minutes (${stagePerWindow}): lower it, or admit only trusted networks with -c allowedCidrs=<CIDR>,…`,
+    },
+  ];
 }
 
 /** Records a problem unless `ok`: the field, the value received and the fix. */
 type Check = (ok: boolean, field: string, value: unknown, fix: string) => void;
 
 /** Checks the client developers' applications (`edge.clients`) against the catalogue's routes and scopes. */
-function checkApiClients(edge: EdgeConfig, catalogue: ServiceCatalogue, check: Check,
-  checkThrottle: (field: string, limits: { rateLimit: number; burstLimit: number }) => void): void {
+function checkApiClients(
+  edge: EdgeConfig,
+  catalogue: ServiceCatalogue,
+  check: Check,
+  checkThrottle: (field: string, limits: { rateLimit: number; burstLimit: number }) => void,
+): void {
   const clients = edge.clients ?? [];
   const scopes = definedScopes(catalogue);
   const admin = adminScopes(catalogue);
   const keyRequired = keyRequiredRoutes(catalogue, clients);
-  const routeScopes = publicRoutes(catalogue).map((route) => `${routeKey(route)} needs ${route.scope}`).join(', ');
+  const routeScopes = publicRoutes(catalogue)
+    .map((route) => `${routeKey(route)} needs ${route.scope}`)
+    .join(', ');
   clients.forEach((client, index) => {
     const at = `edge.clients[${index}]`;
-    check(CLIENT_NAME_PATTERN.test(client.name), `${at}.name`, client.name, 'use 2 to 32 lowercase letters, digits and single '
-      + 'hyphens, starting with a letter: the name becomes the API key, usage plan and app client names and the output keys');
+    check(
+      CLIENT_NAME_PATTERN.test(client.name),
+      `${at}.name`,
+      client.name,
+      'use 2 to 32 lowercase letters, digits and single ' +
+        'hyphens, starting with a letter: the name becomes the API key, usage plan and app client names and the output keys',
+    );
     const outputKey = apiClientOutputs(client.name).keyId;
     const twin = clients.findIndex((other) => apiClientOutputs(other.name).keyId === outputKey);
-    check(twin === index, `${at}.name`, client.name, clients[twin]?.name === client.name
-      ? `edge.clients[${twin}] has the same name: rename one` : `edge.clients[${twin}] (${clients[twin]?.name}) would have `
-      + `the same stack output ${outputKey} (names lose their hyphens there): rename one`);
+    check(
+      twin === index,
+      `${at}.name`,
+      client.name,
+      clients[twin]?.name === client.name
+        ? `edge.clients[${twin}] has the same name: rename one`
+        : `edge.clients[${twin}] (${clients[twin]?.name}) would have ` +
+            `the same stack output ${outputKey} (names lose their hyphens there): rename one`,
+    );
 
     for (const scope of client.scopes) {
       check(scopes.has(scope), `${at}.scopes`, scope, `use a scope the catalogue defines: ${[...scopes].join(', ')}`);
-      check(!admin.has(scope) || client.admin === true, `${at}.scopes`, scope, 'an admin scope reaches every subject\'s resources: '
-        + 'grant it deliberately with admin: true on this client, or remove it');
+      check(
+        !admin.has(scope) || client.admin === true,
+        `${at}.scopes`,
+        scope,
+        "an admin scope reaches every subject's resources: " + 'grant it deliberately with admin: true on this client, or remove it',
+      );
     }
-    check(clientRoutes(catalogue, client).length > 0, `${at}.scopes`, client.scopes,
-      `list a scope that opens a public route (${routeScopes}): without one the client can call nothing`);
+    check(
+      clientRoutes(catalogue, client).length > 0,
+      `${at}.scopes`,
+      client.scopes,
+      `list a scope that opens a public route (${routeScopes}): without one the client can call nothing`,
+    );
     if (client.admin === true) {
-      check(client.scopes.some((scope) => admin.has(scope)), `${at}.admin`, client.admin,
-        `no admin scope is in scopes: remove admin, or add the admin scope (${[...admin].join(', ')})`);
+      check(
+        client.scopes.some((scope) => admin.has(scope)),
+        `${at}.admin`,
+        client.admin,
+        `no admin scope is in scopes: remove admin, or add the admin scope (${[...admin].join(', ')})`,
+      );
     }
 
     checkThrottle(at, client);
-    check(client.rateLimit <= edge.throttle.rateLimit, `${at}.rateLimit`, client.rateLimit, `the stage limit edge.throttle.rateLimit `
-      + `(${edge.throttle.rateLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`);
-    check(client.burstLimit <= edge.throttle.burstLimit, `${at}.burstLimit`, client.burstLimit, `the stage limit edge.throttle.burstLimit `
-      + `(${edge.throttle.burstLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`);
+    check(
+      client.rateLimit <= edge.throttle.rateLimit,
+      `${at}.rateLimit`,
+      client.rateLimit,
+      `the stage limit edge.throttle.rateLimit ` +
+        `(${edge.throttle.rateLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`,
+    );
+    check(
+      client.burstLimit <= edge.throttle.burstLimit,
+      `${at}.burstLimit`,
+      client.burstLimit,
+      `the stage limit edge.throttle.burstLimit ` +
+        `(${edge.throttle.burstLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`,
+    );
     const { limit, period } = client.quota;
     check(Number.isInteger(limit) && limit >= 1, `${at}.quota.limit`, limit, 'use a whole number of requests per period');
-    check(limit >= client.rateLimit, `${at}.quota.limit`, limit, `must be at least rateLimit (${client.rateLimit}): a smaller quota `
-      + 'cannot absorb even one second at the client\'s own rate; raise it, or lower rateLimit');
+    check(
+      limit >= client.rateLimit,
+      `${at}.quota.limit`,
+      limit,
+      `must be at least rateLimit (${client.rateLimit}): a smaller quota ` +
+        "cannot absorb even one second at the client's own rate; raise it, or lower rateLimit",
+    );
     check(['day', 'month'].includes(period), `${at}.quota.period`, period, "use 'day' or 'month'");
 
     if (client.requireKey === false) {
-      const forced = clientRoutes(catalogue, client).map(routeKey).filter((key) => keyRequired.has(key));
-      check(forced.length === 0, `${at}.requireKey`, client.requireKey, `${forced.map((key) => `${key} requires a key because `
-        + `${keyRequired.get(key)!.join(', ')} requires one there`).join('; ')}, and API Gateway requires keys per method, for `
-        + 'every caller: set requireKey: true (the client has a key), or drop the scope');
+      const forced = clientRoutes(catalogue, client)
+        .map(routeKey)
+        .filter((key) => keyRequired.has(key));
+      check(
+        forced.length === 0,
+        `${at}.requireKey`,
+        client.requireKey,
+        `${forced
+          .map((key) => `${key} requires a key because ` + `${keyRequired.get(key)!.join(', ')} requires one there`)
+          .join('; ')}, and API Gateway requires keys per method, for ` +
+          'every caller: set requireKey: true (the client has a key), or drop the scope',
+      );
     }
   });
 }
@@ -138,60 +197,124 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   if (cidr) {
     check(cidr.prefix >= 16 && cidr.prefix <= 24, 'network.cidr', network.cidr, 'a VPC prefix must be between /16 and /24');
   }
-  check(network.availabilityZones.length > 0, 'network.availabilityZones', network.availabilityZones,
-    'list at least one availability zone of the region, e.g. eu-west-1a (two or more for EKS)');
-  check(network.availabilityZones.length === 0 || network.availabilityZones.length >= 2, 'network.availabilityZones',
-    network.availabilityZones, 'EKS needs subnets in at least two availability zones');
+  check(
+    network.availabilityZones.length > 0,
+    'network.availabilityZones',
+    network.availabilityZones,
+    'list at least one availability zone of the region, e.g. eu-west-1a (two or more for EKS)',
+  );
+  check(
+    network.availabilityZones.length === 0 || network.availabilityZones.length >= 2,
+    'network.availabilityZones',
+    network.availabilityZones,
+    'EKS needs subnets in at least two availability zones',
+  );
   for (const zone of network.availabilityZones) {
-    check(new RegExp(`^${env.region}[a-z]$`).test(zone), 'network.availabilityZones', zone,
-      `each zone must belong to region ${env.region}, e.g. ${env.region}a`);
+    check(
+      new RegExp(`^${env.region}[a-z]$`).test(zone),
+      'network.availabilityZones',
+      zone,
+      `each zone must belong to region ${env.region}, e.g. ${env.region}a`,
+    );
   }
-  check(new Set(network.availabilityZones).size === network.availabilityZones.length, 'network.availabilityZones',
-    network.availabilityZones, 'remove the repeated zone');
+  check(
+    new Set(network.availabilityZones).size === network.availabilityZones.length,
+    'network.availabilityZones',
+    network.availabilityZones,
+    'remove the repeated zone',
+  );
   check(['nat', 'isolated'].includes(network.egress), 'network.egress', network.egress, "use 'nat' or 'isolated'");
   if (network.egress === 'nat' && network.availabilityZones.length > 0) {
-    check(Number.isInteger(network.natGateways) && network.natGateways >= 1
-      && network.natGateways <= network.availabilityZones.length, 'network.natGateways', network.natGateways,
-    'use a whole number from 1 to the number of availability zones, or egress: isolated');
+    check(
+      Number.isInteger(network.natGateways) && network.natGateways >= 1 && network.natGateways <= network.availabilityZones.length,
+      'network.natGateways',
+      network.natGateways,
+      'use a whole number from 1 to the number of availability zones, or egress: isolated',
+    );
   }
 
-  check(CLOUDWATCH_RETENTION_DAYS.includes(logging.retentionDays), 'logging.retentionDays', logging.retentionDays,
-    `use one of the values CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
-  check(logging.retentionDays >= MIN_AUDIT_RETENTION_DAYS, 'logging.retentionDays', logging.retentionDays,
-    `keep logs at least ${MIN_AUDIT_RETENTION_DAYS} days: audit evidence must cover a year (Control Tower CT.CLOUDWATCH.PR.2, PCI DSS 10.7)`);
+  check(
+    CLOUDWATCH_RETENTION_DAYS.includes(logging.retentionDays),
+    'logging.retentionDays',
+    logging.retentionDays,
+    `use one of the values CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`,
+  );
+  check(
+    logging.retentionDays >= MIN_AUDIT_RETENTION_DAYS,
+    'logging.retentionDays',
+    logging.retentionDays,
+    `keep logs at least ${MIN_AUDIT_RETENTION_DAYS} days: audit evidence must cover a year (Control Tower CT.CLOUDWATCH.PR.2, PCI DSS 10.7)`,
+  );
   if (logging.alarmEmail !== undefined) {
-    check(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(logging.alarmEmail), 'logging.alarmEmail', logging.alarmEmail,
-      'use an e-mail address, or leave it unset');
+    check(
+      /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/.test(logging.alarmEmail),
+      'logging.alarmEmail',
+      logging.alarmEmail,
+      'use an e-mail address, or leave it unset',
+    );
   }
 
-  check(SUPPORTED_KUBERNETES_VERSIONS.includes(cluster.kubernetesVersion), 'cluster.kubernetesVersion',
-    cluster.kubernetesVersion, `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (add its kubectl layer package to support another)`);
-  check(cluster.kubectlLayerVersion === cluster.kubernetesVersion, 'cluster.kubectlLayerVersion',
-    cluster.kubectlLayerVersion, `set it to the cluster version ${cluster.kubernetesVersion}; kubectl must match the cluster`);
-  check(cluster.adminRoleArns.length > 0, 'cluster.adminRoleArns', cluster.adminRoleArns,
-    'list at least one IAM role ARN: the cluster creator gets no admin access, so an empty list locks everyone out');
+  check(
+    SUPPORTED_KUBERNETES_VERSIONS.includes(cluster.kubernetesVersion),
+    'cluster.kubernetesVersion',
+    cluster.kubernetesVersion,
+    `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} (add its kubectl layer package to support another)`,
+  );
+  check(
+    cluster.kubectlLayerVersion === cluster.kubernetesVersion,
+    'cluster.kubectlLayerVersion',
+    cluster.kubectlLayerVersion,
+    `set it to the cluster version ${cluster.kubernetesVersion}; kubectl must match the cluster`,
+  );
+  check(
+    cluster.adminRoleArns.length > 0,
+    'cluster.adminRoleArns',
+    cluster.adminRoleArns,
+    'list at least one IAM role ARN: the cluster creator gets no admin access, so an empty list locks everyone out',
+  );
   for (const arn of cluster.adminRoleArns) {
     check(IAM_ROLE_ARN_PATTERN.test(arn), 'cluster.adminRoleArns', arn, 'use an IAM role ARN such as arn:aws:iam::123456789012:role/Admin');
   }
   const nodes = cluster.nodeGroup;
-  check(Number.isInteger(nodes.minSize) && nodes.minSize >= 1, 'cluster.nodeGroup.minSize', nodes.minSize, 'use a whole number of at least 1');
+  check(
+    Number.isInteger(nodes.minSize) && nodes.minSize >= 1,
+    'cluster.nodeGroup.minSize',
+    nodes.minSize,
+    'use a whole number of at least 1',
+  );
   check(nodes.maxSize >= nodes.minSize, 'cluster.nodeGroup.maxSize', nodes.maxSize, `must be at least minSize (${nodes.minSize})`);
-  check(nodes.desiredSize >= nodes.minSize && nodes.desiredSize <= nodes.maxSize, 'cluster.nodeGroup.desiredSize',
-    nodes.desiredSize, `must lie between minSize (${nodes.minSize}) and maxSize (${nodes.maxSize})`);
+  check(
+    nodes.desiredSize >= nodes.minSize && nodes.desiredSize <= nodes.maxSize,
+    'cluster.nodeGroup.desiredSize',
+    nodes.desiredSize,
+    `must lie between minSize (${nodes.minSize}) and maxSize (${nodes.maxSize})`,
+  );
   check(nodes.instanceTypes.length > 0, 'cluster.nodeGroup.instanceTypes', nodes.instanceTypes, 'list at least one instance type');
-  check(Number.isInteger(nodes.diskSizeGiB) && nodes.diskSizeGiB >= BOTTLEROCKET_MIN_DATA_VOLUME_GIB, 'cluster.nodeGroup.diskSizeGiB',
-    nodes.diskSizeGiB, `use a whole number of at least ${BOTTLEROCKET_MIN_DATA_VOLUME_GIB}: the Bottlerocket data volume holds every container image`);
+  check(
+    Number.isInteger(nodes.diskSizeGiB) && nodes.diskSizeGiB >= BOTTLEROCKET_MIN_DATA_VOLUME_GIB,
+    'cluster.nodeGroup.diskSizeGiB',
+    nodes.diskSizeGiB,
+    `use a whole number of at least ${BOTTLEROCKET_MIN_DATA_VOLUME_GIB}: the Bottlerocket data volume holds every container image`,
+  );
   check(['istio-ambient', 'native'].includes(cluster.mtls), 'cluster.mtls', cluster.mtls, "use 'istio-ambient' or 'native'");
   if (cluster.privateCaArn !== undefined) {
-    check(/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[\w-]+$/.test(cluster.privateCaArn),
-      'cluster.privateCaArn', cluster.privateCaArn, 'use an AWS Private CA ARN, or leave it unset for the in-cluster root');
+    check(
+      /^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[\w-]+$/.test(cluster.privateCaArn),
+      'cluster.privateCaArn',
+      cluster.privateCaArn,
+      'use an AWS Private CA ARN, or leave it unset for the in-cluster root',
+    );
   }
 
   const { throttle, waf } = edge;
   const checkThrottle = (field: string, limits: { rateLimit: number; burstLimit: number }) => {
     check(limits.rateLimit > 0, `${field}.rateLimit`, limits.rateLimit, 'use a positive number of requests per second');
-    check(limits.burstLimit >= limits.rateLimit, `${field}.burstLimit`, limits.burstLimit,
-      `must be at least rateLimit (${limits.rateLimit}) or bursts are throttled below the steady rate`);
+    check(
+      limits.burstLimit >= limits.rateLimit,
+      `${field}.burstLimit`,
+      limits.burstLimit,
+      `must be at least rateLimit (${limits.rateLimit}) or bursts are throttled below the steady rate`,
+    );
   };
   checkThrottle('edge.throttle', throttle);
   for (const [route, limits] of Object.entries(edge.methodThrottles ?? {})) {
@@ -201,38 +324,85 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   if (edge.domain) {
     const { domainName, hostedZoneId, certificateArn, clientTruststore } = edge.domain;
     // api.<domain> must itself fit in 253 characters.
-    check(HOSTNAME_PATTERN.test(domainName) && domainName.length <= 245, 'edge.domain.domainName', domainName,
-      'use the name of a Route 53 public hosted zone you own, such as example.com (-c domainName=example.com)');
-    check(/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId), 'edge.domain.hostedZoneId', hostedZoneId,
-      'use the id of that public hosted zone as Route 53 shows it, such as Z0123456789ABCDEFGHIJ (-c hostedZoneId=…)');
+    check(
+      HOSTNAME_PATTERN.test(domainName) && domainName.length <= 245,
+      'edge.domain.domainName',
+      domainName,
+      'use the name of a Route 53 public hosted zone you own, such as example.com (-c domainName=example.com)',
+    );
+    check(
+      /^Z[A-Z0-9]{1,31}$/.test(hostedZoneId),
+      'edge.domain.hostedZoneId',
+      hostedZoneId,
+      'use the id of that public hosted zone as Route 53 shows it, such as Z0123456789ABCDEFGHIJ (-c hostedZoneId=…)',
+    );
     if (certificateArn !== undefined) {
-      check(new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[\\w-]+$`).test(certificateArn), 'edge.domain.certificateArn',
-        certificateArn, `use an ACM certificate ARN in ${env.region} covering api.${domainName} and ingress.${domainName}, or leave it unset`);
+      check(
+        new RegExp(`^arn:aws[a-z-]*:acm:${env.region}:\\d{12}:certificate/[\\w-]+$`).test(certificateArn),
+        'edge.domain.certificateArn',
+        certificateArn,
+        `use an ACM certificate ARN in ${env.region} covering api.${domainName} and ingress.${domainName}, or leave it unset`,
+      );
     }
     if (clientTruststore) {
-      check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(clientTruststore.bucketName), 'edge.domain.clientTruststore.bucketName',
-        clientTruststore.bucketName, 'use the name of the versioned S3 bucket holding the truststore');
-      check(clientTruststore.key.length > 0, 'edge.domain.clientTruststore.key', clientTruststore.key, 'use the object key of the PEM truststore');
+      check(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(clientTruststore.bucketName),
+        'edge.domain.clientTruststore.bucketName',
+        clientTruststore.bucketName,
+        'use the name of the versioned S3 bucket holding the truststore',
+      );
+      check(
+        clientTruststore.key.length > 0,
+        'edge.domain.clientTruststore.key',
+        clientTruststore.key,
+        'use the object key of the PEM truststore',
+      );
     }
   } else if (config.profile === 'prod') {
-    errors.push(new ConfigError('edge.domain', undefined, 'prod needs a public name API Gateway can verify: '
-      + 'set -c domainName=<your Route 53 public zone, e.g. example.com> -c hostedZoneId=<its id, Z…>'));
+    errors.push(
+      new ConfigError(
+        'edge.domain',
+        undefined,
+        'prod needs a public name API Gateway can verify: ' +
+          'set -c domainName=<your Route 53 public zone, e.g. example.com> -c hostedZoneId=<its id, Z…>',
+      ),
+    );
   }
-  check(Number.isInteger(waf.rateLimitPer5Min) && waf.rateLimitPer5Min >= WAF_MIN_RATE_LIMIT && waf.rateLimitPer5Min <= 2_000_000_000,
-    'edge.waf.rateLimitPer5Min', waf.rateLimitPer5Min, `AWS WAF accepts whole numbers from ${WAF_MIN_RATE_LIMIT} to 2000000000`);
+  check(
+    Number.isInteger(waf.rateLimitPer5Min) && waf.rateLimitPer5Min >= WAF_MIN_RATE_LIMIT && waf.rateLimitPer5Min <= 2_000_000_000,
+    'edge.waf.rateLimitPer5Min',
+    waf.rateLimitPer5Min,
+    `AWS WAF accepts whole numbers from ${WAF_MIN_RATE_LIMIT} to 2000000000`,
+  );
   for (const entry of waf.allowedCidrs) {
     const network = parseCidr(entry);
-    check(network !== undefined, 'edge.waf.allowedCidrs', entry,
-      'use an IPv4 or IPv6 network in CIDR form with the host bits zero, such as 203.0.113.0/24 or 2001:db8::/32');
-    check(network === undefined || network.prefix > 0, 'edge.waf.allowedCidrs', entry,
-      'a /0 admits every address (and WAF refuses it): list the trusted networks, or leave the list empty to admit all');
+    check(
+      network !== undefined,
+      'edge.waf.allowedCidrs',
+      entry,
+      'use an IPv4 or IPv6 network in CIDR form with the host bits zero, such as 203.0.113.0/24 or 2001:db8::/32',
+    );
+    check(
+      network === undefined || network.prefix > 0,
+      'edge.waf.allowedCidrs',
+      entry,
+      'a /0 admits every address (and WAF refuses it): list the trusted networks, or leave the list empty to admit all',
+    );
   }
   for (const country of waf.blockedCountries) {
-    check(WAF_COUNTRY_CODES.has(country), 'edge.waf.blockedCountries', country,
-      'use an ISO 3166 alpha-2 code AWS WAF knows, in capitals, such as DE (the United Kingdom is GB)');
+    check(
+      WAF_COUNTRY_CODES.has(country),
+      'edge.waf.blockedCountries',
+      country,
+      'use an ISO 3166 alpha-2 code AWS WAF knows, in capitals, such as DE (the United Kingdom is GB)',
+    );
   }
-  check(Number.isInteger(waf.maxBodyBytes) && waf.maxBodyBytes > 0 && waf.maxBodyBytes <= 64 * 1024, 'edge.waf.maxBodyBytes',
-    waf.maxBodyBytes, 'use a whole number of bytes from 1 to 65536 (the most a regional WebACL inspects)');
+  check(
+    Number.isInteger(waf.maxBodyBytes) && waf.maxBodyBytes > 0 && waf.maxBodyBytes <= 64 * 1024,
+    'edge.waf.maxBodyBytes',
+    waf.maxBodyBytes,
+    'use a whole number of bytes from 1 to 65536 (the most a regional WebACL inspects)',
+  );
   checkApiClients(edge, catalogue, check, checkThrottle);
   check(['required', 'optional'].includes(edge.mfa), 'edge.mfa', edge.mfa, "use 'required' or 'optional'");
   if (config.profile === 'prod') {
@@ -240,10 +410,19 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   }
 
   for (const [service, digest] of Object.entries(config.workloads.imageDigests)) {
-    check(/^sha256:[0-9a-f]{64}$/.test(digest), `workloads.imageDigests.${service}`, digest,
-      'use the image digest ECR shows after the push: sha256: followed by 64 hex digits');
+    check(
+      /^sha256:[0-9a-f]{64}$/.test(digest),
+      `workloads.imageDigests.${service}`,
+      digest,
+      'use the image digest ECR shows after the push: sha256: followed by 64 hex digits',
+    );
   }
-  check(/^[\w][\w.-]{0,127}$/.test(config.workloads.imageTag), 'workloads.imageTag', config.workloads.imageTag, 'use a valid image tag such as 0.1.0');
+  check(
+    /^[\w][\w.-]{0,127}$/.test(config.workloads.imageTag),
+    'workloads.imageTag',
+    config.workloads.imageTag,
+    'use a valid image tag such as 0.1.0',
+  );
 
   if (errors.length > 0) throw new ConfigErrors(errors);
   return config;

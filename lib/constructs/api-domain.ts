@@ -63,14 +63,17 @@ export class ApiDomain extends Construct {
     super(scope, id);
     const api = apiHostname(props);
     const ingress = ingressHostname(props);
-    this.zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.domainName });
+    this.zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: props.hostedZoneId,
+      zoneName: props.domainName,
+    });
     this.certificate = props.certificateArn
       ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
       : new acm.Certificate(this, 'Certificate', {
-        domainName: api,
-        subjectAlternativeNames: [ingress],
-        validation: acm.CertificateValidation.fromDns(this.zone),
-      });
+          domainName: api,
+          subjectAlternativeNames: [ingress],
+          validation: acm.CertificateValidation.fromDns(this.zone),
+        });
 
     const truststore = props.clientTruststore;
     this.domainName = new apigateway.DomainName(this, 'Resource', {
@@ -79,9 +82,13 @@ export class ApiDomain extends Construct {
       endpointType: apigateway.EndpointType.REGIONAL,
       ...(truststore
         ? {
-          securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
-          mtls: { bucket: s3.Bucket.fromBucketName(this, 'Truststore', truststore.bucketName), key: truststore.key, version: truststore.version },
-        }
+            securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+            mtls: {
+              bucket: s3.Bucket.fromBucketName(this, 'Truststore', truststore.bucketName),
+              key: truststore.key,
+              version: truststore.version,
+            },
+          }
         : { securityPolicy: apigateway.SecurityPolicy.TLS13_1_2_PFS_PQ_2025_09, endpointAccessMode: apigateway.EndpointAccessMode.STRICT }),
     });
     new route53.ARecord(this, 'Alias', {

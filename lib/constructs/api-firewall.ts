@@ -20,7 +20,12 @@ export const ANONYMOUS_IP_RULE_GROUP = 'AWSManagedRulesAnonymousIpList';
 export const REDACTED_HEADERS = ['authorization'] as const;
 
 /** Body sizes a regional WebACL can inspect, in KB, and the CloudFormation value of each tier. */
-const BODY_INSPECTION_TIERS: ReadonlyArray<readonly [number, string]> = [[16, 'KB_16'], [32, 'KB_32'], [48, 'KB_48'], [64, 'KB_64']];
+const BODY_INSPECTION_TIERS: ReadonlyArray<readonly [number, string]> = [
+  [16, 'KB_16'],
+  [32, 'KB_32'],
+  [48, 'KB_48'],
+  [64, 'KB_64'],
+];
 /** What WAF inspects of an API Gateway body without an association config. */
 const DEFAULT_BODY_INSPECTION_BYTES = 8 * 1024;
 
@@ -112,9 +117,8 @@ export class ApiFirewall extends Construct {
             vendorName: 'AWS',
             name: group,
             // The body-size limit is ours (BodyTooLarge, from config); the common set's fixed 8 KB limit would override it.
-            ruleActionOverrides: group === 'AWSManagedRulesCommonRuleSet'
-              ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]
-              : undefined,
+            ruleActionOverrides:
+              group === 'AWSManagedRulesCommonRuleSet' ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] : undefined,
           },
         },
       });
@@ -132,9 +136,14 @@ export class ApiFirewall extends Construct {
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group ARN without the `:*` suffix that LogGroup.logGroupArn carries.
-      logDestinationConfigs: [Stack.of(this).formatArn({
-        service: 'logs', resource: 'log-group', resourceName: props.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: props.logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
       redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
     });
   }
@@ -163,13 +172,17 @@ function allowlistSets(scope: Construct, cidrs: readonly string[]): wafv2.CfnIPS
     if (!network) throw new Error(`allowedCidrs entry "${cidr}" is not an IPv4 or IPv6 CIDR; use e.g. 203.0.113.0/24 or 2001:db8::/32`);
     return network.version;
   });
-  return ([4, 6] as const).filter((version) => versions.includes(version))
-    .map((version) => new wafv2.CfnIPSet(scope, ALLOWLIST_IDS[version], {
-      scope: 'REGIONAL',
-      ipAddressVersion: `IPV${version}`,
-      addresses: cidrs.filter((_, i) => versions[i] === version),
-      description: `The only IPv${version} client networks allowed to call the API`,
-    }));
+  return ([4, 6] as const)
+    .filter((version) => versions.includes(version))
+    .map(
+      (version) =>
+        new wafv2.CfnIPSet(scope, ALLOWLIST_IDS[version], {
+          scope: 'REGIONAL',
+          ipAddressVersion: `IPV${version}`,
+          addresses: cidrs.filter((_, i) => versions[i] === version),
+          description: `The only IPv${version} client networks allowed to call the API`,
+        }),
+    );
 }
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {

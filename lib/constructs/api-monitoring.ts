@@ -46,13 +46,14 @@ export class ApiMonitoring extends Construct {
     const t = props.thresholds ?? {};
     const period = Duration.minutes(5);
     // Built from literal names: Stage.metric… uses the stage's Ref, which would make central logging depend on this stack.
-    const stageMetric = (metricName: string, options: cloudwatch.MetricOptions) => new cloudwatch.Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensionsMap: { ApiName: props.restApiName, Stage: props.stageName },
-      period,
-      ...options,
-    });
+    const stageMetric = (metricName: string, options: cloudwatch.MetricOptions) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiName: props.restApiName, Stage: props.stageName },
+        period,
+        ...options,
+      });
     // 4XXError and 5XXError are 0 or 1 per request, so their average is the error rate.
     const clientErrors = stageMetric('4XXError', { statistic: 'Average', label: '4XX rate' });
     const serverErrors = stageMetric('5XXError', { statistic: 'Average', label: '5XX rate' });
@@ -78,7 +79,12 @@ export class ApiMonitoring extends Construct {
       created.addAlarmAction(new actions.SnsAction(props.alarmTopic));
       this.alarms.push(created);
     };
-    alarm('ClientErrorRate', clientErrors, t.clientErrorRate ?? 0.25, 'Many requests rejected with 4XX: broken clients, expired tokens or probing');
+    alarm(
+      'ClientErrorRate',
+      clientErrors,
+      t.clientErrorRate ?? 0.25,
+      'Many requests rejected with 4XX: broken clients, expired tokens or probing',
+    );
     alarm('ServerErrorRate', serverErrors, t.serverErrorRate ?? 0.01, 'Requests failing with 5XX: ingress or services unhealthy');
     alarm('LatencyP99', latency, t.latencyP99Ms ?? 2000, 'p99 latency above target');
     alarm('Throttled', throttled, t.throttledRequests ?? 50, 'Requests throttled (429) by stage or method limits');

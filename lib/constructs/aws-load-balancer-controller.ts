@@ -35,7 +35,12 @@ export function loadBalancerControllerStatements(targetGroup: elbv2.ITargetGroup
   return [
     new iam.PolicyStatement({
       // These Describe calls support no resource-level permissions.
-      actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+      actions: [
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeVpcs',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+      ],
       resources: ['*'],
     }),
     new iam.PolicyStatement({

@@ -56,12 +56,13 @@ export class BottlerocketNodegroup extends Construct {
 
   constructor(scope: Construct, id: string, props: BottlerocketNodegroupProps) {
     super(scope, id);
-    const volume = (sizeGiB: number) => ec2.BlockDeviceVolume.ebs(sizeGiB, {
-      encrypted: true,
-      kmsKey: props.volumeKey,
-      volumeType: ec2.EbsDeviceVolumeType.GP3,
-      deleteOnTermination: true,
-    });
+    const volume = (sizeGiB: number) =>
+      ec2.BlockDeviceVolume.ebs(sizeGiB, {
+        encrypted: true,
+        kmsKey: props.volumeKey,
+        volumeType: ec2.EbsDeviceVolumeType.GP3,
+        deleteOnTermination: true,
+      });
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
@@ -79,8 +80,9 @@ export class BottlerocketNodegroup extends Construct {
     this.role = new iam.Role(this, 'NodeRole', {
       description: 'EKS managed nodes: join the cluster and pull images',
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
-        .map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+      managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((name) =>
+        iam.ManagedPolicy.fromAwsManagedPolicyName(name),
+      ),
     });
     // The node group validates min <= desired <= max itself.
     this.nodegroup = new eks.Nodegroup(this, 'Resource', {

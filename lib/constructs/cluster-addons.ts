@@ -80,16 +80,27 @@ export class ClusterAddons extends Construct {
     this.podIdentityAgent = cluster.eksPodIdentityAgent!;
     (this.podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = versions.podIdentityAgent;
     this.vpcCni = addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
-    this.vpcCniRole = withIdentity(this.vpcCni, 'VpcCniRole', VPC_CNI_SERVICE_ACCOUNT, 'AmazonEKS_CNI_Policy',
-      'vpc-cni (aws-node): assigns pod IP addresses (Pod Identity)');
+    this.vpcCniRole = withIdentity(
+      this.vpcCni,
+      'VpcCniRole',
+      VPC_CNI_SERVICE_ACCOUNT,
+      'AmazonEKS_CNI_Policy',
+      'vpc-cni (aws-node): assigns pod IP addresses (Pod Identity)',
+    );
     this.kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
     for (const networking of [this.vpcCni, this.kubeProxy, this.podIdentityAgent]) props.nodes.node.addDependency(networking);
 
     this.coreDns = addon('CoreDns', 'coredns', versions.coreDns);
-    this.cloudWatchObservability = addon('CloudWatchObservability', 'amazon-cloudwatch-observability',
-      versions.cloudWatchObservability, { containerLogs: { enabled: true } });
-    this.observabilityRole = withIdentity(this.cloudWatchObservability, 'ObservabilityRole', CLOUDWATCH_AGENT_SERVICE_ACCOUNT,
-      'CloudWatchAgentServerPolicy', 'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)');
+    this.cloudWatchObservability = addon('CloudWatchObservability', 'amazon-cloudwatch-observability', versions.cloudWatchObservability, {
+      containerLogs: { enabled: true },
+    });
+    this.observabilityRole = withIdentity(
+      this.cloudWatchObservability,
+      'ObservabilityRole',
+      CLOUDWATCH_AGENT_SERVICE_ACCOUNT,
+      'CloudWatchAgentServerPolicy',
+      'CloudWatch agent and Fluent Bit of the observability add-on (Pod Identity)',
+    );
     for (const dependency of props.observabilityDependsOn ?? []) this.cloudWatchObservability.node.addDependency(dependency);
 
     // Only the replica count is set. The upstream chart the add-on packages already gives the container a Pod

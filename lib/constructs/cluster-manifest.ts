@@ -54,7 +54,12 @@ export class ClusterManifest extends Construct {
 }
 
 /** Splits objects, in order, into batches whose JSON stays within the budget; one object over it is an error. */
-export function batchBySize(stack: Stack, objects: readonly Record<string, unknown>[], budget: number, id: string): Record<string, unknown>[][] {
+export function batchBySize(
+  stack: Stack,
+  objects: readonly Record<string, unknown>[],
+  budget: number,
+  id: string,
+): Record<string, unknown>[][] {
   const batches: Record<string, unknown>[][] = [];
   let current: Record<string, unknown>[] = [];
   let size = 2; // the enclosing brackets
@@ -64,8 +69,10 @@ export function batchBySize(stack: Stack, objects: readonly Record<string, unkno
     const bytes = Buffer.byteLength(JSON.stringify(JSON.stringify(stack.resolve(object)))) + PRUNE_LABEL_BYTES;
     if (bytes + 2 > budget) {
       const name = (object.metadata as { name?: string } | undefined)?.name ?? '?';
-      throw new Error(`cluster manifest ${id}: ${String(object.kind)} ${name} is ${bytes} bytes, over the ${budget}-byte budget `
-        + 'of one custom resource; install it from a Helm chart or an S3 asset instead');
+      throw new Error(
+        `cluster manifest ${id}: ${String(object.kind)} ${name} is ${bytes} bytes, over the ${budget}-byte budget ` +
+          'of one custom resource; install it from a Helm chart or an S3 asset instead',
+      );
     }
     if (current.length > 0 && size + bytes + 1 > budget) {
       batches.push(current);

@@ -41,11 +41,13 @@ export class DataBucket extends Construct {
       bucketKeyEnabled: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'data/',
-      lifecycleRules: [{
-        noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-        expiredObjectDeleteMarker: true,
-      }],
+      lifecycleRules: [
+        {
+          noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
     });
   }
 

@@ -45,7 +45,10 @@ export interface AdmissionSubject {
  * Why the entry-point policy rejects an object, or undefined when it admits it: the policy's CEL rules restated in
  * TypeScript, so tests can run them over everything the platform applies. Keep both in step.
  */
-export function entryPointRejection(subject: AdmissionSubject, exemptions: readonly EntryPointExemption[] = ENTRY_POINT_EXEMPTIONS): string | undefined {
+export function entryPointRejection(
+  subject: AdmissionSubject,
+  exemptions: readonly EntryPointExemption[] = ENTRY_POINT_EXEMPTIONS,
+): string | undefined {
   const exempt = exemptions.some((e) => exemptionKey(e) === exemptionKey({ ...subject, namespace: subject.namespace ?? '' }));
   if (exempt) return undefined;
   if (subject.group === '' && subject.kind === 'Service' && SIDE_DOOR_SERVICE_TYPES.includes(subject.serviceType ?? 'ClusterIP')) {
@@ -55,17 +58,21 @@ export function entryPointRejection(subject: AdmissionSubject, exemptions: reado
   return undefined;
 }
 
-const SERVICE_MESSAGE = 'Services of type LoadBalancer or NodePort are not allowed: the platform\'s only entry point is API Gateway '
-  + '(WAF, Cognito) through its private load balancer, whose targets are bound with a TargetGroupBinding to a ClusterIP Service.';
-const INGRESS_MESSAGE = 'Ingresses are not allowed: the platform\'s only entry point is API Gateway (WAF, Cognito) through its '
-  + 'private load balancer; give the service routes in the API instead.';
+const SERVICE_MESSAGE =
+  "Services of type LoadBalancer or NodePort are not allowed: the platform's only entry point is API Gateway " +
+  '(WAF, Cognito) through its private load balancer, whose targets are bound with a TargetGroupBinding to a ClusterIP Service.';
+const INGRESS_MESSAGE =
+  "Ingresses are not allowed: the platform's only entry point is API Gateway (WAF, Cognito) through its " +
+  'private load balancer; give the service routes in the API instead.';
 
 const exemptionKey = (object: { kind: string; namespace: string; name: string }) => `${object.kind} ${object.namespace}/${object.name}`;
 /** `exemptionKey` in CEL, from the admission request. */
-const EXEMPTION_KEY_CEL = 'request.kind.kind + \' \' + request.namespace + \'/\' + request.name';
+const EXEMPTION_KEY_CEL = "request.kind.kind + ' ' + request.namespace + '/' + request.name";
 
 /** The ValidatingAdmissionPolicy and its cluster-wide Deny binding. */
-export function entryPointPolicyManifest(exemptions: readonly EntryPointExemption[] = ENTRY_POINT_EXEMPTIONS): [IValidatingAdmissionPolicy, IValidatingAdmissionPolicyBinding] {
+export function entryPointPolicyManifest(
+  exemptions: readonly EntryPointExemption[] = ENTRY_POINT_EXEMPTIONS,
+): [IValidatingAdmissionPolicy, IValidatingAdmissionPolicyBinding] {
   const exempt = exemptions.map(exemptionKey);
   const sideDoorTypes = SIDE_DOOR_SERVICE_TYPES.map((type) => `'${type}'`).join(', ');
   return [
@@ -84,14 +91,16 @@ export function entryPointPolicyManifest(exemptions: readonly EntryPointExemptio
             { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['ingresses'] },
           ],
         },
-        ...(exempt.length > 0 ? { matchConditions: [{ name: 'not-exempt', expression: `!((${EXEMPTION_KEY_CEL}) in ${JSON.stringify(exempt)})` }] } : {}),
+        ...(exempt.length > 0
+          ? { matchConditions: [{ name: 'not-exempt', expression: `!((${EXEMPTION_KEY_CEL}) in ${JSON.stringify(exempt)})` }] }
+          : {}),
         validations: [
           {
             expression: `request.resource.resource != 'services' || !(object.spec.type in [${sideDoorTypes}])`,
             reason: 'Forbidden',
             message: SERVICE_MESSAGE,
           },
-          { expression: 'request.resource.resource != \'ingresses\'', reason: 'Forbidden', message: INGRESS_MESSAGE },
+          { expression: "request.resource.resource != 'ingresses'", reason: 'Forbidden', message: INGRESS_MESSAGE },
         ],
       },
     },

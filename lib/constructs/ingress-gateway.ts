@@ -23,7 +23,9 @@ export interface IngressGatewayProps {
 }
 
 /** Helm values of Istio's `gateway` chart for the private ingress. */
-export function ingressGatewayValues(props: Pick<IngressGatewayProps, 'identity' | 'minReplicas' | 'maxReplicas'>): Record<string, unknown> {
+export function ingressGatewayValues(
+  props: Pick<IngressGatewayProps, 'identity' | 'minReplicas' | 'maxReplicas'>,
+): Record<string, unknown> {
   const minReplicas = props.minReplicas ?? 2;
   return {
     serviceAccount: { create: true, name: props.identity.serviceAccount },

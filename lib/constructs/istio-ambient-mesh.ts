@@ -55,8 +55,21 @@ export class IstioAmbientMesh extends Construct {
     super(scope, id);
     const { cluster, charts } = props;
     const dependsOn = props.dependsOn ?? [];
-    const component = (componentId: string, source: HelmChartSource, release: string, values: Record<string, unknown>, after: IDependable[]) =>
-      new HelmComponent(scope, componentId, { cluster, source, release, namespace: ISTIO_NAMESPACE, values, dependsOn: [...dependsOn, ...after] });
+    const component = (
+      componentId: string,
+      source: HelmChartSource,
+      release: string,
+      values: Record<string, unknown>,
+      after: IDependable[],
+    ) =>
+      new HelmComponent(scope, componentId, {
+        cluster,
+        source,
+        release,
+        namespace: ISTIO_NAMESPACE,
+        values,
+        dependsOn: [...dependsOn, ...after],
+      });
     this.base = component('IstioBase', charts.istioBase, 'istio-base', {}, []);
     this.istiod = component('Istiod', charts.istiod, 'istiod', { profile: 'ambient' }, [this.base]);
     this.cni = component('IstioCni', charts.istioCni, 'istio-cni', { profile: 'ambient' }, [this.istiod]);

@@ -9,28 +9,30 @@ import { publicRoutes, routeKey, ServiceCatalogue, ServiceRoute } from '../catal
  * One JSON object per request, every value a string so metric filters compare them the same way. Carries who
  * called (token subject and client id), what WAF decided and where time went; never the token itself.
  */
-export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify({
-  requestId: apigateway.AccessLogField.contextRequestId(),
-  extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
-  requestTime: apigateway.AccessLogField.contextRequestTime(),
-  sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
-  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
-  resourcePath: apigateway.AccessLogField.contextResourcePath(),
-  protocol: apigateway.AccessLogField.contextProtocol(),
-  status: apigateway.AccessLogField.contextStatus(),
-  responseLength: apigateway.AccessLogField.contextResponseLength(),
-  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
-  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
-  integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
-  subject: apigateway.AccessLogField.contextAuthorizerClaims('sub'),
-  clientId: apigateway.AccessLogField.contextAuthorizerClaims('client_id'),
-  // The key's id, never its value: set on methods that require a key, so a key used with another client's token shows.
-  apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
-  wafStatus: apigateway.AccessLogField.contextWafResponseCode(),
-  errorType: apigateway.AccessLogField.contextErrorResponseType(),
-  errorMessage: apigateway.AccessLogField.contextErrorMessageString(),
-  xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
-}));
+export const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigateway.AccessLogField.contextRequestId(),
+    extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
+    requestTime: apigateway.AccessLogField.contextRequestTime(),
+    sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
+    httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+    resourcePath: apigateway.AccessLogField.contextResourcePath(),
+    protocol: apigateway.AccessLogField.contextProtocol(),
+    status: apigateway.AccessLogField.contextStatus(),
+    responseLength: apigateway.AccessLogField.contextResponseLength(),
+    responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+    integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+    integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+    subject: apigateway.AccessLogField.contextAuthorizerClaims('sub'),
+    clientId: apigateway.AccessLogField.contextAuthorizerClaims('client_id'),
+    // The key's id, never its value: set on methods that require a key, so a key used with another client's token shows.
+    apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
+    wafStatus: apigateway.AccessLogField.contextWafResponseCode(),
+    errorType: apigateway.AccessLogField.contextErrorResponseType(),
+    errorMessage: apigateway.AccessLogField.contextErrorMessageString(),
+    xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
+  }),
+);
 
 /**
  * The log group API Gateway writes a stage's execution logs to, creating it (unencrypted, never expiring) if it does
@@ -143,10 +145,12 @@ export class PlatformApi extends Construct {
         stageName: this.stageName,
         throttlingRateLimit: props.throttle.rateLimit,
         throttlingBurstLimit: props.throttle.burstLimit,
-        methodOptions: Object.fromEntries(Object.entries(props.methodThrottles ?? {}).map(([key, limits]) => {
-          const [method, path] = key.split(' ');
-          return [`${path}/${method}`, { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit }];
-        })),
+        methodOptions: Object.fromEntries(
+          Object.entries(props.methodThrottles ?? {}).map(([key, limits]) => {
+            const [method, path] = key.split(' ');
+            return [`${path}/${method}`, { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit }];
+          }),
+        ),
         accessLogDestination: new apigateway.LogGroupLogDestination(props.accessLogGroup),
         accessLogFormat: ACCESS_LOG_FORMAT,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
@@ -161,29 +165,37 @@ export class PlatformApi extends Construct {
 
     this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
     const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
-    const models = new Map(Object.entries(props.requestSchemas).map(([name, schema]) =>
-      [name, this.api.addModel(`${name}Model`, { modelName: name, contentType: 'application/json', schema: draft4(schema) })]));
+    const models = new Map(
+      Object.entries(props.requestSchemas).map(([name, schema]) => [
+        name,
+        this.api.addModel(`${name}Model`, { modelName: name, contentType: 'application/json', schema: draft4(schema) }),
+      ]),
+    );
 
     for (const route of routes) {
       const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.Integration({
-        type: apigateway.IntegrationType.HTTP_PROXY,
-        integrationHttpMethod: route.method,
-        uri: `${props.integrationBaseUri}${route.path}`,
-        options: {
-          connectionType: apigateway.ConnectionType.VPC_LINK,
-          vpcLink: props.vpcLink,
-          requestParameters: Object.fromEntries(pathParameters.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
+      this.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        new apigateway.Integration({
+          type: apigateway.IntegrationType.HTTP_PROXY,
+          integrationHttpMethod: route.method,
+          uri: `${props.integrationBaseUri}${route.path}`,
+          options: {
+            connectionType: apigateway.ConnectionType.VPC_LINK,
+            vpcLink: props.vpcLink,
+            requestParameters: Object.fromEntries(pathParameters.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
+          },
+        }),
+        {
+          authorizer: this.authorizer,
+          authorizationType: apigateway.AuthorizationType.COGNITO,
+          authorizationScopes: [route.scope],
+          apiKeyRequired: keyRequired.has(routeKey(route)),
+          requestValidator: validator,
+          requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
+          requestModels: route.bodySchema ? { 'application/json': models.get(route.bodySchema)! } : undefined,
         },
-      }), {
-        authorizer: this.authorizer,
-        authorizationType: apigateway.AuthorizationType.COGNITO,
-        authorizationScopes: [route.scope],
-        apiKeyRequired: keyRequired.has(routeKey(route)),
-        requestValidator: validator,
-        requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
-        requestModels: route.bodySchema ? { 'application/json': models.get(route.bodySchema)! } : undefined,
-      });
+      );
     }
   }
 }

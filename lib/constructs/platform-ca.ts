@@ -72,10 +72,12 @@ export class PlatformCa extends Construct {
         // The permissions aws-privateca-issuer documents, on the one CA.
         awsIdentity: {
           serviceAccount: 'aws-privateca-issuer',
-          statements: [new iam.PolicyStatement({
-            actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
-            resources: [props.privateCa.certificateAuthorityArn],
-          })],
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
+              resources: [props.privateCa.certificateAuthorityArn],
+            }),
+          ],
         },
         values: { serviceAccount: { create: true, name: 'aws-privateca-issuer' } },
         dependsOn: [...dependsOn, this.certManager],
@@ -126,6 +128,8 @@ export class PlatformCa extends Construct {
       manifest: [...signerObjects, caCertificate, platformCa],
       dependsOn: caDependsOn,
     });
-    Dependable.implement(this, { dependencyRoots: [this.certManager, ...(this.privateCaIssuer ? [this.privateCaIssuer] : []), this.issuers] });
+    Dependable.implement(this, {
+      dependencyRoots: [this.certManager, ...(this.privateCaIssuer ? [this.privateCaIssuer] : []), this.issuers],
+    });
   }
 }

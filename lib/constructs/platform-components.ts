@@ -34,14 +34,22 @@ export interface HelmVersions {
 export function platformCharts(versions: HelmVersions) {
   const istio = (chart: string): HelmChartSource => ({ repository: HELM_REPOSITORIES.istio, chart, version: versions.istio });
   return {
-    awsLoadBalancerController: { repository: HELM_REPOSITORIES.eksCharts, chart: 'aws-load-balancer-controller', version: versions.awsLoadBalancerController },
+    awsLoadBalancerController: {
+      repository: HELM_REPOSITORIES.eksCharts,
+      chart: 'aws-load-balancer-controller',
+      version: versions.awsLoadBalancerController,
+    },
     istioBase: istio('base'),
     istiod: istio('istiod'),
     istioCni: istio('cni'),
     ztunnel: istio('ztunnel'),
     istioGateway: istio('gateway'),
     certManager: { repository: HELM_REPOSITORIES.jetstack, chart: 'cert-manager', version: versions.certManager },
-    awsPrivateCaIssuer: { repository: HELM_REPOSITORIES.awsPrivateCaIssuer, chart: 'aws-privateca-issuer', version: versions.awsPrivateCaIssuer },
+    awsPrivateCaIssuer: {
+      repository: HELM_REPOSITORIES.awsPrivateCaIssuer,
+      chart: 'aws-privateca-issuer',
+      version: versions.awsPrivateCaIssuer,
+    },
   } satisfies Record<string, HelmChartSource>;
 }
 

@@ -92,17 +92,21 @@ export class PlatformIdentity extends Construct {
     const servers = new Map<string, cognito.UserPoolResourceServer>();
     const oauthScopes = new Map<string, cognito.OAuthScope>();
     for (const service of props.catalogue.services) {
-      const scopes = service.scopes.map((scopeName) => new cognito.ResourceServerScope({
-        scopeName,
-        scopeDescription: `${scopeName} access to ${service.name}`,
-      }));
+      const scopes = service.scopes.map(
+        (scopeName) =>
+          new cognito.ResourceServerScope({
+            scopeName,
+            scopeDescription: `${scopeName} access to ${service.name}`,
+          }),
+      );
       const server = this.userPool.addResourceServer(`${service.name}ResourceServer`, {
         identifier: service.name,
         userPoolResourceServerName: service.name,
         scopes,
       });
       servers.set(service.name, server);
-      for (const scope of scopes) oauthScopes.set(qualifiedScope(service, scope.scopeName), cognito.OAuthScope.resourceServer(server, scope));
+      for (const scope of scopes)
+        oauthScopes.set(qualifiedScope(service, scope.scopeName), cognito.OAuthScope.resourceServer(server, scope));
     }
     this.resourceServers = servers;
     this.scopes = oauthScopes;
@@ -124,18 +128,24 @@ export class PlatformIdentity extends Construct {
       allowUnauthenticatedIdentities: false,
       // The enhanced flow only: the basic (classic) flow lets a client pick any role the pool trusts.
       allowClassicFlow: false,
-      cognitoIdentityProviders: [{
-        clientId: this.userClient.userPoolClientId,
-        providerName: this.userPool.userPoolProviderName,
-        serverSideTokenCheck: true,
-      }],
+      cognitoIdentityProviders: [
+        {
+          clientId: this.userClient.userPoolClientId,
+          providerName: this.userPool.userPoolProviderName,
+          serverSideTokenCheck: true,
+        },
+      ],
     });
     this.authenticatedRole = new iam.Role(this, 'AuthenticatedRole', {
       description: 'Signed-in users of the platform identity pool',
-      assumedBy: new iam.FederatedPrincipal('cognito-identity.amazonaws.com', {
-        StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
-        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-      }, 'sts:AssumeRoleWithWebIdentity'),
+      assumedBy: new iam.FederatedPrincipal(
+        'cognito-identity.amazonaws.com',
+        {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+        'sts:AssumeRoleWithWebIdentity',
+      ),
       maxSessionDuration: Duration.hours(1),
     });
     // Deliberately no `unauthenticated` entry: the pool has no guest role to assume.

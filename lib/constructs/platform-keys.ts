@@ -32,20 +32,25 @@ export class PlatformKeys extends Construct {
     // Managed node groups launch instances through the Auto Scaling service-linked role, which must create
     // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources.
     const autoScaling = new iam.ArnPrincipal(
-      `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`);
-    this.blockStorage.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingToUseKeyForEbs',
-      principals: [autoScaling],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com`, 'kms:CallerAccount': account } },
-    }));
-    this.blockStorage.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingToGrantKeyToEbs',
-      principals: [autoScaling],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }));
+      `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+    );
+    this.blockStorage.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToUseKeyForEbs',
+        principals: [autoScaling],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com`, 'kms:CallerAccount': account } },
+      }),
+    );
+    this.blockStorage.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToGrantKeyToEbs',
+        principals: [autoScaling],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
   }
 }

@@ -31,10 +31,12 @@ export class PodIdentityRole extends Construct implements iam.IGrantable {
     super(scope, id);
     // aws:SourceAccount/SourceArn stop the Pod Identity service from assuming the role for another cluster
     // (confused deputy); TagSession lets it attach the namespace and service-account session tags.
-    const podIdentity = new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
-      StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-      ArnEquals: { 'aws:SourceArn': props.cluster.clusterArn },
-    }).withSessionTags();
+    const podIdentity = new iam.ServicePrincipal('pods.eks.amazonaws.com')
+      .withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        ArnEquals: { 'aws:SourceArn': props.cluster.clusterArn },
+      })
+      .withSessionTags();
     this.role = new iam.Role(this, 'Resource', {
       description: `Pod Identity role of ${props.namespace}/${props.serviceAccount}`,
       assumedBy: podIdentity,

@@ -14,7 +14,9 @@ import { AddonVersions, ClusterAddons } from './cluster-addons';
  * The kubectl layer for each Kubernetes version this blueprint supports; kubectl talks to the cluster in the
  * handler, so its minor version must match the cluster's. Supporting a new version means adding its layer package here.
  */
-export const KUBECTL_LAYERS: Readonly<Record<string, { readonly packageName: string; create(scope: Construct, id: string): lambda.ILayerVersion }>> = {
+export const KUBECTL_LAYERS: Readonly<
+  Record<string, { readonly packageName: string; create(scope: Construct, id: string): lambda.ILayerVersion }>
+> = {
   '1.35': { packageName: '@aws-cdk/lambda-layer-kubectl-v35', create: (scope, id) => new KubectlV35Layer(scope, id) },
 };
 
@@ -92,11 +94,15 @@ export class PrivateCluster extends Construct {
     super(scope, id);
     const layerVersion = props.kubectlLayerVersion ?? props.kubernetesVersion;
     if (layerVersion !== props.kubernetesVersion) {
-      throw new Error(`kubectl layer ${layerVersion} does not match Kubernetes ${props.kubernetesVersion}: use the layer of the cluster version`);
+      throw new Error(
+        `kubectl layer ${layerVersion} does not match Kubernetes ${props.kubernetesVersion}: use the layer of the cluster version`,
+      );
     }
     const layer = KUBECTL_LAYERS[props.kubernetesVersion];
     if (!layer) {
-      throw new Error(`kubernetes version ${props.kubernetesVersion} has no kubectl layer: use one of ${Object.keys(KUBECTL_LAYERS).join(', ')}`);
+      throw new Error(
+        `kubernetes version ${props.kubernetesVersion} has no kubectl layer: use one of ${Object.keys(KUBECTL_LAYERS).join(', ')}`,
+      );
     }
     if (props.admins.length === 0) {
       throw new Error('admins is empty: the cluster creator gets no access, so list at least one admin role');

@@ -109,8 +109,7 @@ export class PrivateIngress extends Construct {
         sslPolicy: INGRESS_SSL_POLICY,
         defaultTargetGroups: [this.targetGroup],
       });
-      this.accessLogBucket = props.accessLogBucket
-        ?? new s3.Bucket(this, 'AccessLogs', logBucketProps(retain));
+      this.accessLogBucket = props.accessLogBucket ?? new s3.Bucket(this, 'AccessLogs', logBucketProps(retain));
       this.loadBalancer.logAccessLogs(this.accessLogBucket, 'ingress');
       this.integrationBaseUri = `https://${props.certificate.hostname}`;
     } else {

@@ -46,9 +46,7 @@ export class SecureVpc extends Construct {
     super(scope, id);
     const egress = props.egress ?? 'isolated';
     const workloadType = egress === 'nat' ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
-    const subnetConfiguration: ec2.SubnetConfiguration[] = [
-      { name: 'Workload', subnetType: workloadType, cidrMask: 20 },
-    ];
+    const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'Workload', subnetType: workloadType, cidrMask: 20 }];
     if (egress === 'nat') {
       subnetConfiguration.push({ name: 'Egress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false });
     }

@@ -3,7 +3,12 @@ import { allowedCallers } from '../catalogue/caller-policy';
 import { NAMESPACE_NAME_LABEL } from '../charts/call-graph';
 
 /** A rendered Kubernetes object, loosely typed so the evaluators can reach any field. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: any };
+  [key: string]: any;
+};
 
 function ofKind(manifests: readonly Manifest[], kind: string, name?: string): Manifest[] {
   return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
@@ -47,16 +52,24 @@ function portMatches(ports: Array<Record<string, any>> | undefined, port: number
 }
 
 function direction(manifests: readonly Manifest[], self: Workload, other: Workload, port: number, type: 'Ingress' | 'Egress'): boolean {
-  const policies = ofKind(manifests, 'NetworkPolicy')
-    .filter((p) => p.metadata.namespace === self.namespace && matches(p.spec.podSelector, self.labels)
-      && (p.spec.policyTypes ?? ['Ingress']).includes(type));
+  const policies = ofKind(manifests, 'NetworkPolicy').filter(
+    (p) =>
+      p.metadata.namespace === self.namespace &&
+      matches(p.spec.podSelector, self.labels) &&
+      (p.spec.policyTypes ?? ['Ingress']).includes(type),
+  );
   if (policies.length === 0) return true; // not isolated in this direction
   const field = type === 'Ingress' ? 'ingress' : 'egress';
   const peers = type === 'Ingress' ? 'from' : 'to';
-  return policies.some((p) => (p.spec[field] ?? []).some((rule: Record<string, any>) =>
-    portMatches(rule.ports, port)
-    && (rule[peers] === undefined || rule[peers].length === 0
-      || rule[peers].some((peer: Record<string, any>) => peerMatches(manifests, p.metadata.namespace!, peer, other)))));
+  return policies.some((p) =>
+    (p.spec[field] ?? []).some(
+      (rule: Record<string, any>) =>
+        portMatches(rule.ports, port) &&
+        (rule[peers] === undefined ||
+          rule[peers].length === 0 ||
+          rule[peers].some((peer: Record<string, any>) => peerMatches(manifests, p.metadata.namespace!, peer, other))),
+    ),
+  );
 }
 
 /** Whether NetworkPolicies let `source` open a TCP connection to `destination` on `port`. */
@@ -66,13 +79,20 @@ export function networkAllows(manifests: readonly Manifest[], source: Workload, 
 
 /** Whether Istio AuthorizationPolicies (ALLOW only, L4 attributes) admit `source`'s identity to `destination` on `port`. */
 export function meshAllows(manifests: readonly Manifest[], source: Workload, destination: Workload, port: number): boolean {
-  const applicable = ofKind(manifests, 'AuthorizationPolicy')
-    .filter((p) => p.metadata.namespace === destination.namespace && matches(p.spec.selector, destination.labels));
+  const applicable = ofKind(manifests, 'AuthorizationPolicy').filter(
+    (p) => p.metadata.namespace === destination.namespace && matches(p.spec.selector, destination.labels),
+  );
   if (applicable.some((p) => (p.spec.action ?? 'ALLOW') !== 'ALLOW')) throw new Error('evaluator: only ALLOW policies supported');
   if (applicable.length === 0) return true;
-  return applicable.some((p) => (p.spec.rules ?? []).some((rule: Record<string, any>) =>
-    (rule.from ?? [{}]).some((f: Record<string, any>) => f.source?.principals === undefined || f.source.principals.includes(source.principal))
-    && (rule.to ?? [{}]).some((t: Record<string, any>) => t.operation?.ports === undefined || t.operation.ports.includes(String(port)))));
+  return applicable.some((p) =>
+    (p.spec.rules ?? []).some(
+      (rule: Record<string, any>) =>
+        (rule.from ?? [{}]).some(
+          (f: Record<string, any>) => f.source?.principals === undefined || f.source.principals.includes(source.principal),
+        ) &&
+        (rule.to ?? [{}]).some((t: Record<string, any>) => t.operation?.ports === undefined || t.operation.ports.includes(String(port))),
+    ),
+  );
 }
 
 /**
@@ -84,6 +104,8 @@ export function nativeAllows(catalogue: ServiceCatalogue, manifests: readonly Ma
   const id = `spiffe://${source.principal}`;
   const service = catalogue.services.find((s) => s.name === destination)!;
   const accepted = service.routes.some((route) => allowedCallers(catalogue, service, route).has(id));
-  const presentable = ofKind(manifests, 'Certificate').some((c) => c.metadata.namespace === source.namespace && (c.spec.uris ?? []).includes(id));
+  const presentable = ofKind(manifests, 'Certificate').some(
+    (c) => c.metadata.namespace === source.namespace && (c.spec.uris ?? []).includes(id),
+  );
   return accepted && presentable;
 }

@@ -26,7 +26,10 @@ export class AssemblyView {
   /** Each stack's template by stack id (artifact id), as synthesized unless the view came from `withTemplates`. */
   readonly templates: Readonly<Record<string, any>>;
 
-  constructor(readonly assembly: cxapi.CloudAssembly, templates?: Readonly<Record<string, any>>) {
+  constructor(
+    readonly assembly: cxapi.CloudAssembly,
+    templates?: Readonly<Record<string, any>>,
+  ) {
     this.stackIds = assembly.stacks.map((s) => s.id);
     this.stackNames = assembly.stacks.map((s) => s.stackName);
     this.templates = templates ?? Object.fromEntries(assembly.stacks.map((s) => [s.id, s.template]));
@@ -39,7 +42,8 @@ export class AssemblyView {
         type: resource.Type,
         properties: resource.Properties ?? {},
         path: resource.Metadata?.['aws:cdk:path'],
-      })));
+      })),
+    );
   }
 
   /**

@@ -21,15 +21,21 @@ export interface CallPair {
 /** The workloads as the rendered manifests declare them (namespace, pod labels, service account), plus the ingress. */
 function workloads(catalogue: ServiceCatalogue, manifests: readonly Manifest[]): Map<string, Workload> {
   const principal = (ns: string, sa: string) => `${catalogue.trustDomain}/ns/${ns}/sa/${sa}`;
-  const entries = manifests.filter((m) => m.kind === 'Deployment').map((d): [string, Workload] => [d.metadata.name, {
-    namespace: d.metadata.namespace!,
-    labels: d.spec.template.metadata.labels,
-    principal: principal(d.metadata.namespace!, d.spec.template.spec.serviceAccountName),
-  }]);
+  const entries = manifests
+    .filter((m) => m.kind === 'Deployment')
+    .map((d): [string, Workload] => [
+      d.metadata.name,
+      {
+        namespace: d.metadata.namespace!,
+        labels: d.spec.template.metadata.labels,
+        principal: principal(d.metadata.namespace!, d.spec.template.spec.serviceAccountName),
+      },
+    ]);
   const { namespace, serviceAccount } = catalogue.ingress;
   // The ingress pods: the edge proxy's, when the charts render it (native mode), else those their Istio Gateway selects.
-  const proxy = manifests.find((m) => m.kind === 'Deployment' && m.metadata.namespace === namespace
-    && m.spec.template.spec.serviceAccountName === serviceAccount);
+  const proxy = manifests.find(
+    (m) => m.kind === 'Deployment' && m.metadata.namespace === namespace && m.spec.template.spec.serviceAccountName === serviceAccount,
+  );
   const gateway = manifests.find((m) => m.kind === 'Gateway' && m.metadata.namespace === namespace);
   const labels: Record<string, string> = proxy?.spec.template.metadata.labels ?? gateway?.spec?.selector ?? {};
   return new Map([...entries, [INGRESS, { namespace, labels, principal: principal(namespace, serviceAccount) }]]);
@@ -45,22 +51,32 @@ export function callPairs(catalogue: ServiceCatalogue, manifests: readonly Manif
   const byName = workloads(catalogue, manifests);
   const ambient = manifests.some((m) => m.kind === 'AuthorizationPolicy');
   const callers = [...catalogue.services.map((s) => s.name), INGRESS];
-  return callers.flatMap((from) => catalogue.services.filter((s) => s.name !== from).map((service): CallPair => {
-    const source = byName.get(from);
-    const destination = byName.get(service.name);
-    if (!source || !destination) throw new Error(`no Deployment rendered for ${!source ? from : service.name}: render the platform charts first`);
-    const callerId = from === INGRESS
-      ? spiffeId(catalogue.trustDomain, catalogue.ingress.namespace, catalogue.ingress.serviceAccount)
-      : spiffeId(catalogue.trustDomain, source.namespace, from);
-    const scopes = service.routes.filter((route) => allowedCallers(catalogue, service, route).has(callerId)).map((route) => route.scope);
-    const network = networkAllows(manifests, source, destination, service.port)
-      && (!ambient || networkAllows(manifests, source, destination, HBONE_PORT));
-    const layers: Record<string, boolean> = ambient
-      ? { NetworkPolicy: network, 'mesh AuthorizationPolicy': meshAllows(manifests, source, destination, service.port) }
-      : { NetworkPolicy: network, 'native mTLS allowlist': nativeAllows(catalogue, manifests, source, service.name) };
-    const allowedByCatalogue = from === INGRESS
-      ? service.routes.some((r) => r.public)
-      : catalogue.services.find((s) => s.name === from)!.calls.includes(service.name);
-    return { from, to: service.name, allowedByCatalogue, scopes: [...new Set(scopes)], layers };
-  }));
+  return callers.flatMap((from) =>
+    catalogue.services
+      .filter((s) => s.name !== from)
+      .map((service): CallPair => {
+        const source = byName.get(from);
+        const destination = byName.get(service.name);
+        if (!source || !destination)
+          throw new Error(`no Deployment rendered for ${!source ? from : service.name}: render the platform charts first`);
+        const callerId =
+          from === INGRESS
+            ? spiffeId(catalogue.trustDomain, catalogue.ingress.namespace, catalogue.ingress.serviceAccount)
+            : spiffeId(catalogue.trustDomain, source.namespace, from);
+        const scopes = service.routes
+          .filter((route) => allowedCallers(catalogue, service, route).has(callerId))
+          .map((route) => route.scope);
+        const network =
+          networkAllows(manifests, source, destination, service.port) &&
+          (!ambient || networkAllows(manifests, source, destination, HBONE_PORT));
+        const layers: Record<string, boolean> = ambient
+          ? { NetworkPolicy: network, 'mesh AuthorizationPolicy': meshAllows(manifests, source, destination, service.port) }
+          : { NetworkPolicy: network, 'native mTLS allowlist': nativeAllows(catalogue, manifests, source, service.name) };
+        const allowedByCatalogue =
+          from === INGRESS
+            ? service.routes.some((r) => r.public)
+            : catalogue.services.find((s) => s.name === from)!.calls.includes(service.name);
+        return { from, to: service.name, allowedByCatalogue, scopes: [...new Set(scopes)], layers };
+      }),
+  );
 }

@@ -97,9 +97,13 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
         groups: [''],
         kinds: ['Service'],
         enabled: (values) => values.enableServiceMutatorWebhook !== false && values.serviceMutatorWebhookConfig?.failurePolicy !== 'Ignore',
-        disarm: 'set enableServiceMutatorWebhook: false in the controller\'s values, since no platform Service is of type LoadBalancer',
+        disarm: "set enableServiceMutatorWebhook: false in the controller's values, since no platform Service is of type LoadBalancer",
       },
-      { name: 'mtargetgroupbinding.elbv2.k8s.aws / vtargetgroupbinding.elbv2.k8s.aws', groups: ['elbv2.k8s.aws'], kinds: ['TargetGroupBinding'] },
+      {
+        name: 'mtargetgroupbinding.elbv2.k8s.aws / vtargetgroupbinding.elbv2.k8s.aws',
+        groups: ['elbv2.k8s.aws'],
+        kinds: ['TargetGroupBinding'],
+      },
       { name: 'vingressclassparams.elbv2.k8s.aws', groups: ['elbv2.k8s.aws'], kinds: ['IngressClassParams'] },
       {
         name: 'vingress.elbv2.k8s.aws',
@@ -177,7 +181,8 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified, ChartApis>> = {
   },
   certManager: {
     source: verified.certManager,
-    crdGroups: (values) => (values.crds?.enabled === true || values.installCRDs === true ? ['cert-manager.io', 'acme.cert-manager.io'] : []),
+    crdGroups: (values) =>
+      values.crds?.enabled === true || values.installCRDs === true ? ['cert-manager.io', 'acme.cert-manager.io'] : [],
     webhooks: [
       // Its namespace selector only opts out (`cert-manager.io/disable-validation`).
       { name: 'webhook.cert-manager.io', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
@@ -205,8 +210,27 @@ export function chartApisOf(repository: unknown, chart: unknown): ChartApis | un
  * something in the cluster installs first.
  */
 export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
-  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
-  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
-  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
-  'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io',
+  '',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
 ]);

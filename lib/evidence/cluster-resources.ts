@@ -97,7 +97,7 @@ function kubernetesObject(object: any, index: number): KubernetesObject {
     name: String(metadata.name ?? ''),
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
     labels: metadata.labels ?? {},
-    podLabels: podTemplateOf(object)?.metadata?.labels ?? (object?.kind === 'Pod' ? metadata.labels ?? {} : undefined),
+    podLabels: podTemplateOf(object)?.metadata?.labels ?? (object?.kind === 'Pod' ? (metadata.labels ?? {}) : undefined),
     serviceType: object?.kind === 'Service' && typeof object?.spec?.type === 'string' ? object.spec.type : undefined,
   };
 }
@@ -145,9 +145,11 @@ export function clusterIdentity(stacks: readonly StackTemplate[], stack: StackTe
 }
 
 function resourcesOfType(stacks: readonly StackTemplate[], type: string) {
-  return stacks.flatMap((stack) => Object.entries(stack.template.Resources ?? {})
-    .filter(([, resource]) => resource.Type === type)
-    .map(([logicalId, resource]) => ({ stack, logicalId, properties: resource.Properties ?? {} })));
+  return stacks.flatMap((stack) =>
+    Object.entries(stack.template.Resources ?? {})
+      .filter(([, resource]) => resource.Type === type)
+      .map(([logicalId, resource]) => ({ stack, logicalId, properties: resource.Properties ?? {} })),
+  );
 }
 
 /** Custom resource properties reach the handler as strings; templates usually hold booleans. */

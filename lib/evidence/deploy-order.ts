@@ -1,8 +1,16 @@
 import { BUILT_IN_GROUPS, chartApisOf, ChartApis, CreatedObject, AdmissionWebhook } from './chart-apis';
 import { HelmRelease, helmReleases, KubernetesObject, ManifestResource, manifestResources, ResourceRef } from './cluster-resources';
 import {
-  AssemblyInput, DeployTrap, intrinsic, producerOf, StackTemplate, stackOutputReferences,
-  stackTemplates, templatePath, transitiveDependencies, walkJson,
+  AssemblyInput,
+  DeployTrap,
+  intrinsic,
+  producerOf,
+  StackTemplate,
+  stackOutputReferences,
+  stackTemplates,
+  templatePath,
+  transitiveDependencies,
+  walkJson,
 } from './stack-templates';
 
 /**
@@ -23,36 +31,45 @@ const CONFIRMED_ENCLOSING_FUNCTIONS: ReadonlySet<string> = new Set(['Fn::Join', 
 
 /** 1. Every `Fn::GetStackOutput` outside a resource property value or an Output value, or inside an unconfirmed function. */
 export function unconfirmedStackOutputPositions(input: AssemblyInput): DeployTrap[] {
-  return stackTemplates(input).flatMap((stack) => stackOutputReferences(stack).flatMap(({ path }) => {
-    const where = unconfirmedPosition(path);
-    if (!where) return [];
-    const logicalId = path[0] === 'Resources' ? path[1] : undefined;
-    return [{
-      stack: stack.id,
-      logicalId,
-      path: templatePath(stack, path),
-      problem: `Fn::GetStackOutput ${where.position}, where CloudFormation has not confirmed it (confirmed: a resource property or Output `
-        + `value, nested only in ${[...CONFIRMED_ENCLOSING_FUNCTIONS].join(', ')}).`,
-      fix: where.fix,
-    }];
-  }));
+  return stackTemplates(input).flatMap((stack) =>
+    stackOutputReferences(stack).flatMap(({ path }) => {
+      const where = unconfirmedPosition(path);
+      if (!where) return [];
+      const logicalId = path[0] === 'Resources' ? path[1] : undefined;
+      return [
+        {
+          stack: stack.id,
+          logicalId,
+          path: templatePath(stack, path),
+          problem:
+            `Fn::GetStackOutput ${where.position}, where CloudFormation has not confirmed it (confirmed: a resource property or Output ` +
+            `value, nested only in ${[...CONFIRMED_ENCLOSING_FUNCTIONS].join(', ')}).`,
+          fix: where.fix,
+        },
+      ];
+    }),
+  );
 }
 
 function unconfirmedPosition(path: readonly string[]): { readonly position: string; readonly fix: string } | undefined {
   const [section, id, attribute, ...inside] = path;
   const isValue = (section === 'Resources' && attribute === 'Properties') || (section === 'Outputs' && attribute === 'Value');
   if (!isValue) {
-    const position = section === 'Outputs' && attribute === 'Export' ? `in the Export of output ${id}`
-      : section === 'Resources' ? `in ${attribute ?? 'the definition'} of resource ${id}, outside Properties`
-        : `in the ${section} section`;
+    const position =
+      section === 'Outputs' && attribute === 'Export'
+        ? `in the Export of output ${id}`
+        : section === 'Resources'
+          ? `in ${attribute ?? 'the definition'} of resource ${id}, outside Properties`
+          : `in the ${section} section`;
     return { position, fix: 'use a literal there, or move the value into a resource property; for an export, name it with a literal.' };
   }
   const unconfirmed = inside.find((segment) => segment.startsWith('Fn::') && !CONFIRMED_ENCLOSING_FUNCTIONS.has(segment));
   if (!unconfirmed) return undefined;
   return {
     position: `inside ${unconfirmed}`,
-    fix: `compute the ${unconfirmed} result in the producer stack and publish it as its own output, so the consumer reads it whole `
-      + '(CDK splits an ARN it only has as a reference, e.g. an ECR repository URI derived from the repository ARN: pass the URI itself).',
+    fix:
+      `compute the ${unconfirmed} result in the producer stack and publish it as its own output, so the consumer reads it whole ` +
+      '(CDK splits an ARN it only has as a reference, e.g. an ECR repository URI derived from the repository ARN: pass the URI itself).',
   };
 }
 
@@ -270,12 +287,16 @@ function describeReleases(releases: readonly HelmRelease[]): { described: Descri
   const traps: DeployTrap[] = [];
   for (const release of releases) {
     const apis = chartApisOf(release.repository, release.chart);
-    const at = { stack: release.stack.id, logicalId: release.logicalId, path: templatePath(release.stack, ['Resources', release.logicalId]) };
+    const at = {
+      stack: release.stack.id,
+      logicalId: release.logicalId,
+      path: templatePath(release.stack, ['Resources', release.logicalId]),
+    };
     if (!apis) {
       traps.push({
         ...at,
         problem: `chart ${String(release.chart)} from ${String(release.repository)} is not described in CHART_APIS, so nothing says which APIs and webhooks it installs.`,
-        fix: 'add it to lib/evidence/chart-apis.ts from the pinned chart\'s templates (CRD groups, fail-closed webhooks, Services and pods).',
+        fix: "add it to lib/evidence/chart-apis.ts from the pinned chart's templates (CRD groups, fail-closed webhooks, Services and pods).",
       });
       continue;
     }
@@ -302,9 +323,16 @@ function describeReleases(releases: readonly HelmRelease[]): { described: Descri
 
 /** Records what each manifest and chart needs first; reports the needs nothing orders, and charts relied on without Wait. */
 class OrderingLedger {
-  private readonly unordered = new Map<string, {
-    readonly resource: ResourceRef; readonly on: ResourceRef; readonly whys: Set<string>; readonly alternatives: Set<string>; readonly subjects: Set<string>;
-  }>();
+  private readonly unordered = new Map<
+    string,
+    {
+      readonly resource: ResourceRef;
+      readonly on: ResourceRef;
+      readonly whys: Set<string>;
+      readonly alternatives: Set<string>;
+      readonly subjects: Set<string>;
+    }
+  >();
   private readonly reliedOn = new Map<HelmRelease, Set<string>>();
 
   constructor(private readonly order: DeployOrder) {}
@@ -315,7 +343,13 @@ class OrderingLedger {
     if (chart) this.reliedOn.set(chart, (this.reliedOn.get(chart) ?? new Set()).add(subject));
     if (this.order.isAfter(resource, requirement.on)) return;
     const key = `${resource.stack.id}/${resource.logicalId} ${requirement.on.stack.id}/${requirement.on.logicalId}`;
-    const entry = this.unordered.get(key) ?? { resource, on: requirement.on, whys: new Set(), alternatives: new Set(), subjects: new Set() };
+    const entry = this.unordered.get(key) ?? {
+      resource,
+      on: requirement.on,
+      whys: new Set(),
+      alternatives: new Set(),
+      subjects: new Set(),
+    };
     entry.whys.add(requirement.why);
     if (requirement.alternative) entry.alternatives.add(requirement.alternative);
     entry.subjects.add(subject);
@@ -331,8 +365,9 @@ class OrderingLedger {
         stack: resource.stack.id,
         logicalId: resource.logicalId,
         path: templatePath(resource.stack, ['Resources', resource.logicalId]),
-        problem: `${[...subjects].join(', ')} must come after ${on.stack.id}/${on.logicalId} (${[...whys].join('; ')}), `
-          + `but nothing orders ${resource.logicalId} after it${sameStack ? '' : `: stack ${resource.stack.id} does not depend on ${on.stack.id}`}.`,
+        problem:
+          `${[...subjects].join(', ')} must come after ${on.stack.id}/${on.logicalId} (${[...whys].join('; ')}), ` +
+          `but nothing orders ${resource.logicalId} after it${sameStack ? '' : `: stack ${resource.stack.id} does not depend on ${on.stack.id}`}.`,
         fix: sameStack
           ? `add a dependency on it (construct.node.addDependency, or the dependsOn of ClusterManifest/HelmComponent)${orDisarm}.`
           : `make ${resource.stack.id} depend on ${on.stack.id} (a construct dependency on the chart, or addDependency)${orDisarm}.`,
@@ -342,23 +377,40 @@ class OrderingLedger {
 
   /** Without Wait, "installed" only means the objects were created: CRDs may not be established, webhooks not serving. */
   unwaitedChartTraps(): DeployTrap[] {
-    return [...this.reliedOn].filter(([release]) => !release.wait).map(([release, subjects]) => ({
-      stack: release.stack.id,
-      logicalId: release.logicalId,
-      path: templatePath(release.stack, ['Resources', release.logicalId, 'Properties', 'Wait']),
-      problem: `${[...subjects].join(', ')} rely on chart ${String(release.chart)}, which installs without Wait: its CRDs and webhooks may not serve yet when they are applied.`,
-      fix: 'install it with wait: true (HelmComponent does).',
-    }));
+    return [...this.reliedOn]
+      .filter(([release]) => !release.wait)
+      .map(([release, subjects]) => ({
+        stack: release.stack.id,
+        logicalId: release.logicalId,
+        path: templatePath(release.stack, ['Resources', release.logicalId, 'Properties', 'Wait']),
+        problem: `${[...subjects].join(', ')} rely on chart ${String(release.chart)}, which installs without Wait: its CRDs and webhooks may not serve yet when they are applied.`,
+        fix: 'install it with wait: true (HelmComponent does).',
+      }));
   }
 }
 
 type Namespaces = ReturnType<typeof namespaceCreators>;
 
 /** Each object of a manifest needs the charts installing its API, the webhooks admitting it, and its namespace. */
-function requireForObjects(manifest: ManifestResource, described: readonly DescribedRelease[], namespaces: Namespaces, ledger: OrderingLedger): DeployTrap[] {
-  const at = { stack: manifest.stack.id, logicalId: manifest.logicalId, path: templatePath(manifest.stack, ['Resources', manifest.logicalId, 'Properties', 'Manifest']) };
+function requireForObjects(
+  manifest: ManifestResource,
+  described: readonly DescribedRelease[],
+  namespaces: Namespaces,
+  ledger: OrderingLedger,
+): DeployTrap[] {
+  const at = {
+    stack: manifest.stack.id,
+    logicalId: manifest.logicalId,
+    path: templatePath(manifest.stack, ['Resources', manifest.logicalId, 'Properties', 'Manifest']),
+  };
   if (manifest.unreadable) {
-    return [{ ...at, problem: `the manifest cannot be checked: ${manifest.unreadable}.`, fix: 'keep deploy-time values inside JSON strings of the manifest.' }];
+    return [
+      {
+        ...at,
+        problem: `the manifest cannot be checked: ${manifest.unreadable}.`,
+        fix: 'keep deploy-time values inside JSON strings of the manifest.',
+      },
+    ];
   }
   const traps: DeployTrap[] = [];
   const inCluster = described.filter(({ release }) => release.cluster === manifest.cluster);
@@ -375,11 +427,19 @@ function requireForObjects(manifest: ManifestResource, described: readonly Descr
         fix: 'install the chart that provides the CRD (and describe it in CHART_APIS) before this manifest.',
       });
     }
-    const requirements: Requirement[] = installers.map(({ release, apis }) => (
-      { on: release, why: `${apis.source.chart} installs the ${object.group} CRDs`, reliesOnChart: release }));
+    const requirements: Requirement[] = installers.map(({ release, apis }) => ({
+      on: release,
+      why: `${apis.source.chart} installs the ${object.group} CRDs`,
+      reliesOnChart: release,
+    }));
     for (const { release, apis } of inCluster) {
       for (const webhook of admittingWebhooks(apis, release, admittedAs(object), namespace?.labels ?? {})) {
-        requirements.push({ on: release, why: `${apis.source.chart}'s webhook ${webhook.name} admits it`, reliesOnChart: release, alternative: webhook.disarm });
+        requirements.push({
+          on: release,
+          why: `${apis.source.chart}'s webhook ${webhook.name} admits it`,
+          reliesOnChart: release,
+          alternative: webhook.disarm,
+        });
       }
     }
     for (const creator of namespace?.creators ?? []) {
@@ -387,7 +447,12 @@ function requireForObjects(manifest: ManifestResource, described: readonly Descr
         requirements.push({ on: creator, why: `it creates namespace ${object.namespace}` });
       } else if (creator.index !== undefined && creator.index > object.index) {
         // kubectl applies a manifest's objects in order.
-        traps.push({ ...at, path: `${at.path} [${object.index}]`, problem: `${subject} comes before its Namespace (item ${creator.index}) in the same manifest.`, fix: 'put the Namespace first.' });
+        traps.push({
+          ...at,
+          path: `${at.path} [${object.index}]`,
+          problem: `${subject} comes before its Namespace (item ${creator.index}) in the same manifest.`,
+          fix: 'put the Namespace first.',
+        });
       }
     }
     for (const requirement of requirements) ledger.require(manifest, requirement, subject);
@@ -396,24 +461,34 @@ function requireForObjects(manifest: ManifestResource, described: readonly Descr
 }
 
 /** A chart needs the charts whose webhooks admit its Services and pods, and its namespace unless it creates it. */
-function requireForChart({ release, apis }: DescribedRelease, described: readonly DescribedRelease[], namespaces: Namespaces, ledger: OrderingLedger): void {
+function requireForChart(
+  { release, apis }: DescribedRelease,
+  described: readonly DescribedRelease[],
+  namespaces: Namespaces,
+  ledger: OrderingLedger,
+): void {
   const subject = `chart ${apis.source.chart} (release in ${release.namespace})`;
   const namespace = namespaces.get(release.cluster)?.get(release.namespace);
   for (const other of described) {
     if (other.release === release || other.release.cluster !== release.cluster) continue;
     for (const created of apis.creates) {
       for (const webhook of admittingWebhooks(other.apis, other.release, [created], namespace?.labels ?? {})) {
-        ledger.require(release, {
-          on: other.release,
-          why: `${other.apis.source.chart}'s webhook ${webhook.name} admits the ${created.kind}s it creates`,
-          reliesOnChart: other.release,
-          alternative: webhook.disarm,
-        }, subject);
+        ledger.require(
+          release,
+          {
+            on: other.release,
+            why: `${other.apis.source.chart}'s webhook ${webhook.name} admits the ${created.kind}s it creates`,
+            reliesOnChart: other.release,
+            alternative: webhook.disarm,
+          },
+          subject,
+        );
       }
     }
   }
   if (!release.createNamespace) {
-    for (const creator of namespace?.creators ?? []) ledger.require(release, { on: creator, why: `it creates namespace ${release.namespace}` }, subject);
+    for (const creator of namespace?.creators ?? [])
+      ledger.require(release, { on: creator, why: `it creates namespace ${release.namespace}` }, subject);
   }
 }
 
@@ -425,13 +500,23 @@ function admittedAs(object: KubernetesObject): CreatedObject[] {
   ];
 }
 
-function admittingWebhooks(apis: ChartApis, release: HelmRelease, objects: readonly CreatedObject[],
-  namespaceLabels: Readonly<Record<string, string>>): AdmissionWebhook[] {
-  return apis.webhooks.filter((webhook) => (webhook.enabled?.(release.values ?? {}) ?? true) && objects.some((object) =>
-    webhook.groups.includes(object.group)
-    && (webhook.kinds === undefined || webhook.kinds.includes(object.kind))
-    && (webhook.optIn === undefined || webhook.optIn.some((label) =>
-      (label.on === 'namespace' ? namespaceLabels : object.labels ?? {})[label.key] === label.value))));
+function admittingWebhooks(
+  apis: ChartApis,
+  release: HelmRelease,
+  objects: readonly CreatedObject[],
+  namespaceLabels: Readonly<Record<string, string>>,
+): AdmissionWebhook[] {
+  return apis.webhooks.filter(
+    (webhook) =>
+      (webhook.enabled?.(release.values ?? {}) ?? true) &&
+      objects.some(
+        (object) =>
+          webhook.groups.includes(object.group) &&
+          (webhook.kinds === undefined || webhook.kinds.includes(object.kind)) &&
+          (webhook.optIn === undefined ||
+            webhook.optIn.some((label) => (label.on === 'namespace' ? namespaceLabels : (object.labels ?? {}))[label.key] === label.value)),
+      ),
+  );
 }
 
 interface NamespaceCreator extends ResourceRef {

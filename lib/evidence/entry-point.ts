@@ -1,4 +1,10 @@
-import { ENTRY_POINT_EXEMPTIONS, ENTRY_POINT_POLICY_NAME, EntryPointExemption, entryPointRejection, AdmissionSubject } from '../constructs/entry-point-policy';
+import {
+  ENTRY_POINT_EXEMPTIONS,
+  ENTRY_POINT_POLICY_NAME,
+  EntryPointExemption,
+  entryPointRejection,
+  AdmissionSubject,
+} from '../constructs/entry-point-policy';
 import { chartApisOf } from './chart-apis';
 import { helmReleases, KubernetesObject, manifestResources, ResourceRef } from './cluster-resources';
 import { DeployOrder } from './deploy-order';
@@ -22,27 +28,43 @@ export function entryPointTraps(input: AssemblyInput, exemptions: readonly Entry
     const policy = policies.get(cluster);
     const at = { stack: writer.stack.id, logicalId: writer.logicalId, path: templatePath(writer.stack, ['Resources', writer.logicalId]) };
     if (!policy) {
-      traps.push({ ...at, problem: `${subject} writes Services or Ingresses into a cluster that has no entry-point policy.`,
-        fix: 'apply EntryPointPolicy to the cluster (PlatformComponents does) and install this after it.' });
+      traps.push({
+        ...at,
+        problem: `${subject} writes Services or Ingresses into a cluster that has no entry-point policy.`,
+        fix: 'apply EntryPointPolicy to the cluster (PlatformComponents does) and install this after it.',
+      });
     } else if (!order.isAfter(writer, policy)) {
-      traps.push({ ...at, problem: `${subject} writes Services or Ingresses but is not applied after the entry-point policy `
-        + `(${policy.stack.id}/${policy.logicalId}): whatever it creates before the policy exists is never judged.`,
-      fix: 'make it depend on PlatformComponents.entryPointPolicy (dependsOn of HelmComponent or ClusterManifest), or its stack on the cluster stack\'s components.' });
+      traps.push({
+        ...at,
+        problem:
+          `${subject} writes Services or Ingresses but is not applied after the entry-point policy ` +
+          `(${policy.stack.id}/${policy.logicalId}): whatever it creates before the policy exists is never judged.`,
+        fix: "make it depend on PlatformComponents.entryPointPolicy (dependsOn of HelmComponent or ClusterManifest), or its stack on the cluster stack's components.",
+      });
     }
   };
   const reject = (writer: ResourceRef, path: string, subject: string, object: AdmissionSubject) => {
     const rejection = entryPointRejection(object, exemptions);
     if (rejection) {
-      traps.push({ stack: writer.stack.id, logicalId: writer.logicalId, path, problem: `${subject} would be rejected: ${rejection}`,
-        fix: 'make it a ClusterIP Service behind the ingress gateway, or add a reasoned exemption to ENTRY_POINT_EXEMPTIONS.' });
+      traps.push({
+        stack: writer.stack.id,
+        logicalId: writer.logicalId,
+        path,
+        problem: `${subject} would be rejected: ${rejection}`,
+        fix: 'make it a ClusterIP Service behind the ingress gateway, or add a reasoned exemption to ENTRY_POINT_EXEMPTIONS.',
+      });
     }
   };
 
   for (const manifest of manifests) {
     const writes = manifest.objects.filter(isJudged);
     for (const object of writes) {
-      reject(manifest, `${templatePath(manifest.stack, ['Resources', manifest.logicalId, 'Properties', 'Manifest'])} [${object.index}]`,
-        `${object.kind} ${object.namespace ?? 'default'}/${object.name}`, object);
+      reject(
+        manifest,
+        `${templatePath(manifest.stack, ['Resources', manifest.logicalId, 'Properties', 'Manifest'])} [${object.index}]`,
+        `${object.kind} ${object.namespace ?? 'default'}/${object.name}`,
+        object,
+      );
     }
     if (writes.length > 0) requirePolicyFirst(manifest, manifest.cluster, `manifest ${manifest.logicalId}`);
   }
@@ -51,14 +73,26 @@ export function entryPointTraps(input: AssemblyInput, exemptions: readonly Entry
     const apis = chartApisOf(release.repository, release.chart);
     const path = templatePath(release.stack, ['Resources', release.logicalId, 'Properties']);
     if (!apis || release.values === undefined) {
-      traps.push({ stack: release.stack.id, logicalId: release.logicalId, path, problem: `${subject}: which Services it creates is unknown `
-        + `(${apis ? 'its values do not parse' : 'it is not described in CHART_APIS'}).`, fix: 'describe it in lib/evidence/chart-apis.ts, with JSON values.' });
+      traps.push({
+        stack: release.stack.id,
+        logicalId: release.logicalId,
+        path,
+        problem:
+          `${subject}: which Services it creates is unknown ` +
+          `(${apis ? 'its values do not parse' : 'it is not described in CHART_APIS'}).`,
+        fix: 'describe it in lib/evidence/chart-apis.ts, with JSON values.',
+      });
       continue;
     }
     const types = apis.serviceTypes(release.values);
     for (const serviceType of types) {
-      reject(release, `${path}/Values`, `a ${serviceType} Service of ${subject}`,
-        { group: '', kind: 'Service', namespace: release.namespace, name: '', serviceType });
+      reject(release, `${path}/Values`, `a ${serviceType} Service of ${subject}`, {
+        group: '',
+        kind: 'Service',
+        namespace: release.namespace,
+        name: '',
+        serviceType,
+      });
     }
     if (types.length > 0) requirePolicyFirst(release, release.cluster, subject);
   }
@@ -71,5 +105,9 @@ function isJudged(object: KubernetesObject): boolean {
 }
 
 function isPolicyBinding(object: KubernetesObject): boolean {
-  return object.group === 'admissionregistration.k8s.io' && object.kind === 'ValidatingAdmissionPolicyBinding' && object.name === ENTRY_POINT_POLICY_NAME;
+  return (
+    object.group === 'admissionregistration.k8s.io' &&
+    object.kind === 'ValidatingAdmissionPolicyBinding' &&
+    object.name === ENTRY_POINT_POLICY_NAME
+  );
 }

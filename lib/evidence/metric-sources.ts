@@ -52,17 +52,20 @@ export function kubernetesObjectsOf(template: CfnTemplate): Manifest[] {
     .filter((resource) => resource.Type === KUBERNETES_MANIFEST_TYPE)
     .flatMap((resource) => {
       const { json, error } = parseJson(resource.Properties?.Manifest);
-      if (error !== undefined || !Array.isArray(json)) throw new Error(`cannot read the objects of a manifest: ${error ?? 'it is not a JSON list'}`);
+      if (error !== undefined || !Array.isArray(json))
+        throw new Error(`cannot read the objects of a manifest: ${error ?? 'it is not a JSON list'}`);
       return json as Manifest[];
     });
 }
 
 /** The metrics APIs the add-ons of a cluster template serve. */
 export function metricsApisServed(clusterTemplate: CfnTemplate): Set<MetricsApi> {
-  return new Set(Object.values(clusterTemplate.Resources ?? {})
-    .filter((resource) => resource.Type === 'AWS::EKS::Addon')
-    .map((resource) => METRICS_API_OF_ADDON[String(resource.Properties?.AddonName)])
-    .filter((api): api is MetricsApi => api !== undefined));
+  return new Set(
+    Object.values(clusterTemplate.Resources ?? {})
+      .filter((resource) => resource.Type === 'AWS::EKS::Addon')
+      .map((resource) => METRICS_API_OF_ADDON[String(resource.Properties?.AddonName)])
+      .filter((api): api is MetricsApi => api !== undefined),
+  );
 }
 
 /**
@@ -82,17 +85,34 @@ export function metricTypesOf(hpa: Manifest): string[] {
  */
 export function checkMetricSources(objects: readonly Manifest[], clusterTemplate: CfnTemplate): MetricSourceViolation[] {
   const served = metricsApisServed(clusterTemplate);
-  return objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').flatMap((hpa) => {
-    const name = `${hpa.metadata?.namespace ?? 'default'}/${hpa.metadata?.name ?? '?'}`;
-    return metricTypesOf(hpa).flatMap((metricType): MetricSourceViolation[] => {
-      const servedBy = METRICS_API_OF_TYPE[metricType];
-      if (servedBy === undefined) {
-        return [{ hpa: name, metricType, message: `HorizontalPodAutoscaler ${name} has a metric of type ${metricType}, which autoscaling/v2 `
-          + `does not define: use one of ${Object.keys(METRICS_API_OF_TYPE).join(', ')}` }];
-      }
-      if (served.has(servedBy)) return [];
-      return [{ hpa: name, metricType, api: servedBy, message: `HorizontalPodAutoscaler ${name} reads a metric of type ${metricType} from ${servedBy}, `
-        + `which nothing installed in the cluster serves, so it never scales: ${FIX[servedBy]}` }];
+  return objects
+    .filter((object) => object.kind === 'HorizontalPodAutoscaler')
+    .flatMap((hpa) => {
+      const name = `${hpa.metadata?.namespace ?? 'default'}/${hpa.metadata?.name ?? '?'}`;
+      return metricTypesOf(hpa).flatMap((metricType): MetricSourceViolation[] => {
+        const servedBy = METRICS_API_OF_TYPE[metricType];
+        if (servedBy === undefined) {
+          return [
+            {
+              hpa: name,
+              metricType,
+              message:
+                `HorizontalPodAutoscaler ${name} has a metric of type ${metricType}, which autoscaling/v2 ` +
+                `does not define: use one of ${Object.keys(METRICS_API_OF_TYPE).join(', ')}`,
+            },
+          ];
+        }
+        if (served.has(servedBy)) return [];
+        return [
+          {
+            hpa: name,
+            metricType,
+            api: servedBy,
+            message:
+              `HorizontalPodAutoscaler ${name} reads a metric of type ${metricType} from ${servedBy}, ` +
+              `which nothing installed in the cluster serves, so it never scales: ${FIX[servedBy]}`,
+          },
+        ];
+      });
     });
-  });
 }

@@ -26,11 +26,12 @@ export function constructPaths(root: IConstruct): Map<string, string> {
  */
 export function constructPathLabels(root: IConstruct): (text: string) => string {
   const paths = constructPaths(root);
-  return (text) => text.replace(/\{\{([^:{}]+):([^.{}]+)(?:\.([^{}]+))?\}\}/g, (match, stackName: string, logicalId: string, attribute?: string) => {
-    const path = withoutResourceSuffix(paths.get(placeholder(stackName, logicalId)));
-    if (!path) return match;
-    return attribute && attribute !== 'Arn' ? `<${path}>.${attribute}` : `<${path}>`;
-  });
+  return (text) =>
+    text.replace(/\{\{([^:{}]+):([^.{}]+)(?:\.([^{}]+))?\}\}/g, (match, stackName: string, logicalId: string, attribute?: string) => {
+      const path = withoutResourceSuffix(paths.get(placeholder(stackName, logicalId)));
+      if (!path) return match;
+      return attribute && attribute !== 'Arn' ? `<${path}>.${attribute}` : `<${path}>`;
+    });
 }
 
 const cell = (values: readonly string[]) => values.map((v) => `\`${v}\``).join(', ');
@@ -47,7 +48,8 @@ function conditionsCell(statement: StatementJson, label: (text: string) => strin
     Object.entries(entries).map(([key, value]) => {
       const values = (Array.isArray(value) ? value : [value]).map((v) => label(String(v)));
       return `\`${key}\` ${operator} ${cell(values)}`;
-    }));
+    }),
+  );
   return parts.length > 0 ? parts.join('; ') : '—';
 }
 
@@ -55,15 +57,17 @@ function conditionsCell(statement: StatementJson, label: (text: string) => strin
  * The README's permissions table: one row per statement of each role's synthesized identity policies, in
  * catalogue order, so the documentation is generated from what deploys rather than from what the code meant.
  */
-export function renderPermissionsTable(policies: SynthesizedPolicies, label: (text: string) => string, roles: readonly NamedRole[]): string {
-  const rows = roles.flatMap(({ name, role }) => policies.statementsOf(role).map((statement) => {
-    const actions = statement.Action ? list(statement.Action) : list(statement.NotAction).map((a) => `NOT ${a}`);
-    const resources = statement.Resource ? list(statement.Resource) : list(statement.NotResource).map((r) => `NOT ${r}`);
-    return `| ${name} | ${statement.Effect} | ${cell(actions)} | ${cell(resources.map(label))} | ${conditionsCell(statement, label)} |`;
-  }));
-  return [
-    '| Service | Effect | Actions | Resources | Conditions |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+export function renderPermissionsTable(
+  policies: SynthesizedPolicies,
+  label: (text: string) => string,
+  roles: readonly NamedRole[],
+): string {
+  const rows = roles.flatMap(({ name, role }) =>
+    policies.statementsOf(role).map((statement) => {
+      const actions = statement.Action ? list(statement.Action) : list(statement.NotAction).map((a) => `NOT ${a}`);
+      const resources = statement.Resource ? list(statement.Resource) : list(statement.NotResource).map((r) => `NOT ${r}`);
+      return `| ${name} | ${statement.Effect} | ${cell(actions)} | ${cell(resources.map(label))} | ${conditionsCell(statement, label)} |`;
+    }),
+  );
+  return ['| Service | Effect | Actions | Resources | Conditions |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

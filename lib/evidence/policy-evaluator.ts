@@ -35,7 +35,10 @@ export const list = (value: string | readonly string[] | undefined): readonly st
 
 /** IAM wildcard match: `*` any run of characters, `?` one character, everything else literal. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const escaped = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const escaped = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -58,7 +61,10 @@ export function substituteVariables(text: string, context: AccessRequest['contex
 
 type Comparator = (policyValue: string, requestValue: string) => boolean;
 
-const numeric = (compare: (a: number, b: number) => boolean): Comparator => (p, r) => compare(Number(r), Number(p));
+const numeric =
+  (compare: (a: number, b: number) => boolean): Comparator =>
+  (p, r) =>
+    compare(Number(r), Number(p));
 
 /** The condition operators this evaluator understands; `negated` ones are true when no value matches. */
 const OPERATORS: Readonly<Record<string, { readonly compare: Comparator; readonly negated?: boolean }>> = {
@@ -132,16 +138,19 @@ export function statementApplies(statement: StatementJson, request: AccessReques
     throw new Error(`statement ${statement.Sid ?? ''} must have exactly one of Resource and NotResource`);
   }
   // Actions are case-insensitive and carry no policy variables.
-  const actionMatch = statement.Action !== undefined
-    ? list(statement.Action).some((p) => wildcardMatch(p, request.action, true))
-    : !list(statement.NotAction).some((p) => wildcardMatch(p, request.action, true));
+  const actionMatch =
+    statement.Action !== undefined
+      ? list(statement.Action).some((p) => wildcardMatch(p, request.action, true))
+      : !list(statement.NotAction).some((p) => wildcardMatch(p, request.action, true));
   if (!actionMatch) return false;
-  const resourceMatch = statement.Resource !== undefined
-    ? matchesElement(list(statement.Resource), request.resource, false, request.context)
-    : !matchesElement(list(statement.NotResource), request.resource, false, request.context);
+  const resourceMatch =
+    statement.Resource !== undefined
+      ? matchesElement(list(statement.Resource), request.resource, false, request.context)
+      : !matchesElement(list(statement.NotResource), request.resource, false, request.context);
   if (!resourceMatch) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, entries]) =>
-    Object.entries(entries).every(([key, values]) => conditionHolds(operator, key, values, request.context)));
+    Object.entries(entries).every(([key, values]) => conditionHolds(operator, key, values, request.context)),
+  );
 }
 
 /** The IAM decision for one request against a set of identity-policy statements. */

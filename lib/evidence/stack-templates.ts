@@ -80,7 +80,10 @@ export function transitiveDependencies(stacks: readonly StackTemplate[]): Map<st
 }
 
 /** Every node of a JSON value with its path, parents before children. */
-export function* walkJson(node: unknown, path: readonly string[] = []): Generator<{ readonly node: unknown; readonly path: readonly string[] }> {
+export function* walkJson(
+  node: unknown,
+  path: readonly string[] = [],
+): Generator<{ readonly node: unknown; readonly path: readonly string[] }> {
   yield { node, path };
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) yield* walkJson(node[i], [...path, String(i)]);
@@ -122,9 +125,15 @@ export function stackOutputReferences(stack: StackTemplate): StackOutputReferenc
 }
 
 /** The stack a reference names, matched by name and, where both are known, region. */
-export function producerOf(stacks: readonly StackTemplate[], reference: Pick<StackOutputReference, 'stackName' | 'region'>): StackTemplate | undefined {
-  return stacks.find((s) => s.stackName === reference.stackName
-    && (typeof reference.region !== 'string' || s.region === undefined || s.region === reference.region));
+export function producerOf(
+  stacks: readonly StackTemplate[],
+  reference: Pick<StackOutputReference, 'stackName' | 'region'>,
+): StackTemplate | undefined {
+  return stacks.find(
+    (s) =>
+      s.stackName === reference.stackName &&
+      (typeof reference.region !== 'string' || s.region === undefined || s.region === reference.region),
+  );
 }
 
 export function templatePath(stack: StackTemplate, path: readonly string[]): string {

@@ -3,7 +3,10 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { StatementJson } from './policy-evaluator';
 
-type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
+type Template = {
+  Resources?: Record<string, { Type: string; Properties?: Record<string, any> }>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+};
 
 /** How a template value that names a resource is shown after resolution: `{{<stack>:<logicalId>[.<attribute>]}}`. */
 export function placeholder(stackName: string, logicalId: string, attribute?: string): string {
@@ -17,9 +20,14 @@ export function placeholder(stackName: string, logicalId: string, attribute?: st
  */
 export class SynthesizedPolicies {
   static fromAssembly(assembly: cxapi.CloudAssembly): SynthesizedPolicies {
-    return new SynthesizedPolicies(assembly.stacks.map((s) => ({
-      name: s.stackName, account: s.environment.account, region: s.environment.region, template: s.template as Template,
-    })));
+    return new SynthesizedPolicies(
+      assembly.stacks.map((s) => ({
+        name: s.stackName,
+        account: s.environment.account,
+        region: s.environment.region,
+        template: s.template as Template,
+      })),
+    );
   }
 
   private readonly stacks: Map<string, { readonly account: string; readonly region: string; readonly template: Template }>;
@@ -37,12 +45,14 @@ export class SynthesizedPolicies {
     }
     const [fn, arg] = Object.entries(value as Record<string, any>)[0] ?? [];
     switch (fn) {
-      case 'Ref': return this.pseudoParameter(arg, stackName) ?? placeholder(stackName, arg);
+      case 'Ref':
+        return this.pseudoParameter(arg, stackName) ?? placeholder(stackName, arg);
       case 'Fn::GetAtt': {
         const [logicalId, attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
         return placeholder(stackName, logicalId, attribute);
       }
-      case 'Fn::Join': return (arg[1] as unknown[]).map((part) => this.resolve(part, stackName)).join(arg[0]);
+      case 'Fn::Join':
+        return (arg[1] as unknown[]).map((part) => this.resolve(part, stackName)).join(arg[0]);
       case 'Fn::Sub': {
         const [text, variables] = typeof arg === 'string' ? [arg, {}] : arg;
         return (text as string).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
@@ -91,7 +101,8 @@ export class SynthesizedPolicies {
           for (const inline of props.Policies ?? []) statements.push(...this.statementsIn(inline.PolicyDocument, stackName));
           for (const arn of props.ManagedPolicyArns ?? []) {
             const resolved = this.resolve(arn, stackName);
-            if (!resolved.startsWith('{{')) throw new Error(`role ${roleRef} has managed policy ${resolved}, which this evaluator cannot read`);
+            if (!resolved.startsWith('{{'))
+              throw new Error(`role ${roleRef} has managed policy ${resolved}, which this evaluator cannot read`);
           }
         }
         if ((resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') && attached(props.Roles)) {
@@ -118,29 +129,45 @@ export class SynthesizedPolicies {
       }
     };
     for (const [stackName, { template }] of this.stacks) {
-      for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) walk(resource.Properties, stackName, logicalId, resource.Type);
+      for (const [logicalId, resource] of Object.entries(template.Resources ?? {}))
+        walk(resource.Properties, stackName, logicalId, resource.Type);
     }
     return documents;
   }
 
   private statementsIn(document: any, stackName: string): StatementJson[] {
-    const resolveList = (value: unknown) => (value === undefined ? undefined
-      : (Array.isArray(value) ? value : [value]).map((v) => this.resolve(v, stackName)));
+    const resolveList = (value: unknown) =>
+      value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map((v) => this.resolve(v, stackName));
     return (document.Statement as any[]).map((s) => ({
       ...s,
       Action: resolveList(s.Action),
       NotAction: resolveList(s.NotAction),
       Resource: resolveList(s.Resource),
       NotResource: resolveList(s.NotResource),
-      Condition: s.Condition && Object.fromEntries(Object.entries(s.Condition as Record<string, Record<string, unknown>>).map(([op, entries]) =>
-        [op, Object.fromEntries(Object.entries(entries).map(([key, v]) => [key, Array.isArray(v) ? v.map((x) => this.resolve(x, stackName)) : this.resolve(v, stackName)]))])),
+      Condition:
+        s.Condition &&
+        Object.fromEntries(
+          Object.entries(s.Condition as Record<string, Record<string, unknown>>).map(([op, entries]) => [
+            op,
+            Object.fromEntries(
+              Object.entries(entries).map(([key, v]) => [
+                key,
+                Array.isArray(v) ? v.map((x) => this.resolve(x, stackName)) : this.resolve(v, stackName),
+              ]),
+            ),
+          ]),
+        ),
     }));
   }
 
   private pseudoParameter(name: string, stackName: string): string | undefined {
     const { account, region } = this.stackOrThrow(stackName);
     const values: Record<string, string> = {
-      'AWS::AccountId': account, 'AWS::Region': region, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': stackName,
+      'AWS::AccountId': account,
+      'AWS::Region': region,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stackName,
     };
     return values[name];
   }

@@ -19,13 +19,17 @@ export interface WildcardGrant {
  */
 export function wildcardGrants(root: IConstruct, policies: SynthesizedPolicies): WildcardGrant[] {
   const paths = constructPaths(root);
-  return policies.allPolicyDocuments().flatMap(({ stackName, logicalId, type, statements }) => statements.flatMap((statement) => {
-    if (statement.Effect !== 'Allow') return [];
-    const wildcards = [
-      ...(list(statement.Action).includes('*') ? ['Action::*'] : []),
-      ...(list(statement.Resource).includes('*') && type !== 'AWS::KMS::Key' ? ['Resource::*'] : []),
-    ];
-    if (wildcards.length === 0) return [];
-    return [{ path: paths.get(placeholder(stackName, logicalId)) ?? `${stackName}/${logicalId}`, resourceType: type, wildcards, statement }];
-  }));
+  return policies.allPolicyDocuments().flatMap(({ stackName, logicalId, type, statements }) =>
+    statements.flatMap((statement) => {
+      if (statement.Effect !== 'Allow') return [];
+      const wildcards = [
+        ...(list(statement.Action).includes('*') ? ['Action::*'] : []),
+        ...(list(statement.Resource).includes('*') && type !== 'AWS::KMS::Key' ? ['Resource::*'] : []),
+      ];
+      if (wildcards.length === 0) return [];
+      return [
+        { path: paths.get(placeholder(stackName, logicalId)) ?? `${stackName}/${logicalId}`, resourceType: type, wildcards, statement },
+      ];
+    }),
+  );
 }

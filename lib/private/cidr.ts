@@ -26,7 +26,8 @@ export function parseIpv6Cidr(text: string): { prefix: number } | undefined {
   const groups = (part: string | undefined) => (part ? part.split(':') : []);
   const missing = tail === undefined ? 0 : 8 - groups(head).length - groups(tail).length;
   const bits = [...groups(head), ...Array<string>(missing).fill('0'), ...groups(tail)]
-    .map((group) => parseInt(group, 16).toString(2).padStart(16, '0')).join('');
+    .map((group) => parseInt(group, 16).toString(2).padStart(16, '0'))
+    .join('');
   return bits.slice(prefix).includes('1') ? undefined : { prefix };
 }
 

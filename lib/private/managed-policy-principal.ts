@@ -10,7 +10,10 @@ export class ManagedPolicyPrincipal extends iam.PrincipalBase {
   override readonly principalAccount: string | undefined;
   private policy?: iam.ManagedPolicy;
 
-  constructor(private readonly scope: Construct, private readonly role: iam.Role) {
+  constructor(
+    private readonly scope: Construct,
+    private readonly role: iam.Role,
+  ) {
     super();
     this.principalAccount = role.principalAccount;
   }

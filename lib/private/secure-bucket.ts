@@ -28,10 +28,12 @@ export function logBucketProps(retain: boolean, retention: Duration = Duration.d
   return {
     ...secureBucketProps(retain),
     encryption: s3.BucketEncryption.S3_MANAGED,
-    lifecycleRules: [{
-      expiration: retention,
-      noncurrentVersionExpiration: Duration.days(1),
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    }],
+    lifecycleRules: [
+      {
+        expiration: retention,
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+    ],
   };
 }

@@ -35,7 +35,13 @@ const GROUPED_TYPES: Readonly<Record<string, string>> = {
 const LOG_CONNECTORS = ['AWS::ApiGateway::Stage', 'AWS::WAFv2::LoggingConfiguration', 'AWS::EC2::FlowLog'];
 
 /** The request path every API call takes, drawn explicitly from client to cluster. */
-const EDGE_PATH = ['AWS::WAFv2::WebACL', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::VpcLink', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::EKS::Cluster'];
+const EDGE_PATH = [
+  'AWS::WAFv2::WebACL',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::VpcLink',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::EKS::Cluster',
+];
 
 /** A DOT string; `\n` in the text stays a DOT line break, so labels may use it. */
 const quote = (text: string) => `"${text.replace(/"/g, '\\"')}"`;
@@ -43,7 +49,10 @@ const nodeId = (r: TemplateResource) => `${r.stack}.${r.logicalId}`;
 
 /** A short, readable name for a resource: the construct path below the stack, else the logical id. */
 function shortName(r: TemplateResource): string {
-  const parts = (r.path ?? r.logicalId).split('/').slice(r.path ? 1 : 0).filter((p) => p !== 'Resource');
+  const parts = (r.path ?? r.logicalId)
+    .split('/')
+    .slice(r.path ? 1 : 0)
+    .filter((p) => p !== 'Resource');
   return parts.slice(-2).join('/') || r.logicalId;
 }
 
@@ -54,13 +63,18 @@ function shortName(r: TemplateResource): string {
  */
 export function architectureDot(assembly: AssemblyView, manifests: readonly Manifest[] = []): string {
   const drawn = assembly.resources.filter((r) => DRAWN_TYPES[r.type] && (r.type !== 'AWS::IAM::Role' || DRAWN_ROLE(r)));
-  const lines = ['digraph architecture {',
+  const lines = [
+    'digraph architecture {',
     '  rankdir=LR; compound=true; newrank=true; nodesep=0.25; ranksep=0.9; bgcolor="transparent";',
     '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", color="#98a2b3", fontname="Helvetica", fontsize=10];',
-    '  edge [color="#98a2b3", arrowsize=0.6];'];
+    '  edge [color="#98a2b3", arrowsize=0.6];',
+  ];
   lines.push('  client [label="Client", shape=oval, fillcolor="#fff4d6"];');
   for (const stack of assembly.stackIds) {
-    lines.push(`  subgraph ${quote(`cluster_${stack}`)} {`, `    label=${quote(`${stack} stack`)}; style="rounded"; color="#98a2b3"; fontname="Helvetica";`);
+    lines.push(
+      `  subgraph ${quote(`cluster_${stack}`)} {`,
+      `    label=${quote(`${stack} stack`)}; style="rounded"; color="#98a2b3"; fontname="Helvetica";`,
+    );
     for (const r of drawn.filter((d) => d.stack === stack)) {
       lines.push(`    ${quote(nodeId(r))} [label=${quote(`${DRAWN_TYPES[r.type]}\\n${shortName(r)}`)}];`);
     }
@@ -70,7 +84,9 @@ export function architectureDot(assembly: AssemblyView, manifests: readonly Mani
     }
     if (stack === 'Workloads') {
       for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
-        lines.push(`    ${quote(`svc.${d.metadata.name}`)} [label=${quote(`Service ${d.metadata.name}\\nns ${d.metadata.namespace}`)}, fillcolor="#ecfdf3"];`);
+        lines.push(
+          `    ${quote(`svc.${d.metadata.name}`)} [label=${quote(`Service ${d.metadata.name}\\nns ${d.metadata.namespace}`)}, fillcolor="#ecfdf3"];`,
+        );
       }
     }
     lines.push('  }');
@@ -102,7 +118,10 @@ export function architectureDot(assembly: AssemblyView, manifests: readonly Mani
     const refs = drawn.filter((d) => text.includes(d.logicalId));
     const logs = refs.filter((d) => d.type === 'AWS::Logs::LogGroup');
     for (const from of refs.filter((d) => d.type !== 'AWS::Logs::LogGroup' && d.type !== 'AWS::KMS::Key')) {
-      for (const to of logs) lines.push(`  ${quote(nodeId(from))} -> ${quote(nodeId(to))} [style=dashed, color="#1570ef", fontcolor="#175cd3", fontsize=9, label="logs"];`);
+      for (const to of logs)
+        lines.push(
+          `  ${quote(nodeId(from))} -> ${quote(nodeId(to))} [style=dashed, color="#1570ef", fontcolor="#175cd3", fontsize=9, label="logs"];`,
+        );
     }
   }
   lines.push('}');

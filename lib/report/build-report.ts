@@ -28,15 +28,22 @@ export function platformManifests(platform: Platform): Manifest[] {
 }
 
 /** Every registered control's status in this environment, in registry order. */
-export function controlStatuses(evidence: ControlEvidence, findings: readonly GateFinding[],
-  acknowledgements: readonly Acknowledgement[] = ACKNOWLEDGEMENTS, controls: readonly SecurityControl[] = CONTROLS): ControlStatus[] {
+export function controlStatuses(
+  evidence: ControlEvidence,
+  findings: readonly GateFinding[],
+  acknowledgements: readonly Acknowledgement[] = ACKNOWLEDGEMENTS,
+  controls: readonly SecurityControl[] = CONTROLS,
+): ControlStatus[] {
   return controls.map((control) => controlStatus(control, evidence, findings, acknowledgements));
 }
 
 /** The roles whose permissions the report lists: each service's Pod Identity role, then the identity-pool role. */
 export function reportedRoles(platform: Platform): { name: string; role: IConstruct }[] {
   return [
-    ...platform.catalogue.services.map((s) => ({ name: `${s.name} (Pod Identity role)`, role: platform.data.identities.get(s.name)!.role as IConstruct })),
+    ...platform.catalogue.services.map((s) => ({
+      name: `${s.name} (Pod Identity role)`,
+      role: platform.data.identities.get(s.name)!.role as IConstruct,
+    })),
     { name: 'identity-pool users (authenticated role)', role: platform.edge.identity.authenticatedRole },
   ];
 }
@@ -50,8 +57,14 @@ export function rolePermissions(policies: SynthesizedPolicies, platform: Platfor
       effect: s.Effect,
       actions: s.Action ? list(s.Action) : list(s.NotAction).map((a) => `NOT ${a}`),
       resources: (s.Resource ? list(s.Resource) : list(s.NotResource).map((r) => `NOT ${r}`)).map(label),
-      conditions: Object.entries(s.Condition ?? {}).flatMap(([operator, entries]) => Object.entries(entries).map(([key, value]) =>
-        `${key} ${operator} ${(Array.isArray(value) ? value : [value]).map((v) => label(String(v))).join(', ')}`)).join('; ') || undefined,
+      conditions:
+        Object.entries(s.Condition ?? {})
+          .flatMap(([operator, entries]) =>
+            Object.entries(entries).map(
+              ([key, value]) => `${key} ${operator} ${(Array.isArray(value) ? value : [value]).map((v) => label(String(v))).join(', ')}`,
+            ),
+          )
+          .join('; ') || undefined,
     })),
   }));
 }

@@ -13,8 +13,10 @@ export function renderControlsTable(controls: readonly SecurityControl[]): strin
     if (inArea.length === 0) continue;
     lines.push(`| **${area.label}** | | | | | |`);
     for (const c of inArea) {
-      lines.push(`| ${c.id} | ${cell(c.title)} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | `
-        + `${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\` "${cell(c.provenBy.test)}" |`);
+      lines.push(
+        `| ${c.id} | ${cell(c.title)} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | ` +
+          `${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\` "${cell(c.provenBy.test)}" |`,
+      );
     }
   }
   return lines.join('\n');

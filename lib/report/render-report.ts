@@ -6,7 +6,12 @@ import { ControlStatus } from './control-status';
 /** What a role may do, read from the synthesized policies. */
 export interface RolePermissions {
   readonly role: string;
-  readonly statements: readonly { readonly effect: string; readonly actions: readonly string[]; readonly resources: readonly string[]; readonly conditions?: string }[];
+  readonly statements: readonly {
+    readonly effect: string;
+    readonly actions: readonly string[];
+    readonly resources: readonly string[];
+    readonly conditions?: string;
+  }[];
 }
 
 export interface ReviewerReport {
@@ -31,12 +36,14 @@ function summary(report: ReviewerReport): string {
 }
 
 function stateNotes(status: ControlStatus): string[] {
-  return [...status.failures.map((f) => `failing: ${f}`), ...status.acknowledgements.map((a) => `acknowledged: ${a.finding} — ${a.reason}`)];
+  return [
+    ...status.failures.map((f) => `failing: ${f}`),
+    ...status.acknowledgements.map((a) => `acknowledged: ${a.finding} — ${a.reason}`),
+  ];
 }
 
 /** Inline SVG without namespace declarations: HTML does not need them, and the page must name no URL. */
 const inlineSvg = (svg: string) => svg.replace(/\sxmlns(?::\w+)?="[^"]*"/g, '').replace(/xlink:href=/g, 'href=');
-
 
 const CSS = `
 :root{--ink:#101828;--muted:#475467;--line:#eaecf0;--head:#f9fafb;--ok:#067647;--ok-bg:#ecfdf3;--ack:#b54708;--ack-bg:#fffaeb;--bad:#b42318;--bad-bg:#fef3f2}
@@ -64,35 +71,66 @@ const pill = (state: string, label: string = state) => `<span class="pill ${stat
 export function renderHtml(report: ReviewerReport): string {
   const count = (state: string, of: readonly ControlStatus[] = report.controls) => of.filter((c) => c.state === state).length;
   const cards = [
-    ['', report.controls.length, 'controls'], ['ok', count('passing'), 'passing'],
-    ['ack', count('acknowledged'), 'acknowledged (reason recorded)'], ['bad', count('failing'), 'failing'],
-  ].map(([cls, n, label]) => `<div class="card ${cls}"><b>${n}</b><span>${label}</span></div>`).join('');
+    ['', report.controls.length, 'controls'],
+    ['ok', count('passing'), 'passing'],
+    ['ack', count('acknowledged'), 'acknowledged (reason recorded)'],
+    ['bad', count('failing'), 'failing'],
+  ]
+    .map(([cls, n, label]) => `<div class="card ${cls}"><b>${n}</b><span>${label}</span></div>`)
+    .join('');
   const areaRows = CONTROL_AREAS.map(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
     return `<tr><td>${label}</td><td>${of.length}</td><td>${count('passing', of)}</td><td>${count('acknowledged', of)}</td><td>${count('failing', of)}</td></tr>`;
   }).join('\n');
   const rows = CONTROL_AREAS.flatMap(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
-    return of.length === 0 ? [] : [`<tr class="area"><td colspan="7">${label}</td></tr>`, ...of.map((s) => {
-      const c = s.control;
-      const notes = stateNotes(s);
-      const details = notes.length === 0 ? '' : `<details${s.state === 'failing' ? ' open' : ''}><summary>${notes.length} finding${notes.length > 1 ? 's' : ''}</summary>`
-        + `${notes.map((n) => `<div class="note">${escapeHtml(n)}</div>`).join('')}</details>`;
-      return `<tr class="${s.state}"><td class="id">${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td>`
-        + `<td>${escapeHtml(c.nist.join(', '))}</td><td>${escapeHtml((c.cisEks ?? []).join(', '))}</td>`
-        + `<td>${c.implementedIn.map((f) => `<code>${escapeHtml(f)}</code>`).join('<br>')}</td>`
-        + `<td><code>${escapeHtml(c.provenBy.file)}</code><div class="test">“${escapeHtml(c.provenBy.test)}”</div></td>`
-        + `<td>${pill(s.state)}${details}</td></tr>`;
-    })];
+    return of.length === 0
+      ? []
+      : [
+          `<tr class="area"><td colspan="7">${label}</td></tr>`,
+          ...of.map((s) => {
+            const c = s.control;
+            const notes = stateNotes(s);
+            const details =
+              notes.length === 0
+                ? ''
+                : `<details${s.state === 'failing' ? ' open' : ''}><summary>${notes.length} finding${notes.length > 1 ? 's' : ''}</summary>` +
+                  `${notes.map((n) => `<div class="note">${escapeHtml(n)}</div>`).join('')}</details>`;
+            return (
+              `<tr class="${s.state}"><td class="id">${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td>` +
+              `<td>${escapeHtml(c.nist.join(', '))}</td><td>${escapeHtml((c.cisEks ?? []).join(', '))}</td>` +
+              `<td>${c.implementedIn.map((f) => `<code>${escapeHtml(f)}</code>`).join('<br>')}</td>` +
+              `<td><code>${escapeHtml(c.provenBy.file)}</code><div class="test">“${escapeHtml(c.provenBy.test)}”</div></td>` +
+              `<td>${pill(s.state)}${details}</td></tr>`
+            );
+          }),
+        ];
   }).join('\n');
   const layerNames = [...new Set(report.callPairs.flatMap((p) => Object.keys(p.layers)))];
-  const pairRows = report.callPairs.map((p) => `<tr><td>${escapeHtml(p.from)}</td><td>${escapeHtml(p.to)}</td>`
-    + `<td>${pill(p.allowedByCatalogue ? 'open' : 'closed', p.allowedByCatalogue ? 'allowed' : 'denied')}</td><td>${p.scopes.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td>`
-    + `${layerNames.map((l) => `<td>${pill(p.layers[l] ? 'open' : 'closed')}</td>`).join('')}</tr>`).join('\n');
-  const permissionRows = report.permissions.flatMap((r) => r.statements.map((s, i) => `<tr><td>${i === 0 ? `<b>${escapeHtml(r.role)}</b>` : ''}</td><td>${s.effect}</td>`
-    + `<td>${s.actions.map((a) => `<code>${escapeHtml(a)}</code>`).join('<br>')}</td><td>${s.resources.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>')}</td>`
-    + `<td><code>${escapeHtml(s.conditions ?? '—')}</code></td></tr>`)).join('\n');
-  const ackRows = report.acknowledgements.map((a) => `<tr><td><code>${escapeHtml(a.path)}</code></td><td>${a.ids.map((id) => `<code>${escapeHtml(id)}</code>`).join('<br>')}</td><td>${escapeHtml(a.reason)}</td></tr>`).join('\n');
+  const pairRows = report.callPairs
+    .map(
+      (p) =>
+        `<tr><td>${escapeHtml(p.from)}</td><td>${escapeHtml(p.to)}</td>` +
+        `<td>${pill(p.allowedByCatalogue ? 'open' : 'closed', p.allowedByCatalogue ? 'allowed' : 'denied')}</td><td>${p.scopes.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ')}</td>` +
+        `${layerNames.map((l) => `<td>${pill(p.layers[l] ? 'open' : 'closed')}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  const permissionRows = report.permissions
+    .flatMap((r) =>
+      r.statements.map(
+        (s, i) =>
+          `<tr><td>${i === 0 ? `<b>${escapeHtml(r.role)}</b>` : ''}</td><td>${s.effect}</td>` +
+          `<td>${s.actions.map((a) => `<code>${escapeHtml(a)}</code>`).join('<br>')}</td><td>${s.resources.map((x) => `<code>${escapeHtml(x)}</code>`).join('<br>')}</td>` +
+          `<td><code>${escapeHtml(s.conditions ?? '—')}</code></td></tr>`,
+      ),
+    )
+    .join('\n');
+  const ackRows = report.acknowledgements
+    .map(
+      (a) =>
+        `<tr><td><code>${escapeHtml(a.path)}</code></td><td>${a.ids.map((id) => `<code>${escapeHtml(id)}</code>`).join('<br>')}</td><td>${escapeHtml(a.reason)}</td></tr>`,
+    )
+    .join('\n');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(report.title)}</title>
@@ -141,24 +179,44 @@ ${ackRows}
 
 /** The same content as Markdown; the diagrams are the SVG files written beside it. */
 export function renderMarkdown(report: ReviewerReport): string {
-  const lines = [`# ${report.title}`, '', `${report.environment} — ${summary(report)}.`, '', '## Controls matrix', '',
-    '| Id | Control | Area | NIST 800-53 R5 | CIS EKS | Implemented in | Proven by | Status |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    `# ${report.title}`,
+    '',
+    `${report.environment} — ${summary(report)}.`,
+    '',
+    '## Controls matrix',
+    '',
+    '| Id | Control | Area | NIST 800-53 R5 | CIS EKS | Implemented in | Proven by | Status |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const s of CONTROL_AREAS.flatMap(({ category }) => report.controls.filter((x) => x.control.category === category))) {
     const c = s.control;
     const status = [STATE_LABEL[s.state], ...stateNotes(s)].join('; ');
-    lines.push(`| ${c.id} | ${escapeMd(c.title)} | ${c.category} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | ${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\`: ${escapeMd(c.provenBy.test)} | ${escapeMd(status)} |`);
+    lines.push(
+      `| ${c.id} | ${escapeMd(c.title)} | ${c.category} | ${c.nist.join(', ')} | ${(c.cisEks ?? []).join(', ')} | ${c.implementedIn.map((f) => `\`${f}\``).join(', ')} | \`${c.provenBy.file}\`: ${escapeMd(c.provenBy.test)} | ${escapeMd(status)} |`,
+    );
   }
   lines.push('', '## Architecture', '', '![architecture](architecture.svg)', '', '## Call graph', '', '![call graph](call-graph.svg)', '');
   const layerNames = [...new Set(report.callPairs.flatMap((p) => Object.keys(p.layers)))];
-  lines.push(`| Caller | Callee | Catalogue | Scopes | ${layerNames.join(' | ')} |`, `|---|---|---|---|${layerNames.map(() => '---|').join('')}`);
+  lines.push(
+    `| Caller | Callee | Catalogue | Scopes | ${layerNames.join(' | ')} |`,
+    `|---|---|---|---|${layerNames.map(() => '---|').join('')}`,
+  );
   for (const p of report.callPairs) {
-    lines.push(`| ${p.from} | ${p.to} | ${p.allowedByCatalogue ? 'allowed' : 'denied'} | ${p.scopes.map((x) => `\`${x}\``).join(' ')} | ${layerNames.map((l) => (p.layers[l] ? 'open' : 'closed')).join(' | ')} |`);
+    lines.push(
+      `| ${p.from} | ${p.to} | ${p.allowedByCatalogue ? 'allowed' : 'denied'} | ${p.scopes.map((x) => `\`${x}\``).join(' ')} | ${layerNames.map((l) => (p.layers[l] ? 'open' : 'closed')).join(' | ')} |`,
+    );
   }
   lines.push('', '## Permissions', '', '| Role | Effect | Actions | Resources | Conditions |', '|---|---|---|---|---|');
   for (const r of report.permissions) {
-    r.statements.forEach((s, i) => lines.push(`| ${i === 0 ? r.role : ''} | ${s.effect} | ${s.actions.map((a) => `\`${a}\``).join(' ')} | ${s.resources.map((x) => `\`${escapeMd(x)}\``).join(' ')} | ${escapeMd(s.conditions ?? '')} |`));
+    r.statements.forEach((s, i) =>
+      lines.push(
+        `| ${i === 0 ? r.role : ''} | ${s.effect} | ${s.actions.map((a) => `\`${a}\``).join(' ')} | ${s.resources.map((x) => `\`${escapeMd(x)}\``).join(' ')} | ${escapeMd(s.conditions ?? '')} |`,
+      ),
+    );
   }
   lines.push('', '## Acknowledged findings', '', '| Construct | Finding ids | Reason |', '|---|---|---|');
-  for (const a of report.acknowledgements) lines.push(`| \`${a.path}\` | ${a.ids.map((id) => `\`${id}\``).join(' ')} | ${escapeMd(a.reason)} |`);
+  for (const a of report.acknowledgements)
+    lines.push(`| \`${a.path}\` | ${a.ids.map((id) => `\`${id}\``).join(' ')} | ${escapeMd(a.reason)} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -52,9 +52,11 @@ export class ClusterStack extends Stack {
     // The kubectl provider's handlers log to groups aws-eks-v2 creates without a key; registered first, so it
     // applies to every log group constructed in this stack.
     PropertyInjectors.of(this).add(new LogGroupEncryption(logs));
-    const insightsLogGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((name) => logs.createLogGroup(`ContainerInsights-${name}`, {
-      logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
-    }));
+    const insightsLogGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((name) =>
+      logs.createLogGroup(`ContainerInsights-${name}`, {
+        logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
+      }),
+    );
 
     this.privateCluster = new PrivateCluster(this, 'Cluster', {
       clusterName: props.clusterName,
@@ -88,12 +90,14 @@ export class ClusterStack extends Stack {
     });
 
     if (props.vpc.publicSubnets.length === 0) {
-      Annotations.of(this).addWarningV2('@platform/cluster:chartsNeedEgress', 'egress is isolated, but the kubectl handler '
-        + 'fetches the platform Helm charts from their public repositories at deploy time: mirror them to ECR (OCI) and point '
-        + 'HELM_REPOSITORIES there, or use egress nat');
+      Annotations.of(this).addWarningV2(
+        '@platform/cluster:chartsNeedEgress',
+        'egress is isolated, but the kubectl handler ' +
+          'fetches the platform Helm charts from their public repositories at deploy time: mirror them to ECR (OCI) and point ' +
+          'HELM_REPOSITORIES there, or use egress nat',
+      );
     }
 
     if (config.guardDuty) new EksThreatDetection(this, 'ThreatDetection');
-
   }
 }

@@ -81,15 +81,21 @@ export class DataStack extends Stack {
         tables.set(service.name, table);
       }
       if (service.ownsDataPrefix) storage.grantServicePrefix(identity, service.name);
-      repositories.set(service.name, new ServiceRepository(repositoryScope, service.name, {
-        repositoryName: `${prefix}/${service.name}`,
-        encryptionKey: props.dataKey,
-        retain,
-      }));
+      repositories.set(
+        service.name,
+        new ServiceRepository(repositoryScope, service.name, {
+          repositoryName: `${prefix}/${service.name}`,
+          encryptionKey: props.dataKey,
+          retain,
+        }),
+      );
     }
     if (props.edgeRepository) {
       const edge = props.catalogue.ingress.serviceAccount;
-      repositories.set(edge, new ServiceRepository(repositoryScope, edge, { repositoryName: `${prefix}/${edge}`, encryptionKey: props.dataKey, retain }));
+      repositories.set(
+        edge,
+        new ServiceRepository(repositoryScope, edge, { repositoryName: `${prefix}/${edge}`, encryptionKey: props.dataKey, retain }),
+      );
     }
     this.tables = tables;
     this.identities = identities;

@@ -16,6 +16,9 @@ export const EDGE_OUTPUTS = {
  * `ApiClientPartnerAKeyId`. Identifiers only: the key value and the app client secret are read with the CLI, never output.
  */
 export function apiClientOutputs(clientName: string): { readonly keyId: string; readonly appClientId: string } {
-  const stem = clientName.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  const stem = clientName
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
   return { keyId: `ApiClient${stem}KeyId`, appClientId: `ApiClient${stem}AppClientId` };
 }

@@ -73,9 +73,11 @@ export class EdgeStack extends Stack {
     });
     this.ingressTargetGroup = this.ingress.targetGroup;
     if (!this.ingress.tls) {
-      Annotations.of(this.ingress).addWarningV2('@platform/edge:plaintextIngress',
-        'no edge.domain: API Gateway reaches the ingress over plain HTTP inside the VPC link (dev fallback), because it '
-        + 'verifies backend certificates against public CAs; set -c domainName=<zone> -c hostedZoneId=<id> for TLS on every hop');
+      Annotations.of(this.ingress).addWarningV2(
+        '@platform/edge:plaintextIngress',
+        'no edge.domain: API Gateway reaches the ingress over plain HTTP inside the VPC link (dev fallback), because it ' +
+          'verifies backend certificates against public CAs; set -c domainName=<zone> -c hostedZoneId=<id> for TLS on every hop',
+      );
     }
 
     const accessLogGroup = logDestinations.createLogGroup('ApiAccessLogs');
@@ -139,7 +141,10 @@ export class EdgeStack extends Stack {
         value: apiKey.keyId,
         description: `API key id of client ${client}: aws apigateway get-api-key --api-key <id> --include-value --query value --output text`,
       });
-      new CfnOutput(this, outputs.appClientId, { value: appClient.userPoolClientId, description: `Cognito app client id of client ${client}` });
+      new CfnOutput(this, outputs.appClientId, {
+        value: appClient.userPoolClientId,
+        description: `Cognito app client id of client ${client}`,
+      });
     }
   }
 }

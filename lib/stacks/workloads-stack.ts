@@ -32,7 +32,10 @@ export class WorkloadsStack extends Stack {
       new ClusterManifest(this, chart.node.id, { cluster: props.cluster, chart, dependsOn });
     const ingress = this.charts.ingress && apply(this.charts.ingress, props.dependsOn);
     const baseline = apply(this.charts.baseline, [...props.dependsOn, ...(ingress ? [ingress] : [])]);
-    this.manifests = [...(ingress ? [ingress] : []), baseline,
-      ...[...Object.values(this.charts.services), ...(this.charts.edge ? [this.charts.edge] : [])].map((chart) => apply(chart, [baseline]))];
+    this.manifests = [
+      ...(ingress ? [ingress] : []),
+      baseline,
+      ...[...Object.values(this.charts.services), ...(this.charts.edge ? [this.charts.edge] : [])].map((chart) => apply(chart, [baseline])),
+    ];
   }
 }

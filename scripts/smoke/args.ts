@@ -35,7 +35,9 @@ function parseProfile(argv: readonly string[]): ProfileName {
       if (value === undefined || value.startsWith('--')) throw new UsageError(`--profile needs a value: use --profile ${PROFILE_CHOICES}`);
       profile = value;
     } else {
-      throw new UsageError(`unknown argument "${arg}": the only option is --profile ${PROFILE_CHOICES} (e.g. npm run smoke -- --profile dev)`);
+      throw new UsageError(
+        `unknown argument "${arg}": the only option is --profile ${PROFILE_CHOICES} (e.g. npm run smoke -- --profile dev)`,
+      );
     }
   }
   if (!PROFILE_NAMES.includes(profile as ProfileName)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
@@ -46,8 +48,10 @@ function parseProfile(argv: readonly string[]): ProfileName {
 function regionFrom(env: NodeJS.ProcessEnv): string {
   const variable = ['AWS_REGION', 'AWS_DEFAULT_REGION'].find((name) => env[name]?.trim());
   if (!variable) {
-    throw new UsageError('AWS_REGION is not set (nor AWS_DEFAULT_REGION): set it to the region the platform is deployed in, '
-      + 'e.g. AWS_REGION=eu-west-1 npm run smoke');
+    throw new UsageError(
+      'AWS_REGION is not set (nor AWS_DEFAULT_REGION): set it to the region the platform is deployed in, ' +
+        'e.g. AWS_REGION=eu-west-1 npm run smoke',
+    );
   }
   const region = env[variable]!.trim();
   if (!REGION_PATTERN.test(region)) throw new UsageError(`${variable} is "${region}": set it to a region name such as eu-west-1`);

@@ -57,10 +57,12 @@ export interface TokenPlan {
 export function tokenPlan(routes: readonly PlannedRoute[]): TokenPlan {
   const allScopes = [...new Set(routes.map(({ route }) => route.scope))];
   // A catalogue with a single public scope has no "other" scope, and so no wrong-scope check.
-  const otherScopeOf = new Map(routes.flatMap(({ key, route }) => {
-    const other = allScopes.find((scope) => scope !== route.scope);
-    return other ? [[key, other] as const] : [];
-  }));
+  const otherScopeOf = new Map(
+    routes.flatMap(({ key, route }) => {
+      const other = allScopes.find((scope) => scope !== route.scope);
+      return other ? [[key, other] as const] : [];
+    }),
+  );
   return { allScopes, otherScopeOf };
 }
 
@@ -87,21 +89,46 @@ export function tokenCheck(scopes: readonly string[], response: TokenResponse): 
 export function apiChecks(routes: readonly PlannedRoute[], plan: TokenPlan, tokenFor: (scopes: readonly string[]) => string): ApiCheck[] {
   const request = ({ route, sample }: PlannedRoute) => ({ method: route.method, path: sample.path, body: sample.body });
   const allowed = routes.map((planned): ApiCheck => ({
-    ...request(planned), name: `${planned.key} with all public scopes`, kind: 'allowed', expected: SUCCESS, token: tokenFor(plan.allScopes),
+    ...request(planned),
+    name: `${planned.key} with all public scopes`,
+    kind: 'allowed',
+    expected: SUCCESS,
+    token: tokenFor(plan.allScopes),
   }));
   const noToken = routes.map((planned): ApiCheck => ({
-    ...request(planned), name: `${planned.key} without a token`, kind: 'no-token', expected: NO_TOKEN,
+    ...request(planned),
+    name: `${planned.key} without a token`,
+    kind: 'no-token',
+    expected: NO_TOKEN,
   }));
   const wrongScope = routes.flatMap((planned): ApiCheck[] => {
     const other = plan.otherScopeOf.get(planned.key);
-    return other ? [{
-      ...request(planned), name: `${planned.key} with only ${other}`, kind: 'wrong-scope', expected: SCOPE_DENIED, token: tokenFor([other]),
-    }] : [];
+    return other
+      ? [
+          {
+            ...request(planned),
+            name: `${planned.key} with only ${other}`,
+            kind: 'wrong-scope',
+            expected: SCOPE_DENIED,
+            token: tokenFor([other]),
+          },
+        ]
+      : [];
   });
-  const invalidBody = routes.flatMap((planned): ApiCheck[] => (planned.sample.invalidBody ? [{
-    ...request(planned), body: planned.sample.invalidBody, name: `${planned.key} with a body ${planned.route.bodySchema} refuses`,
-    kind: 'invalid-body', expected: INVALID_BODY, token: tokenFor(plan.allScopes),
-  }] : []));
+  const invalidBody = routes.flatMap((planned): ApiCheck[] =>
+    planned.sample.invalidBody
+      ? [
+          {
+            ...request(planned),
+            body: planned.sample.invalidBody,
+            name: `${planned.key} with a body ${planned.route.bodySchema} refuses`,
+            kind: 'invalid-body',
+            expected: INVALID_BODY,
+            token: tokenFor(plan.allScopes),
+          },
+        ]
+      : [],
+  );
   return [...allowed, ...noToken, ...wrongScope, ...invalidBody];
 }
 

@@ -24,8 +24,10 @@ export async function runSmokeCli(options: SmokeCliOptions): Promise<number> {
   try {
     const args = parseSmokeArgs(options.argv, options.env);
     const target = await discover(args.profile, args.region);
-    out(`smoke test of ${edgeStackName(args.profile)} in ${args.region}: API ${target.apiUrl}, token endpoint ${target.tokenUrl}, `
-      + `client ${target.clientId}`);
+    out(
+      `smoke test of ${edgeStackName(args.profile)} in ${args.region}: API ${target.apiUrl}, token endpoint ${target.tokenUrl}, ` +
+        `client ${target.clientId}`,
+    );
     const results = await runSmoke({ target, ca: options.ca });
     checkLines(results).forEach((line) => out(line));
     const failed = results.some((result) => !result.passed);

@@ -60,14 +60,18 @@ async function edgeOutputs({ profile, region, cloudFormation }: DiscoveryOptions
     if (!(err instanceof Error && /does not exist/.test(err.message))) throw awsCallFailed('cloudformation:DescribeStacks', err);
   }
   if (!stack) {
-    throw new DiscoveryError(`stack ${stackName} does not exist in ${region} for these credentials: `
-      + `the platform is not deployed there (${redeploy}), ${wrongTarget}`);
+    throw new DiscoveryError(
+      `stack ${stackName} does not exist in ${region} for these credentials: ` +
+        `the platform is not deployed there (${redeploy}), ${wrongTarget}`,
+    );
   }
   const values = new Map((stack.Outputs ?? []).map((output: Output) => [output.OutputKey, output.OutputValue]));
   const missing = EDGE_OUTPUT_KEYS.filter((key) => !values.get(key));
   if (missing.length > 0) {
-    throw new DiscoveryError(`stack ${stackName} (${stack.StackStatus}) has no output ${missing.join(', ')}: `
-      + `it was deployed from an older version of this blueprint, redeploy it (${redeploy}), ${wrongTarget}`);
+    throw new DiscoveryError(
+      `stack ${stackName} (${stack.StackStatus}) has no output ${missing.join(', ')}: ` +
+        `it was deployed from an older version of this blueprint, redeploy it (${redeploy}), ${wrongTarget}`,
+    );
   }
   return Object.fromEntries(EDGE_OUTPUT_KEYS.map((key) => [key, values.get(key)!])) as Record<EdgeOutputKey, string>;
 }
@@ -81,8 +85,10 @@ async function clientSecret(cognito: CognitoIdentityProviderClient, userPoolId: 
     throw awsCallFailed('cognito-idp:DescribeUserPoolClient', err);
   }
   if (!secret) {
-    throw new DiscoveryError(`app client ${clientId} of user pool ${userPoolId} has no secret: `
-      + 'MachineClientId must name the client-credentials (machine) client; redeploy the Edge stack if the output is stale');
+    throw new DiscoveryError(
+      `app client ${clientId} of user pool ${userPoolId} has no secret: ` +
+        'MachineClientId must name the client-credentials (machine) client; redeploy the Edge stack if the output is stale',
+    );
   }
   return secret;
 }
@@ -105,6 +111,7 @@ function awsCallFailed(action: string, err: unknown): DiscoveryError {
   if ($metadata?.httpStatusCode === undefined) {
     return new DiscoveryError(`${action} failed: AWS did not answer (${reason}): check the network (DNS, proxy) and AWS_REGION`);
   }
-  return new DiscoveryError(`${action} failed (${reason}): check that the credentials (AWS_PROFILE) are for the platform's account `
-    + `and allow ${action}`);
+  return new DiscoveryError(
+    `${action} failed (${reason}): check that the credentials (AWS_PROFILE) are for the platform's account ` + `and allow ${action}`,
+  );
 }

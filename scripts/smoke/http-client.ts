@@ -67,5 +67,5 @@ export class SmokeHttpClient {
 function errorCode(err: unknown): string {
   const { code, name } = err as { code?: unknown; name?: string };
   // A DOMException (the abort signal's TimeoutError) has a numeric code.
-  return typeof code === 'string' ? code : name ?? String(err);
+  return typeof code === 'string' ? code : (name ?? String(err));
 }

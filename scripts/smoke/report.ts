@@ -1,9 +1,10 @@
 import { CheckKind, CheckResult } from './checks';
 import { REQUEST_TIMEOUT_MS } from './http-client';
 
-const INGRESS = 'API Gateway or the ingress could not reach a service: check the ingress certificate (API Gateway accepts only '
-  + 'a publicly trusted one, for the ingress host name), the in-cluster ingress (ingress-gateway pods, target group health) '
-  + 'and the service pods behind it';
+const INGRESS =
+  'API Gateway or the ingress could not reach a service: check the ingress certificate (API Gateway accepts only ' +
+  'a publicly trusted one, for the ingress host name), the in-cluster ingress (ingress-gateway pods, target group health) ' +
+  'and the service pods behind it';
 const WRONG_CLIENT = 'wrong client or pool: MachineClientId and its secret are not a client of the user pool behind TokenUrl';
 
 /** What a 2xx on a request the API must refuse says is missing. */
@@ -16,13 +17,15 @@ const CONTROL_NOT_ENFORCED: Record<Exclude<CheckKind, 'token' | 'allowed'>, stri
 /** One line per check: result, name, expected and observed status, latency. */
 export function checkLines(results: readonly CheckResult[]): string[] {
   const width = Math.max(...results.map((result) => result.name.length));
-  return results.map((result) => [
-    result.passed ? 'PASS' : 'FAIL',
-    result.name.padEnd(width),
-    `expected ${result.expected.padEnd(7)}`,
-    `got ${observed(result).padEnd(20)}`,
-    `${String(result.outcome.latencyMs).padStart(5)} ms`,
-  ].join('  '));
+  return results.map((result) =>
+    [
+      result.passed ? 'PASS' : 'FAIL',
+      result.name.padEnd(width),
+      `expected ${result.expected.padEnd(7)}`,
+      `got ${observed(result).padEnd(20)}`,
+      `${String(result.outcome.latencyMs).padStart(5)} ms`,
+    ].join('  '),
+  );
 }
 
 /** The closing lines: a pass, or the failures grouped by likely cause (one outage fails many checks alike). */
@@ -49,8 +52,10 @@ export function likelyCause(result: CheckResult): string {
   const { outcome } = result;
   if (!('status' in outcome)) {
     const output = result.kind === 'token' ? 'TokenUrl' : 'ApiUrl';
-    return `no HTTP answer (${outcome.networkError}): check the ${output} output (DNS name and URL), that its certificate `
-      + `is trusted (NODE_EXTRA_CA_CERTS for a private CA), and that it answers within ${REQUEST_TIMEOUT_MS / 1000} s`;
+    return (
+      `no HTTP answer (${outcome.networkError}): check the ${output} output (DNS name and URL), that its certificate ` +
+      `is trusted (NODE_EXTRA_CA_CERTS for a private CA), and that it answers within ${REQUEST_TIMEOUT_MS / 1000} s`
+    );
   }
   if (result.kind === 'token') return tokenRefusalCause(outcome.status, result.oauthError);
   const { status, body } = outcome;
@@ -60,12 +65,16 @@ export function likelyCause(result: CheckResult): string {
     return 'the route is not deployed: redeploy the API, or check that ApiUrl includes the stage path';
   }
   if (result.kind === 'allowed' && status === 401) {
-    return 'wrong client or pool: the API refuses tokens of this client, though the pool issued them (ApiUrl and TokenUrl from '
-      + "different deployments, or the authorizer or the services' COGNITO_CLIENT_IDS name another pool or client)";
+    return (
+      'wrong client or pool: the API refuses tokens of this client, though the pool issued them (ApiUrl and TokenUrl from ' +
+      "different deployments, or the authorizer or the services' COGNITO_CLIENT_IDS name another pool or client)"
+    );
   }
   if (result.kind === 'allowed' && status === 403) {
-    return "scopes: the token lacks the route's scope, or the method requires another; compare the catalogue, the deployed "
-      + "API's method scopes and the machine client's allowed OAuth scopes";
+    return (
+      "scopes: the token lacks the route's scope, or the method requires another; compare the catalogue, the deployed " +
+      "API's method scopes and the machine client's allowed OAuth scopes"
+    );
   }
   if (result.kind === 'allowed' && status === 404) {
     return 'not found: the item an earlier sample creates is missing (see the failed writes), or the route is not deployed';
@@ -77,7 +86,8 @@ export function likelyCause(result: CheckResult): string {
 function tokenRefusalCause(status: number, oauthError: string | undefined): string {
   // RFC 6749 §5.2: a failed Basic authentication is invalid_client with 401; Cognito documents the code, not the status.
   if (oauthError === 'invalid_client' || status === 401) return WRONG_CLIENT;
-  if (oauthError === 'invalid_scope') return "scopes: the machine client may not request these scopes (check the resource servers and the client's allowed OAuth scopes)";
+  if (oauthError === 'invalid_scope')
+    return "scopes: the machine client may not request these scopes (check the resource servers and the client's allowed OAuth scopes)";
   if (oauthError === 'unauthorized_client') return 'MachineClientId names a client without the client-credentials flow';
   if (status === 200) return 'the answer has no access_token: TokenUrl is not a Cognito /oauth2/token endpoint';
   if (status >= 500) return 'the token endpoint failed: retry, and check the Cognito service health in the region';

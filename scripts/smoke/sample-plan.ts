@@ -46,7 +46,12 @@ export function samplePlan(runId: string): SamplePlan {
  * cannot go unchecked and a sample cannot outlive its route.
  */
 export function planRoutes(catalogue: ServiceCatalogue, plan: SamplePlan): PlannedRoute[] {
-  const publicRoutes = new Map(catalogue.services.flatMap((s) => s.routes).filter((r) => r.public).map((r) => [routeKey(r), r]));
+  const publicRoutes = new Map(
+    catalogue.services
+      .flatMap((s) => s.routes)
+      .filter((r) => r.public)
+      .map((r) => [routeKey(r), r]),
+  );
   const unplanned = [...publicRoutes.keys()].filter((key) => !plan.has(key));
   if (unplanned.length > 0) {
     throw new Error(`no sample request for public route ${unplanned.join(', ')}: add one to samplePlan in scripts/smoke/sample-plan.ts`);

@@ -18,7 +18,11 @@ export interface TokenResponse {
  * A client-credentials grant (RFC 6749 §4.4) as Cognito's token endpoint takes it: the client authenticates with
  * HTTP Basic, and `scope` lists the scopes wanted (Cognito would grant all of the client's scopes without it).
  */
-export async function requestAccessToken(http: SmokeHttpClient, client: ClientCredentials, scopes: readonly string[]): Promise<TokenResponse> {
+export async function requestAccessToken(
+  http: SmokeHttpClient,
+  client: ClientCredentials,
+  scopes: readonly string[],
+): Promise<TokenResponse> {
   const outcome = await http.send({
     method: 'POST',
     url: client.tokenUrl,
@@ -40,7 +44,7 @@ export async function requestAccessToken(http: SmokeHttpClient, client: ClientCr
 function parseJson(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value as Record<string, unknown> : {};
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   } catch {
     return {};
   }

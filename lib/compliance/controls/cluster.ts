@@ -30,7 +30,11 @@ export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
     category: 'cluster',
     nist: ['AU-2', 'AU-12'],
     cisEks: ['2.1.1'],
-    implementedIn: ['lib/constructs/private-cluster.ts', 'lib/stacks/cluster-stack.ts', 'lib/compliance/guard-rules/cluster-controls.guard'],
+    implementedIn: [
+      'lib/constructs/private-cluster.ts',
+      'lib/stacks/cluster-stack.ts',
+      'lib/compliance/guard-rules/cluster-controls.guard',
+    ],
     provenBy: { file: 'test/cluster/cluster-stack.test.ts', test: 'all five control-plane log types are on' },
     gateRules: ['EKSClusterControlPlaneLogs', 'EKS2', 'PLATFORM_EKS_ALL_CONTROL_PLANE_LOGS', 'eks_cluster_logging_enabled_check'],
     evidence: allControlPlaneLogsOn,
@@ -73,19 +77,28 @@ export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
     category: 'cluster',
     nist: ['AC-6', 'AC-6(10)'],
     cisEks: ['5.2.1'],
-    implementedIn: ['lib/constructs/bottlerocket-nodegroup.ts', 'lib/constructs/cluster-addons.ts', 'lib/constructs/helm-component.ts', 'lib/constructs/pod-identity-role.ts'],
+    implementedIn: [
+      'lib/constructs/bottlerocket-nodegroup.ts',
+      'lib/constructs/cluster-addons.ts',
+      'lib/constructs/helm-component.ts',
+      'lib/constructs/pod-identity-role.ts',
+    ],
     provenBy: { file: 'test/cluster/cluster-stack.test.ts', test: 'the node role can only join the cluster and pull images' },
     evidence: nodeRoleJoinsAndPullsOnly,
   },
 ];
 
 export function clusterEndpointPrivateOnly({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::EKS::Cluster', (p) => p.ResourcesVpcConfig?.EndpointPublicAccess === false && p.ResourcesVpcConfig?.EndpointPrivateAccess === true);
+  return assembly.every(
+    'AWS::EKS::Cluster',
+    (p) => p.ResourcesVpcConfig?.EndpointPublicAccess === false && p.ResourcesVpcConfig?.EndpointPrivateAccess === true,
+  );
 }
 
 export function clusterSecretsEnvelopeEncrypted({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::EKS::Cluster', (p) => (p.EncryptionConfig ?? [])
-    .some((c: any) => (c.Resources ?? []).includes('secrets') && c.Provider?.KeyArn !== undefined));
+  return assembly.every('AWS::EKS::Cluster', (p) =>
+    (p.EncryptionConfig ?? []).some((c: any) => (c.Resources ?? []).includes('secrets') && c.Provider?.KeyArn !== undefined),
+  );
 }
 
 export function allControlPlaneLogsOn({ assembly }: ControlEvidence): boolean {
@@ -96,28 +109,47 @@ export function allControlPlaneLogsOn({ assembly }: ControlEvidence): boolean {
 }
 
 export function clusterAccessByEntriesOnly({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::EKS::Cluster', (p) => p.AccessConfig?.AuthenticationMode === 'API'
-    && p.AccessConfig?.BootstrapClusterCreatorAdminPermissions === false);
+  return assembly.every(
+    'AWS::EKS::Cluster',
+    (p) => p.AccessConfig?.AuthenticationMode === 'API' && p.AccessConfig?.BootstrapClusterCreatorAdminPermissions === false,
+  );
 }
 
 export function nodesHardened({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::EKS::Nodegroup', (p) => String(p.AmiType).startsWith('BOTTLEROCKET'))
-    && assembly.every('AWS::EC2::LaunchTemplate', (p) => {
+  return (
+    assembly.every('AWS::EKS::Nodegroup', (p) => String(p.AmiType).startsWith('BOTTLEROCKET')) &&
+    assembly.every('AWS::EC2::LaunchTemplate', (p) => {
       // Without mappings the nodes boot on the AMI's own volumes, which the block-storage key does not encrypt.
       const volumes: any[] = p.LaunchTemplateData?.BlockDeviceMappings ?? [];
-      return p.LaunchTemplateData?.MetadataOptions?.HttpTokens === 'required' && p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit === 1
-        && volumes.length > 0 && volumes.every((b) => b.Ebs?.Encrypted === true && b.Ebs?.KmsKeyId !== undefined);
-    });
+      return (
+        p.LaunchTemplateData?.MetadataOptions?.HttpTokens === 'required' &&
+        p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit === 1 &&
+        volumes.length > 0 &&
+        volumes.every((b) => b.Ebs?.Encrypted === true && b.Ebs?.KmsKeyId !== undefined)
+      );
+    })
+  );
 }
 
 export function cniEnforcesNetworkPolicies({ assembly }: ControlEvidence): boolean {
-  return assembly.some('AWS::EKS::Addon', (p) => p.AddonName === 'vpc-cni' && /"enableNetworkPolicy":"true"/.test(String(p.ConfigurationValues)));
+  return assembly.some(
+    'AWS::EKS::Addon',
+    (p) => p.AddonName === 'vpc-cni' && /"enableNetworkPolicy":"true"/.test(String(p.ConfigurationValues)),
+  );
 }
 
 export function nodeRoleJoinsAndPullsOnly({ assembly }: ControlEvidence): boolean {
   // The node groups' own roles, found by reference: a role from outside the assembly cannot be shown to lack the policy.
-  const nodeRoles = assembly.ofType('AWS::EKS::Nodegroup').map((group) => assembly.ofType('AWS::IAM::Role').find((role) =>
-    role.stack === group.stack && text(group.properties.NodeRole) === text({ 'Fn::GetAtt': [role.logicalId, 'Arn'] })));
-  return assembly.some('AWS::EKS::PodIdentityAssociation') && nodeRoles.length > 0
-    && nodeRoles.every((role) => role !== undefined && !text(role.properties.ManagedPolicyArns).includes('AmazonEKS_CNI_Policy'));
+  const nodeRoles = assembly
+    .ofType('AWS::EKS::Nodegroup')
+    .map((group) =>
+      assembly
+        .ofType('AWS::IAM::Role')
+        .find((role) => role.stack === group.stack && text(group.properties.NodeRole) === text({ 'Fn::GetAtt': [role.logicalId, 'Arn'] })),
+    );
+  return (
+    assembly.some('AWS::EKS::PodIdentityAssociation') &&
+    nodeRoles.length > 0 &&
+    nodeRoles.every((role) => role !== undefined && !text(role.properties.ManagedPolicyArns).includes('AmazonEKS_CNI_Policy'))
+  );
 }

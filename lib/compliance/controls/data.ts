@@ -39,15 +39,29 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
     nist: ['SC-28', 'SC-8', 'AC-3', 'AU-12'],
     implementedIn: ['lib/constructs/data-bucket.ts'],
     provenBy: { file: 'test/data/data-stack.test.ts', test: 'SSE-KMS with the data key and a bucket key' },
-    gateRules: ['S3BucketSSLRequestsOnly', 'S10', 'S3DefaultEncryptionKMS', 'S3BucketLoggingEnabled', 'S1', 'S3BucketVersioningEnabled', 'S3BucketLevelPublicAccessProhibited'],
+    gateRules: [
+      'S3BucketSSLRequestsOnly',
+      'S10',
+      'S3DefaultEncryptionKMS',
+      'S3BucketLoggingEnabled',
+      'S1',
+      'S3BucketVersioningEnabled',
+      'S3BucketLevelPublicAccessProhibited',
+    ],
     evidence: dataBucketHardened,
   },
   {
     id: 'DATA-5',
-    title: 'Least privilege: service roles hold only customer-managed policies with the actions the catalogue implies, never inline and never "*"',
+    title:
+      'Least privilege: service roles hold only customer-managed policies with the actions the catalogue implies, never inline and never "*"',
     category: 'data',
     nist: ['AC-6', 'AC-6(1)', 'AC-3'],
-    implementedIn: ['lib/constructs/pod-identity-role.ts', 'lib/private/managed-policy-principal.ts', 'lib/evidence/policy-evaluator.ts', 'lib/evidence/wildcard-grants.ts'],
+    implementedIn: [
+      'lib/constructs/pod-identity-role.ts',
+      'lib/private/managed-policy-principal.ts',
+      'lib/evidence/policy-evaluator.ts',
+      'lib/evidence/wildcard-grants.ts',
+    ],
     provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'must-deny cases are denied' },
     gateRules: ['IAMNoInlinePolicy'],
     evidence: serviceRolesLeastPrivilege,
@@ -68,28 +82,50 @@ export function keysSeparatedByPurposeAndRotated({ assembly }: ControlEvidence):
 }
 
 export function keyGrantsOnlyForAwsResources({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::KMS::Key', (p) => (p.KeyPolicy?.Statement ?? [])
-    .some((s: any) => s.Effect === 'Deny' && s.Action === 'kms:CreateGrant'));
+  return assembly.every('AWS::KMS::Key', (p) =>
+    (p.KeyPolicy?.Statement ?? []).some((s: any) => s.Effect === 'Deny' && s.Action === 'kms:CreateGrant'),
+  );
 }
 
 export function tablesEncryptedWithRecovery({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::DynamoDB::Table', (p) => p.SSESpecification?.SSEEnabled === true && p.SSESpecification?.SSEType === 'KMS'
-    && p.SSESpecification?.KMSMasterKeyId !== undefined && p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true);
+  return assembly.every(
+    'AWS::DynamoDB::Table',
+    (p) =>
+      p.SSESpecification?.SSEEnabled === true &&
+      p.SSESpecification?.SSEType === 'KMS' &&
+      p.SSESpecification?.KMSMasterKeyId !== undefined &&
+      p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true,
+  );
 }
 
 export function dataBucketHardened({ assembly }: ControlEvidence): boolean {
-  return assembly.some('AWS::S3::Bucket', (p) => text(p.BucketEncryption).includes('aws:kms') && p.LoggingConfiguration !== undefined
-    && p.VersioningConfiguration?.Status === 'Enabled')
-    && assembly.every('AWS::S3::Bucket', (p) => ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => p.PublicAccessBlockConfiguration?.[k] === true))
-    && assembly.every('AWS::S3::BucketPolicy', (p) => deniesPlainHttp(p.PolicyDocument) && text(p.PolicyDocument).includes('s3:TlsVersion'));
+  return (
+    assembly.some(
+      'AWS::S3::Bucket',
+      (p) =>
+        text(p.BucketEncryption).includes('aws:kms') &&
+        p.LoggingConfiguration !== undefined &&
+        p.VersioningConfiguration?.Status === 'Enabled',
+    ) &&
+    assembly.every('AWS::S3::Bucket', (p) =>
+      ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every(
+        (k) => p.PublicAccessBlockConfiguration?.[k] === true,
+      ),
+    ) &&
+    assembly.every('AWS::S3::BucketPolicy', (p) => deniesPlainHttp(p.PolicyDocument) && text(p.PolicyDocument).includes('s3:TlsVersion'))
+  );
 }
 
 export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boolean {
   const roles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data');
   const policies = assembly.ofType('AWS::IAM::ManagedPolicy').filter((r) => r.stack === 'Data');
-  return roles.length > 0 && roles.every((r) => r.properties.Policies === undefined) && policies.length > 0
+  return (
+    roles.length > 0 &&
+    roles.every((r) => r.properties.Policies === undefined) &&
+    policies.length > 0 &&
     // Action and Resource are each one value or a list; no entry of either may be "*".
-    && policies.every((p) => (p.properties.PolicyDocument?.Statement ?? []).every((s: any) => ![s.Action, s.Resource].flat().includes('*')));
+    policies.every((p) => (p.properties.PolicyDocument?.Statement ?? []).every((s: any) => ![s.Action, s.Resource].flat().includes('*')))
+  );
 }
 
 export function usersReachOnlyTheirOwnPrefix({ assembly }: ControlEvidence): boolean {

@@ -62,20 +62,30 @@ export function logsRetainedForAYear({ assembly }: ControlEvidence): boolean {
 }
 
 export function alarmTopicEncryptedAndTlsOnly({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::SNS::Topic', (p) => p.KmsMasterKeyId !== undefined)
-    && assembly.some('AWS::SNS::TopicPolicy', (p) => deniesPlainHttp(p.PolicyDocument));
+  return (
+    assembly.every('AWS::SNS::Topic', (p) => p.KmsMasterKeyId !== undefined) &&
+    assembly.some('AWS::SNS::TopicPolicy', (p) => deniesPlainHttp(p.PolicyDocument))
+  );
 }
 
 export function apiAlarmsNotifyTheAlarmTopic({ assembly }: ControlEvidence): boolean {
   const alarms = assembly.ofType('AWS::CloudWatch::Alarm').filter((a) => a.stack === 'Edge');
   // The platform's topic (LOG-3 checks its encryption), named by reference: a Ref, or the output a cross-stack reference publishes.
   const notifiesPlatformTopic = (action: unknown) => assembly.ofType('AWS::SNS::Topic').some((t) => text(action).includes(t.logicalId));
-  return alarms.length >= 5 && alarms.every((a) => (a.properties.AlarmActions ?? []).length > 0 && a.properties.AlarmActions.every(notifiesPlatformTopic))
-    && alarms.some((a) => text(a.properties).includes('BlockedRequests'));
+  return (
+    alarms.length >= 5 &&
+    alarms.every((a) => (a.properties.AlarmActions ?? []).length > 0 && a.properties.AlarmActions.every(notifiesPlatformTopic)) &&
+    alarms.some((a) => text(a.properties).includes('BlockedRequests'))
+  );
 }
 
 export function wafLogsRedactAuthorization({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::WAFv2::LoggingConfiguration', (p) =>
-    (p.RedactedFields ?? []).some((f: any) => String(f.SingleHeader?.Name).toLowerCase() === 'authorization'))
-    && assembly.ofType('AWS::WAFv2::WebACL').every((acl) => assembly.some('AWS::WAFv2::LoggingConfiguration', (p) => text(p.ResourceArn).includes(acl.logicalId)));
+  return (
+    assembly.every('AWS::WAFv2::LoggingConfiguration', (p) =>
+      (p.RedactedFields ?? []).some((f: any) => String(f.SingleHeader?.Name).toLowerCase() === 'authorization'),
+    ) &&
+    assembly
+      .ofType('AWS::WAFv2::WebACL')
+      .every((acl) => assembly.some('AWS::WAFv2::LoggingConfiguration', (p) => text(p.ResourceArn).includes(acl.logicalId)))
+  );
 }

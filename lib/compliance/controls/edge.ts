@@ -24,8 +24,9 @@ export const EDGE_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'EDGE-3',
-    title: 'Only a private path to the cluster: API Gateway reaches an internal NLB through a VPC link; with a domain the NLB '
-      + 'presents a public ACM certificate API Gateway verifies and re-encrypts to the ingress (plain HTTP only in the dev fallback)',
+    title:
+      'Only a private path to the cluster: API Gateway reaches an internal NLB through a VPC link; with a domain the NLB ' +
+      'presents a public ACM certificate API Gateway verifies and re-encrypts to the ingress (plain HTTP only in the dev fallback)',
     category: 'edge',
     nist: ['SC-7', 'SC-8'],
     implementedIn: ['lib/constructs/private-ingress.ts', 'lib/constructs/api-domain.ts', 'lib/stacks/edge-stack.ts'],
@@ -45,28 +46,55 @@ export const EDGE_CONTROLS: readonly SecurityControl[] = [
 ];
 
 export function firewallGuardsApiStage({ assembly }: ControlEvidence): boolean {
-  const acls = assembly.ofType('AWS::WAFv2::WebACL').filter((acl) => acl.properties.Scope === 'REGIONAL'
-    && ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'].every((name) => text(acl.properties.Rules).includes(name))
-    && text(acl.properties.Rules).includes('RateBasedStatement'));
-  return acls.some((acl) => assembly.some('AWS::WAFv2::WebACLAssociation', (p) => text(p.WebACLArn).includes(acl.logicalId)
-    && assembly.ofType('AWS::ApiGateway::Stage').some((stage) => text(p.ResourceArn).includes(stage.logicalId))));
+  const acls = assembly
+    .ofType('AWS::WAFv2::WebACL')
+    .filter(
+      (acl) =>
+        acl.properties.Scope === 'REGIONAL' &&
+        ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'].every((name) =>
+          text(acl.properties.Rules).includes(name),
+        ) &&
+        text(acl.properties.Rules).includes('RateBasedStatement'),
+    );
+  return acls.some((acl) =>
+    assembly.some(
+      'AWS::WAFv2::WebACLAssociation',
+      (p) =>
+        text(p.WebACLArn).includes(acl.logicalId) &&
+        assembly.ofType('AWS::ApiGateway::Stage').some((stage) => text(p.ResourceArn).includes(stage.logicalId)),
+    ),
+  );
 }
 
 export function apiMethodsAuthorizedAndValidated({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::ApiGateway::Method', (p) => p.HttpMethod === 'OPTIONS'
-    || (p.AuthorizationType === 'COGNITO_USER_POOLS' && (p.AuthorizationScopes ?? []).length > 0 && p.RequestValidatorId !== undefined));
+  return assembly.every(
+    'AWS::ApiGateway::Method',
+    (p) =>
+      p.HttpMethod === 'OPTIONS' ||
+      (p.AuthorizationType === 'COGNITO_USER_POOLS' && (p.AuthorizationScopes ?? []).length > 0 && p.RequestValidatorId !== undefined),
+  );
 }
 
 export function privatePathToCluster({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => p.Scheme === 'internal')
-    && assembly.every('AWS::ElasticLoadBalancingV2::Listener', (p) => (p.Port === 443 && p.Protocol === 'TLS' && text(p.Certificates) !== '')
-      || (p.Port === 80 && p.Protocol === 'TCP'))
-    && assembly.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').every((lb) =>
-      assembly.some('AWS::ApiGateway::VpcLink', (p) => text(p.TargetArns).includes(lb.logicalId)));
+  return (
+    assembly.every('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => p.Scheme === 'internal') &&
+    assembly.every(
+      'AWS::ElasticLoadBalancingV2::Listener',
+      (p) => (p.Port === 443 && p.Protocol === 'TLS' && text(p.Certificates) !== '') || (p.Port === 80 && p.Protocol === 'TCP'),
+    ) &&
+    assembly
+      .ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')
+      .every((lb) => assembly.some('AWS::ApiGateway::VpcLink', (p) => text(p.TargetArns).includes(lb.logicalId)))
+  );
 }
 
 export function apiStageLoggedTracedThrottled({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::ApiGateway::Stage', (p) => p.AccessLogSetting?.DestinationArn !== undefined
-    && p.TracingEnabled === true && (p.MethodSettings ?? []).length > 0
-    && (p.MethodSettings ?? []).every((m: any) => m.DataTraceEnabled !== true && m.ThrottlingRateLimit !== undefined));
+  return assembly.every(
+    'AWS::ApiGateway::Stage',
+    (p) =>
+      p.AccessLogSetting?.DestinationArn !== undefined &&
+      p.TracingEnabled === true &&
+      (p.MethodSettings ?? []).length > 0 &&
+      (p.MethodSettings ?? []).every((m: any) => m.DataTraceEnabled !== true && m.ThrottlingRateLimit !== undefined),
+  );
 }

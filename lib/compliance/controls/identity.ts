@@ -3,7 +3,8 @@ import { ControlEvidence, SecurityControl } from './security-control';
 
 const TOKEN_VALIDITY_UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
 /** A user pool client's access-token lifetime; CloudFormation counts it in hours unless TokenValidityUnits says otherwise. */
-const accessTokenSeconds = (p: Record<string, any>) => (p.AccessTokenValidity ?? 1) * TOKEN_VALIDITY_UNIT_SECONDS[p.TokenValidityUnits?.AccessToken ?? 'hours'];
+const accessTokenSeconds = (p: Record<string, any>) =>
+  (p.AccessTokenValidity ?? 1) * TOKEN_VALIDITY_UNIT_SECONDS[p.TokenValidityUnits?.AccessToken ?? 'hours'];
 
 export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
   {
@@ -18,7 +19,8 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'IDN-2',
-    title: 'OAuth clients: machine client uses client credentials only; user client uses authorization code with PKCE, no secret, no implicit or password flows',
+    title:
+      'OAuth clients: machine client uses client credentials only; user client uses authorization code with PKCE, no secret, no implicit or password flows',
     category: 'identity',
     nist: ['IA-2', 'IA-5', 'IA-8'],
     implementedIn: ['lib/constructs/platform-identity.ts'],
@@ -54,38 +56,66 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'IDN-6',
-    title: 'Object-level authorization: a caller reaches only its own orders (another\'s is answered as unknown); the admin scope '
-      + 'that reaches every order is defined in the catalogue and granted to no default app client',
+    title:
+      "Object-level authorization: a caller reaches only its own orders (another's is answered as unknown); the admin scope " +
+      'that reaches every order is defined in the catalogue and granted to no default app client',
     category: 'identity',
     nist: ['AC-3', 'AC-6', 'AC-6(1)'],
-    implementedIn: ['services/orders/src/orders-routes.ts', 'services/orders/src/dynamo-order-store.ts', 'lib/constructs/platform-identity.ts'],
+    implementedIn: [
+      'services/orders/src/orders-routes.ts',
+      'services/orders/src/dynamo-order-store.ts',
+      'lib/constructs/platform-identity.ts',
+    ],
     provenBy: { file: 'services/orders/test/order-ownership.test.ts', test: 'another subject gets exactly the reply to an id nobody uses' },
     evidence: adminScopeGrantedToNoClient,
   },
 ];
 
 export function adminCreatedUsersWithStrongPasswords({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::Cognito::UserPool', (p) => p.AdminCreateUserConfig?.AllowAdminCreateUserOnly === true
-    && p.Policies?.PasswordPolicy?.MinimumLength >= 14 && ['RequireLowercase', 'RequireUppercase', 'RequireNumbers', 'RequireSymbols']
-    .every((k) => p.Policies.PasswordPolicy[k] === true));
+  return assembly.every(
+    'AWS::Cognito::UserPool',
+    (p) =>
+      p.AdminCreateUserConfig?.AllowAdminCreateUserOnly === true &&
+      p.Policies?.PasswordPolicy?.MinimumLength >= 14 &&
+      ['RequireLowercase', 'RequireUppercase', 'RequireNumbers', 'RequireSymbols'].every((k) => p.Policies.PasswordPolicy[k] === true),
+  );
 }
 
 export function oauthClientsUseSafeFlows({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::Cognito::UserPoolClient', (p) => (p.AllowedOAuthFlows ?? []).every((f: string) => f === 'client_credentials' || f === 'code')
-    && (p.ExplicitAuthFlows ?? []).every((f: string) => f === 'ALLOW_REFRESH_TOKEN_AUTH')
-    && (!(p.AllowedOAuthFlows ?? []).includes('code') || p.GenerateSecret !== true));
+  return assembly.every(
+    'AWS::Cognito::UserPoolClient',
+    (p) =>
+      (p.AllowedOAuthFlows ?? []).every((f: string) => f === 'client_credentials' || f === 'code') &&
+      (p.ExplicitAuthFlows ?? []).every((f: string) => f === 'ALLOW_REFRESH_TOKEN_AUTH') &&
+      (!(p.AllowedOAuthFlows ?? []).includes('code') || p.GenerateSecret !== true),
+  );
 }
 
 export function identityPoolAuthenticatedOnly({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::Cognito::IdentityPool', (p) => p.AllowUnauthenticatedIdentities === false && p.AllowClassicFlow === false
-    && (p.CognitoIdentityProviders ?? []).every((idp: any) => idp.ServerSideTokenCheck === true))
-    && assembly.every('AWS::Cognito::IdentityPoolRoleAttachment', (p) => p.Roles?.unauthenticated === undefined);
+  return (
+    assembly.every(
+      'AWS::Cognito::IdentityPool',
+      (p) =>
+        p.AllowUnauthenticatedIdentities === false &&
+        p.AllowClassicFlow === false &&
+        (p.CognitoIdentityProviders ?? []).every((idp: any) => idp.ServerSideTokenCheck === true),
+    ) && assembly.every('AWS::Cognito::IdentityPoolRoleAttachment', (p) => p.Roles?.unauthenticated === undefined)
+  );
 }
 
 export function serviceRolesTrustPodIdentityOnly({ assembly }: ControlEvidence): boolean {
-  const podRoles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data' && text(r.properties.AssumeRolePolicyDocument).includes('pods.eks.amazonaws.com'));
-  return podRoles.length > 0 && podRoles.every((r) => r.properties.AssumeRolePolicyDocument.Statement.every((s: any) =>
-    s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined && s.Condition?.ArnEquals?.['aws:SourceArn'] !== undefined));
+  const podRoles = assembly
+    .ofType('AWS::IAM::Role')
+    .filter((r) => r.stack === 'Data' && text(r.properties.AssumeRolePolicyDocument).includes('pods.eks.amazonaws.com'));
+  return (
+    podRoles.length > 0 &&
+    podRoles.every((r) =>
+      r.properties.AssumeRolePolicyDocument.Statement.every(
+        (s: any) =>
+          s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined && s.Condition?.ArnEquals?.['aws:SourceArn'] !== undefined,
+      ),
+    )
+  );
 }
 
 export function servicesRejectLongLivedTokens({ assembly, manifests }: ControlEvidence): boolean {
@@ -96,7 +126,14 @@ export function servicesRejectLongLivedTokens({ assembly, manifests }: ControlEv
 
 export function adminScopeGrantedToNoClient({ assembly, catalogue }: ControlEvidence): boolean {
   const admin = catalogue.services.flatMap((s) => (s.adminScope === undefined ? [] : [{ server: s.name, scope: s.adminScope }]));
-  return admin.length > 0 && admin.every(({ server, scope }) => assembly.some('AWS::Cognito::UserPoolResourceServer',
-    (p) => p.Identifier === server && (p.Scopes ?? []).some((x: any) => x.ScopeName === scope)))
-    && assembly.every('AWS::Cognito::UserPoolClient', (p) => admin.every(({ scope }) => !text(p.AllowedOAuthScopes).includes(`/${scope}"`)));
+  return (
+    admin.length > 0 &&
+    admin.every(({ server, scope }) =>
+      assembly.some(
+        'AWS::Cognito::UserPoolResourceServer',
+        (p) => p.Identifier === server && (p.Scopes ?? []).some((x: any) => x.ScopeName === scope),
+      ),
+    ) &&
+    assembly.every('AWS::Cognito::UserPoolClient', (p) => admin.every(({ scope }) => !text(p.AllowedOAuthScopes).includes(`/${scope}"`)))
+  );
 }

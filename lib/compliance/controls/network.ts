@@ -55,11 +55,16 @@ export const NETWORK_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'NET-6',
-    title: 'One entry point: the API server rejects LoadBalancer and NodePort Services and Ingresses cluster-wide, the load '
-      + 'balancer controller can only register targets in the ingress target group, and no subnet is tagged for load balancers',
+    title:
+      'One entry point: the API server rejects LoadBalancer and NodePort Services and Ingresses cluster-wide, the load ' +
+      'balancer controller can only register targets in the ingress target group, and no subnet is tagged for load balancers',
     category: 'network',
     nist: ['SC-7', 'SC-7(3)', 'AC-6'],
-    implementedIn: ['lib/constructs/entry-point-policy.ts', 'lib/constructs/aws-load-balancer-controller.ts', 'lib/constructs/private-cluster.ts'],
+    implementedIn: [
+      'lib/constructs/entry-point-policy.ts',
+      'lib/constructs/aws-load-balancer-controller.ts',
+      'lib/constructs/private-cluster.ts',
+    ],
     provenBy: { file: 'test/cluster/side-doors.test.ts', test: 'a built-in ValidatingAdmissionPolicy, bound cluster-wide with Deny' },
     evidence: oneEntryPoint,
   },
@@ -81,24 +86,42 @@ export function awsApisThroughPrivateEndpoints({ assembly }: ControlEvidence): b
   // Without private DNS, SDK calls resolve the public endpoint and leave the VPC.
   const interfaceEndpoints = assembly.ofType('AWS::EC2::VPCEndpoint').filter((e) => e.properties.VpcEndpointType === 'Interface');
   const vpcCidrs = assembly.ofType('AWS::EC2::VPC').map((vpc) => vpc.properties.CidrBlock);
-  return interfaceEndpoints.length > 0 && interfaceEndpoints.every((e) => e.properties.PrivateDnsEnabled === true)
-    && assembly.some('AWS::EC2::SecurityGroup', (p) => p.GroupDescription === 'Interface endpoints: HTTPS from inside the VPC only'
-      && (p.SecurityGroupIngress ?? []).every((rule: any) => rule.FromPort === 443 && rule.ToPort === 443 && vpcCidrs.includes(rule.CidrIp)));
+  return (
+    interfaceEndpoints.length > 0 &&
+    interfaceEndpoints.every((e) => e.properties.PrivateDnsEnabled === true) &&
+    assembly.some(
+      'AWS::EC2::SecurityGroup',
+      (p) =>
+        p.GroupDescription === 'Interface endpoints: HTTPS from inside the VPC only' &&
+        (p.SecurityGroupIngress ?? []).every((rule: any) => rule.FromPort === 443 && rule.ToPort === 443 && vpcCidrs.includes(rule.CidrIp)),
+    )
+  );
 }
 
 export function serviceTrafficMutuallyAuthenticated({ assembly, manifests }: ControlEvidence): boolean {
-  return assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => /"kind":"PeerAuthentication".*"mode":"STRICT"/.test(String(p.Manifest)))
-    || (ofKind(manifests, 'Deployment').length > 0 && ofKind(manifests, 'Deployment').every((d) => ofKind(manifests, 'Certificate')
-      .some((c) => c.metadata.namespace === d.metadata.namespace && text(c.spec.uris).includes(`/sa/${d.spec.template.spec.serviceAccountName}`))));
+  return (
+    assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) =>
+      /"kind":"PeerAuthentication".*"mode":"STRICT"/.test(String(p.Manifest)),
+    ) ||
+    (ofKind(manifests, 'Deployment').length > 0 &&
+      ofKind(manifests, 'Deployment').every((d) =>
+        ofKind(manifests, 'Certificate').some(
+          (c) =>
+            c.metadata.namespace === d.metadata.namespace && text(c.spec.uris).includes(`/sa/${d.spec.template.spec.serviceAccountName}`),
+        ),
+      ))
+  );
 }
 
 export function oneEntryPoint({ assembly }: ControlEvidence): boolean {
-  return assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => {
-    const manifest = String(p.Manifest);
-    return manifest.includes('"kind":"ValidatingAdmissionPolicy"') && manifest.includes('"validationActions":["Deny"]');
-  })
-    && assembly.every('AWS::EC2::Subnet', (p) => !text(p.Tags).includes('kubernetes.io/role/'))
-    && loadBalancerWritesOnlyRegisterIngressTargets(assembly);
+  return (
+    assembly.some('Custom::AWSCDK-EKS-KubernetesResource', (p) => {
+      const manifest = String(p.Manifest);
+      return manifest.includes('"kind":"ValidatingAdmissionPolicy"') && manifest.includes('"validationActions":["Deny"]');
+    }) &&
+    assembly.every('AWS::EC2::Subnet', (p) => !text(p.Tags).includes('kubernetes.io/role/')) &&
+    loadBalancerWritesOnlyRegisterIngressTargets(assembly)
+  );
 }
 
 const TARGET_REGISTRATION = ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'];
@@ -109,10 +132,15 @@ const TARGET_REGISTRATION = ['elasticloadbalancing:RegisterTargets', 'elasticloa
  * carries an AWS managed load balancing policy, whose grants no statement here would show.
  */
 function loadBalancerWritesOnlyRegisterIngressTargets(assembly: AssemblyView): boolean {
-  const writes = (s: any) => list(s.Action).filter((a) => a.startsWith('elasticloadbalancing:') && !a.startsWith('elasticloadbalancing:Describe'));
-  const grants = ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].flatMap((type) => assembly.ofType(type))
+  const writes = (s: any) =>
+    list(s.Action).filter((a) => a.startsWith('elasticloadbalancing:') && !a.startsWith('elasticloadbalancing:Describe'));
+  const grants = ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy']
+    .flatMap((type) => assembly.ofType(type))
     .flatMap((policy) => policy.properties.PolicyDocument?.Statement ?? [])
     .filter((s: any) => s.Effect === 'Allow' && writes(s).length > 0);
-  return grants.length > 0 && grants.every((s: any) => writes(s).every((a) => TARGET_REGISTRATION.includes(a)) && !text(s.Resource).includes('*'))
-    && !assembly.some('AWS::IAM::Role', (p) => text(p.ManagedPolicyArns).includes(':iam::aws:policy/ElasticLoadBalancing'));
+  return (
+    grants.length > 0 &&
+    grants.every((s: any) => writes(s).every((a) => TARGET_REGISTRATION.includes(a)) && !text(s.Resource).includes('*')) &&
+    !assembly.some('AWS::IAM::Role', (p) => text(p.ManagedPolicyArns).includes(':iam::aws:policy/ElasticLoadBalancing'))
+  );
 }

@@ -4,8 +4,9 @@ import { ControlEvidence, SecurityControl } from './security-control';
 export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
   {
     id: 'RES-1',
-    title: 'Pods leave without dropping requests: a preStop sleep outlasts endpoint (and load balancer) removal, the service '
-      + 'then drains, and SIGKILL comes only after the sleep and the drain deadline',
+    title:
+      'Pods leave without dropping requests: a preStop sleep outlasts endpoint (and load balancer) removal, the service ' +
+      'then drains, and SIGKILL comes only after the sleep and the drain deadline',
     category: 'resilience',
     nist: ['SC-5', 'CP-10'],
     implementedIn: ['lib/charts/graceful-shutdown.ts', 'lib/charts/service-chart.ts', 'services/shared/src/http/request-front.ts'],
@@ -15,9 +16,14 @@ export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
 ];
 
 export function podsDrainBeforeKill({ manifests }: ControlEvidence): boolean {
-  return podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) => (spec.containers as any[]).every((c) => {
-    const sleep = Number(c.lifecycle?.preStop?.sleep?.seconds);
-    const drain = Number(envValue(c, 'SHUTDOWN_GRACE_MS')) / 1000;
-    return sleep > 0 && drain > 0 && spec.terminationGracePeriodSeconds > sleep + drain;
-  }));
+  return (
+    podSpecs(manifests).length > 0 &&
+    podSpecs(manifests).every((spec) =>
+      (spec.containers as any[]).every((c) => {
+        const sleep = Number(c.lifecycle?.preStop?.sleep?.seconds);
+        const drain = Number(envValue(c, 'SHUTDOWN_GRACE_MS')) / 1000;
+        return sleep > 0 && drain > 0 && spec.terminationGracePeriodSeconds > sleep + drain;
+      }),
+    )
+  );
 }

@@ -2,7 +2,8 @@ import { ServiceCatalogue } from '../../catalogue/service-catalogue';
 import { Manifest } from '../../evidence/access-layers';
 import { AssemblyView } from '../../evidence/assembly-view';
 
-export type ControlCategory = 'network' | 'identity' | 'cluster' | 'workload' | 'resilience' | 'data' | 'edge' | 'detection' | 'supply-chain';
+export type ControlCategory =
+  'network' | 'identity' | 'cluster' | 'workload' | 'resilience' | 'data' | 'edge' | 'detection' | 'supply-chain';
 
 /** The areas of the controls matrix, in the order reports show them. */
 export const CONTROL_AREAS: readonly { readonly category: ControlCategory; readonly label: string }[] = [

@@ -29,7 +29,11 @@ export const SUPPLY_CHAIN_CONTROLS: readonly SecurityControl[] = [
     category: 'supply-chain',
     nist: ['CM-2', 'CM-6', 'SA-10'],
     cisEks: ['5.1.1'],
-    implementedIn: ['lib/constructs/cluster-addons.ts', 'lib/constructs/helm-component.ts', 'lib/compliance/guard-rules/cluster-controls.guard'],
+    implementedIn: [
+      'lib/constructs/cluster-addons.ts',
+      'lib/constructs/helm-component.ts',
+      'lib/compliance/guard-rules/cluster-controls.guard',
+    ],
     provenBy: { file: 'test/cluster/cluster-stack.test.ts', test: 'each add-on is pinned to the configured version' },
     gateRules: ['PLATFORM_EKS_ADDON_VERSION_PINNED'],
     evidence: addonsAndChartsPinned,
@@ -37,16 +41,29 @@ export const SUPPLY_CHAIN_CONTROLS: readonly SecurityControl[] = [
 ];
 
 export function repositoriesScanImmutableEncrypted({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::ECR::Repository', (p) => p.ImageScanningConfiguration?.ScanOnPush === true
-    && String(p.ImageTagMutability).startsWith('IMMUTABLE') && p.EncryptionConfiguration?.EncryptionType === 'KMS');
+  return assembly.every(
+    'AWS::ECR::Repository',
+    (p) =>
+      p.ImageScanningConfiguration?.ScanOnPush === true &&
+      String(p.ImageTagMutability).startsWith('IMMUTABLE') &&
+      p.EncryptionConfiguration?.EncryptionType === 'KMS',
+  );
 }
 
 export function imagesFromPlatformRepositories({ manifests, profile }: ControlEvidence): boolean {
-  return podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) => (spec.containers as any[]).every((c) =>
-    /\.dkr\.ecr\./.test(c.image) && (profile !== 'prod' || /@sha256:[0-9a-f]{64}$/.test(c.image))));
+  return (
+    podSpecs(manifests).length > 0 &&
+    podSpecs(manifests).every((spec) =>
+      (spec.containers as any[]).every(
+        (c) => /\.dkr\.ecr\./.test(c.image) && (profile !== 'prod' || /@sha256:[0-9a-f]{64}$/.test(c.image)),
+      ),
+    )
+  );
 }
 
 export function addonsAndChartsPinned({ assembly }: ControlEvidence): boolean {
-  return assembly.every('AWS::EKS::Addon', (p) => typeof p.AddonVersion === 'string' && p.AddonVersion.length > 0)
-    && assembly.every('Custom::AWSCDK-EKS-HelmChart', (p) => typeof p.Version === 'string' && p.Version.length > 0);
+  return (
+    assembly.every('AWS::EKS::Addon', (p) => typeof p.AddonVersion === 'string' && p.AddonVersion.length > 0) &&
+    assembly.every('Custom::AWSCDK-EKS-HelmChart', (p) => typeof p.Version === 'string' && p.Version.length > 0)
+  );
 }

@@ -4,7 +4,9 @@ import { ofKind, podSpecs, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 /** The workload namespaces: every namespace a Deployment runs in. */
-const workloadNamespaces = (manifests: readonly Manifest[]) => [...new Set(ofKind(manifests, 'Deployment').map((d) => d.metadata.namespace))];
+const workloadNamespaces = (manifests: readonly Manifest[]) => [
+  ...new Set(ofKind(manifests, 'Deployment').map((d) => d.metadata.namespace)),
+];
 
 export const WORKLOAD_CONTROLS: readonly SecurityControl[] = [
   {
@@ -19,7 +21,8 @@ export const WORKLOAD_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'WL-2',
-    title: 'Containers run as non-root with a read-only root filesystem, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault',
+    title:
+      'Containers run as non-root with a read-only root filesystem, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault',
     category: 'workload',
     nist: ['CM-7', 'AC-6', 'SC-39'],
     cisEks: ['4.2.5', '4.2.6', '4.2.7', '4.2.8', '4.2.9', '4.6.2'],
@@ -39,11 +42,17 @@ export const WORKLOAD_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'WL-4',
-    title: 'Exactly the catalogue\'s call edges are open, at every layer (NetworkPolicy, and mesh authorization or native mTLS allowlist); every other pair is closed',
+    title:
+      "Exactly the catalogue's call edges are open, at every layer (NetworkPolicy, and mesh authorization or native mTLS allowlist); every other pair is closed",
     category: 'workload',
     nist: ['AC-4', 'AC-3', 'SC-7(5)'],
     cisEks: ['4.3.2'],
-    implementedIn: ['lib/charts/call-graph.ts', 'lib/charts/network-policies.ts', 'lib/charts/mesh-authorization.ts', 'lib/catalogue/caller-policy.ts'],
+    implementedIn: [
+      'lib/charts/call-graph.ts',
+      'lib/charts/network-policies.ts',
+      'lib/charts/mesh-authorization.ts',
+      'lib/catalogue/caller-policy.ts',
+    ],
     provenBy: { file: 'test/charts/call-graph.test.ts', test: 'sample catalogue' },
     evidence: onlyCatalogueCallsOpen,
   },
@@ -81,27 +90,58 @@ export const WORKLOAD_CONTROLS: readonly SecurityControl[] = [
 
 export function namespacesEnforceRestricted({ manifests }: ControlEvidence): boolean {
   const namespaces = workloadNamespaces(manifests);
-  return namespaces.length > 0 && namespaces.every((ns) => ofKind(manifests, 'Namespace')
-    .some((n) => n.metadata.name === ns && n.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted'));
+  return (
+    namespaces.length > 0 &&
+    namespaces.every((ns) =>
+      ofKind(manifests, 'Namespace').some(
+        (n) => n.metadata.name === ns && n.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted',
+      ),
+    )
+  );
 }
 
 export function containersRunRestricted({ manifests }: ControlEvidence): boolean {
-  return podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) =>
-    spec.securityContext?.seccompProfile?.type === 'RuntimeDefault' && spec.securityContext?.runAsNonRoot === true
-    && spec.hostNetwork !== true && spec.hostPID !== true && spec.hostIPC !== true
-    && spec.containers.every((c: any) => c.securityContext?.allowPrivilegeEscalation === false && c.securityContext?.privileged !== true
-      && c.securityContext?.readOnlyRootFilesystem === true && text(c.securityContext?.capabilities?.drop) === '["ALL"]'
-      && c.securityContext?.capabilities?.add === undefined));
+  return (
+    podSpecs(manifests).length > 0 &&
+    podSpecs(manifests).every(
+      (spec) =>
+        spec.securityContext?.seccompProfile?.type === 'RuntimeDefault' &&
+        spec.securityContext?.runAsNonRoot === true &&
+        spec.hostNetwork !== true &&
+        spec.hostPID !== true &&
+        spec.hostIPC !== true &&
+        spec.containers.every(
+          (c: any) =>
+            c.securityContext?.allowPrivilegeEscalation === false &&
+            c.securityContext?.privileged !== true &&
+            c.securityContext?.readOnlyRootFilesystem === true &&
+            text(c.securityContext?.capabilities?.drop) === '["ALL"]' &&
+            c.securityContext?.capabilities?.add === undefined,
+        ),
+    )
+  );
 }
 
 export function namespacesDenyByDefault({ manifests }: ControlEvidence): boolean {
   const namespaces = workloadNamespaces(manifests);
-  return namespaces.length > 0 && namespaces.every((ns) => ofKind(manifests, 'NetworkPolicy').some((p) => p.metadata.namespace === ns
-    && Object.keys(p.spec.podSelector?.matchLabels ?? {}).length === 0 && p.spec.podSelector?.matchExpressions === undefined
-    && ['Ingress', 'Egress'].every((t) => (p.spec.policyTypes ?? []).includes(t))
-    // Ingress only from a single link-local address: the kubelet probes ztunnel sends in ambient mode.
-    && (p.spec.ingress ?? []).every((rule: any) => (rule.from ?? []).length > 0 && rule.from.every((peer: any) => /^169\.254\.\d+\.\d+\/32$/.test(peer.ipBlock?.cidr ?? '')))
-    && (p.spec.egress ?? []).every((rule: any) => text(rule.ports).includes('53') && text(rule.to).includes('kube-dns'))));
+  return (
+    namespaces.length > 0 &&
+    namespaces.every((ns) =>
+      ofKind(manifests, 'NetworkPolicy').some(
+        (p) =>
+          p.metadata.namespace === ns &&
+          Object.keys(p.spec.podSelector?.matchLabels ?? {}).length === 0 &&
+          p.spec.podSelector?.matchExpressions === undefined &&
+          ['Ingress', 'Egress'].every((t) => (p.spec.policyTypes ?? []).includes(t)) &&
+          // Ingress only from a single link-local address: the kubelet probes ztunnel sends in ambient mode.
+          (p.spec.ingress ?? []).every(
+            (rule: any) =>
+              (rule.from ?? []).length > 0 && rule.from.every((peer: any) => /^169\.254\.\d+\.\d+\/32$/.test(peer.ipBlock?.cidr ?? '')),
+          ) &&
+          (p.spec.egress ?? []).every((rule: any) => text(rule.ports).includes('53') && text(rule.to).includes('kube-dns')),
+      ),
+    )
+  );
 }
 
 export function onlyCatalogueCallsOpen({ manifests, catalogue }: ControlEvidence): boolean {
@@ -110,22 +150,41 @@ export function onlyCatalogueCallsOpen({ manifests, catalogue }: ControlEvidence
 }
 
 export function ownServiceAccountsWithoutToken({ manifests }: ControlEvidence): boolean {
-  return podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) =>
-    spec.automountServiceAccountToken === false && spec.serviceAccountName !== undefined && spec.serviceAccountName !== 'default')
-    && ofKind(manifests, 'ServiceAccount').every((sa) => sa.automountServiceAccountToken === false);
+  return (
+    podSpecs(manifests).length > 0 &&
+    podSpecs(manifests).every(
+      (spec) =>
+        spec.automountServiceAccountToken === false && spec.serviceAccountName !== undefined && spec.serviceAccountName !== 'default',
+    ) &&
+    ofKind(manifests, 'ServiceAccount').every((sa) => sa.automountServiceAccountToken === false)
+  );
 }
 
 export function namespacesHaveQuotasAndLimits({ manifests }: ControlEvidence): boolean {
   const namespaces = workloadNamespaces(manifests);
-  return namespaces.length > 0 && !namespaces.includes('default') && !namespaces.includes(undefined)
-    && namespaces.every((ns) => ['ResourceQuota', 'LimitRange'].every((kind) => ofKind(manifests, kind).some((m) => m.metadata.namespace === ns)));
+  return (
+    namespaces.length > 0 &&
+    !namespaces.includes('default') &&
+    !namespaces.includes(undefined) &&
+    namespaces.every((ns) =>
+      ['ResourceQuota', 'LimitRange'].every((kind) => ofKind(manifests, kind).some((m) => m.metadata.namespace === ns)),
+    )
+  );
 }
 
 export function secretsMountedReadOnly({ manifests }: ControlEvidence): boolean {
-  return podSpecs(manifests).length > 0 && podSpecs(manifests).every((spec) =>
-    !text(spec.containers).includes('secretKeyRef') && !text(spec.containers).includes('secretRef')
-    && (spec.containers as any[]).every((c) => (c.volumeMounts ?? []).every((m: any) => {
-      const volume = (spec.volumes ?? []).find((v: any) => v.name === m.name);
-      return volume?.secret === undefined || m.readOnly === true;
-    })));
+  return (
+    podSpecs(manifests).length > 0 &&
+    podSpecs(manifests).every(
+      (spec) =>
+        !text(spec.containers).includes('secretKeyRef') &&
+        !text(spec.containers).includes('secretRef') &&
+        (spec.containers as any[]).every((c) =>
+          (c.volumeMounts ?? []).every((m: any) => {
+            const volume = (spec.volumes ?? []).find((v: any) => v.name === m.name);
+            return volume?.secret === undefined || m.readOnly === true;
+          }),
+        ),
+    )
+  );
 }

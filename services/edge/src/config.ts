@@ -30,19 +30,28 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv, catalogue: ServiceCatalog
   const reader = new EnvReader(env);
   const shared = loadSharedConfig(reader, { port: INGRESS_CONTAINER_PORT });
   if (shared.mtls.mode !== 'native') {
-    throw new ServiceConfigError(SERVICE_ENV.mtlsMode, `is "${shared.mtls.mode}"`, "use 'native': in istio-ambient mode the Istio gateway is the edge");
+    throw new ServiceConfigError(
+      SERVICE_ENV.mtlsMode,
+      `is "${shared.mtls.mode}"`,
+      "use 'native': in istio-ambient mode the Istio gateway is the edge",
+    );
   }
-  const upstreamUrls = Object.fromEntries(publicServices(catalogue).map((service) => {
-    const name = serviceVariable(service.name, SERVICE_VARIABLE_SUFFIX.url);
-    const url = reader.matching(name, /^https:\/\/[^/]+$/, `set it to https://<host>:<port> of ${service.name}, without a path`);
-    if (!URL.canParse(url)) throw new ServiceConfigError(name, `is "${url}"`, 'use a valid URL');
-    return [service.name, url];
-  }));
+  const upstreamUrls = Object.fromEntries(
+    publicServices(catalogue).map((service) => {
+      const name = serviceVariable(service.name, SERVICE_VARIABLE_SUFFIX.url);
+      const url = reader.matching(name, /^https:\/\/[^/]+$/, `set it to https://<host>:<port> of ${service.name}, without a path`);
+      if (!URL.canParse(url)) throw new ServiceConfigError(name, `is "${url}"`, 'use a valid URL');
+      return [service.name, url];
+    }),
+  );
   return {
     shared: { ...shared, mtls: shared.mtls },
     upstreamUrls,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
-    listener: reader.optional(SERVICE_ENV.ingressListener) === undefined ? 'tls' : reader.oneOf<EdgeListener>(SERVICE_ENV.ingressListener, ['tls', 'plaintext']),
+    listener:
+      reader.optional(SERVICE_ENV.ingressListener) === undefined
+        ? 'tls'
+        : reader.oneOf<EdgeListener>(SERVICE_ENV.ingressListener, ['tls', 'plaintext']),
   };
 }

@@ -44,17 +44,22 @@ export class EdgeServer {
 
   constructor(props: EdgeServerProps) {
     const { catalogue, config, tls, logger } = props;
-    this.peers = new Map(publicServices(catalogue).map((service) => [service.name, new PeerClient({
-      name: service.name,
-      baseUrl: config.upstreamUrls[service.name],
-      mtls: { tls, expectedIdentity: spiffeId(catalogue.trustDomain, service.namespace, service.name) },
-      connections: 32,
-      attemptTimeoutMs: config.peerTimeoutMs,
-      retries: config.peerRetries,
-      breakAfter: 5,
-      halfOpenAfterMs: 5000,
-      logger,
-    })]));
+    this.peers = new Map(
+      publicServices(catalogue).map((service) => [
+        service.name,
+        new PeerClient({
+          name: service.name,
+          baseUrl: config.upstreamUrls[service.name],
+          mtls: { tls, expectedIdentity: spiffeId(catalogue.trustDomain, service.namespace, service.name) },
+          connections: 32,
+          attemptTimeoutMs: config.peerTimeoutMs,
+          retries: config.peerRetries,
+          breakAfter: 5,
+          halfOpenAfterMs: 5000,
+          logger,
+        }),
+      ]),
+    );
     this.front = new RequestFront({
       routes: publicRoutes(catalogue),
       schemas: props.schemas,

@@ -11,8 +11,11 @@ export interface PublicRoute {
 
 /** The route table of the edge: exactly the catalogue's public routes, so an internal route is never reachable from outside. */
 export function publicRoutes(catalogue: ServiceCatalogue): PublicRoute[] {
-  return catalogue.services.flatMap((service) => service.routes.filter((route) => route.public)
-    .map((route) => ({ method: route.method, path: route.path, scope: route.scope, bodySchema: route.bodySchema, service })));
+  return catalogue.services.flatMap((service) =>
+    service.routes
+      .filter((route) => route.public)
+      .map((route) => ({ method: route.method, path: route.path, scope: route.scope, bodySchema: route.bodySchema, service })),
+  );
 }
 
 /** The services the edge forwards to: those with at least one public route. */

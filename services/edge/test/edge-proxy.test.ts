@@ -18,9 +18,11 @@ import { createEdgeServer, EdgeServer } from '../src/edge-server';
 /** The sample catalogue where orders also has an internal-only route: the edge must not reach it. */
 const CATALOGUE: ServiceCatalogue = {
   ...SERVICE_CATALOGUE,
-  services: SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders'
-    ? { ...s, routes: [...s.routes, { method: 'GET' as const, path: '/orders/{orderId}/audit', scope: 'orders/read', public: false }] }
-    : s)),
+  services: SERVICE_CATALOGUE.services.map((s) =>
+    s.name === 'orders'
+      ? { ...s, routes: [...s.routes, { method: 'GET' as const, path: '/orders/{orderId}/audit', scope: 'orders/read', public: false }] }
+      : s,
+  ),
 };
 
 interface Received {
@@ -46,7 +48,8 @@ let edgeEnv: NodeJS.ProcessEnv;
 
 /** A stand-in for orders: mTLS with its own workload certificate, recording the caller's SPIFFE id and the request. */
 async function startUpstream(): Promise<Server> {
-  const server = createServer({ ...(await ca.issue(workloadId('shop', 'orders'))), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+  const server = createServer(
+    { ...(await ca.issue(workloadId('shop', 'orders'))), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
     (req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -60,9 +63,12 @@ async function startUpstream(): Promise<Server> {
           body: Buffer.concat(chunks).toString('utf8'),
         });
         const json = JSON.stringify({ orderId: 'o-1', from: 'orders' });
-        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+        res
+          .writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) })
+          .end(json);
       });
-    });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
@@ -83,10 +89,14 @@ beforeAll(async () => {
   upstream = await startUpstream();
   const files = writeTlsFiles(join(dir, 'ingress'), await ca.issue(INGRESS_ID));
   edgeEnv = testServiceEnv(cognito, {
-    MTLS_MODE: 'native', TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile,
+    MTLS_MODE: 'native',
+    TLS_CERT_FILE: files.certFile,
+    TLS_KEY_FILE: files.keyFile,
+    TLS_CA_FILE: files.caFile,
     ORDERS_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
     INVENTORY_URL: `https://127.0.0.1:${await closedPort()}`,
-    PEER_TIMEOUT_MS: '500', PEER_RETRIES: '1',
+    PEER_TIMEOUT_MS: '500',
+    PEER_RETRIES: '1',
   });
   const logger = capturingLogger('edge');
   logLines = logger.lines;
@@ -113,13 +123,19 @@ beforeEach(() => {
 describe('public routes', () => {
   test('are forwarded over mTLS with the ingress identity to the canonical path, passing the bearer token and nothing else the client sent', async () => {
     const token = cognito.mint(['orders/read']);
-    const res = await call(`${edgeUrl}/orders/o-1?x=1`, { token, agent: apiGateway, headers: { 'x-forwarded-evil': 'yes', 'x-request-id': 'req-1' } });
+    const res = await call(`${edgeUrl}/orders/o-1?x=1`, {
+      token,
+      agent: apiGateway,
+      headers: { 'x-forwarded-evil': 'yes', 'x-request-id': 'req-1' },
+    });
     expect(res).toMatchObject({ status: 200, body: { orderId: 'o-1', from: 'orders' } });
     expect(res.headers['x-request-id']).toBe('req-1');
-    expect(received).toEqual([{ caller: INGRESS_ID, method: 'GET', url: '/orders/o-1', authorization: `Bearer ${token}`, extra: undefined, body: '' }]);
+    expect(received).toEqual([
+      { caller: INGRESS_ID, method: 'GET', url: '/orders/o-1', authorization: `Bearer ${token}`, extra: undefined, body: '' },
+    ]);
   });
 
-  test('a POST body that passes the service\'s schema is forwarded byte for byte and the upstream status is kept', async () => {
+  test("a POST body that passes the service's schema is forwarded byte for byte and the upstream status is kept", async () => {
     const token = cognito.mint(['orders/write']);
     const body = '{ "orderId": "o-9",\n "sku": "a", "quantity": 1 }';
     const res = await call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body });
@@ -141,8 +157,14 @@ describe('what stops at the edge', () => {
     const token = cognito.mint(['orders/write', 'orders/read']);
     const post = (body: string | object, headers?: Record<string, string>) =>
       call(`${edgeUrl}/orders`, { method: 'POST', token, agent: apiGateway, body, headers });
-    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 1, price: 0 })).toMatchObject({ status: 400, body: { error: 'body.price is not allowed' } });
-    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 5000 })).toMatchObject({ status: 400, body: { error: 'body.quantity must be <= 1000' } });
+    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 1, price: 0 })).toMatchObject({
+      status: 400,
+      body: { error: 'body.price is not allowed' },
+    });
+    expect(await post({ orderId: 'o-9', sku: 'a', quantity: 5000 })).toMatchObject({
+      status: 400,
+      body: { error: 'body.quantity must be <= 1000' },
+    });
     expect((await post('{"orderId":')).status).toBe(400);
     expect((await post(`[${'1e20,'.repeat(3000)}1]`)).status).toBe(400);
     expect((await post({ orderId: 'o-9', sku: 'a', quantity: 1 }, { 'content-type': 'text/plain' })).status).toBe(415);
@@ -151,10 +173,20 @@ describe('what stops at the edge', () => {
     expect(received).toEqual([]);
   });
 
-  test('a missing, forged or expired token is 401; a token without the route\'s scope 403; none reaches the upstream', async () => {
+  test("a missing, forged or expired token is 401; a token without the route's scope 403; none reaches the upstream", async () => {
     expect((await call(`${edgeUrl}/orders/o-1`, { agent: apiGateway })).status).toBe(401);
-    expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['orders/read'], {}, { key: 'forged-same-kid' }), agent: apiGateway })).status).toBe(401);
-    expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['orders/read'], { exp: Math.floor(Date.now() / 1000) - 60 }), agent: apiGateway })).status).toBe(401);
+    expect(
+      (await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['orders/read'], {}, { key: 'forged-same-kid' }), agent: apiGateway }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await call(`${edgeUrl}/orders/o-1`, {
+          token: cognito.mint(['orders/read'], { exp: Math.floor(Date.now() / 1000) - 60 }),
+          agent: apiGateway,
+        })
+      ).status,
+    ).toBe(401);
     expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['inventory/read']), agent: apiGateway })).status).toBe(403);
     expect(received).toEqual([]);
   });
@@ -180,8 +212,9 @@ test('every request is one JSON access-log line naming the upstream, without the
 });
 
 test('the edge refuses to start outside native mode: in ambient mode the Istio gateway is the edge', () => {
-  expect(() => loadEdgeConfig(testServiceEnv(cognito, { ORDERS_URL: 'https://o:1', INVENTORY_URL: 'https://i:1' }), CATALOGUE))
-    .toThrow(/MTLS_MODE.*native/);
+  expect(() => loadEdgeConfig(testServiceEnv(cognito, { ORDERS_URL: 'https://o:1', INVENTORY_URL: 'https://i:1' }), CATALOGUE)).toThrow(
+    /MTLS_MODE.*native/,
+  );
 });
 
 describe('the plain-HTTP listener of the dev fallback (INGRESS_LISTENER=plaintext)', () => {
@@ -189,7 +222,11 @@ describe('the plain-HTTP listener of the dev fallback (INGRESS_LISTENER=plaintex
   let plainUrl: string;
 
   beforeAll(async () => {
-    plainEdge = createEdgeServer(CATALOGUE, loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'plaintext' }, CATALOGUE), capturingLogger('edge'));
+    plainEdge = createEdgeServer(
+      CATALOGUE,
+      loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'plaintext' }, CATALOGUE),
+      capturingLogger('edge'),
+    );
     plainUrl = `http://127.0.0.1:${(await plainEdge.listen('127.0.0.1')).port}`;
   });
 
@@ -211,6 +248,8 @@ describe('the plain-HTTP listener of the dev fallback (INGRESS_LISTENER=plaintex
   });
 
   test('another listener value is refused, naming the variable and the choices', () => {
-    expect(() => loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'http' }, CATALOGUE)).toThrow(/^INGRESS_LISTENER is "http": set it to one of tls, plaintext/);
+    expect(() => loadEdgeConfig({ ...edgeEnv, INGRESS_LISTENER: 'http' }, CATALOGUE)).toThrow(
+      /^INGRESS_LISTENER is "http": set it to one of tls, plaintext/,
+    );
   });
 });

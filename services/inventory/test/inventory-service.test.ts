@@ -20,8 +20,11 @@ afterAll(() => platform.close());
 
 describe('stock levels in DynamoDB (dynalite)', () => {
   test('create, read, update with the current version', async () => {
-    expect((await call(`${url}/inventory/sku-1`, { method: 'PUT', token: writeToken, body: { quantity: 5 } })).body)
-      .toEqual({ sku: 'sku-1', quantity: 5, version: 1 });
+    expect((await call(`${url}/inventory/sku-1`, { method: 'PUT', token: writeToken, body: { quantity: 5 } })).body).toEqual({
+      sku: 'sku-1',
+      quantity: 5,
+      version: 1,
+    });
     expect((await call(`${url}/inventory/sku-1`, { token: readToken })).body).toEqual({ sku: 'sku-1', quantity: 5, version: 1 });
     const updated = await call(`${url}/inventory/sku-1`, { method: 'PUT', token: writeToken, body: { quantity: 7, expectedVersion: 1 } });
     expect(updated).toMatchObject({ status: 200, body: { quantity: 7, version: 2 } });
@@ -37,9 +40,11 @@ describe('stock levels in DynamoDB (dynalite)', () => {
 
   test('concurrent updates from the same version: exactly one wins', async () => {
     await call(`${url}/inventory/sku-3`, { method: 'PUT', token: writeToken, body: { quantity: 1 } });
-    const statuses = await Promise.all([2, 3, 4, 5].map((quantity) =>
-      call(`${url}/inventory/sku-3`, { method: 'PUT', token: writeToken, body: { quantity, expectedVersion: 1 } })
-        .then((r) => r.status)));
+    const statuses = await Promise.all(
+      [2, 3, 4, 5].map((quantity) =>
+        call(`${url}/inventory/sku-3`, { method: 'PUT', token: writeToken, body: { quantity, expectedVersion: 1 } }).then((r) => r.status),
+      ),
+    );
     expect(statuses.sort()).toEqual([200, 409, 409, 409]);
   });
 
@@ -57,7 +62,10 @@ describe('access tokens', () => {
     ['forged with another key id', () => platform.cognito.mint(['inventory/read'], {}, { key: 'forged-other-kid' })],
     ['an id token', () => platform.cognito.mint(['inventory/read'], { token_use: 'id' })],
     ['another app client', () => platform.cognito.mint(['inventory/read'], { client_id: 'someone-else' })],
-    ['another issuer', () => platform.cognito.mint(['inventory/read'], { iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' })],
+    [
+      'another issuer',
+      () => platform.cognito.mint(['inventory/read'], { iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }),
+    ],
   ])('%s is 401', async (_case, token) => {
     const res = await call(`${url}/inventory/sku-1`, { token: token() });
     expect(res.status).toBe(401);
@@ -73,7 +81,9 @@ describe('access tokens', () => {
   });
 
   test('the app client id is checked against COGNITO_CLIENT_IDS', async () => {
-    expect((await call(`${url}/inventory/sku-1`, { token: platform.cognito.mint(['inventory/read'], { client_id: CLIENT_ID }) })).status).toBe(200);
+    expect(
+      (await call(`${url}/inventory/sku-1`, { token: platform.cognito.mint(['inventory/read'], { client_id: CLIENT_ID }) })).status,
+    ).toBe(200);
   });
 });
 

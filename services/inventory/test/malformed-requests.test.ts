@@ -24,7 +24,7 @@ function randomSource(seed: number): (below: number) => number {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) % below);
+    return ((t ^ (t >>> 14)) >>> 0) % below;
   };
 }
 
@@ -67,8 +67,12 @@ function rawExchange(bytes: string): Promise<number> {
 test('300 malformed bodies are each a 4xx', async () => {
   for (let i = 0; i < 300; i++) {
     const body = malformedBody(i);
-    const res = await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: body === '' ? undefined : body,
-      headers: { 'content-type': 'application/json' } });
+    const res = await call(`${url}/inventory/sku-f`, {
+      method: 'PUT',
+      token,
+      body: body === '' ? undefined : body,
+      headers: { 'content-type': 'application/json' },
+    });
     expectClientError(res.status, `body ${JSON.stringify(body.slice(0, 40))}`);
   }
 });
@@ -76,13 +80,51 @@ test('300 malformed bodies are each a 4xx', async () => {
 test('malformed headers, methods and paths are each a 4xx', async () => {
   const variants: [string, CallOptions][] = [];
   for (let i = 0; i < 60; i++) {
-    variants.push([`${url}/inventory/sku-f`, { headers: { authorization: pick(['', 'Basic abc', 'Bearer', `Bearer ${randomText(20)}`.replace(/[^\x20-\x7e]/g, 'x'), `Bearer ${token}x`, `bearer ${token}`, `Bearer ${'a.'.repeat(3000)}a`]) } }]);
-    variants.push([`${url}/inventory/sku-f`, { method: 'PUT', token, body: '{"quantity":1}', headers: { 'content-type': pick(['text/plain', 'application/json; charset=latin1', 'multipart/form-data', 'application/jsonx', 'application/x-www-form-urlencoded']) } }]);
-    variants.push([`${url}${pick(['/inventory/%ZZ', '/inventory/', '/inventory/a/b', '/inventory', `/inventory/${'s'.repeat(2000)}`, '/nope', '/inventory/bad%20sku', '/INVENTORY/x', '/inventory/..%2F..%2Fetc'])}`, { token }]);
+    variants.push([
+      `${url}/inventory/sku-f`,
+      {
+        headers: {
+          authorization: pick([
+            '',
+            'Basic abc',
+            'Bearer',
+            `Bearer ${randomText(20)}`.replace(/[^\x20-\x7e]/g, 'x'),
+            `Bearer ${token}x`,
+            `bearer ${token}`,
+            `Bearer ${'a.'.repeat(3000)}a`,
+          ]),
+        },
+      },
+    ]);
+    variants.push([
+      `${url}/inventory/sku-f`,
+      {
+        method: 'PUT',
+        token,
+        body: '{"quantity":1}',
+        headers: {
+          'content-type': pick([
+            'text/plain',
+            'application/json; charset=latin1',
+            'multipart/form-data',
+            'application/jsonx',
+            'application/x-www-form-urlencoded',
+          ]),
+        },
+      },
+    ]);
+    variants.push([
+      `${url}${pick(['/inventory/%ZZ', '/inventory/', '/inventory/a/b', '/inventory', `/inventory/${'s'.repeat(2000)}`, '/nope', '/inventory/bad%20sku', '/INVENTORY/x', '/inventory/..%2F..%2Fetc'])}`,
+      { token },
+    ]);
     variants.push([`${url}/inventory/sku-f`, { method: pick(['PATCH', 'OPTIONS', 'TRACE', 'POST', 'DELETE']), token }]);
-    variants.push([`${url}/inventory/sku-f`, { method: 'PUT', token, body: JSON.stringify({ quantity: 1, pad: 'x'.repeat(20_000 + random(50_000)) }) }]);
+    variants.push([
+      `${url}/inventory/sku-f`,
+      { method: 'PUT', token, body: JSON.stringify({ quantity: 1, pad: 'x'.repeat(20_000 + random(50_000)) }) },
+    ]);
   }
-  for (const [target, options] of variants) expectClientError((await call(target, options)).status, `${options.method ?? 'GET'} ${target.slice(0, 60)}`);
+  for (const [target, options] of variants)
+    expectClientError((await call(target, options)).status, `${options.method ?? 'GET'} ${target.slice(0, 60)}`);
   expect(variants.length).toBe(300);
 });
 
@@ -91,10 +133,18 @@ test('specific statuses: 404, 405 with Allow, 413, 415, 400 naming the field', a
   const notAllowed = await call(`${url}/inventory/sku-f`, { method: 'DELETE', token });
   expect(notAllowed).toMatchObject({ status: 405, headers: { allow: 'GET, PUT' } });
   expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: { quantity: 1, pad: 'x'.repeat(20_000) } })).status).toBe(413);
-  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: 'quantity=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
-  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: { quantity: 'many' } })).body.error).toBe('body.quantity must be integer');
-  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: {} })).body.error).toBe("body.quantity must have required property 'quantity'");
-  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: { quantity: 1, colour: 'red' } })).body.error).toBe('body.colour is not allowed');
+  expect(
+    (await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: 'quantity=1', headers: { 'content-type': 'text/plain' } })).status,
+  ).toBe(415);
+  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: { quantity: 'many' } })).body.error).toBe(
+    'body.quantity must be integer',
+  );
+  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: {} })).body.error).toBe(
+    "body.quantity must have required property 'quantity'",
+  );
+  expect((await call(`${url}/inventory/sku-f`, { method: 'PUT', token, body: { quantity: 1, colour: 'red' } })).body.error).toBe(
+    'body.colour is not allowed',
+  );
 });
 
 test('broken HTTP on the wire is refused by the parser, not the service', async () => {
@@ -111,7 +161,10 @@ test('broken HTTP on the wire is refused by the parser, not the service', async 
 test('after all of it the service still serves and never answered 5xx', async () => {
   expect((await call(`${url}/inventory/sku-f`, { token })).status).toBe(200);
   expect((await call(`http://127.0.0.1:${inventory.ports.healthPort}/readyz`)).status).toBe(200);
-  const statuses = inventory.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request').map((line) => line.status);
+  const statuses = inventory.logLines
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.msg === 'request')
+    .map((line) => line.status);
   expect(statuses.length).toBeGreaterThan(600);
   expect(statuses.filter((status) => status >= 500)).toEqual([]);
 });

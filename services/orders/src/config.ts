@@ -21,8 +21,11 @@ export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinit
   const reader = new EnvReader(env);
   const shared = loadSharedConfig(reader, service);
   const scheme = shared.mtls.mode === 'native' ? 'https' : 'http';
-  const inventoryUrl = reader.matching('INVENTORY_URL', scheme === 'https' ? /^https:\/\/[^/]+$/ : /^http:\/\/[^/]+$/,
-    `set it to ${scheme}://<host>:<port> of inventory (${scheme} because MTLS_MODE is ${shared.mtls.mode}), without a path`);
+  const inventoryUrl = reader.matching(
+    'INVENTORY_URL',
+    scheme === 'https' ? /^https:\/\/[^/]+$/ : /^http:\/\/[^/]+$/,
+    `set it to ${scheme}://<host>:<port> of inventory (${scheme} because MTLS_MODE is ${shared.mtls.mode}), without a path`,
+  );
   if (!URL.canParse(inventoryUrl)) throw new ServiceConfigError('INVENTORY_URL', `is "${inventoryUrl}"`, 'use a valid URL');
   return {
     shared,

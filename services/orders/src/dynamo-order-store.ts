@@ -16,7 +16,10 @@ const customersKey = (orderId: string) => ({ orderId: `customers#${orderId}` });
 const CUSTOMER_LIST_ATTEMPTS = 5;
 
 export class DynamoOrderStore implements OrderStore {
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   get(customer: string, orderId: string): Promise<Order | undefined> {
     return this.read(customer, orderId, false);
@@ -33,11 +36,13 @@ export class DynamoOrderStore implements OrderStore {
     // lookups skip) until the client's retry writes it.
     await this.addCustomer(order.orderId, order.customer);
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...order, ...orderKey(order.customer, order.orderId) },
-        ConditionExpression: 'attribute_not_exists(orderId)',
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...order, ...orderKey(order.customer, order.orderId) },
+          ConditionExpression: 'attribute_not_exists(orderId)',
+        }),
+      );
       return undefined;
     } catch (err) {
       if (!isConditionalCheckFailure(err)) throw err;
@@ -47,16 +52,24 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   private async read(customer: string, orderId: string, consistentRead: boolean): Promise<Order | undefined> {
-    const { Item } = await this.client.send(new GetCommand({
-      TableName: this.tableName, Key: orderKey(customer, orderId), ConsistentRead: consistentRead,
-    }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: orderKey(customer, orderId),
+        ConsistentRead: consistentRead,
+      }),
+    );
     return Item && { ...(Item as Order), orderId };
   }
 
   private async customersOf(orderId: string, consistentRead: boolean): Promise<string[]> {
-    const { Item } = await this.client.send(new GetCommand({
-      TableName: this.tableName, Key: customersKey(orderId), ConsistentRead: consistentRead,
-    }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: customersKey(orderId),
+        ConsistentRead: consistentRead,
+      }),
+    );
     return (Item?.customers as string[] | undefined) ?? [];
   }
 
@@ -65,14 +78,16 @@ export class DynamoOrderStore implements OrderStore {
       const customers = await this.customersOf(orderId, true);
       if (customers.includes(customer)) return;
       try {
-        await this.client.send(new PutCommand({
-          TableName: this.tableName,
-          Item: { ...customersKey(orderId), customers: [...customers, customer] },
-          // The list only grows, so an unchanged length means no other writer came in between.
-          ...(customers.length === 0
-            ? { ConditionExpression: 'attribute_not_exists(orderId)' }
-            : { ConditionExpression: 'size(customers) = :read', ExpressionAttributeValues: { ':read': customers.length } }),
-        }));
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...customersKey(orderId), customers: [...customers, customer] },
+            // The list only grows, so an unchanged length means no other writer came in between.
+            ...(customers.length === 0
+              ? { ConditionExpression: 'attribute_not_exists(orderId)' }
+              : { ConditionExpression: 'size(customers) = :read', ExpressionAttributeValues: { ':read': customers.length } }),
+          }),
+        );
         return;
       } catch (err) {
         if (!isConditionalCheckFailure(err) || attempt === CUSTOMER_LIST_ATTEMPTS) throw err;

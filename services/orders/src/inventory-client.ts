@@ -8,8 +8,10 @@ export class InventoryClient {
 
   /** @returns the units in stock, or undefined for an unknown sku */
   async stockOf(sku: string, principal: Principal, requestId: string): Promise<number | undefined> {
-    const { status, body: bytes } = await this.peer.get(`/inventory/${encodeURIComponent(sku)}`,
-      { authorization: `Bearer ${principal.token}`, 'x-request-id': requestId });
+    const { status, body: bytes } = await this.peer.get(`/inventory/${encodeURIComponent(sku)}`, {
+      authorization: `Bearer ${principal.token}`,
+      'x-request-id': requestId,
+    });
     const body = JSON.parse(bytes.toString('utf8')) as unknown;
     if (status === 200) return (body as { quantity: number }).quantity;
     if (status === 404) return undefined;

@@ -11,7 +11,10 @@ const BUNDLE = bundlePath('orders');
 
 /** The orders bundle as a child process, with its JSON log lines parsed as they arrive. */
 function startBundle(env: NodeJS.ProcessEnv): { child: ChildProcess; logged: (msg: string) => Promise<Record<string, unknown>> } {
-  const child = spawn(process.execPath, ['--enable-source-maps', BUNDLE], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', BUNDLE], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -29,8 +32,10 @@ function startBundle(env: NodeJS.ProcessEnv): { child: ChildProcess; logged: (ms
   return { child, logged };
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) =>
-  (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 let platform: TestPlatform;
 
@@ -42,7 +47,10 @@ beforeAll(async () => {
 afterAll(() => platform.close());
 
 test('a configuration error stops the bundle with one line naming the variable', async () => {
-  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, MTLS_MODE: 'mesh' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUNDLE], {
+    env: { PATH: process.env.PATH, MTLS_MODE: 'mesh' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   expect(await exitOf(child)).toBe(2);
@@ -59,16 +67,24 @@ test('SIGTERM: in-flight requests complete, new connections are refused, the pro
   });
   await new Promise<void>((resolve) => inventory.listen(0, '127.0.0.1', resolve));
   const { child, logged } = startBundle({
-    ...testServiceEnv(platform.cognito, { TABLE_NAME: 'orders', INVENTORY_URL: `http://127.0.0.1:${(inventory.address() as AddressInfo).port}` }),
-    ...Object.fromEntries(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((k) => [k, process.env[k]])),
+    ...testServiceEnv(platform.cognito, {
+      TABLE_NAME: 'orders',
+      INVENTORY_URL: `http://127.0.0.1:${(inventory.address() as AddressInfo).port}`,
+    }),
+    ...Object.fromEntries(
+      ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((k) => [k, process.env[k]]),
+    ),
   });
   try {
-    const { port, healthPort } = await logged('listening') as { port: number; healthPort: number };
+    const { port, healthPort } = (await logged('listening')) as { port: number; healthPort: number };
     const token = platform.cognito.mint(['orders/write', 'inventory/read']);
     // Settled to a status or an error message, so a failed assertion below leaves no rejection behind.
-    const inFlight = [1, 2, 3, 4, 5].map((n) => call(`http://127.0.0.1:${port}/orders`,
-      { method: 'POST', token, body: { orderId: `g-${n}`, sku: 'sku-g', quantity: 1 } })
-      .then((res) => res.status, (err: Error) => err.message));
+    const inFlight = [1, 2, 3, 4, 5].map((n) =>
+      call(`http://127.0.0.1:${port}/orders`, { method: 'POST', token, body: { orderId: `g-${n}`, sku: 'sku-g', quantity: 1 } }).then(
+        (res) => res.status,
+        (err: Error) => err.message,
+      ),
+    );
     while (held.length < inFlight.length) await new Promise<void>((resolve) => (heldChanged = resolve));
 
     child.kill('SIGTERM');
@@ -80,7 +96,9 @@ test('SIGTERM: in-flight requests complete, new connections are refused, the pro
     expect(refused).toBe('ECONNREFUSED');
     expect((await call(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(503);
 
-    held.forEach((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sku: 'sku-g', quantity: 9, version: 1 })));
+    held.forEach((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sku: 'sku-g', quantity: 9, version: 1 })),
+    );
     expect(await Promise.all(inFlight)).toEqual([201, 201, 201, 201, 201]);
     expect(await exitOf(child)).toBe(0);
   } finally {

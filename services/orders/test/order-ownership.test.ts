@@ -21,7 +21,11 @@ beforeAll(async () => {
     bob: platform.cognito.mint(customerScopes, { sub: 'bob' }),
     support: platform.cognito.mint(['orders/read', 'orders/admin'], { sub: 'support' }),
   };
-  await call(`${inventoryUrl}/inventory/sku-a`, { method: 'PUT', token: platform.cognito.mint(['inventory/write']), body: { quantity: 10 } });
+  await call(`${inventoryUrl}/inventory/sku-a`, {
+    method: 'PUT',
+    token: platform.cognito.mint(['inventory/write']),
+    body: { quantity: 10 },
+  });
 });
 
 afterAll(() => platform.close());
@@ -31,11 +35,15 @@ const place = (who: Caller, orderId: string, quantity = 1) =>
 const read = (who: Caller, orderId: string) => call(`${ordersUrl}/orders/${orderId}`, { token: tokens[who] });
 /** The outline of a reply: its status, header names and body fields (their values differ per request). */
 const outline = ({ status, headers, body }: CallResult) => ({
-  status, headers: Object.keys(headers).filter((h) => h !== 'date').sort(), body: Object.keys(body).sort(),
+  status,
+  headers: Object.keys(headers)
+    .filter((h) => h !== 'date')
+    .sort(),
+  body: Object.keys(body).sort(),
 });
 
 describe('GET /orders/{orderId}', () => {
-  test("the owner reads its order; another subject gets exactly the reply to an id nobody uses", async () => {
+  test('the owner reads its order; another subject gets exactly the reply to an id nobody uses', async () => {
     const placed = await place('alice', 'own-1');
     expect(await read('alice', 'own-1')).toMatchObject({ status: 200, body: placed.body });
     const stranger = await read('bob', 'own-1');
@@ -74,8 +82,11 @@ describe('the order table', () => {
   test('concurrent first orders of many customers under one id are all found by id (the customer list is not lost)', async () => {
     const store = new DynamoOrderStore(createDocumentClient(), 'orders');
     const customers = ['c1', 'c2', 'c3', 'c4', 'c5'];
-    const created = await Promise.all(customers.map((customer) =>
-      store.create({ orderId: 'busy-1', sku: 'sku-a', quantity: 1, customer, createdAt: '2026-01-01T00:00:00.000Z' })));
+    const created = await Promise.all(
+      customers.map((customer) =>
+        store.create({ orderId: 'busy-1', sku: 'sku-a', quantity: 1, customer, createdAt: '2026-01-01T00:00:00.000Z' }),
+      ),
+    );
     expect(created).toEqual(customers.map(() => undefined));
     expect((await store.findById('busy-1')).map((order) => order.customer).sort()).toEqual(customers);
   });

@@ -39,8 +39,9 @@ describe('placing orders (orders -> inventory -> DynamoDB)', () => {
   });
 
   test('concurrent attempts of one order store it once: one 201, the others 200 with that same order', async () => {
-    const attempts = await Promise.all([1, 2, 3].map(() =>
-      call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-8') })));
+    const attempts = await Promise.all(
+      [1, 2, 3].map(() => call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-8') })),
+    );
     expect(attempts.map((a) => a.status).sort()).toEqual([200, 200, 201]);
     expect(new Set(attempts.map((a) => a.body.createdAt)).size).toBe(1);
   });
@@ -50,7 +51,7 @@ describe('placing orders (orders -> inventory -> DynamoDB)', () => {
     expect((await call(`${ordersUrl}/orders`, { method: 'POST', token: orderToken, body: order('o-4', 1, 'ghost') })).status).toBe(422);
   });
 
-  test("inventory judges the forwarded token: without inventory/read the order is 403", async () => {
+  test('inventory judges the forwarded token: without inventory/read the order is 403', async () => {
     const token = platform.cognito.mint(['orders/write']);
     const res = await call(`${ordersUrl}/orders`, { method: 'POST', token, body: order('o-5') });
     expect(res).toMatchObject({ status: 403, body: { error: 'inventory refused the token: token lacks scope inventory/read' } });

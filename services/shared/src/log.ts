@@ -14,9 +14,24 @@ export const REDACTED = '[redacted]';
 
 /** Field names that carry credentials. */
 const SECRET_NAMES = [
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'token', 'accessToken', 'idToken', 'refreshToken',
-  'access_token', 'id_token', 'refresh_token', 'clientSecret', 'client_secret', 'secret', 'password', 'privateKey',
-  'apiKey', 'x-api-key',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'token',
+  'accessToken',
+  'idToken',
+  'refreshToken',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'secret',
+  'password',
+  'privateKey',
+  'apiKey',
+  'x-api-key',
 ];
 /** Objects a credential could come nested in (LogFields are flat, but a cast or a future field could nest them). */
 const CONTAINERS = ['headers', 'req', 'request', 'res', 'response', 'body', 'req.headers', 'request.headers', 'response.headers'];
@@ -41,12 +56,15 @@ export const REDACTED_PATHS: readonly string[] = SECRET_NAMES.flatMap((name) => 
  */
 export function createJsonLogger(service: string, write?: (line: string) => void): Logger {
   const destination: DestinationStream = write ? { write } : batchedStdout();
-  const logger = pino({
-    base: { service },
-    timestamp: isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
-  }, destination);
+  const logger = pino(
+    {
+      base: { service },
+      timestamp: isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
+    },
+    destination,
+  );
   return {
     info: (msg, fields) => (fields === undefined ? logger.info(msg) : logger.info(fields, msg)),
     warn: (msg, fields) => (fields === undefined ? logger.warn(msg) : logger.warn(fields, msg)),

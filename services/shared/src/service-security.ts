@@ -17,15 +17,20 @@ export interface ServiceSecurity {
 
 /** The token authenticator and (in native mode) the service certificate, built from the shared configuration. */
 export function createServiceSecurity(config: SharedServiceConfig, logger: Logger): ServiceSecurity {
-  const verifier = usingFiles('COGNITO_JWKS_FILE', 'point it at a readable JWKS JSON file, or unset it to fetch from Cognito',
-    () => createCognitoVerifier(config.cognito));
+  const verifier = usingFiles('COGNITO_JWKS_FILE', 'point it at a readable JWKS JSON file, or unset it to fetch from Cognito', () =>
+    createCognitoVerifier(config.cognito),
+  );
   const mtls = config.mtls;
   return {
     authenticator: new AccessTokenAuthenticator(verifier, new VerifiedTokenCache(MAX_CACHED_TOKENS)),
-    tls: mtls.mode === 'native'
-      ? usingFiles('TLS_CERT_FILE/TLS_KEY_FILE/TLS_CA_FILE', 'mount the cert-manager secret; the key must match the certificate',
-        () => new ReloadingTlsMaterial(mtls.files, mtls.reloadIntervalMs, logger))
-      : undefined,
+    tls:
+      mtls.mode === 'native'
+        ? usingFiles(
+            'TLS_CERT_FILE/TLS_KEY_FILE/TLS_CA_FILE',
+            'mount the cert-manager secret; the key must match the certificate',
+            () => new ReloadingTlsMaterial(mtls.files, mtls.reloadIntervalMs, logger),
+          )
+        : undefined,
   };
 }
 

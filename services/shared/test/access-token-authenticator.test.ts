@@ -33,11 +33,14 @@ test('a rejected token is 401 and not cached', async () => {
   expect(verifier.verify).toHaveBeenCalledTimes(2);
 });
 
-test.each(['', 'Basic abc', `bearer ${TOKEN}`, `Bearer ${TOKEN} extra`, 'Bearer a.b'])('header %j is 401 without verification', async (header) => {
-  const { verifier, authenticator } = authenticatorWith(async () => claims('s'));
-  await expect(authenticator.authenticate(header)).rejects.toMatchObject({ status: 401 });
-  expect(verifier.verify).not.toHaveBeenCalled();
-});
+test.each(['', 'Basic abc', `bearer ${TOKEN}`, `Bearer ${TOKEN} extra`, 'Bearer a.b'])(
+  'header %j is 401 without verification',
+  async (header) => {
+    const { verifier, authenticator } = authenticatorWith(async () => claims('s'));
+    await expect(authenticator.authenticate(header)).rejects.toMatchObject({ status: 401 });
+    expect(verifier.verify).not.toHaveBeenCalled();
+  },
+);
 
 describe('with a pool-signed token, the claims policy', () => {
   let dir: string;
@@ -50,7 +53,11 @@ describe('with a pool-signed token, the claims policy', () => {
     dir = mkdtempSync(join(tmpdir(), 'authenticator-test-'));
     cognito = createTestCognito(dir);
     const verifier = createCognitoVerifier({
-      userPoolId: USER_POOL_ID, clientIds: [CLIENT_ID], jwksFile: cognito.jwksFile, maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 60,
+      userPoolId: USER_POOL_ID,
+      clientIds: [CLIENT_ID],
+      jwksFile: cognito.jwksFile,
+      maxTokenLifetimeSeconds: 3600,
+      clockSkewSeconds: 60,
     });
     authenticator = new AccessTokenAuthenticator(verifier, new VerifiedTokenCache(100));
   });
@@ -74,7 +81,9 @@ describe('with a pool-signed token, the claims policy', () => {
     ['living 2 h when the pool issues 1 h', () => ({ iat: nowSeconds(), exp: nowSeconds() + 7200 })],
   ])('refuses a token %s with 401 invalid_token', async (_, claims) => {
     await expect(authenticator.authenticate(bearer(claims()))).rejects.toMatchObject({
-      status: 401, message: expect.stringMatching(/^invalid bearer token/), headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      status: 401,
+      message: expect.stringMatching(/^invalid bearer token/),
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
     });
   });
 });

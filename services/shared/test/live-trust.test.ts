@@ -38,8 +38,10 @@ describe('verifyPeerChain', () => {
 
   test('a bundle without the issuing CA refuses the chain, even with that CA appended as Node appends it', async () => {
     const [leaf] = await issuedChain(root);
-    expect(verify([leaf, rootCert], [otherCert.toString()]))
-      .toEqual({ trusted: false, reason: 'peer chain does not lead to a CA of the trust bundle' });
+    expect(verify([leaf, rootCert], [otherCert.toString()])).toEqual({
+      trusted: false,
+      reason: 'peer chain does not lead to a CA of the trust bundle',
+    });
   });
 
   test('a CA of the same name with another key does not verify the chain', async () => {
@@ -60,8 +62,10 @@ describe('verifyPeerChain', () => {
     const [leaf] = await issuedChain(shortCa);
     const caExpiry = Date.parse(new X509Certificate(shortCa.pem).validTo);
     expect(verify([leaf], [shortCa.pem])).toEqual({ trusted: true, validUntil: caExpiry });
-    expect(verify([leaf], [shortCa.pem], caExpiry + 1000))
-      .toEqual({ trusted: false, reason: 'the issuing CA in the trust bundle is outside its validity window' });
+    expect(verify([leaf], [shortCa.pem], caExpiry + 1000)).toEqual({
+      trusted: false,
+      reason: 'the issuing CA in the trust bundle is outside its validity window',
+    });
   });
 
   describe('through an intermediate', () => {
@@ -73,11 +77,13 @@ describe('verifyPeerChain', () => {
       chain = await issuedChain(intermediate);
     });
 
-    test('the peer\'s intermediate leads to the root in the bundle; its expiry bounds the trust', () => {
+    test("the peer's intermediate leads to the root in the bundle; its expiry bounds the trust", () => {
       const intermediateExpiry = Date.parse(chain[1].validTo);
       expect(verify(chain, [root.pem])).toEqual({ trusted: true, validUntil: intermediateExpiry });
-      expect(verify(chain, [root.pem], intermediateExpiry + 1000))
-        .toEqual({ trusted: false, reason: 'an issuing CA of the peer certificate is outside its validity window' });
+      expect(verify(chain, [root.pem], intermediateExpiry + 1000)).toEqual({
+        trusted: false,
+        reason: 'an issuing CA of the peer certificate is outside its validity window',
+      });
     });
 
     test('without the intermediate the leaf does not verify, unless the bundle holds the intermediate', () => {
@@ -106,8 +112,13 @@ describe('guardServerConnections', () => {
 
   function openConnection(session?: Buffer): Promise<{ socket: TLSSocket; closed: Promise<void>; session: Promise<Buffer> }> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: (server.address() as { port: number }).port, ...client, session,
-        checkServerIdentity: () => undefined });
+      const socket = connect({
+        host: '127.0.0.1',
+        port: (server.address() as { port: number }).port,
+        ...client,
+        session,
+        checkServerIdentity: () => undefined,
+      });
       sockets.push(socket);
       const closed = new Promise<void>((done) => socket.once('close', () => done()));
       const issuedSession = new Promise<Buffer>((done) => socket.once('session', done));
@@ -120,8 +131,9 @@ describe('guardServerConnections', () => {
     dir = mkdtempSync(join(tmpdir(), 'live-trust-'));
     material = new ReloadingTlsMaterial(writeTlsFiles(dir, await root.issue(workloadId('shop', 'inventory'))), 20, logger);
     client = await (await root.issueCa('platform intermediate')).issue(ID);
-    server = createServer({ ...material.current, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
-      (socket) => socket.resume());
+    server = createServer({ ...material.current, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (socket) =>
+      socket.resume(),
+    );
     guardServerConnections(server, material, { logger, maxConnectionAgeMs: 300 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -138,9 +150,14 @@ describe('guardServerConnections', () => {
     const { closed } = await openConnection();
     await closed;
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-    expect(logger.lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({
-      level: 'info', msg: 'tls connection closed', reason: 'maximum connection age reached', peer: ID,
-    }));
+    expect(logger.lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        msg: 'tls connection closed',
+        reason: 'maximum connection age reached',
+        peer: ID,
+      }),
+    );
   });
 
   test('a resumed session is admitted though Node gives it without the intermediate that issued it', async () => {

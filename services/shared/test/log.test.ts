@@ -24,8 +24,16 @@ test('credentials are censored whichever call site logs them: authorization, coo
   const { lines, logger } = capture('edge');
   const secret = 'eyJhbGciOiJSUzI1NiJ9.payload.signature';
   logger.error('oops', {
-    authorization: `Bearer ${secret}`, token: secret, accessToken: secret, idToken: secret, refreshToken: secret,
-    cookie: secret, 'set-cookie': secret, secret, password: secret, requestId: 'r-2',
+    authorization: `Bearer ${secret}`,
+    token: secret,
+    accessToken: secret,
+    idToken: secret,
+    refreshToken: secret,
+    cookie: secret,
+    'set-cookie': secret,
+    secret,
+    password: secret,
+    requestId: 'r-2',
   });
   // LogFields are flat; a cast (or a future field type) could still nest a header object.
   logger.warn('nested', { headers: { authorization: `Bearer ${secret}`, accept: 'application/json' } } as unknown as LogFields);

@@ -51,14 +51,16 @@ afterAll(async () => {
 
 describe('handshake', () => {
   test('a client without a certificate is rejected at the handshake', async () => {
-    await expect(call(`${inventoryUrl}/inventory/sku-m`, { token, agent: agentWith({}) }))
-      .rejects.toMatchObject({ code: expect.stringMatching(/CERTIFICATE_REQUIRED|ECONNRESET/) });
+    await expect(call(`${inventoryUrl}/inventory/sku-m`, { token, agent: agentWith({}) })).rejects.toMatchObject({
+      code: expect.stringMatching(/CERTIFICATE_REQUIRED|ECONNRESET/),
+    });
   });
 
   test('a certificate from another CA is rejected at the handshake', async () => {
     const stranger = await (await createTestCa('other CA')).issue(INGRESS_ID);
-    await expect(call(`${inventoryUrl}/inventory/sku-m`, { token, agent: agentWith(stranger) }))
-      .rejects.toMatchObject({ code: expect.stringMatching(/UNKNOWN_CA|ECONNRESET/) });
+    await expect(call(`${inventoryUrl}/inventory/sku-m`, { token, agent: agentWith(stranger) })).rejects.toMatchObject({
+      code: expect.stringMatching(/UNKNOWN_CA|ECONNRESET/),
+    });
   });
 
   test('TLS 1.2 is refused', async () => {
@@ -86,8 +88,13 @@ describe('caller identity (SPIFFE URI SAN) against the call graph', () => {
     expect((await call(`${inventoryUrl}/inventory/sku-m`, { token, agent: agentWith(asOrders) })).status).toBe(200);
   });
 
-  test('orders calls inventory with its own certificate and checks inventory\'s identity', async () => {
-    const res = await call(`${ordersUrl}/orders`, { method: 'POST', token, body: { orderId: 'm-1', sku: 'sku-m', quantity: 1 }, agent: agentWith(ingress) });
+  test("orders calls inventory with its own certificate and checks inventory's identity", async () => {
+    const res = await call(`${ordersUrl}/orders`, {
+      method: 'POST',
+      token,
+      body: { orderId: 'm-1', sku: 'sku-m', quantity: 1 },
+      agent: agentWith(ingress),
+    });
     expect(res.status).toBe(201);
     const lines = inventory.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'request');
     expect(lines.at(-1)).toMatchObject({ caller: workloadId('shop', 'orders'), status: 200 });

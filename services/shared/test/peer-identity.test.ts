@@ -7,8 +7,9 @@ const withSan = (subjectaltname: string) => ({ subjectaltname }) as PeerCertific
 
 describe('spiffeIdOf', () => {
   test('reads the single spiffe:// URI SAN next to other SANs', () => {
-    expect(spiffeIdOf(withSan('DNS:orders, URI:spiffe://cluster.local/ns/shop/sa/orders, IP Address:127.0.0.1')))
-      .toBe('spiffe://cluster.local/ns/shop/sa/orders');
+    expect(spiffeIdOf(withSan('DNS:orders, URI:spiffe://cluster.local/ns/shop/sa/orders, IP Address:127.0.0.1'))).toBe(
+      'spiffe://cluster.local/ns/shop/sa/orders',
+    );
   });
 
   test.each([
@@ -33,6 +34,8 @@ describe('allowedCallers', () => {
   });
 
   test('an internal route admits only callers along the call graph', () => {
-    expect([...allowedCallers(SERVICE_CATALOGUE, inventory, { ...route, public: false })]).toEqual(['spiffe://cluster.local/ns/shop/sa/orders']);
+    expect([...allowedCallers(SERVICE_CATALOGUE, inventory, { ...route, public: false })]).toEqual([
+      'spiffe://cluster.local/ns/shop/sa/orders',
+    ]);
   });
 });

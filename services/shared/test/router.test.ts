@@ -17,12 +17,18 @@ const failure = (method: string, url: string) => {
 };
 
 test('path parameters are decoded and the query string ignored', () => {
-  expect(router.match('GET', '/orders/a%2Db?x=1')).toEqual({ route: { method: 'GET', path: '/orders/{orderId}' }, params: { orderId: 'a-b' } });
+  expect(router.match('GET', '/orders/a%2Db?x=1')).toEqual({
+    route: { method: 'GET', path: '/orders/{orderId}' },
+    params: { orderId: 'a-b' },
+  });
 });
 
 test('a path parameter that is not an identifier once decoded is 400, so no proxy forwards what the service refuses', () => {
   for (const id of ['a%20b', 'a%2Fb', '%2E%2E', 'x'.repeat(65), '%C3%A9']) {
-    expect(failure('GET', `/orders/${id}`)).toMatchObject({ status: 400, message: 'path parameter orderId must be 1-64 letters, digits, - or _' });
+    expect(failure('GET', `/orders/${id}`)).toMatchObject({
+      status: 400,
+      message: 'path parameter orderId must be 1-64 letters, digits, - or _',
+    });
   }
 });
 

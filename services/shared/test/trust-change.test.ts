@@ -35,7 +35,11 @@ async function startNativeInventory(name: string, material: TlsMaterial, extraEn
   const dir = join(platform.dir, name);
   const files = writeTlsFiles(dir, material);
   const inventory = await platform.startInventory({
-    MTLS_MODE: 'native', TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile, ...extraEnv,
+    MTLS_MODE: 'native',
+    TLS_CERT_FILE: files.certFile,
+    TLS_KEY_FILE: files.keyFile,
+    TLS_CA_FILE: files.caFile,
+    ...extraEnv,
   });
   return { dir, url: `https://127.0.0.1:${inventory.ports.port}/inventory/sku-unknown`, logLines: inventory.logLines };
 }
@@ -56,7 +60,10 @@ function oneConnectionAgent(material: TlsMaterial): { agent: Agent; connections:
 async function busyUntilFailure(url: string, agent: Agent, untilMs: number, onProgress: (answered: number) => void = () => undefined) {
   let answered = 0;
   while (Date.now() < untilMs) {
-    const status = await call(url, { token, agent }).then((res) => res.status, () => undefined);
+    const status = await call(url, { token, agent }).then(
+      (res) => res.status,
+      () => undefined,
+    );
     if (status !== 404) return { failedAt: Date.now(), answered };
     onProgress(++answered);
   }
@@ -68,7 +75,7 @@ function closedLines(logLines: string[]): Record<string, unknown>[] {
 }
 
 describe('server side', () => {
-  test('removing the client\'s CA from the bundle closes its busy connection, and it cannot reconnect', async () => {
+  test("removing the client's CA from the bundle closes its busy connection, and it cannot reconnect", async () => {
     const serverMaterial = await caA.issue(INVENTORY_ID);
     const inventory = await startNativeInventory('ca-removed', serverMaterial);
     const { agent, connections } = oneConnectionAgent(await caA.issue(INGRESS_ID));
@@ -80,9 +87,13 @@ describe('server side', () => {
       writeTlsFiles(inventory.dir, { ...serverMaterial, ca: caB.pem });
     });
     expect(failedAt! - changedAt).toBeLessThan(REACTION_BOUND_MS);
-    expect(closedLines(inventory.logLines)).toEqual([expect.objectContaining({
-      level: 'warn', reason: 'peer chain does not lead to a CA of the trust bundle', peer: INGRESS_ID,
-    })]);
+    expect(closedLines(inventory.logLines)).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        reason: 'peer chain does not lead to a CA of the trust bundle',
+        peer: INGRESS_ID,
+      }),
+    ]);
     await expect(call(inventory.url, { token, agent })).rejects.toThrow();
   });
 
@@ -96,7 +107,9 @@ describe('server side', () => {
     expect(answered).toBeGreaterThan(0);
     expect(failedAt).toBeGreaterThan(expiresAt);
     expect(failedAt! - expiresAt).toBeLessThan(REACTION_BOUND_MS);
-    expect(closedLines(inventory.logLines)).toEqual([expect.objectContaining({ reason: 'peer certificate chain expired', peer: INGRESS_ID })]);
+    expect(closedLines(inventory.logLines)).toEqual([
+      expect.objectContaining({ reason: 'peer certificate chain expired', peer: INGRESS_ID }),
+    ]);
   });
 });
 
@@ -106,7 +119,9 @@ test('a busy connection at its maximum age is retired after a reply: no request 
   const { failedAt, answered } = await busyUntilFailure(inventory.url, agent, Date.now() + 1000);
   expect({ failedAt, retiredConnections: connections.size > 1 }).toEqual({ failedAt: undefined, retiredConnections: true });
   expect(answered).toBeGreaterThan(10);
-  expect(closedLines(inventory.logLines)).toContainEqual(expect.objectContaining({ reason: 'maximum connection age reached', peer: INGRESS_ID }));
+  expect(closedLines(inventory.logLines)).toContainEqual(
+    expect.objectContaining({ reason: 'maximum connection age reached', peer: INGRESS_ID }),
+  );
 });
 
 describe('client side (PeerClient)', () => {
@@ -115,13 +130,15 @@ describe('client side (PeerClient)', () => {
 
   /** A peer whose answers take 2 s after their headers: long enough for a change to land mid-response. */
   beforeAll(async () => {
-    server = createServer({ ...await caA.issue(INVENTORY_ID), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+    server = createServer(
+      { ...(await caA.issue(INVENTORY_ID)), requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
       (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"slow":');
         responding();
         setTimeout(() => res.end('true}'), 2000).unref();
-      });
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 
@@ -130,28 +147,40 @@ describe('client side (PeerClient)', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  test('removing the server\'s CA from the client\'s bundle cuts the response in flight, and no new connection is trusted', async () => {
+  test("removing the server's CA from the client's bundle cuts the response in flight, and no new connection is trusted", async () => {
     const clientMaterial = await caA.issue(workloadId('shop', 'orders'));
     const dir = join(platform.dir, 'peer-client');
     const logger = capturingLogger('orders');
     const tls = new ReloadingTlsMaterial(writeTlsFiles(dir, clientMaterial), 50, logger);
     const peer = new PeerClient({
-      name: 'inventory', baseUrl: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
-      mtls: { tls, expectedIdentity: INVENTORY_ID }, connections: 1, logger,
-      attemptTimeoutMs: 5000, retries: 1, breakAfter: 5, halfOpenAfterMs: 5000,
+      name: 'inventory',
+      baseUrl: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
+      mtls: { tls, expectedIdentity: INVENTORY_ID },
+      connections: 1,
+      logger,
+      attemptTimeoutMs: 5000,
+      retries: 1,
+      breakAfter: 5,
+      halfOpenAfterMs: 5000,
     });
     try {
       const headersSent = new Promise<void>((resolve) => (responding = resolve));
-      const answer = peer.get('/slow', {}).then(() => Date.now(), (err: unknown) => err);
+      const answer = peer.get('/slow', {}).then(
+        () => Date.now(),
+        (err: unknown) => err,
+      );
       await headersSent;
       const changedAt = Date.now();
       writeTlsFiles(dir, { ...clientMaterial, ca: caB.pem });
       const outcome = await answer;
       expect(outcome).toBeInstanceOf(HttpError);
       expect(Date.now() - changedAt).toBeLessThan(REACTION_BOUND_MS);
-      expect(closedLines(logger.lines)).toEqual([expect.objectContaining({
-        reason: 'peer chain does not lead to a CA of the trust bundle', peer: INVENTORY_ID,
-      })]);
+      expect(closedLines(logger.lines)).toEqual([
+        expect.objectContaining({
+          reason: 'peer chain does not lead to a CA of the trust bundle',
+          peer: INVENTORY_ID,
+        }),
+      ]);
       await expect(peer.get('/slow', {})).rejects.toMatchObject({ status: 502 });
     } finally {
       await peer.close();

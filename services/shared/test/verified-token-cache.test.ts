@@ -26,7 +26,7 @@ test('the cache is bounded: the oldest entry makes room', () => {
   expect(cache.get('c')?.token).toBe('c');
 });
 
-test('a token that only shares the cached one\'s signature is not served from the cache', () => {
+test("a token that only shares the cached one's signature is not served from the cache", () => {
   const cache = new VerifiedTokenCache(10, () => 0);
   const signature = 'S'.repeat(64);
   cache.set(principal(`header.claims-of-alice.${signature}`), 10);

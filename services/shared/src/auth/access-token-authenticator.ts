@@ -19,7 +19,10 @@ export function requireScope(principal: Principal, scope: string): void {
  * or one whose time claims break the claims policy.
  */
 export class AccessTokenAuthenticator {
-  constructor(private readonly verifier: AccessTokenVerifier, private readonly cache: VerifiedTokenCache) {}
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly cache: VerifiedTokenCache,
+  ) {}
 
   /**
    * A token verified before is answered from the cache synchronously (no promise on the hot path); only a token

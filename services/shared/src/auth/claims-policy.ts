@@ -29,7 +29,9 @@ export class TokenClaimsError extends Error {
  * is kept here so the policy holds whatever the verifier in front of it does.
  */
 export function checkTokenClaims(
-  claims: PolicyClaims, limits: TokenLimits, nowMs: number,
+  claims: PolicyClaims,
+  limits: TokenLimits,
+  nowMs: number,
 ): asserts claims is PolicyClaims & { readonly sub: string; readonly exp: number; readonly iat: number } {
   const { sub, exp, iat, nbf } = claims;
   if (typeof sub !== 'string' || sub === '') throw new TokenClaimsError('sub claim missing or not a string');

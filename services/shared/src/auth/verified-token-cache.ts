@@ -28,7 +28,10 @@ function keyOf(token: string): string {
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxEntries: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(token: string): Principal | undefined {
     const key = keyOf(token);

@@ -40,7 +40,10 @@ export class EnvReader {
   }
 
   list(name: string, fix: string): string[] {
-    const values = this.required(name, fix).split(',').map((v) => v.trim()).filter(Boolean);
+    const values = this.required(name, fix)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (values.length === 0) throw new ServiceConfigError(name, 'has no entries', fix);
     return values;
   }

@@ -4,7 +4,6 @@ import { MAX_CONNECTION_AGE_MS } from '../mtls/live-trust';
 import { ServiceConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
-
 /** Paths of the certificate files cert-manager mounts (`tls.crt`, `tls.key`, `ca.crt`). */
 export interface TlsFilePaths {
   readonly certFile: string;
@@ -17,12 +16,12 @@ export type MtlsConfig =
   | { readonly mode: 'istio-ambient' }
   /** The service terminates TLS 1.3 itself and authorizes callers by their SPIFFE id. */
   | {
-    readonly mode: 'native';
-    readonly files: TlsFilePaths;
-    readonly reloadIntervalMs: number;
-    /** TLS_MAX_CONNECTION_AGE_MS: a client connection is closed (after its current reply) once this old. */
-    readonly maxConnectionAgeMs: number;
-  };
+      readonly mode: 'native';
+      readonly files: TlsFilePaths;
+      readonly reloadIntervalMs: number;
+      /** TLS_MAX_CONNECTION_AGE_MS: a client connection is closed (after its current reply) once this old. */
+      readonly maxConnectionAgeMs: number;
+    };
 
 export interface CognitoConfig {
   readonly userPoolId: string;
@@ -67,21 +66,25 @@ export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition
   return {
     port: env.integer(SERVICE_ENV.port, service.port, 0, 65535),
     healthPort: env.integer(SERVICE_ENV.healthPort, SERVICE_HEALTH_PORT, 0, 65535),
-    mtls: mode === 'native'
-      ? {
-        mode,
-        files: {
-          certFile: env.required(SERVICE_ENV.tlsCertFile, `${TLS_FIX}tls.crt)`),
-          keyFile: env.required(SERVICE_ENV.tlsKeyFile, `${TLS_FIX}tls.key)`),
-          caFile: env.required(SERVICE_ENV.tlsCaFile, `${TLS_FIX}ca.crt)`),
-        },
-        reloadIntervalMs: env.integer('TLS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
-        maxConnectionAgeMs: env.integer('TLS_MAX_CONNECTION_AGE_MS', MAX_CONNECTION_AGE_MS, 100, 86_400_000),
-      }
-      : { mode },
+    mtls:
+      mode === 'native'
+        ? {
+            mode,
+            files: {
+              certFile: env.required(SERVICE_ENV.tlsCertFile, `${TLS_FIX}tls.crt)`),
+              keyFile: env.required(SERVICE_ENV.tlsKeyFile, `${TLS_FIX}tls.key)`),
+              caFile: env.required(SERVICE_ENV.tlsCaFile, `${TLS_FIX}ca.crt)`),
+            },
+            reloadIntervalMs: env.integer('TLS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
+            maxConnectionAgeMs: env.integer('TLS_MAX_CONNECTION_AGE_MS', MAX_CONNECTION_AGE_MS, 100, 86_400_000),
+          }
+        : { mode },
     cognito: {
-      userPoolId: env.matching(SERVICE_ENV.userPoolId, /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
-        'set it to the user pool id, like eu-west-1_AbCdEf123'),
+      userPoolId: env.matching(
+        SERVICE_ENV.userPoolId,
+        /^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/,
+        'set it to the user pool id, like eu-west-1_AbCdEf123',
+      ),
       clientIds: env.list(SERVICE_ENV.clientIds, 'set it to the app client ids allowed to call the service, comma-separated'),
       jwksFile: env.optional('COGNITO_JWKS_FILE'),
       maxTokenLifetimeSeconds: env.integer(SERVICE_ENV.maxTokenLifetimeSeconds, 3600, 300, 86_400),
@@ -101,8 +104,11 @@ function loadTimeouts(env: EnvReader): RequestTimeouts {
   };
   // The headers are part of the request, and Node refuses a header timeout longer than the request timeout.
   if (timeouts.headersMs > timeouts.requestMs) {
-    throw new ServiceConfigError('HEADERS_TIMEOUT_MS', `(${timeouts.headersMs}) is longer than REQUEST_TIMEOUT_MS (${timeouts.requestMs})`,
-      'make the header timeout at most the request timeout');
+    throw new ServiceConfigError(
+      'HEADERS_TIMEOUT_MS',
+      `(${timeouts.headersMs}) is longer than REQUEST_TIMEOUT_MS (${timeouts.requestMs})`,
+      'make the header timeout at most the request timeout',
+    );
   }
   return timeouts;
 }

@@ -77,9 +77,15 @@ export interface ListeningPorts {
  * none of Node's default CBC, CCM8 or ARIA suites; the TLS 1.3 suites are all AEAD.
  */
 const TLS12_AEAD_CIPHERS = [
-  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -225,24 +231,31 @@ export class RequestFront<R extends FrontRoute> {
       server = createHttpServer(options, handler);
       server.on('connection', (socket: Socket) => this.track(socket));
     } else {
-      const tlsOptions = (material: SecureContextOptions): SecureContextOptions => (security.kind === 'mutual-tls'
-        ? { ...material, minVersion: 'TLSv1.3' }
-        : { ...material, minVersion: 'TLSv1.2', ciphers: TLS12_AEAD_CIPHERS });
-      const https = createHttpsServer({
-        ...options,
-        ...tlsOptions(security.tls.current),
-        requestCert: security.kind === 'mutual-tls',
-        rejectUnauthorized: security.kind === 'mutual-tls',
-        handshakeTimeout: config.timeouts.tlsHandshakeMs,
-      }, handler);
+      const tlsOptions = (material: SecureContextOptions): SecureContextOptions =>
+        security.kind === 'mutual-tls'
+          ? { ...material, minVersion: 'TLSv1.3' }
+          : { ...material, minVersion: 'TLSv1.2', ciphers: TLS12_AEAD_CIPHERS };
+      const https = createHttpsServer(
+        {
+          ...options,
+          ...tlsOptions(security.tls.current),
+          requestCert: security.kind === 'mutual-tls',
+          rejectUnauthorized: security.kind === 'mutual-tls',
+          handshakeTimeout: config.timeouts.tlsHandshakeMs,
+        },
+        handler,
+      );
       security.tls.onChange((material) => https.setSecureContext(tlsOptions(material)));
       if (security.kind === 'mutual-tls') {
         guardServerConnections(https, security.tls, {
-          logger: this.props.logger, maxConnectionAgeMs: security.maxConnectionAgeMs, retire: (socket) => this.retire(socket),
+          logger: this.props.logger,
+          maxConnectionAgeMs: security.maxConnectionAgeMs,
+          retire: (socket) => this.retire(socket),
         });
       }
-      https.on('secureConnection', (socket: TLSSocket) => this.track(socket,
-        security.kind === 'mutual-tls' ? spiffeIdOf(socket.getPeerCertificate()) : undefined));
+      https.on('secureConnection', (socket: TLSSocket) =>
+        this.track(socket, security.kind === 'mutual-tls' ? spiffeIdOf(socket.getPeerCertificate()) : undefined),
+      );
       // With a listener here, Node leaves the failed handshake's socket open (a silent client would keep it): close it.
       https.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
         this.logConnectionError(err);
@@ -281,8 +294,11 @@ export class RequestFront<R extends FrontRoute> {
       return;
     }
     const body = JSON.stringify({ error: statusText(status).toLowerCase() });
-    socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
+    );
   }
 
   private logConnectionError(err: NodeJS.ErrnoException): void {
@@ -296,8 +312,15 @@ export class RequestFront<R extends FrontRoute> {
     const connection = this.connections.get(req.socket);
     // Every field the line can get, in its order: an object that keeps one shape.
     const access: AccessFields = {
-      requestId, method: req.method, path: req.url?.slice(0, 256), caller: connection?.caller, upstream: undefined,
-      subject: undefined, status: undefined, outcome: undefined, durationMs: undefined,
+      requestId,
+      method: req.method,
+      path: req.url?.slice(0, 256),
+      caller: connection?.caller,
+      upstream: undefined,
+      subject: undefined,
+      status: undefined,
+      outcome: undefined,
+      durationMs: undefined,
     };
     if (connection) connection.response = res;
     res.on('close', () => {
@@ -314,8 +337,14 @@ export class RequestFront<R extends FrontRoute> {
     void this.answer(req, res, requestId, connection, access, expectsContinue);
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, requestId: string, connection: Connection | undefined,
-    access: AccessFields, expectsContinue: boolean): Promise<void> {
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    connection: Connection | undefined,
+    access: AccessFields,
+    expectsContinue: boolean,
+  ): Promise<void> {
     let reply: FrontReply;
     let headers: Record<string, string> = {};
     try {

@@ -28,8 +28,12 @@ export type BoundRoute = RouteHandler & Omit<FrontRoute, 'method'>;
  * Joins the catalogue's routes with the service's handlers, failing start-up if a route has no handler or a handler
  * has no route, so the code cannot drift from the catalogue. `native`: each route admits only its catalogue callers.
  */
-export function bindRoutes(catalogue: ServiceCatalogue, service: ServiceDefinition, handlers: readonly RouteHandler[],
-  native: boolean): BoundRoute[] {
+export function bindRoutes(
+  catalogue: ServiceCatalogue,
+  service: ServiceDefinition,
+  handlers: readonly RouteHandler[],
+  native: boolean,
+): BoundRoute[] {
   const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
   const byKey = new Map(handlers.map((h) => [key(h), h]));
   const bound = service.routes.map((route) => {
@@ -38,6 +42,7 @@ export function bindRoutes(catalogue: ServiceCatalogue, service: ServiceDefiniti
     byKey.delete(key(route));
     return { ...route, handle: handler.handle, allowedCallers: native ? allowedCallers(catalogue, service, route) : undefined };
   });
-  if (byKey.size > 0) throw new Error(`${service.name}: handlers ${[...byKey.keys()].join(', ')} are not in the catalogue; add or remove them`);
+  if (byKey.size > 0)
+    throw new Error(`${service.name}: handlers ${[...byKey.keys()].join(', ')} are not in the catalogue; add or remove them`);
   return bound;
 }

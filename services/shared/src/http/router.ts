@@ -45,7 +45,7 @@ export class Router<T extends RouteTemplate> {
 
   match(method: string | undefined, url: string | undefined): RouteMatch<T> {
     const query = url?.indexOf('?') ?? -1;
-    const segments = (query < 0 ? url ?? '' : url!.slice(0, query)).split('/');
+    const segments = (query < 0 ? (url ?? '') : url!.slice(0, query)).split('/');
     for (const candidate of this.paths) {
       const params = matchSegments(candidate.segments, segments);
       if (!params) continue;

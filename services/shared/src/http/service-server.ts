@@ -40,7 +40,10 @@ export class ServiceServer {
       schemas: props.schemas,
       authenticator: props.authenticator,
       config: props.config,
-      security: mtls.mode === 'native' ? { kind: 'mutual-tls', tls: props.tls!, maxConnectionAgeMs: mtls.maxConnectionAgeMs } : { kind: 'plaintext' },
+      security:
+        mtls.mode === 'native'
+          ? { kind: 'mutual-tls', tls: props.tls!, maxConnectionAgeMs: mtls.maxConnectionAgeMs }
+          : { kind: 'plaintext' },
       logger: props.logger,
       dispatch: ({ route, requestId, params, principal, body }) => route.handle({ requestId, params, principal, body: body?.value }),
       closeOnShutdown: props.closeOnShutdown,

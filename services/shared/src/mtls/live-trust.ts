@@ -17,8 +17,7 @@ const MAX_CHAIN_LENGTH = 8;
 
 export type ChainVerdict =
   /** `validUntil`: when the first certificate of the verified path (the CA included) expires, in epoch ms. */
-  | { readonly trusted: true; readonly validUntil: number }
-  | { readonly trusted: false; readonly reason: string };
+  { readonly trusted: true; readonly validUntil: number } | { readonly trusted: false; readonly reason: string };
 
 /**
  * Whether a peer's chain (leaf first, then issuers in any order) still leads to a CA of `anchors` at `at` (epoch
@@ -32,7 +31,11 @@ export function verifyPeerChain(chain: readonly X509Certificate[], anchors: read
   let cert = chain[0];
   for (let depth = 0; cert && depth < MAX_CHAIN_LENGTH; depth++) {
     if (!validAt(cert, at)) {
-      return untrusted(depth === 0 ? 'peer certificate outside its validity window' : 'an issuing CA of the peer certificate is outside its validity window');
+      return untrusted(
+        depth === 0
+          ? 'peer certificate outside its validity window'
+          : 'an issuing CA of the peer certificate is outside its validity window',
+      );
     }
     validUntil = Math.min(validUntil, notAfter(cert));
     const issuing = anchors.filter((ca) => issued(ca, cert));
@@ -55,7 +58,11 @@ export function peerChainOf(socket: TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
   const seen = new Set<DetailedPeerCertificate>();
   // An empty object stands for no certificate; a root links to itself.
-  for (let cert = socket.getPeerCertificate(true); cert?.raw && !seen.has(cert) && seen.size < MAX_CHAIN_LENGTH; cert = cert.issuerCertificate) {
+  for (
+    let cert = socket.getPeerCertificate(true);
+    cert?.raw && !seen.has(cert) && seen.size < MAX_CHAIN_LENGTH;
+    cert = cert.issuerCertificate
+  ) {
     seen.add(cert);
     chain.push(new X509Certificate(cert.raw));
   }
@@ -97,7 +104,10 @@ export class LiveTrust {
   private checkedBundle: string;
   private sweeper?: NodeJS.Timeout;
 
-  constructor(private readonly tls: ReloadingTlsMaterial, private readonly options: LiveTrustOptions) {
+  constructor(
+    private readonly tls: ReloadingTlsMaterial,
+    private readonly options: LiveTrustOptions,
+  ) {
     this.maxAgeMs = options.maxConnectionAgeMs ?? MAX_CONNECTION_AGE_MS;
     this.checkedBundle = tls.current.ca;
     tls.onChange((material) => {
@@ -137,13 +147,14 @@ export class LiveTrust {
    * certificate at all.
    */
   admitting(connector: buildConnector.connector): buildConnector.connector {
-    return (options, callback) => connector(options, (...result) => {
-      const [err, socket] = result;
-      const refused = !err && socket instanceof TLSSocket ? this.admit(socket) : undefined;
-      // With a code, like Node's own TLS errors, so that callers count it as the peer's failure and retry.
-      if (refused) callback(Object.assign(new Error(`tls connection refused: ${refused}`), { code: 'ERR_TLS_PEER_UNTRUSTED' }), null);
-      else callback(...result);
-    });
+    return (options, callback) =>
+      connector(options, (...result) => {
+        const [err, socket] = result;
+        const refused = !err && socket instanceof TLSSocket ? this.admit(socket) : undefined;
+        // With a code, like Node's own TLS errors, so that callers count it as the peer's failure and retry.
+        if (refused) callback(Object.assign(new Error(`tls connection refused: ${refused}`), { code: 'ERR_TLS_PEER_UNTRUSTED' }), null);
+        else callback(...result);
+      });
   }
 
   private recheck(): void {
@@ -163,11 +174,18 @@ export class LiveTrust {
     }
   }
 
-  private close(socket: TLSSocket, reason: string, level: 'info' | 'warn' = 'warn',
-    closer: (socket: TLSSocket) => void = (untrusted) => untrusted.destroy()): void {
+  private close(
+    socket: TLSSocket,
+    reason: string,
+    level: 'info' | 'warn' = 'warn',
+    closer: (socket: TLSSocket) => void = (untrusted) => untrusted.destroy(),
+  ): void {
     // eslint-disable-next-line security/detect-object-injection -- `level` is the literal union 'info' | 'warn'
     this.options.logger[level]('tls connection closed', {
-      reason, peer: spiffeIdOf(socket.getPeerCertificate()), remoteAddress: socket.remoteAddress, remotePort: socket.remotePort,
+      reason,
+      peer: spiffeIdOf(socket.getPeerCertificate()),
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
     });
     this.forget(socket);
     closer(socket);

@@ -42,9 +42,16 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
   private readonly timer: NodeJS.Timeout;
 
   /** @param intervalMs how often the files are re-read; also how soon live connections learn of a change (live-trust.ts). */
-  constructor(private readonly paths: P, readonly intervalMs: number, private readonly logger: Logger) {
-    this.material = this.withCa(readOperatorFileSync(paths.certFile), readOperatorFileSync(paths.keyFile),
-      paths.caFile === undefined ? undefined : readOperatorFileSync(paths.caFile));
+  constructor(
+    private readonly paths: P,
+    readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.material = this.withCa(
+      readOperatorFileSync(paths.certFile),
+      readOperatorFileSync(paths.keyFile),
+      paths.caFile === undefined ? undefined : readOperatorFileSync(paths.caFile),
+    );
     createSecureContext(this.material);
     this.anchors = parseCertificates(this.material.ca ?? '');
     this.timer = setInterval(() => void this.reload(), intervalMs).unref();
@@ -74,7 +81,9 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
     try {
       const { certFile, keyFile, caFile } = this.paths;
       const [cert, key, ca] = await Promise.all([
-        readText(certFile), readText(keyFile), caFile === undefined ? undefined : readText(caFile),
+        readText(certFile),
+        readText(keyFile),
+        caFile === undefined ? undefined : readText(caFile),
       ]);
       if (cert === this.material.cert && key === this.material.key && ca === this.material.ca) return;
       const next = this.withCa(cert, key, ca);

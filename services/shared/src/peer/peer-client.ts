@@ -91,23 +91,32 @@ export class PeerClient {
   private attempt({ method, path, headers, body }: PeerRequest): Promise<PeerResponse> {
     return new Promise((resolve, reject) => {
       const exchange = new PeerExchange(this.props.name, this.props.attemptTimeoutMs, resolve, reject);
-      this.pool.dispatch({
-        method, path, body, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      }, exchange);
+      this.pool.dispatch(
+        {
+          method,
+          path,
+          body,
+          headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        },
+        exchange,
+      );
     });
   }
 
   private createPool(material: TlsMaterial | undefined): Pool {
     const expected = this.props.mtls?.expectedIdentity;
-    const connect = material && this.trust?.admitting(buildConnector({
-      ...material,
-      minVersion: 'TLSv1.3',
-      // Node gives no peer certificate on a resumed client session, and LiveTrust needs the chain of every connection.
-      maxCachedSessions: 0,
-      checkServerIdentity: (_host, cert) => spiffeIdOf(cert) === expected
-        ? undefined
-        : new Error(`peer certificate does not carry ${expected}`),
-    }));
+    const connect =
+      material &&
+      this.trust?.admitting(
+        buildConnector({
+          ...material,
+          minVersion: 'TLSv1.3',
+          // Node gives no peer certificate on a resumed client session, and LiveTrust needs the chain of every connection.
+          maxCachedSessions: 0,
+          checkServerIdentity: (_host, cert) =>
+            spiffeIdOf(cert) === expected ? undefined : new Error(`peer certificate does not carry ${expected}`),
+        }),
+      );
     return new Pool(this.props.baseUrl, {
       connections: this.props.connections,
       connect,
@@ -131,8 +140,12 @@ class PeerExchange implements Dispatcher.DispatchHandler {
   private settled = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly peer: string, timeoutMs: number,
-    private readonly resolve: (response: PeerResponse) => void, private readonly reject: (err: Error) => void) {
+  constructor(
+    private readonly peer: string,
+    timeoutMs: number,
+    private readonly resolve: (response: PeerResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
     this.timer = setTimeout(() => this.cancel(), timeoutMs);
   }
 

@@ -13,8 +13,13 @@ export class PeerUnavailableError extends Error {
  * length, a cancellation): nothing the peer did.
  */
 const REQUEST_ERROR_CODES = new Set([
-  'UND_ERR_INVALID_ARG', 'UND_ERR_INVALID_RETURN_VALUE', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_ABORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_INVALID_RETURN_VALUE',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_ABORTED',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
 ]);
 
 /**
@@ -59,7 +64,8 @@ export interface PeerResiliencePolicies {
 export function peerResiliencePolicies(options: PeerResilienceOptions): PeerResiliencePolicies {
   const peerFailures = handleWhen(isPeerFailure);
   const breaker = circuitBreaker(peerFailures, {
-    halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakAfter),
+    halfOpenAfter: options.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(options.breakAfter),
   });
   return {
     idempotent: wrap(

@@ -7,8 +7,18 @@ import { connect, ConnectionOptions } from 'node:tls';
 import { assertBundlesAreFresh, BundleName, RunningBundle } from '../support/service-bundles';
 import { INGRESS_ID } from '../support/test-pki';
 import {
-  ALL_SCOPES, createHostilePlatform, Endpoint, exchange, expectClientSafe, HostilePlatform, hostileAuthorizations, loggedLine,
-  RawRequest, send, TIMEOUT_SLACK_MS, timeoutLogged,
+  ALL_SCOPES,
+  createHostilePlatform,
+  Endpoint,
+  exchange,
+  expectClientSafe,
+  HostilePlatform,
+  hostileAuthorizations,
+  loggedLine,
+  RawRequest,
+  send,
+  TIMEOUT_SLACK_MS,
+  timeoutLogged,
 } from './hostile-support';
 
 /** Fixed seed: a failure names its inputs and replays; no shrinking, so the reported input is the one that did harm. */
@@ -20,7 +30,10 @@ const ORDER = 'order-ok';
 
 /** The headers of a JSON request with `authorization`. */
 const asCaller = (authorization: string, contentType = 'application/json') =>
-  [['authorization', authorization], ['content-type', contentType]] as const;
+  [
+    ['authorization', authorization],
+    ['content-type', contentType],
+  ] as const;
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** 16,000 bytes, under every body limit, that JSON.stringify cannot serialize again (it recurses; JSON.parse does not). */
@@ -60,9 +73,15 @@ const hostileBody: fc.Arbitrary<string | Buffer> = fc.oneof(
   fc.integer({ min: 1, max: 2600 }).map((depth) => `${'{"quantity":'.repeat(depth)}1${'}'.repeat(depth)}`),
   fc.integer({ min: 1, max: 3270 }).map(bigNumbers),
   fc.constantFrom('1e20', '-1e400', '1e-400', '123456789012345678901234567890', '0.1e21').map((n) => `{"quantity":${n}}`),
-  fc.tuple(fc.constantFrom('quantity', 'orderId', 'sku', '__proto__', 'constructor', 'expectedVersion'), fc.jsonValue({ maxDepth: 2 }))
+  fc
+    .tuple(fc.constantFrom('quantity', 'orderId', 'sku', '__proto__', 'constructor', 'expectedVersion'), fc.jsonValue({ maxDepth: 2 }))
     .map(([key, value]) => `{"quantity":1,"orderId":"o-2","sku":"${SKU}","${key}":${JSON.stringify(value)}}`),
-  fc.record({ orderId: fc.string({ unit: 'binary', maxLength: 70 }), sku: fc.string({ unit: 'binary', maxLength: 70 }), quantity: fc.double() })
+  fc
+    .record({
+      orderId: fc.string({ unit: 'binary', maxLength: 70 }),
+      sku: fc.string({ unit: 'binary', maxLength: 70 }),
+      quantity: fc.double(),
+    })
     .map((body) => JSON.stringify(body)),
   fc.integer({ min: 16_385, max: 40_000 }).map((size) => `{"quantity":1,"pad":"${'x'.repeat(size)}"}`),
 );
@@ -84,23 +103,48 @@ const hostileSegment = fc.oneof(
   fc.integer({ min: 65, max: 6000 }).map((length) => 'a'.repeat(length)),
 );
 
-const hostilePath = (routes: readonly Route[]) => fc.tuple(
-  fc.constantFrom(...routes),
-  hostileSegment,
-  fc.constantFrom('', '/', '/.', '/..'),
-  fc.option(fc.string({ unit: urlChar, maxLength: 40 }), { nil: undefined }),
-).map(([route, segment, prefix, query]): RawRequest => ({
-  method: route.method,
-  path: `${prefix}${pathOf(route, segment)}${query === undefined ? '' : `?${query}`}`,
-  body: route.body,
-}));
+const hostilePath = (routes: readonly Route[]) =>
+  fc
+    .tuple(
+      fc.constantFrom(...routes),
+      hostileSegment,
+      fc.constantFrom('', '/', '/.', '/..'),
+      fc.option(fc.string({ unit: urlChar, maxLength: 40 }), { nil: undefined }),
+    )
+    .map(([route, segment, prefix, query]): RawRequest => ({
+      method: route.method,
+      path: `${prefix}${pathOf(route, segment)}${query === undefined ? '' : `?${query}`}`,
+      body: route.body,
+    }));
 
 /** Header values: visible ASCII, spaces and obs-text (0x80-0xff), which the parser accepts. */
-const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((code) => code !== 0x7f).map((code) => String.fromCharCode(code)), maxLength: 300 });
-const hostileHeaders = fc.array(fc.tuple(
-  fc.constantFrom('x-request-id', 'accept', 'accept-encoding', 'content-encoding', 'user-agent', 'x-forwarded-for', 'cookie', 'origin', 'range', 'if-match', 'x-amzn-trace-id', 'x-custom'),
-  headerValue,
-), { maxLength: 6 });
+const headerValue = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((code) => code !== 0x7f)
+    .map((code) => String.fromCharCode(code)),
+  maxLength: 300,
+});
+const hostileHeaders = fc.array(
+  fc.tuple(
+    fc.constantFrom(
+      'x-request-id',
+      'accept',
+      'accept-encoding',
+      'content-encoding',
+      'user-agent',
+      'x-forwarded-for',
+      'cookie',
+      'origin',
+      'range',
+      'if-match',
+      'x-amzn-trace-id',
+      'x-custom',
+    ),
+    headerValue,
+  ),
+  { maxLength: 6 },
+);
 
 /**
  * TLS 1.2 suites an ECDSA certificate could negotiate (the platform issues P-256 keys, so RSA suites such as
@@ -140,22 +184,37 @@ beforeAll(async () => {
   const inventory = await platform.start('inventory', 'native', handshakeTimeout);
   const orders = await platform.start('orders', 'native', { INVENTORY_URL: `https://127.0.0.1:${inventory.port}` });
   const edge = await platform.start('edge', 'native', {
-    ...handshakeTimeout, ORDERS_URL: `https://127.0.0.1:${orders.port}`, INVENTORY_URL: `https://127.0.0.1:${inventory.port}`,
+    ...handshakeTimeout,
+    ORDERS_URL: `https://127.0.0.1:${orders.port}`,
+    INVENTORY_URL: `https://127.0.0.1:${inventory.port}`,
   });
   bundles.set('inventory', inventory).set('orders', orders).set('edge', edge);
   // The services are called as the edge calls them (ingress identity); the edge as API Gateway does (no certificate).
   const ingress = await platform.clientTls(INGRESS_ID);
-  endpoints.set('inventory', { port: inventory.port, tls: ingress }).set('orders', { port: orders.port, tls: ingress })
+  endpoints
+    .set('inventory', { port: inventory.port, tls: ingress })
+    .set('orders', { port: orders.port, tls: ingress })
     .set('edge', { port: edge.port, tls: await platform.clientTls() });
   goodAuthorization = bearerOf('fuzzer');
   const headers = asCaller(goodAuthorization);
-  expect((await send(endpoints.get('inventory')!, { method: 'PUT', path: `/inventory/${SKU}`, headers, body: '{"quantity":100000}' })).status).toBe(200);
-  expect((await send(endpoints.get('orders')!, { method: 'POST', path: '/orders', headers, body: `{"orderId":"${ORDER}","sku":"${SKU}","quantity":1}` })).status).toBe(201);
+  expect(
+    (await send(endpoints.get('inventory')!, { method: 'PUT', path: `/inventory/${SKU}`, headers, body: '{"quantity":100000}' })).status,
+  ).toBe(200);
+  expect(
+    (
+      await send(endpoints.get('orders')!, {
+        method: 'POST',
+        path: '/orders',
+        headers,
+        body: `{"orderId":"${ORDER}","sku":"${SKU}","quantity":1}`,
+      })
+    ).status,
+  ).toBe(201);
 });
 
 afterAll(() => platform?.close());
 
-describe('one caller\'s bad requests do not take a peer away from the others', () => {
+describe("one caller's bad requests do not take a peer away from the others", () => {
   /** The peer clients open their circuit after five consecutive failures. */
   const ENOUGH_TO_BREAK = 6;
 
@@ -178,18 +237,42 @@ describe('one caller\'s bad requests do not take a peer away from the others', (
       expect(reply.status).toBeGreaterThanOrEqual(400);
     }
     expect((await send(edge, { method: 'GET', path: `/inventory/${SKU}`, headers: callerB() })).status).toBe(200);
-    expect((await send(edge, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b","sku":"${SKU}","quantity":1}` })).status).toBe(201);
+    expect(
+      (await send(edge, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b","sku":"${SKU}","quantity":1}` }))
+        .status,
+    ).toBe(201);
   });
 
-  test('orders → inventory: inventory\'s 4xx verdicts on caller A count against no peer, and caller B is served', async () => {
+  test("orders → inventory: inventory's 4xx verdicts on caller A count against no peer, and caller B is served", async () => {
     const orders = endpoints.get('orders')!;
     const withoutInventoryScope = asCaller(bearerOf('caller-a', ['orders/write']));
     const callerA = asCaller(bearerOf('caller-a'));
     for (let i = 0; i < ENOUGH_TO_BREAK; i++) {
-      expect((await send(orders, { method: 'POST', path: '/orders', headers: withoutInventoryScope, body: `{"orderId":"o-a${i}","sku":"${SKU}","quantity":1}` })).status).toBe(403);
-      expect((await send(orders, { method: 'POST', path: '/orders', headers: callerA, body: `{"orderId":"o-a${i}","sku":"no-such-sku","quantity":1}` })).status).toBe(422);
+      expect(
+        (
+          await send(orders, {
+            method: 'POST',
+            path: '/orders',
+            headers: withoutInventoryScope,
+            body: `{"orderId":"o-a${i}","sku":"${SKU}","quantity":1}`,
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await send(orders, {
+            method: 'POST',
+            path: '/orders',
+            headers: callerA,
+            body: `{"orderId":"o-a${i}","sku":"no-such-sku","quantity":1}`,
+          })
+        ).status,
+      ).toBe(422);
     }
-    expect((await send(orders, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b2","sku":"${SKU}","quantity":1}` })).status).toBe(201);
+    expect(
+      (await send(orders, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b2","sku":"${SKU}","quantity":1}` }))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -204,38 +287,60 @@ describe.each([
 
   test('bodies', async () => {
     // The bodies that took the edge down run first on every route, whatever the random ones turn out to be.
-    const examples = bodyRoutes.flatMap((route): [Route, string, string][] => [TOO_DEEP, GROWS].map((body) => [route, body, 'application/json']));
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...bodyRoutes), hostileBody, contentType, async (route, body, type) => {
-      const reply = await send(endpoint(), {
-        method: route.method, path: pathOf(route, SKU), body, headers: asCaller(goodAuthorization, type),
-      });
-      expectClientSafe(reply, `${route.method} body ${JSON.stringify(String(body).slice(0, 60))}`);
-    }), { ...RUNS, examples });
+    const examples = bodyRoutes.flatMap((route): [Route, string, string][] =>
+      [TOO_DEEP, GROWS].map((body) => [route, body, 'application/json']),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...bodyRoutes), hostileBody, contentType, async (route, body, type) => {
+        const reply = await send(endpoint(), {
+          method: route.method,
+          path: pathOf(route, SKU),
+          body,
+          headers: asCaller(goodAuthorization, type),
+        });
+        expectClientSafe(reply, `${route.method} body ${JSON.stringify(String(body).slice(0, 60))}`);
+      }),
+      { ...RUNS, examples },
+    );
   });
 
   test('paths', async () => {
-    await fc.assert(fc.asyncProperty(hostilePath(routes), async (request) => {
-      const reply = await send(endpoint(), { ...request, headers: asCaller(goodAuthorization) });
-      expectClientSafe(reply, `${request.method} ${request.path.slice(0, 80)}`);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(hostilePath(routes), async (request) => {
+        const reply = await send(endpoint(), { ...request, headers: asCaller(goodAuthorization) });
+        expectClientSafe(reply, `${request.method} ${request.path.slice(0, 80)}`);
+      }),
+      RUNS,
+    );
   });
 
   test('header values', async () => {
-    await fc.assert(fc.asyncProperty(hostileHeaders, async (headers) => {
-      const reply = await send(endpoint(), { method: 'GET', path: good, headers: [['authorization', goodAuthorization], ...headers] });
-      expectClientSafe(reply, `headers ${JSON.stringify(headers).slice(0, 200)}`);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(hostileHeaders, async (headers) => {
+        const reply = await send(endpoint(), { method: 'GET', path: good, headers: [['authorization', goodAuthorization], ...headers] });
+        expectClientSafe(reply, `headers ${JSON.stringify(headers).slice(0, 200)}`);
+      }),
+      RUNS,
+    );
   });
 
   test('tokens: forged, malformed or incomplete ones are 401/403, never served', async () => {
     // Garbage in the characters of a JWT, which pass the shape check of the bearer header.
     const garbage = fc.string({ unit: fc.constantFrom(...'AZaz09-_.'), maxLength: 200 }).map((token) => `Bearer ${token}`);
     const authorization = fc.oneof(fc.constantFrom(...hostileAuthorizations(platform.cognito)), garbage);
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), authorization, async (route, value) => {
-      const reply = await send(endpoint(), { method: route.method, path: pathOf(route, SKU), body: route.body, headers: asCaller(value) });
-      expectClientSafe(reply, `${route.method} with ${JSON.stringify(value.slice(0, 60))}`);
-      expect([401, 403]).toContain(reply.status);
-    }), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), authorization, async (route, value) => {
+        const reply = await send(endpoint(), {
+          method: route.method,
+          path: pathOf(route, SKU),
+          body: route.body,
+          headers: asCaller(value),
+        });
+        expectClientSafe(reply, `${route.method} with ${JSON.stringify(value.slice(0, 60))}`);
+        expect([401, 403]).toContain(reply.status);
+      }),
+      RUNS,
+    );
   });
 
   test('afterwards a good request is still served', async () => {
@@ -252,7 +357,10 @@ describe('TLS listeners', () => {
   });
 
   test.each(ALLOWED)('the edge accepts TLS 1.2 with %s', async (cipher) => {
-    expect(await handshake(edgePort(), { ...apiGateway(), maxVersion: 'TLSv1.2', ciphers: cipher })).toEqual({ protocol: 'TLSv1.2', cipher });
+    expect(await handshake(edgePort(), { ...apiGateway(), maxVersion: 'TLSv1.2', ciphers: cipher })).toEqual({
+      protocol: 'TLSv1.2',
+      cipher,
+    });
   });
 
   test('the edge accepts TLS 1.3', async () => {
@@ -265,13 +373,15 @@ describe('TLS listeners', () => {
   });
 
   test('a TCP connection that never starts TLS is closed within a second of TLS_HANDSHAKE_TIMEOUT_MS, logged as a connection error', async () => {
-    const results = await Promise.all((['edge', 'inventory'] as const).map(async (name) => {
-      const bundle = bundles.get(name)!;
-      const from = bundle.logs.length;
-      const { closedAfterMs } = await exchange({ port: bundle.port }, '', TLS_HANDSHAKE_TIMEOUT_MS + TIMEOUT_SLACK_MS);
-      const logged = await loggedLine(bundle, timeoutLogged, from);
-      return { name, closedInTime: closedAfterMs !== undefined, logged: logged !== undefined };
-    }));
+    const results = await Promise.all(
+      (['edge', 'inventory'] as const).map(async (name) => {
+        const bundle = bundles.get(name)!;
+        const from = bundle.logs.length;
+        const { closedAfterMs } = await exchange({ port: bundle.port }, '', TLS_HANDSHAKE_TIMEOUT_MS + TIMEOUT_SLACK_MS);
+        const logged = await loggedLine(bundle, timeoutLogged, from);
+        return { name, closedInTime: closedAfterMs !== undefined, logged: logged !== undefined };
+      }),
+    );
     expect(results).toEqual([
       { name: 'edge', closedInTime: true, logged: true },
       { name: 'inventory', closedInTime: true, logged: true },

@@ -38,8 +38,9 @@ export async function createHostilePlatform(): Promise<HostilePlatform> {
   const { dir, cognito } = backends;
   const ca = await createTestCa('platform CA');
   // dynalite's endpoint and dummy credentials, which startTestDynamoDb put in this process's environment only.
-  const dynamoEnv = Object.fromEntries(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
-    .map((name) => [name, process.env[name]]));
+  const dynamoEnv = Object.fromEntries(
+    ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((name) => [name, process.env[name]]),
+  );
   const running: RunningBundle[] = [];
   let started = 0;
   return {
@@ -134,7 +135,12 @@ export interface RawRequest {
 
 /** An HTTP/1.1 request that closes its connection; Content-Length is added for a body unless `headers` set it. */
 export function httpRequest({ method, path, headers = [], body }: RawRequest): Buffer {
-  const lines = [`${method} ${path} HTTP/1.1`, 'host: 127.0.0.1', 'connection: close', ...headers.map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${method} ${path} HTTP/1.1`,
+    'host: 127.0.0.1',
+    'connection: close',
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+  ];
   if (body !== undefined && !headers.some(([name]) => name.toLowerCase() === 'content-length')) {
     lines.push(`content-length: ${Buffer.byteLength(body)}`);
   }
@@ -175,7 +181,8 @@ const ANSWER_BOUND_MS = 3000;
 /** Sends one request and parses the reply; a server that neither answers nor closes within the bound fails the test. */
 export async function send(endpoint: Endpoint, request: RawRequest): Promise<Reply> {
   const { received, closedAfterMs } = await exchange(endpoint, httpRequest(request), ANSWER_BOUND_MS);
-  if (closedAfterMs === undefined) throw new Error(`${request.method} ${request.path.slice(0, 80)}: no answer within ${ANSWER_BOUND_MS} ms`);
+  if (closedAfterMs === undefined)
+    throw new Error(`${request.method} ${request.path.slice(0, 80)}: no answer within ${ANSWER_BOUND_MS} ms`);
   return parseReply(received);
 }
 
@@ -236,8 +243,12 @@ export function hostileAuthorizations(cognito: TestCognito): string[] {
  * The first line `bundle` logged at index `from` or later that `matches`, waiting up to `boundMs` for it: log lines
  * reach the test a moment after the reply does.
  */
-export async function loggedLine(bundle: RunningBundle, matches: (line: Record<string, unknown>) => boolean, from = 0,
-  boundMs = 1500): Promise<Record<string, unknown> | undefined> {
+export async function loggedLine(
+  bundle: RunningBundle,
+  matches: (line: Record<string, unknown>) => boolean,
+  from = 0,
+  boundMs = 1500,
+): Promise<Record<string, unknown> | undefined> {
   const deadline = performance.now() + boundMs;
   for (;;) {
     const line = bundle.logs.slice(from).find(matches);

@@ -32,7 +32,10 @@ async function startServiceProxy(): Promise<ServiceProxy> {
   const server = createServer((client) => {
     const ports = [...endpoints];
     const upstream = connect(ports[connections++ % ports.length], '127.0.0.1');
-    for (const [from, to] of [[client, upstream], [upstream, client]]) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
       sockets.add(from);
       from.on('close', () => sockets.delete(from));
       from.on('error', () => to.resetAndDestroy());
@@ -61,12 +64,22 @@ afterAll(() => platform?.close());
 
 test('a rolling restart under keep-alive load fails no request', async () => {
   // The replacements start with the old pods, not under the load: on two cores a start under load takes a second.
-  const [pods, replacements] = await Promise.all([0, 1].map(() =>
-    Promise.all([0, 1].map(() => platform.start('inventory', 'istio-ambient', { SHUTDOWN_GRACE_MS: '1500' })))));
+  const [pods, replacements] = await Promise.all(
+    [0, 1].map(() => Promise.all([0, 1].map(() => platform.start('inventory', 'istio-ambient', { SHUTDOWN_GRACE_MS: '1500' })))),
+  );
   const authorization = `Bearer ${platform.cognito.mint(ALL_SCOPES)}`;
-  await send({ port: pods[0].port }, {
-    method: 'PUT', path: '/inventory/sku-r', headers: [['authorization', authorization], ['content-type', 'application/json']], body: '{"quantity":5}',
-  });
+  await send(
+    { port: pods[0].port },
+    {
+      method: 'PUT',
+      path: '/inventory/sku-r',
+      headers: [
+        ['authorization', authorization],
+        ['content-type', 'application/json'],
+      ],
+      body: '{"quantity":5}',
+    },
+  );
   const proxy = await startServiceProxy();
   pods.forEach((pod) => proxy.endpoints.add(pod.port));
   const pool = new Pool(`http://127.0.0.1:${proxy.port}`, { connections: CONNECTIONS });

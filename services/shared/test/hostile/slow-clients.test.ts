@@ -9,8 +9,19 @@ import { TlsMaterial } from '../../src/mtls/tls-material';
 import { assertBundlesAreFresh, RunningBundle } from '../support/service-bundles';
 import { workloadId } from '../support/test-pki';
 import {
-  accessLog, ALL_SCOPES, createHostilePlatform, Endpoint, exchange, HostilePlatform, httpRequest, loggedLine, parseReply, RawRequest, send,
-  TIMEOUT_SLACK_MS, timeoutLogged,
+  accessLog,
+  ALL_SCOPES,
+  createHostilePlatform,
+  Endpoint,
+  exchange,
+  HostilePlatform,
+  httpRequest,
+  loggedLine,
+  parseReply,
+  RawRequest,
+  send,
+  TIMEOUT_SLACK_MS,
+  timeoutLogged,
 } from './hostile-support';
 
 const HEADERS_TIMEOUT_MS = 500;
@@ -70,13 +81,17 @@ beforeAll(async () => {
   assertBundlesAreFresh(['orders', 'edge']);
   platform = await createHostilePlatform();
   authorization = `Bearer ${platform.cognito.mint(ALL_SCOPES)}`;
-  const [inventoryStub, ordersStub] = upstreams = await Promise.all([
+  const [inventoryStub, ordersStub] = (upstreams = await Promise.all([
     startHeldUpstream(),
     startHeldUpstream(await platform.ca.issue(workloadId('shop', 'orders'))),
-  ]);
+  ]));
   const [orders, edge] = await Promise.all([
     platform.start('orders', 'istio-ambient', { ...TIMEOUTS, INVENTORY_URL: `http://127.0.0.1:${inventoryStub.port}` }),
-    platform.start('edge', 'native', { ...TIMEOUTS, ORDERS_URL: `https://127.0.0.1:${ordersStub.port}`, INVENTORY_URL: `https://127.0.0.1:${ordersStub.port}` }),
+    platform.start('edge', 'native', {
+      ...TIMEOUTS,
+      ORDERS_URL: `https://127.0.0.1:${ordersStub.port}`,
+      INVENTORY_URL: `https://127.0.0.1:${ordersStub.port}`,
+    }),
   ]);
   listeners = [
     { name: 'orders', bundle: orders, endpoint: { port: orders.port } },
@@ -107,7 +122,11 @@ const expected = <T>(result: T) => listeners.map(({ name }) => ({ target: name, 
 test('headers that never finish: 408 and closed within a second of HEADERS_TIMEOUT_MS, logged as a connection error', async () => {
   const results = await probeListeners(async ({ bundle, endpoint }) => {
     const from = bundle.logs.length;
-    const { received, closedAfterMs } = await exchange(endpoint, 'GET /orders/o-1 HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ', HEADERS_TIMEOUT_MS + TIMEOUT_SLACK_MS);
+    const { received, closedAfterMs } = await exchange(
+      endpoint,
+      'GET /orders/o-1 HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ',
+      HEADERS_TIMEOUT_MS + TIMEOUT_SLACK_MS,
+    );
     const logged = await loggedLine(bundle, timeoutLogged, from);
     return { closedInTime: closedAfterMs !== undefined, status: parseReply(received).status, logged: logged !== undefined };
   });
@@ -120,9 +139,18 @@ test('a body that never finishes: 408 and closed within a second of REQUEST_TIME
     const head = httpRequest({
       method: 'POST',
       path: '/orders',
-      headers: [['authorization', authorization], ['content-type', 'application/json'], ['content-length', '100'], ['x-request-id', requestId]],
+      headers: [
+        ['authorization', authorization],
+        ['content-type', 'application/json'],
+        ['content-length', '100'],
+        ['x-request-id', requestId],
+      ],
     });
-    const { received, closedAfterMs } = await exchange(endpoint, Buffer.concat([head, Buffer.from('{"orderId":')]), REQUEST_TIMEOUT_MS + TIMEOUT_SLACK_MS);
+    const { received, closedAfterMs } = await exchange(
+      endpoint,
+      Buffer.concat([head, Buffer.from('{"orderId":')]),
+      REQUEST_TIMEOUT_MS + TIMEOUT_SLACK_MS,
+    );
     const { outcome, status } = (await accessLog(bundle, requestId)) ?? {};
     return { closedInTime: closedAfterMs !== undefined, status: parseReply(received).status, logged: { outcome, status } };
   });
@@ -134,7 +162,12 @@ test('Expect: 100-continue with an oversized Content-Length is 413 at once, with
     const { interim, status, body } = await send(endpoint, {
       method: 'POST',
       path: '/orders',
-      headers: [['authorization', authorization], ['content-type', 'application/json'], ['content-length', '100000'], ['expect', '100-continue']],
+      headers: [
+        ['authorization', authorization],
+        ['content-type', 'application/json'],
+        ['content-length', '100000'],
+        ['expect', '100-continue'],
+      ],
     });
     return { interim, status, body: JSON.parse(body || '{}') as object };
   });
@@ -142,7 +175,12 @@ test('Expect: 100-continue with an oversized Content-Length is 413 at once, with
 });
 
 describe('the access log records what the client received', () => {
-  const headers = (requestId: string) => [['authorization', authorization], ['content-type', 'application/json'], ['x-request-id', requestId]] as const;
+  const headers = (requestId: string) =>
+    [
+      ['authorization', authorization],
+      ['content-type', 'application/json'],
+      ['x-request-id', requestId],
+    ] as const;
 
   test('a client that hangs up while its request is in flight: outcome client-closed, no status', async () => {
     const results = [];

@@ -33,8 +33,15 @@ export function createTestCognito(dir: string): TestCognito {
     mint: (scopes, claims = {}, options = {}) => {
       const now = Math.floor(Date.now() / 1000);
       const payload = {
-        sub: 'user-123', iss: ISSUER, client_id: CLIENT_ID, token_use: 'access', scope: scopes.join(' '),
-        iat: now, exp: now + 600, jti: `${now}-${Math.random()}`, ...claims,
+        sub: 'user-123',
+        iss: ISSUER,
+        client_id: CLIENT_ID,
+        token_use: 'access',
+        scope: scopes.join(' '),
+        iat: now,
+        exp: now + 600,
+        jti: `${now}-${Math.random()}`,
+        ...claims,
       };
       if (options.key === 'forged-same-kid') return signJwt(payload, KID, forgerKey());
       if (options.key === 'forged-other-kid') return signJwt(payload, 'forged-key', forgerKey());

@@ -18,21 +18,29 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
   });
   const client = new DynamoDBClient({});
   const createTable = async (name: string, partitionKey: string) => {
-    await client.send(new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      }),
+    );
   };
   return {
     createServiceTables: async () => {
-      await Promise.all(SERVICE_CATALOGUE.services.flatMap((service) => (service.table
-        ? [createTable(tableName(service)!, service.table.partitionKey)] : [])));
+      await Promise.all(
+        SERVICE_CATALOGUE.services.flatMap((service) =>
+          service.table ? [createTable(tableName(service)!, service.table.partitionKey)] : [],
+        ),
+      );
     },
     close: async () => {
       client.destroy();

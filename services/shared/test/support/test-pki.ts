@@ -64,7 +64,10 @@ function signingCa(caCert: x509.X509Certificate, keys: webcrypto.CryptoKeyPair, 
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-        new x509.SubjectAlternativeNameExtension([{ type: 'url', value: identity }, { type: 'ip', value: '127.0.0.1' }]),
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'url', value: identity },
+          { type: 'ip', value: '127.0.0.1' },
+        ]),
       ]);
       const key = x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY');
       return { cert: [cert.toString('pem'), ...chain].join('\n'), key, ca: rootPem };

@@ -38,17 +38,26 @@ export async function createTestPlatform(): Promise<TestPlatform> {
   return {
     dir,
     cognito,
-    startInventory: (extraEnv = {}) => start('inventory', (logger) => createInventoryServer(
-      loadInventoryConfig(testServiceEnv(cognito, { TABLE_NAME: 'inventory', ...extraEnv }), INVENTORY_SERVICE),
-      new DynamoInventoryStore(createDocumentClient(), 'inventory'), logger)),
+    startInventory: (extraEnv = {}) =>
+      start('inventory', (logger) =>
+        createInventoryServer(
+          loadInventoryConfig(testServiceEnv(cognito, { TABLE_NAME: 'inventory', ...extraEnv }), INVENTORY_SERVICE),
+          new DynamoInventoryStore(createDocumentClient(), 'inventory'),
+          logger,
+        ),
+      ),
     startOrders: async (extraEnv) => {
       // Loaded on demand: orders pulls in undici, which tests of inventory alone need not pay for.
       const { loadOrdersConfig } = await import('../../../orders/src/config');
       const { DynamoOrderStore } = await import('../../../orders/src/dynamo-order-store');
       const { createOrdersServer, ORDERS_SERVICE } = await import('../../../orders/src/orders-server');
-      return start('orders', (logger) => createOrdersServer(
-        loadOrdersConfig(testServiceEnv(cognito, { TABLE_NAME: 'orders', ...extraEnv }), ORDERS_SERVICE),
-        new DynamoOrderStore(createDocumentClient(), 'orders'), logger));
+      return start('orders', (logger) =>
+        createOrdersServer(
+          loadOrdersConfig(testServiceEnv(cognito, { TABLE_NAME: 'orders', ...extraEnv }), ORDERS_SERVICE),
+          new DynamoOrderStore(createDocumentClient(), 'orders'),
+          logger,
+        ),
+      );
     },
     close: async () => {
       await Promise.all(running.map((server) => server.shutdown()));
