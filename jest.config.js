@@ -7,6 +7,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   snapshotSerializers: ['<rootDir>/test/support/mask-asset-hashes.ts'],
+  // A directory per run where suites share each supported configuration's synthesis (test/support/synthesized-configurations.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
   // Jest defaults to cores - 1 workers: one on these 2-core machines. Two halve the wall time.
   maxWorkers: 2,
