@@ -1,8 +1,8 @@
-import { Testing } from 'cdk8s';
 import {
   ENDPOINT_PROPAGATION_SECONDS, NLB_DEREGISTRATION_PROPAGATION_SECONDS, TARGET_DEREGISTRATION_CALL_SECONDS,
 } from '../../lib/charts/graceful-shutdown';
-import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
+import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
 import { Manifest, ofKind } from './support/chart-fixture';
 
 // A rolling restart fails no request only if, for every pod the platform runs, the numbers come in this order:
@@ -20,11 +20,12 @@ interface Workload {
 }
 
 function workloadsOf(configuration: string): Workload[] {
-  const charts = buildPlatform(CONFIGURATIONS[configuration]).platform.workloads!.charts;
-  const bindings = ofKind(Testing.synth(charts.baseline) as Manifest[], 'TargetGroupBinding');
+  // The workload charts as Testing.synth renders them, from the configuration's one shared synthesis.
+  const charts = synthesizedConfiguration(configuration).workloads;
+  const bindings = ofKind(charts.baseline as Manifest[], 'TargetGroupBinding');
   const serviceCharts = [...Object.values(charts.services), ...(charts.edge ? [charts.edge] : [])];
-  return serviceCharts.map((chart) => {
-    const manifests = Testing.synth(chart) as Manifest[];
+  return serviceCharts.map((rendered) => {
+    const manifests = rendered as Manifest[];
     const deployment = ofKind(manifests, 'Deployment')[0];
     const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
     const selectsPods = (binding: Manifest) => ofKind(manifests, 'Service', binding.spec.serviceRef.name, binding.metadata.namespace)

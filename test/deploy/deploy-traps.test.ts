@@ -3,19 +3,17 @@ import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../..
 import {
   crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
 } from '../../lib/evidence/deploy-order';
-import { buildPlatform, SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
+import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
 
-// No deploy-time trap in any configuration the platform supports: each is synthesized once and checked by every rule.
+// No deploy-time trap in any configuration the platform supports: each is synthesized once per run (shared with the
+// other suites that read templates) and checked by every rule.
 
 const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
 const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds };
 
-const assemblies = new Map<string, cxapi.CloudAssembly>();
-function synthesized(name: string): cxapi.CloudAssembly {
-  if (!assemblies.has(name)) assemblies.set(name, buildPlatform(CONFIGURATIONS[name]).app.synth());
-  return assemblies.get(name)!;
-}
+const synthesized = (name: string): cxapi.CloudAssembly => synthesizedConfiguration(name).assembly;
 
 describe.each(Object.keys(CONFIGURATIONS))('%s', (name) => {
   let assembly: cxapi.CloudAssembly;

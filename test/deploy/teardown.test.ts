@@ -1,4 +1,4 @@
-import { buildPlatform, PROD_CONTEXT, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
 
 /**
  * What `cdk destroy --all` leaves behind, read from the templates: CloudFormation deletes a resource unless its
@@ -8,16 +8,17 @@ const DATA_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 
 
 interface Resource { readonly stack: string; readonly id: string; readonly Type: string; readonly DeletionPolicy?: string; readonly Properties?: any }
 
-function resources(context: Record<string, unknown>): Resource[] {
-  return buildPlatform(context).app.synth().stacks.flatMap((stack) => Object.entries<any>(stack.template.Resources ?? {})
+/** The resources of a supported configuration (prod with image digests, so its Workloads stack is there too). */
+function resources(configuration: 'dev' | 'prod'): Resource[] {
+  return synthesizedConfiguration(configuration).assembly.stacks.flatMap((stack) => Object.entries<any>(stack.template.Resources ?? {})
     .map(([id, r]) => ({ stack: stack.stackName, id, ...r })));
 }
 
 let dev: Resource[];
 let prod: Resource[];
 beforeAll(() => {
-  dev = resources({});
-  prod = resources({ ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS });
+  dev = resources('dev');
+  prod = resources('prod');
 });
 
 const ofTypes = (all: Resource[], types: readonly string[]) => all.filter((r) => types.includes(r.Type));

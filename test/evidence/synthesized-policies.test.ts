@@ -6,7 +6,8 @@ import { placeholder, SynthesizedPolicies } from '../../lib/evidence/synthesized
 const env = { account: '111111111111', region: 'us-east-1' };
 
 function twoStacks(crossStackReferences: 'weak' | 'strong') {
-  const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': crossStackReferences } });
+  // No CloudFormation schema validation: its first use in a test file costs ~7 s CPU, and these toy stacks test resolution only.
+  const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': crossStackReferences }, builtinCloudFormationValidation: false });
   const producer = new Stack(app, 'Producer', { env });
   const bucket = new s3.Bucket(producer, 'Bucket');
   new CfnOutput(producer, 'Exported', { value: bucket.bucketArn, exportName: 'shared-bucket-arn' });

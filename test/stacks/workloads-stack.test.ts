@@ -8,8 +8,11 @@ import { PROD_CONTEXT, buildPlatform, testConfig } from '../support/platform-fix
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
+/** The reference environment, built once for every describe below that only reads it (none changes the tree). */
+const dev = buildPlatform();
+
 describe('workloads stack (charts applied to the cluster)', () => {
-  const { platform } = buildPlatform();
+  const { platform } = dev;
   const template = Template.fromStack(platform.workloads!);
 
   test('the baseline chart and one chart per service are applied through the cluster', () => {
@@ -76,12 +79,12 @@ describe('prod deploys only images pinned by digest', () => {
   });
 
   test('annotations stay warnings, never errors, for the reference environment', () => {
-    Annotations.fromStack(buildPlatform().platform.workloads!).hasNoError('*', Match.anyValue());
+    Annotations.fromStack(dev.platform.workloads!).hasNoError('*', Match.anyValue());
   });
 });
 
 describe('GitOps manifests', () => {
-  const { platform } = buildPlatform();
+  const { platform } = dev;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-'));
   const files = writeGitOpsManifests(outdir, platform.gitOps!.charts, platform.gitOps!.deployTimeValues);
 
@@ -112,7 +115,7 @@ describe('native mTLS mode runs the edge proxy as the ingress', () => {
 
   test('the data stack holds an image repository for the edge, and only in native mode', () => {
     expect([...platform.data.repositories.keys()]).toEqual(['orders', 'inventory', 'ingress-gateway']);
-    expect([...buildPlatform().platform.data.repositories.keys()]).toEqual(['orders', 'inventory']);
+    expect([...dev.platform.data.repositories.keys()]).toEqual(['orders', 'inventory']);
   });
 
   test('the edge chart is applied after the baseline, admits the VPC CIDR on 8443 and gets the token settings', () => {

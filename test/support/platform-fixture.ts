@@ -10,12 +10,18 @@ const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
 ).context;
 
 /**
+ * Tests read templates, never staged assets: without staging a synth writes no asset copies (about 60 MB per
+ * platform synth: the kubectl and helm layers), while templates stay byte-identical (asset hashes are still computed).
+ */
+const NO_ASSET_STAGING = { 'aws:cdk:disable-asset-staging': true };
+
+/**
  * An App with cdk.json's feature flags, so test templates equal `cdk synth`'s. CloudFormation schema validation
  * (seconds per synth) runs only where a test asks for it: the gate tests, and every `cdk synth`.
  */
 export function testApp(context: Record<string, unknown> = {}, options: { schemaValidation?: boolean } = {}): App {
   return new App({
-    context: { ...CDK_JSON_CONTEXT, ...context },
+    context: { ...CDK_JSON_CONTEXT, ...NO_ASSET_STAGING, ...context },
     builtinCloudFormationValidation: options.schemaValidation ?? false,
     treeMetadata: false,
   });

@@ -1,0 +1,36 @@
+// `npm test`: type-check, build the service bundles, run jest. tsc is single-threaded (~15-20 s of CPU, most of it
+// parsing aws-cdk-lib's declarations), so it runs beside the build and jest instead of before them: on two cores the
+// whole run then takes about the CPU time divided by two, not tsc's time plus jest's. The run fails if either fails;
+// tsc's messages are printed after jest's report. Extra arguments go to jest (`npm test -- test/edge`).
+// --incremental keeps what it learnt in dist/ (git-ignored), so a repeat run skips checking unchanged files.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** Runs a node script from the project root; resolves with its exit code and, when `capture`, its output. */
+function run(script, args, { capture = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let output = '';
+    if (capture) {
+      child.stdout.on('data', (chunk) => { output += chunk; });
+      child.stderr.on('data', (chunk) => { output += chunk; });
+    }
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+const typecheck = run(require.resolve('typescript/bin/tsc'),
+  ['--noEmit', '--incremental', '--tsBuildInfoFile', join(root, 'dist', 'typecheck.tsbuildinfo')], { capture: true });
+
+const build = await run(join(root, 'scripts', 'build-services.mjs'), []);
+const tests = build.code === 0 ? await run(require.resolve('jest/bin/jest'), process.argv.slice(2)) : { code: 0 };
+const tsc = await typecheck;
+
+if (tsc.code !== 0) process.stdout.write(`\ntsc --noEmit failed:\n${tsc.output}`);
+else console.log('tsc --noEmit: no errors');
+process.exit(tsc.code || build.code || tests.code);
