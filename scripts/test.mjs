@@ -1,7 +1,7 @@
-// `npm test`: type-check, build the service bundles, run jest. tsc is single-threaded (~15-20 s of CPU, most of it
+// `npm test`: type-check, lint, build the service bundles, run jest. tsc is single-threaded (~15-20 s of CPU, most of it
 // parsing aws-cdk-lib's declarations), so it runs beside the build and jest instead of before them: on two cores the
-// whole run then takes about the CPU time divided by two, not tsc's time plus jest's. The run fails if either fails;
-// tsc's messages are printed after jest's report. Extra arguments go to jest (`npm test -- test/edge`).
+// whole run then takes about the CPU time divided by two, not tsc's time plus jest's. Lint (ESLint, then Prettier's
+// check) runs beside them the same way. The run fails if any fails; tsc's and lint's messages follow jest's report. Extra arguments go to jest (`npm test -- test/edge`).
 // --incremental keeps what it learnt in dist/ (git-ignored), so a repeat run skips checking unchanged files.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17,20 +17,35 @@ function run(script, args, { capture = false } = {}) {
     const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     if (capture) {
-      child.stdout.on('data', (chunk) => { output += chunk; });
-      child.stderr.on('data', (chunk) => { output += chunk; });
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        output += chunk;
+      });
     }
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
 }
 
-const typecheck = run(require.resolve('typescript/bin/tsc'),
-  ['--noEmit', '--incremental', '--tsBuildInfoFile', join(root, 'dist', 'typecheck.tsbuildinfo')], { capture: true });
+const typecheck = run(
+  require.resolve('typescript/bin/tsc'),
+  ['--noEmit', '--incremental', '--tsBuildInfoFile', join(root, 'dist', 'typecheck.tsbuildinfo')],
+  { capture: true },
+);
+
+const lint = run(require.resolve('eslint/bin/eslint.js'), ['.', '--max-warnings', '0'], { capture: true }).then(async (eslint) => {
+  const prettier = await run(require.resolve('prettier/bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn'], { capture: true });
+  return { code: eslint.code || prettier.code, output: eslint.output + prettier.output };
+});
 
 const build = await run(join(root, 'scripts', 'build-services.mjs'), []);
 const tests = build.code === 0 ? await run(require.resolve('jest/bin/jest'), process.argv.slice(2)) : { code: 0 };
 const tsc = await typecheck;
+const linted = await lint;
 
 if (tsc.code !== 0) process.stdout.write(`\ntsc --noEmit failed:\n${tsc.output}`);
 else console.log('tsc --noEmit: no errors');
-process.exit(tsc.code || build.code || tests.code);
+if (linted.code !== 0) process.stdout.write(`\nlint failed (npm run format fixes formatting):\n${linted.output}`);
+else console.log('lint: no problems');
+process.exit(tsc.code || linted.code || build.code || tests.code);

@@ -40,17 +40,26 @@ function sourceFiles(dir: string): string[] {
 
 /** The repository-relative targets of a file's relative imports (static, dynamic and `import type`). */
 function relativeImports(file: string, source: string): string[] {
-  const specifiers = [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g)].map((m) => m[1]);
+  const specifiers = [...source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+|\brequire\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g)].map(
+    (m) => m[1],
+  );
   return specifiers.map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
 }
 
 const inside = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
 
 function violations(boundary: Boundary, files: readonly string[], read: (file: string) => string): string[] {
-  return files.filter((file) => inside(file, boundary.from)).flatMap((file) => relativeImports(file, read(file))
-    .filter((target) => boundary.mayNotImport.some((folder) => inside(target, folder))
-      && !(boundary.except ?? []).some((folder) => inside(target, folder)))
-    .map((target) => `${file} imports ${target}`));
+  return files
+    .filter((file) => inside(file, boundary.from))
+    .flatMap((file) =>
+      relativeImports(file, read(file))
+        .filter(
+          (target) =>
+            boundary.mayNotImport.some((folder) => inside(target, folder)) &&
+            !(boundary.except ?? []).some((folder) => inside(target, folder)),
+        )
+        .map((target) => `${file} imports ${target}`),
+    );
 }
 
 const files = ['lib', 'bin', 'services'].flatMap(sourceFiles);

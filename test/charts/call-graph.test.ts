@@ -18,11 +18,14 @@ interface Pair {
 /** The workloads as the manifests declare them (labels, namespace, service account), plus the ingress. */
 function workloads(catalogue: ServiceCatalogue, manifests: readonly Manifest[]): Map<string, Workload> {
   const principal = (ns: string, sa: string) => `${catalogue.trustDomain}/ns/${ns}/sa/${sa}`;
-  const entries = ofKind(manifests, 'Deployment').map((d): [string, Workload] => [d.metadata.name, {
-    namespace: d.metadata.namespace!,
-    labels: d.spec.template.metadata.labels,
-    principal: principal(d.metadata.namespace!, d.spec.template.spec.serviceAccountName),
-  }]);
+  const entries = ofKind(manifests, 'Deployment').map((d): [string, Workload] => [
+    d.metadata.name,
+    {
+      namespace: d.metadata.namespace!,
+      labels: d.spec.template.metadata.labels,
+      principal: principal(d.metadata.namespace!, d.spec.template.spec.serviceAccountName),
+    },
+  ]);
   const { namespace, serviceAccount } = catalogue.ingress;
   return new Map([...entries, ['ingress', { namespace, labels: {}, principal: principal(namespace, serviceAccount) }]]);
 }
@@ -36,8 +39,12 @@ function catalogueAllows(catalogue: ServiceCatalogue, { caller, callee }: Pair):
 }
 
 /** Per layer, whether the pair is open in the manifests. */
-function layers(catalogue: ServiceCatalogue, mtls: MtlsMode, pair: Pair,
-  manifests: readonly Manifest[] = synthPlatform(chartProps({ catalogue, mtls })).all): Record<string, boolean> {
+function layers(
+  catalogue: ServiceCatalogue,
+  mtls: MtlsMode,
+  pair: Pair,
+  manifests: readonly Manifest[] = synthPlatform(chartProps({ catalogue, mtls })).all,
+): Record<string, boolean> {
   const byName = workloads(catalogue, manifests);
   const source = byName.get(pair.caller)!;
   const destination = byName.get(pair.callee)!;
@@ -85,20 +92,36 @@ describe.each(['istio-ambient', 'native'] as const)('%s: every layer agrees with
 describe('the layer evaluators see a missing control', () => {
   const pair = { caller: 'ingress', callee: 'orders' };
   const manifests = synthPlatform(chartProps()).all;
-  const without = (drop: (m: Manifest) => boolean) => layers(SERVICE_CATALOGUE, 'istio-ambient', pair, manifests.filter((m) => !drop(m)));
+  const without = (drop: (m: Manifest) => boolean) =>
+    layers(
+      SERVICE_CATALOGUE,
+      'istio-ambient',
+      pair,
+      manifests.filter((m) => !drop(m)),
+    );
 
   test('an open edge closes when its ALLOW policy or NetworkPolicy rule is gone', () => {
     expect(Object.values(layers(SERVICE_CATALOGUE, 'istio-ambient', pair, manifests)).every(Boolean)).toBe(true);
-    expect(without((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name.endsWith('-to-orders'))['mesh AuthorizationPolicy']).toBe(false);
-    const closed = layers(SERVICE_CATALOGUE, 'istio-ambient', pair, manifests.map((m) =>
-      (m.kind === 'NetworkPolicy' && m.metadata.name === 'orders' ? { ...m, spec: { ...m.spec, ingress: [] } } : m)));
+    expect(without((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name.endsWith('-to-orders'))['mesh AuthorizationPolicy']).toBe(
+      false,
+    );
+    const closed = layers(
+      SERVICE_CATALOGUE,
+      'istio-ambient',
+      pair,
+      manifests.map((m) => (m.kind === 'NetworkPolicy' && m.metadata.name === 'orders' ? { ...m, spec: { ...m.spec, ingress: [] } } : m)),
+    );
     expect(closed['network (service port)']).toBe(false);
   });
 
   test('a closed pair opens when deny-all and the default-deny policies are gone', () => {
     const closedPair = { caller: 'inventory', callee: 'orders' };
-    const open = layers(SERVICE_CATALOGUE, 'istio-ambient', closedPair,
-      manifests.filter((m) => m.kind !== 'AuthorizationPolicy' && m.kind !== 'NetworkPolicy'));
+    const open = layers(
+      SERVICE_CATALOGUE,
+      'istio-ambient',
+      closedPair,
+      manifests.filter((m) => m.kind !== 'AuthorizationPolicy' && m.kind !== 'NetworkPolicy'),
+    );
     expect(Object.values(open).every(Boolean)).toBe(true);
   });
 });

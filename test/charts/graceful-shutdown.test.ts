@@ -1,5 +1,7 @@
 import {
-  ENDPOINT_PROPAGATION_SECONDS, NLB_DEREGISTRATION_PROPAGATION_SECONDS, TARGET_DEREGISTRATION_CALL_SECONDS,
+  ENDPOINT_PROPAGATION_SECONDS,
+  NLB_DEREGISTRATION_PROPAGATION_SECONDS,
+  TARGET_DEREGISTRATION_CALL_SECONDS,
 } from '../../lib/charts/graceful-shutdown';
 import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
@@ -28,9 +30,16 @@ function workloadsOf(configuration: string): Workload[] {
     const manifests = rendered as Manifest[];
     const deployment = ofKind(manifests, 'Deployment')[0];
     const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
-    const selectsPods = (binding: Manifest) => ofKind(manifests, 'Service', binding.spec.serviceRef.name, binding.metadata.namespace)
-      .some((service) => Object.entries(service.spec.selector).every(([key, value]) => podLabels[key] === value));
-    return { configuration, name: deployment.metadata.name, podSpec: deployment.spec.template.spec, loadBalancerTarget: bindings.some(selectsPods) };
+    const selectsPods = (binding: Manifest) =>
+      ofKind(manifests, 'Service', binding.spec.serviceRef.name, binding.metadata.namespace).some((service) =>
+        Object.entries(service.spec.selector).every(([key, value]) => podLabels[key] === value),
+      );
+    return {
+      configuration,
+      name: deployment.metadata.name,
+      podSpec: deployment.spec.template.spec,
+      loadBalancerTarget: bindings.some(selectsPods),
+    };
   });
 }
 
@@ -43,15 +52,19 @@ const shutdownGraceSeconds = (workload: Workload): number => {
   return Number(variable?.value) / 1000;
 };
 
-test('every configuration runs its services, and native mode the edge as the load balancer\'s target', () => {
+test("every configuration runs its services, and native mode the edge as the load balancer's target", () => {
   for (const configuration of Object.keys(CONFIGURATIONS)) {
-    expect(workloads.filter((w) => w.configuration === configuration).map((w) => w.name)).toEqual(expect.arrayContaining(['orders', 'inventory']));
+    expect(workloads.filter((w) => w.configuration === configuration).map((w) => w.name)).toEqual(
+      expect.arrayContaining(['orders', 'inventory']),
+    );
   }
-  expect(workloads.filter((w) => w.loadBalancerTarget).map((w) => `${w.configuration}: ${w.name}`)).toEqual(['native mTLS: ingress-gateway']);
+  expect(workloads.filter((w) => w.loadBalancerTarget).map((w) => `${w.configuration}: ${w.name}`)).toEqual([
+    'native mTLS: ingress-gateway',
+  ]);
 });
 
 describe.each(workloads.map((w) => [`${w.configuration}: ${w.name}`, w] as const))('%s', (_name, workload) => {
-  test('sleeps before SIGTERM with the kubelet\'s sleep action (the distroless image has no shell for an exec hook)', () => {
+  test("sleeps before SIGTERM with the kubelet's sleep action (the distroless image has no shell for an exec hook)", () => {
     expect(container(workload).lifecycle.preStop).toEqual({ sleep: { seconds: expect.any(Number) } });
     expect(Number.isInteger(preStopSleep(workload)) && preStopSleep(workload) > 0).toBe(true);
   });

@@ -11,13 +11,18 @@ const HOSTNAME = 'ingress.internal.example.com';
 /** The three-service catalogue where `orders` also has an internal-only route under its public prefix. */
 const CATALOGUE: ServiceCatalogue = {
   ...THREE_SERVICE_CATALOGUE,
-  services: THREE_SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders'
-    ? { ...s, routes: [...s.routes, { method: 'GET' as const, path: '/orders/{orderId}/audit', scope: 'orders/read', public: false }] }
-    : s)),
+  services: THREE_SERVICE_CATALOGUE.services.map((s) =>
+    s.name === 'orders'
+      ? { ...s, routes: [...s.routes, { method: 'GET' as const, path: '/orders/{orderId}/audit', scope: 'orders/read', public: false }] }
+      : s,
+  ),
 };
 
 function synthIngress(overrides: Parameters<typeof chartProps>[0] = {}): Manifest[] {
-  const charts = createPlatformCharts(Testing.app(), chartProps({ catalogue: CATALOGUE, ingressSourceCidrs: [VPC_CIDR], ingressHostname: HOSTNAME, ...overrides }));
+  const charts = createPlatformCharts(
+    Testing.app(),
+    chartProps({ catalogue: CATALOGUE, ingressSourceCidrs: [VPC_CIDR], ingressHostname: HOSTNAME, ...overrides }),
+  );
   return Testing.synth(charts.ingress!) as Manifest[];
 }
 
@@ -40,7 +45,7 @@ describe('namespace', () => {
 });
 
 describe('TLS on the gateway', () => {
-  test('the Gateway terminates TLS (SIMPLE, TLS 1.2+) on the pods\' port 8443 with the platform-CA certificate for the host name', () => {
+  test("the Gateway terminates TLS (SIMPLE, TLS 1.2+) on the pods' port 8443 with the platform-CA certificate for the host name", () => {
     const gateway = single(manifests, 'Gateway', 'ingress-gateway', NAMESPACE);
     expect(gateway.spec.selector).toEqual({ 'app.kubernetes.io/name': 'ingress-gateway' });
     expect(gateway.spec.servers).toHaveLength(1);
@@ -77,7 +82,9 @@ describe('plain-HTTP listener (dev fallback without a domain)', () => {
   });
 
   test('prod refuses it', () => {
-    expect(() => synthIngress({ ingressListener: 'plaintext' })).toThrow("ingressListener=\"plaintext\": prod serves the ingress over TLS only");
+    expect(() => synthIngress({ ingressListener: 'plaintext' })).toThrow(
+      'ingressListener="plaintext": prod serves the ingress over TLS only',
+    );
   });
 });
 
@@ -120,7 +127,7 @@ describe('NetworkPolicy', () => {
     expect(deny.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
-  test('admits only TLS on 8443 from the load balancer\'s CIDR', () => {
+  test("admits only TLS on 8443 from the load balancer's CIDR", () => {
     expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'ingress-gateway' } });
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: VPC_CIDR } }], ports: [{ protocol: 'TCP', port: 8443 }] }]);
@@ -133,10 +140,16 @@ describe('NetworkPolicy', () => {
   test('lets the gateway reach only istiod (xDS) and the pods of public services on their port and HBONE', () => {
     const ns = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
     expect(policy.spec.egress).toEqual([
-      { to: [{ namespaceSelector: ns('istio-system'), podSelector: { matchLabels: { app: 'istiod' } } }], ports: [{ protocol: 'TCP', port: 15012 }] },
+      {
+        to: [{ namespaceSelector: ns('istio-system'), podSelector: { matchLabels: { app: 'istiod' } } }],
+        ports: [{ protocol: 'TCP', port: 15012 }],
+      },
       ...['orders', 'inventory'].map((name) => ({
         to: [{ namespaceSelector: ns('shop'), podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } }],
-        ports: [{ protocol: 'TCP', port: 8443 }, { protocol: 'TCP', port: 15008 }],
+        ports: [
+          { protocol: 'TCP', port: 8443 },
+          { protocol: 'TCP', port: 15008 },
+        ],
       })),
     ]);
   });
@@ -148,8 +161,12 @@ test('every manifest validates against the pinned schemas', () => {
 
 test('the chart holds exactly these objects', () => {
   expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-    'Namespace/platform-ingress', 'NetworkPolicy/default-deny', 'NetworkPolicy/ingress-gateway',
-    'Certificate/ingress-gateway-tls', 'Gateway/ingress-gateway', 'VirtualService/ingress-gateway',
+    'Namespace/platform-ingress',
+    'NetworkPolicy/default-deny',
+    'NetworkPolicy/ingress-gateway',
+    'Certificate/ingress-gateway-tls',
+    'Gateway/ingress-gateway',
+    'VirtualService/ingress-gateway',
   ]);
   expect(ofKind(manifests, 'Service')).toEqual([]); // the Helm chart owns the Service
 });

@@ -3,19 +3,37 @@ import { targetGroupBinding } from '../../lib/charts/target-group-binding';
 import { chartProps, synthPlatform, TARGET_GROUP_ARN, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
 
 test('every object the charts emit, in both modes, validates against the pinned schemas', () => {
-  const manifests = (['istio-ambient', 'native'] as const).flatMap((mtls) =>
-    synthPlatform(chartProps({ mtls, catalogue: THREE_SERVICE_CATALOGUE, ingressTargetGroupArn: TARGET_GROUP_ARN })).all);
-  expect(new Set(manifests.map((m) => m.kind))).toEqual(new Set([
-    'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'AuthorizationPolicy', 'Certificate', 'TargetGroupBinding',
-    'ServiceAccount', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service',
-  ]));
+  const manifests = (['istio-ambient', 'native'] as const).flatMap(
+    (mtls) => synthPlatform(chartProps({ mtls, catalogue: THREE_SERVICE_CATALOGUE, ingressTargetGroupArn: TARGET_GROUP_ARN })).all,
+  );
+  expect(new Set(manifests.map((m) => m.kind))).toEqual(
+    new Set([
+      'Namespace',
+      'NetworkPolicy',
+      'ResourceQuota',
+      'LimitRange',
+      'AuthorizationPolicy',
+      'Certificate',
+      'TargetGroupBinding',
+      'ServiceAccount',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'Service',
+    ]),
+  );
   expect(schemaProblems(manifests)).toEqual([]);
 });
 
 test('a wrong type or enum, a missing required field, or an unpinned apiVersion is reported', () => {
   const binding = targetGroupBinding({ namespace: 'ns', serviceName: 'svc', servicePort: 443, targetGroupArn: TARGET_GROUP_ARN });
   const problems = schemaProblems([
-    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bad-enum', namespace: 'ns' }, spec: { podSelector: {}, policyTypes: ['Sideways'] } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'bad-enum', namespace: 'ns' },
+      spec: { podSelector: {}, policyTypes: ['Sideways'] },
+    },
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bad-type' }, spec: { replicas: 'three' } },
     { ...binding, spec: { serviceRef: binding.spec.serviceRef } },
     { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },

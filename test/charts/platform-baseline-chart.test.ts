@@ -34,10 +34,20 @@ describe('default-deny NetworkPolicy per namespace', () => {
     expect(policy.spec.podSelector).toEqual({});
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([]);
-    expect(policy.spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-    }]);
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+    ]);
   });
 
   test('ambient mode admits only the kubelet probes ztunnel sends from 169.254.7.127 (HBONE is opened per edge)', () => {
@@ -50,7 +60,7 @@ describe('resource budget', () => {
   test('ResourceQuota sized for every service at max replicas plus a surge pod; no LoadBalancer or NodePort', () => {
     // shop: 2 services × (9 + 1) pods; prod defaults 100m/500m CPU, 128/256 MiB.
     expect(single(ambient, 'ResourceQuota', 'workload-budget', 'shop').spec.hard).toEqual({
-      'pods': '20',
+      pods: '20',
       'requests.cpu': '2000m',
       'limits.cpu': '10000m',
       'requests.memory': '2560Mi',
@@ -62,12 +72,14 @@ describe('resource budget', () => {
   });
 
   test('LimitRange defaults and caps containers at the service settings', () => {
-    expect(single(ambient, 'LimitRange', 'container-limits', 'shop').spec.limits).toEqual([{
-      type: 'Container',
-      default: { cpu: '500m', memory: '256Mi' },
-      defaultRequest: { cpu: '100m', memory: '128Mi' },
-      max: { cpu: '500m', memory: '256Mi' },
-    }]);
+    expect(single(ambient, 'LimitRange', 'container-limits', 'shop').spec.limits).toEqual([
+      {
+        type: 'Container',
+        default: { cpu: '500m', memory: '256Mi' },
+        defaultRequest: { cpu: '100m', memory: '128Mi' },
+        max: { cpu: '500m', memory: '256Mi' },
+      },
+    ]);
   });
 });
 
@@ -100,7 +112,9 @@ describe('ambient mode: mesh authorization', () => {
 describe('native mode: workload certificates', () => {
   test('one per service and one for the ingress; no AuthorizationPolicies', () => {
     expect(ofKind(native, 'Certificate').map((c) => `${c.metadata.namespace}/${c.metadata.name}`)).toEqual([
-      'shop/orders-workload-identity', 'shop/inventory-workload-identity', 'billing/payments-workload-identity',
+      'shop/orders-workload-identity',
+      'shop/inventory-workload-identity',
+      'billing/payments-workload-identity',
       'platform-ingress/ingress-gateway-workload-identity',
     ]);
     expect(ofKind(native, 'AuthorizationPolicy')).toEqual([]);
@@ -135,5 +149,7 @@ describe('TargetGroupBinding', () => {
 });
 
 test.each(['istio-ambient', 'native'] as const)('snapshot (%s)', (mtls) => {
-  expect(synthPlatform(chartProps({ catalogue: REFERENCE_CATALOGUE, mtls, ingressTargetGroupArn: TARGET_GROUP_ARN })).baseline).toMatchSnapshot();
+  expect(
+    synthPlatform(chartProps({ catalogue: REFERENCE_CATALOGUE, mtls, ingressTargetGroupArn: TARGET_GROUP_ARN })).baseline,
+  ).toMatchSnapshot();
 });

@@ -30,16 +30,23 @@ test('native mode builds no mesh ingress chart (the services terminate mTLS them
 
 describe('every input problem is reported at once, naming the field and the fix, before anything is built', () => {
   test('images, role ARNs and ingress settings', () => {
-    const { errors } = errorsOf(chartProps({
-      images: { orders: 'orders:1.0', payment: digestImage('payment') },
-      roleArns: { invntory: 'arn:aws:iam::111111111111:role/x' },
-      ingressServicePort: 70000,
-      ingressServiceName: 'Ingress_Gateway',
-      ingressTargetGroupArn: 'arn:aws:iam::111111111111:role/not-a-target-group',
-    }));
+    const { errors } = errorsOf(
+      chartProps({
+        images: { orders: 'orders:1.0', payment: digestImage('payment') },
+        roleArns: { invntory: 'arn:aws:iam::111111111111:role/x' },
+        ingressServicePort: 70000,
+        ingressServiceName: 'Ingress_Gateway',
+        ingressTargetGroupArn: 'arn:aws:iam::111111111111:role/not-a-target-group',
+      }),
+    );
     expect(errors.map((e) => e.field)).toEqual([
-      'images.payment', 'roleArns.invntory', 'images.orders', 'images.inventory',
-      'ingressServicePort', 'ingressServiceName', 'ingressTargetGroupArn',
+      'images.payment',
+      'roleArns.invntory',
+      'images.orders',
+      'images.inventory',
+      'ingressServicePort',
+      'ingressServiceName',
+      'ingressTargetGroupArn',
     ]);
     expect(errors[0].fix).toBe('no service payment in the catalogue: use one of orders, inventory');
     expect(errors[3].fix).toMatch(/^missing image: reference the image by digest/);
@@ -52,19 +59,26 @@ describe('every input problem is reported at once, naming the field and the fix,
 
 test('CDK tokens are accepted where the value is only known at deploy time', () => {
   const repositoryUri = Lazy.string({ produce: () => '111111111111.dkr.ecr.us-east-1.amazonaws.com/orders' });
-  const charts = createPlatformCharts(Testing.app(), chartProps({
-    images: { orders: `${repositoryUri}@sha256:${'cd'.repeat(32)}`, inventory: digestImage('inventory') },
-    ingressTargetGroupArn: Lazy.string({ produce: () => 'arn' }),
-    ingressSourceCidrs: [Lazy.string({ produce: () => '10.0.0.0/16' })],
-  }));
+  const charts = createPlatformCharts(
+    Testing.app(),
+    chartProps({
+      images: { orders: `${repositoryUri}@sha256:${'cd'.repeat(32)}`, inventory: digestImage('inventory') },
+      ingressTargetGroupArn: Lazy.string({ produce: () => 'arn' }),
+      ingressSourceCidrs: [Lazy.string({ produce: () => '10.0.0.0/16' })],
+    }),
+  );
   expect(charts.all).toHaveLength(4);
-  expect(errorsOf(chartProps({ images: { orders: `${repositoryUri}:latest`, inventory: digestImage('inventory') } })).errors[0].field)
-    .toBe('images.orders');
+  expect(errorsOf(chartProps({ images: { orders: `${repositoryUri}:latest`, inventory: digestImage('inventory') } })).errors[0].field).toBe(
+    'images.orders',
+  );
 });
 
 test('dev accepts tags, warning once per service', () => {
   const warn = jest.fn();
-  createPlatformCharts(Testing.app(), chartProps({ profile: 'dev', images: { orders: 'orders:dev', inventory: digestImage('inventory') }, warn }));
+  createPlatformCharts(
+    Testing.app(),
+    chartProps({ profile: 'dev', images: { orders: 'orders:dev', inventory: digestImage('inventory') }, warn }),
+  );
   expect(warn).toHaveBeenCalledTimes(1);
   expect(warn.mock.calls[0][0]).toMatch(/^images\.orders=orders:dev is not pinned by digest/);
 });

@@ -2,7 +2,16 @@ import { Testing } from 'cdk8s';
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { ConfigErrors } from '../../lib/catalogue/config-error';
 import { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart, ServiceChartProps, WORKLOAD_CERT_DIR } from '../../lib/charts';
-import { ACCOUNT, chartProps, digestImage, Manifest, ofKind, single, synthPlatform, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
+import {
+  ACCOUNT,
+  chartProps,
+  digestImage,
+  Manifest,
+  ofKind,
+  single,
+  synthPlatform,
+  THREE_SERVICE_CATALOGUE,
+} from './support/chart-fixture';
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/prod-orders`;
 const ambient = synthPlatform(chartProps({ catalogue: THREE_SERVICE_CATALOGUE, roleArns: { orders: ROLE_ARN } })).services;
@@ -11,7 +20,8 @@ const LABELS = { 'app.kubernetes.io/name': 'orders' };
 
 const podSpec = (manifests: Manifest[]) => ofKind(manifests, 'Deployment')[0].spec.template.spec;
 const container = (manifests: Manifest[]) => podSpec(manifests).containers[0];
-const env = (manifests: Manifest[]) => Object.fromEntries(container(manifests).env.map((e: { name: string; value: string }) => [e.name, e.value]));
+const env = (manifests: Manifest[]) =>
+  Object.fromEntries(container(manifests).env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
 describe('Deployment', () => {
   test('runs the image by digest as the service account, selected by the service label', () => {
@@ -25,8 +35,13 @@ describe('Deployment', () => {
 
   test('container security context: non-root, read-only root filesystem, no escalation, drop ALL', () => {
     expect(container(ambient.orders).securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
     });
   });
 
@@ -35,7 +50,10 @@ describe('Deployment', () => {
   });
 
   test('requests and limits', () => {
-    expect(container(ambient.orders).resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(container(ambient.orders).resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '256Mi' },
+    });
   });
 
   test('liveness on /healthz and readiness on /readyz, on the plain-HTTP health port in both modes', () => {
@@ -43,13 +61,21 @@ describe('Deployment', () => {
       expect(container(manifests).livenessProbe.httpGet).toEqual({ path: '/healthz', port: 9090, scheme: 'HTTP' });
       expect(container(manifests).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 9090, scheme: 'HTTP' });
     }
-    expect(container(ambient.orders).ports).toEqual([{ name: 'app', containerPort: 8443 }, { name: 'health', containerPort: 9090 }]);
+    expect(container(ambient.orders).ports).toEqual([
+      { name: 'app', containerPort: 8443 },
+      { name: 'health', containerPort: 9090 },
+    ]);
   });
 
   test('spread evenly across zones', () => {
-    expect(podSpec(ambient.orders).topologySpreadConstraints).toEqual([{
-      maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: LABELS },
-    }]);
+    expect(podSpec(ambient.orders).topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: LABELS },
+      },
+    ]);
   });
 
   test('a writable /tmp only, since the root filesystem is read-only', () => {
@@ -59,8 +85,12 @@ describe('Deployment', () => {
 
   test('ambient mode: the mesh does mTLS; one plain-HTTP URL per callee, from the catalogue', () => {
     expect(env(ambient.orders)).toEqual({
-      MTLS_MODE: 'istio-ambient', PORT: '8443', HEALTH_PORT: '9090', SHUTDOWN_GRACE_MS: '20000',
-      INVENTORY_URL: 'http://inventory.shop.svc:8443', PAYMENTS_URL: 'http://payments.billing.svc:9443',
+      MTLS_MODE: 'istio-ambient',
+      PORT: '8443',
+      HEALTH_PORT: '9090',
+      SHUTDOWN_GRACE_MS: '20000',
+      INVENTORY_URL: 'http://inventory.shop.svc:8443',
+      PAYMENTS_URL: 'http://payments.billing.svc:9443',
     });
   });
 
@@ -76,8 +106,15 @@ describe('Deployment', () => {
       INVENTORY_URL: 'https://inventory.shop.svc:8443',
       PAYMENTS_URL: 'https://payments.billing.svc:9443',
     });
-    expect(container(native.orders).volumeMounts).toContainEqual({ mountPath: WORKLOAD_CERT_DIR, name: 'workload-identity', readOnly: true });
-    expect(podSpec(native.orders).volumes).toContainEqual({ name: 'workload-identity', secret: { secretName: 'orders-workload-identity', defaultMode: 0o440 } });
+    expect(container(native.orders).volumeMounts).toContainEqual({
+      mountPath: WORKLOAD_CERT_DIR,
+      name: 'workload-identity',
+      readOnly: true,
+    });
+    expect(podSpec(native.orders).volumes).toContainEqual({
+      name: 'workload-identity',
+      secret: { secretName: 'orders-workload-identity', defaultMode: 0o440 },
+    });
   });
 
   test('extra environment (table name, Cognito) per service', () => {
@@ -107,13 +144,18 @@ describe('availability and scaling', () => {
   });
 
   test('PodDisruptionBudget: at most one pod voluntarily down', () => {
-    expect(single(ambient.orders, 'PodDisruptionBudget', 'orders', 'shop').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: LABELS } });
+    expect(single(ambient.orders, 'PodDisruptionBudget', 'orders', 'shop').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: LABELS },
+    });
   });
 });
 
 test('Service: ClusterIP on the service port, selecting the service label', () => {
   expect(single(ambient.orders, 'Service', 'orders', 'shop').spec).toMatchObject({
-    type: 'ClusterIP', selector: LABELS, ports: [{ name: 'app', port: 8443, targetPort: 8443 }],
+    type: 'ClusterIP',
+    selector: LABELS,
+    ports: [{ name: 'app', port: 8443, targetPort: 8443 }],
   });
 });
 
@@ -123,7 +165,10 @@ describe('NetworkPolicy: exactly the catalogue edges', () => {
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
     ...(name ? { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } } : {}),
   });
-  const edgePorts = (port: number) => [{ protocol: 'TCP', port }, { protocol: 'TCP', port: 15008 }];
+  const edgePorts = (port: number) => [
+    { protocol: 'TCP', port },
+    { protocol: 'TCP', port: 15008 },
+  ];
 
   test('inventory: in from orders and the ingress (service port and HBONE); out only to AWS APIs', () => {
     expect(spec('inventory').podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'inventory' } });
@@ -152,14 +197,21 @@ describe('NetworkPolicy: exactly the catalogue edges', () => {
 
   test('AWS API CIDRs can be narrowed', () => {
     const narrowed = synthPlatform(chartProps({ awsApiCidrs: ['10.20.0.0/16'] })).services.orders;
-    expect(single(narrowed, 'NetworkPolicy', 'orders').spec.egress).toContainEqual(
-      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(single(narrowed, 'NetworkPolicy', 'orders').spec.egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '10.20.0.0/16' } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    });
   });
 });
 
 describe('bad input: the error names the field and the fix, and no chart is built', () => {
   const props = (overrides: Partial<ServiceChartProps>): ServiceChartProps => ({
-    catalogue: REFERENCE_CATALOGUE, serviceName: 'orders', profile: 'prod', mtls: 'istio-ambient', image: digestImage('orders'), ...overrides,
+    catalogue: REFERENCE_CATALOGUE,
+    serviceName: 'orders',
+    profile: 'prod',
+    mtls: 'istio-ambient',
+    image: digestImage('orders'),
+    ...overrides,
   });
   const errorOf = (overrides: Partial<ServiceChartProps>) => {
     const app = Testing.app();
@@ -174,8 +226,9 @@ describe('bad input: the error names the field and the fix, and no chart is buil
 
   test('an image tag in prod', () => {
     expect(errorOf({ image: 'orders:1.2.3' }).message).toBe(
-      'invalid config images.orders="orders:1.2.3": prod runs only immutable images: reference the image by digest, '
-      + 'as <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex digits>');
+      'invalid config images.orders="orders:1.2.3": prod runs only immutable images: reference the image by digest, ' +
+        'as <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex digits>',
+    );
   });
 
   test('a service with no probes', () => {
@@ -185,24 +238,32 @@ describe('bad input: the error names the field and the fix, and no chart is buil
   });
 
   test('a service not in the catalogue', () => {
-    expect(errorOf({ serviceName: 'payments' }).errors[0]).toMatchObject({ field: 'serviceName', fix: 'use a service of the catalogue (orders, inventory)' });
+    expect(errorOf({ serviceName: 'payments' }).errors[0]).toMatchObject({
+      field: 'serviceName',
+      fix: 'use a service of the catalogue (orders, inventory)',
+    });
   });
 
   test('an extra variable that would override the chart', () => {
-    expect(errorOf({ environment: { INVENTORY_URL: 'http://elsewhere:80', TABLE_NAME: 't' } }).errors.map((e) => [e.field, e.fix])).toEqual([
-      ['environment.orders.INVENTORY_URL', 'the chart sets this variable from the catalogue and the mTLS mode: remove it'],
-    ]);
+    expect(errorOf({ environment: { INVENTORY_URL: 'http://elsewhere:80', TABLE_NAME: 't' } }).errors.map((e) => [e.field, e.fix])).toEqual(
+      [['environment.orders.INVENTORY_URL', 'the chart sets this variable from the catalogue and the mTLS mode: remove it']],
+    );
   });
 
   test('replica and resource bounds', () => {
-    expect(errorOf({ minReplicas: 0, maxReplicas: 2, cpuRequestMillis: 900, memoryLimitMebibytes: 64, awsApiCidrs: ['10.0.0.0/33'] }).errors
-      .map((e) => e.field)).toEqual(['minReplicas', 'cpuLimitMillis', 'memoryLimitMebibytes', 'awsApiCidrs']);
+    expect(
+      errorOf({ minReplicas: 0, maxReplicas: 2, cpuRequestMillis: 900, memoryLimitMebibytes: 64, awsApiCidrs: ['10.0.0.0/33'] }).errors.map(
+        (e) => e.field,
+      ),
+    ).toEqual(['minReplicas', 'cpuLimitMillis', 'memoryLimitMebibytes', 'awsApiCidrs']);
   });
 
   test('a tag is accepted in dev with a visible warning', () => {
     const warn = jest.fn();
     new ServiceChart(Testing.app(), 'orders', props({ profile: 'dev', image: 'orders:latest', warn }));
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^images\.orders=orders:latest is not pinned by digest; acceptable in dev only/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^images\.orders=orders:latest is not pinned by digest; acceptable in dev only/),
+    );
   });
 });
 
@@ -215,7 +276,7 @@ test('dev defaults: one replica, autoscaling up to three', () => {
 describe('snapshots', () => {
   const sample = {
     'istio-ambient': synthPlatform(chartProps()).services,
-    'native': synthPlatform(chartProps({ mtls: 'native' })).services,
+    native: synthPlatform(chartProps({ mtls: 'native' })).services,
   };
   test.each(['istio-ambient', 'native'] as const)('%s orders', (mtls) => expect(sample[mtls].orders).toMatchSnapshot());
   test.each(['istio-ambient', 'native'] as const)('%s inventory', (mtls) => expect(sample[mtls].inventory).toMatchSnapshot());

@@ -22,15 +22,29 @@ test('one YAML file per chart, numbered in apply order, replacing the previous r
   fs.writeFileSync(path.join(outdir, '09-service-removed.k8s.yaml'), 'stale');
   fs.writeFileSync(path.join(outdir, 'README.md'), 'kept');
   const written = writeManifests(outdir, chartProps());
-  expect(written.map((f) => path.basename(f))).toEqual(['00-platform-ingress.k8s.yaml', '01-platform-baseline.k8s.yaml', '02-service-orders.k8s.yaml', '03-service-inventory.k8s.yaml']);
+  expect(written.map((f) => path.basename(f))).toEqual([
+    '00-platform-ingress.k8s.yaml',
+    '01-platform-baseline.k8s.yaml',
+    '02-service-orders.k8s.yaml',
+    '03-service-inventory.k8s.yaml',
+  ]);
   expect(listing()).toEqual([...written.map((f) => path.basename(f)), 'README.md'].sort());
   const orders = Yaml.load(written[2]);
-  expect(orders.map((m) => m.kind)).toEqual(['ServiceAccount', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service', 'NetworkPolicy']);
+  expect(orders.map((m) => m.kind)).toEqual([
+    'ServiceAccount',
+    'Deployment',
+    'HorizontalPodAutoscaler',
+    'PodDisruptionBudget',
+    'Service',
+    'NetworkPolicy',
+  ]);
 });
 
 test('bad input: ConfigErrors and nothing written or removed', () => {
   fs.writeFileSync(path.join(outdir, '00-platform-baseline.k8s.yaml'), 'previous');
-  expect(() => writeManifests(outdir, chartProps({ images: { orders: 'orders:latest', inventory: 'inventory:latest' } }))).toThrow(ConfigErrors);
+  expect(() => writeManifests(outdir, chartProps({ images: { orders: 'orders:latest', inventory: 'inventory:latest' } }))).toThrow(
+    ConfigErrors,
+  );
   expect(listing()).toEqual(['00-platform-baseline.k8s.yaml']);
   expect(fs.readFileSync(path.join(outdir, '00-platform-baseline.k8s.yaml'), 'utf8')).toBe('previous');
 });

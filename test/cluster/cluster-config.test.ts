@@ -12,20 +12,41 @@ const nodeGroup = DEV_DEFAULTS.cluster.nodeGroup;
 
 describe('bad cluster configuration stops with one line naming the field, the value and the fix', () => {
   test.each<[string, Partial<ClusterConfig>, string]>([
-    ['an unsupported Kubernetes version', { kubernetesVersion: '1.29', kubectlLayerVersion: '1.29' },
-      'invalid config cluster.kubernetesVersion="1.29": use one of 1.35 (add its kubectl layer package to support another)'],
-    ['a kubectl layer that does not match the cluster', { kubectlLayerVersion: '1.34' },
-      'invalid config cluster.kubectlLayerVersion="1.34": set it to the cluster version 1.35; kubectl must match the cluster'],
-    ['an empty admin list', { adminRoleArns: [] },
-      'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN: the cluster creator gets no admin access'],
-    ['a node group whose desired size exceeds its max', { nodeGroup: { ...nodeGroup, desiredSize: 5, maxSize: 4 } },
-      'invalid config cluster.nodeGroup.desiredSize=5: must lie between minSize (2) and maxSize (4)'],
-    ['a node group whose min exceeds its max', { nodeGroup: { ...nodeGroup, minSize: 6, desiredSize: 6, maxSize: 4 } },
-      'invalid config cluster.nodeGroup.maxSize=4: must be at least minSize (6)'],
-    ['a data volume too small for Bottlerocket', { nodeGroup: { ...nodeGroup, diskSizeGiB: 8 } },
-      'invalid config cluster.nodeGroup.diskSizeGiB=8: use a whole number of at least 20'],
-    ['a Private CA ARN of the wrong shape', { privateCaArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
-      'invalid config cluster.privateCaArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an AWS Private CA ARN'],
+    [
+      'an unsupported Kubernetes version',
+      { kubernetesVersion: '1.29', kubectlLayerVersion: '1.29' },
+      'invalid config cluster.kubernetesVersion="1.29": use one of 1.35 (add its kubectl layer package to support another)',
+    ],
+    [
+      'a kubectl layer that does not match the cluster',
+      { kubectlLayerVersion: '1.34' },
+      'invalid config cluster.kubectlLayerVersion="1.34": set it to the cluster version 1.35; kubectl must match the cluster',
+    ],
+    [
+      'an empty admin list',
+      { adminRoleArns: [] },
+      'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN: the cluster creator gets no admin access',
+    ],
+    [
+      'a node group whose desired size exceeds its max',
+      { nodeGroup: { ...nodeGroup, desiredSize: 5, maxSize: 4 } },
+      'invalid config cluster.nodeGroup.desiredSize=5: must lie between minSize (2) and maxSize (4)',
+    ],
+    [
+      'a node group whose min exceeds its max',
+      { nodeGroup: { ...nodeGroup, minSize: 6, desiredSize: 6, maxSize: 4 } },
+      'invalid config cluster.nodeGroup.maxSize=4: must be at least minSize (6)',
+    ],
+    [
+      'a data volume too small for Bottlerocket',
+      { nodeGroup: { ...nodeGroup, diskSizeGiB: 8 } },
+      'invalid config cluster.nodeGroup.diskSizeGiB=8: use a whole number of at least 20',
+    ],
+    [
+      'a Private CA ARN of the wrong shape',
+      { privateCaArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+      'invalid config cluster.privateCaArn="arn:aws:acm:us-east-1:123456789012:certificate/abc": use an AWS Private CA ARN',
+    ],
   ])('%s', (_name, cluster, expected) => {
     const messages = problems(cluster);
     expect(messages.join('\n')).toContain(expected);

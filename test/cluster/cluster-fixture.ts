@@ -16,8 +16,11 @@ const TEST_INGRESS_TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:us-east-1:11
  * The cluster stack with the foundation stacks it consumes, for a configuration with cluster overrides.
  * `extend` adds constructs (e.g. a workload stack) before the app is synthesized.
  */
-export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, context: Record<string, unknown> = {},
-  extend: (parts: { app: App; stack: ClusterStack }) => void = () => undefined) {
+export function buildClusterStack(
+  overrides: Partial<ClusterConfig> = {},
+  context: Record<string, unknown> = {},
+  extend: (parts: { app: App; stack: ClusterStack }) => void = () => undefined,
+) {
   const app = testApp(context);
   const base = testConfig(context);
   const config = { ...base, cluster: { ...base.cluster, ...overrides } };
@@ -34,7 +37,9 @@ export function buildClusterStack(overrides: Partial<ClusterConfig> = {}, contex
     secretsKey: keys.keys.clusterSecrets,
     volumeKey: keys.keys.blockStorage,
     logDestinations: logging.logging,
-    ingressTargetGroup: elbv2.NetworkTargetGroup.fromTargetGroupAttributes(network, 'IngressTargets', { targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN }),
+    ingressTargetGroup: elbv2.NetworkTargetGroup.fromTargetGroupAttributes(network, 'IngressTargets', {
+      targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN,
+    }),
     ingress: REFERENCE_CATALOGUE.ingress,
   });
   extend({ app, stack });

@@ -25,7 +25,10 @@ describe('cluster guard rules catch a deliberately weakened cluster', () => {
       launchTemplateData: { metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 }, monitoring: { enabled: true } },
     });
     new eks.CfnNodegroup(stack, 'Group', {
-      clusterName: 'weak', nodeRole: 'arn:aws:iam::111111111111:role/node', subnets: ['subnet-1'], amiType: 'AL2023_x86_64_STANDARD',
+      clusterName: 'weak',
+      nodeRole: 'arn:aws:iam::111111111111:role/node',
+      subnets: ['subnet-1'],
+      amiType: 'AL2023_x86_64_STANDARD',
     });
     new eks.CfnAddon(stack, 'Dns', { clusterName: 'weak', addonName: 'coredns' });
     const assembly = app.synth();

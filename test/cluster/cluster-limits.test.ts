@@ -27,7 +27,12 @@ beforeAll(() => {
     workloads = new Stack(app, 'Workloads', { env: stack.env });
     const chart = new Chart(Testing.app(), 'big');
     for (let i = 0; i < 300; i++) {
-      new ApiObject(chart, `cm${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'orders' }, data: { blob: 'x'.repeat(1000) } });
+      new ApiObject(chart, `cm${i}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${i}`, namespace: 'orders' },
+        data: { blob: 'x'.repeat(1000) },
+      });
     }
     const cluster: eks.ICluster = stack.cluster;
     workloadManifest = new ClusterManifest(workloads, 'Orders', { cluster, chart });
@@ -73,19 +78,31 @@ describe('CloudFormation and custom-resource size limits', () => {
 
   test('one object over the budget is refused with the fix', () => {
     const stack = new Stack(testApp(), 'TooBig');
-    expect(() => new ClusterManifest(stack, 'Huge', {
-      cluster: built.stack.cluster,
-      manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { blob: 'x'.repeat(MAX_MANIFEST_BYTES_PER_RESOURCE) } }],
-    })).toThrow(/ConfigMap huge is \d+ bytes, over the 98304-byte budget of one custom resource; install it from a Helm chart/);
+    expect(
+      () =>
+        new ClusterManifest(stack, 'Huge', {
+          cluster: built.stack.cluster,
+          manifest: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'huge' },
+              data: { blob: 'x'.repeat(MAX_MANIFEST_BYTES_PER_RESOURCE) },
+            },
+          ],
+        }),
+    ).toThrow(/ConfigMap huge is \d+ bytes, over the 98304-byte budget of one custom resource; install it from a Helm chart/);
   });
 });
 
 describe('other stacks use the cluster as eks.ICluster', () => {
   test('a Pod Identity association lives in the workload stack, bound to the cluster and the agent add-on', () => {
     const association = customResources(workloads, 'AWS::EKS::PodIdentityAssociation');
-    expect(association).toEqual([expect.objectContaining({
-      Properties: expect.objectContaining({ Namespace: 'orders', ServiceAccount: 'orders', ClusterName: expect.anything() }),
-    })]);
+    expect(association).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({ Namespace: 'orders', ServiceAccount: 'orders', ClusterName: expect.anything() }),
+      }),
+    ]);
     expect(workloads.dependencies).toContain(built.stack);
   });
 });
@@ -97,7 +114,10 @@ describe('kubectl layer', () => {
 
   test.each(Object.entries(KUBECTL_LAYERS))('the layer package for %s ships kubectl of that minor version', (version, layer) => {
     expect(layer.packageName).toBe(`@aws-cdk/lambda-layer-kubectl-v${version.split('.')[1]}`);
-    const dockerfile = fs.readFileSync(path.join(path.dirname(require.resolve(`${layer.packageName}/package.json`)), 'layer', 'Dockerfile'), 'utf8');
+    const dockerfile = fs.readFileSync(
+      path.join(path.dirname(require.resolve(`${layer.packageName}/package.json`)), 'layer', 'Dockerfile'),
+      'utf8',
+    );
     const kubectl = /ARG KUBECTL_VERSION=(\d+\.\d+)\.\d+/.exec(dockerfile)?.[1];
     expect(kubectl).toBe(version);
   });
@@ -131,13 +151,16 @@ describe('PrivateCluster refuses unsafe or inconsistent input', () => {
 
   test('a kubectl layer that does not match the cluster version', () => {
     const { stack, props: p } = props();
-    expect(() => new PrivateCluster(stack, 'C', { ...p, kubectlLayerVersion: '1.34' }))
-      .toThrow('kubectl layer 1.34 does not match Kubernetes 1.35: use the layer of the cluster version');
+    expect(() => new PrivateCluster(stack, 'C', { ...p, kubectlLayerVersion: '1.34' })).toThrow(
+      'kubectl layer 1.34 does not match Kubernetes 1.35: use the layer of the cluster version',
+    );
   });
 
   test('a Kubernetes version without a kubectl layer', () => {
     const { stack, props: p } = props();
-    expect(() => new PrivateCluster(stack, 'C', { ...p, kubernetesVersion: '1.30' })).toThrow(/kubernetes version 1.30 has no kubectl layer: use one of 1.35/);
+    expect(() => new PrivateCluster(stack, 'C', { ...p, kubernetesVersion: '1.30' })).toThrow(
+      /kubernetes version 1.30 has no kubectl layer: use one of 1.35/,
+    );
   });
 
   test('no admin', () => {
@@ -171,7 +194,9 @@ describe('LogGroupEncryption', () => {
 describe('private-cluster traps', () => {
   test('with isolated egress, synth warns that the platform charts need a mirror', () => {
     const isolated = buildClusterStack({}, { egress: 'isolated' });
-    expect(Annotations.fromStack(isolated.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated.*mirror them to ECR'))).toHaveLength(1);
+    expect(
+      Annotations.fromStack(isolated.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated.*mirror them to ECR')),
+    ).toHaveLength(1);
     expect(Annotations.fromStack(built.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated'))).toHaveLength(0);
   });
 });

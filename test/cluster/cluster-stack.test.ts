@@ -46,7 +46,11 @@ describe('control plane', () => {
 
   test('all five control-plane log types are on, into the pre-created encrypted group with retention', () => {
     dev.template.hasResourceProperties('AWS::EKS::Cluster', {
-      Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })) } },
+      Logging: {
+        ClusterLogging: {
+          EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })),
+        },
+      },
     });
     Template.fromStack(dev.logging).hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/eks/dev-platform/cluster',
@@ -75,10 +79,14 @@ describe('control plane', () => {
     const admins = entries.filter((e) => typeof e.PrincipalArn === 'string');
     expect(admins.map((e) => e.PrincipalArn)).toEqual(dev.config.cluster.adminRoleArns);
     for (const entry of admins) {
-      expect(entry.AccessPolicies).toEqual([{
-        AccessScope: { Type: 'cluster' },
-        PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] },
-      }]);
+      expect(entry.AccessPolicies).toEqual([
+        {
+          AccessScope: { Type: 'cluster' },
+          PolicyArn: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']],
+          },
+        },
+      ]);
     }
     const others = entries.filter((e) => typeof e.PrincipalArn !== 'string');
     expect(others).toHaveLength(1);
@@ -111,7 +119,10 @@ describe('kubectl handler in a private cluster', () => {
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: 'HTTPS out' }],
     });
     dev.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 443, ToPort: 443, IpProtocol: 'tcp', SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+      FromPort: 443,
+      ToPort: 443,
+      IpProtocol: 'tcp',
+      SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
     });
   });
 
@@ -139,8 +150,10 @@ describe('nodes', () => {
       ScalingConfig: { MinSize: nodes.minSize, DesiredSize: nodes.desiredSize, MaxSize: nodes.maxSize },
       Subnets: [Match.objectLike(crossStackRef('WorkloadSubnet1')), Match.objectLike(crossStackRef('WorkloadSubnet2'))],
     });
-    prod.template.hasResourceProperties('AWS::EKS::Nodegroup', { InstanceTypes: prod.config.cluster.nodeGroup.instanceTypes,
-      ScalingConfig: { MinSize: 3, DesiredSize: 3, MaxSize: 9 } });
+    prod.template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      InstanceTypes: prod.config.cluster.nodeGroup.instanceTypes,
+      ScalingConfig: { MinSize: 3, DesiredSize: 3, MaxSize: 9 },
+    });
   });
 
   test('the launch template requires IMDSv2 with a hop limit of 1', () => {
@@ -173,13 +186,15 @@ describe('managed add-ons', () => {
     const versions = dev.config.cluster.addons;
     const expected: Record<string, string> = {
       'vpc-cni': versions.vpcCni,
-      'coredns': versions.coreDns,
+      coredns: versions.coreDns,
       'kube-proxy': versions.kubeProxy,
       'eks-pod-identity-agent': versions.podIdentityAgent,
       'amazon-cloudwatch-observability': versions.cloudWatchObservability,
       'metrics-server': versions.metricsServer,
     };
-    const actual = Object.fromEntries(ofType(dev.template, 'AWS::EKS::Addon').map(([, r]) => [r.Properties.AddonName, r.Properties.AddonVersion]));
+    const actual = Object.fromEntries(
+      ofType(dev.template, 'AWS::EKS::Addon').map(([, r]) => [r.Properties.AddonName, r.Properties.AddonVersion]),
+    );
     expect(actual).toEqual(expected);
   });
 
@@ -216,28 +231,39 @@ describe('managed add-ons', () => {
 });
 
 describe('Helm components', () => {
-  const charts = (t: Template): any[] => ofType(t, 'Custom::AWSCDK-EKS-HelmChart').map(([id, r]) => ({ id, ...r.Properties, DependsOn: resources(t)[id].DependsOn ?? [] }));
+  const charts = (t: Template): any[] =>
+    ofType(t, 'Custom::AWSCDK-EKS-HelmChart').map(([id, r]) => ({ id, ...r.Properties, DependsOn: resources(t)[id].DependsOn ?? [] }));
 
   test('every chart is pinned to the configured version from its repository', () => {
     const helm = dev.config.cluster.helm;
     const pinned = charts(dev.template).map((c) => [c.Chart, c.Repository, c.Version]);
-    expect(pinned).toEqual(expect.arrayContaining([
-      ['aws-load-balancer-controller', HELM_REPOSITORIES.eksCharts, helm.awsLoadBalancerController],
-      ['base', HELM_REPOSITORIES.istio, helm.istio],
-      ['istiod', HELM_REPOSITORIES.istio, helm.istio],
-      ['cni', HELM_REPOSITORIES.istio, helm.istio],
-      ['ztunnel', HELM_REPOSITORIES.istio, helm.istio],
-      ['gateway', HELM_REPOSITORIES.istio, helm.istio],
-      ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
-    ]));
+    expect(pinned).toEqual(
+      expect.arrayContaining([
+        ['aws-load-balancer-controller', HELM_REPOSITORIES.eksCharts, helm.awsLoadBalancerController],
+        ['base', HELM_REPOSITORIES.istio, helm.istio],
+        ['istiod', HELM_REPOSITORIES.istio, helm.istio],
+        ['cni', HELM_REPOSITORIES.istio, helm.istio],
+        ['ztunnel', HELM_REPOSITORIES.istio, helm.istio],
+        ['gateway', HELM_REPOSITORIES.istio, helm.istio],
+        ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
+      ]),
+    );
     expect(pinned).toHaveLength(7);
-    expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version]))
-      .toContainEqual(['aws-privateca-issuer', HELM_REPOSITORIES.awsPrivateCaIssuer, helm.awsPrivateCaIssuer]);
+    expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version])).toContainEqual([
+      'aws-privateca-issuer',
+      HELM_REPOSITORIES.awsPrivateCaIssuer,
+      helm.awsPrivateCaIssuer,
+    ]);
   });
 
   test('Istio runs in ambient mode and installs in order base, istiod, cni, ztunnel', () => {
     const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
-    expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Release)).toEqual(['istio-base', 'istiod', 'istio-cni', 'ztunnel']);
+    expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Release)).toEqual([
+      'istio-base',
+      'istiod',
+      'istio-cni',
+      'ztunnel',
+    ]);
     expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Namespace)).toEqual(Array(4).fill('istio-system'));
     expect(JSON.parse(byChart.istiod.Values)).toEqual({ profile: 'ambient' });
     expect(JSON.parse(byChart.cni.Values)).toEqual({ profile: 'ambient' });
@@ -247,18 +273,23 @@ describe('Helm components', () => {
   });
 
   test('mesh-wide PeerAuthentication is STRICT in ambient mode; native mode installs no Istio', () => {
-    const manifests = (t: Template) => ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
+    const manifests = (t: Template) =>
+      ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
     const peerAuthentications = (t: Template) => manifests(t).filter((o) => o.kind === 'PeerAuthentication');
-    expect(peerAuthentications(dev.template)).toEqual([expect.objectContaining({
-      apiVersion: 'security.istio.io/v1',
-      metadata: expect.objectContaining({ name: 'default', namespace: 'istio-system' }),
-      spec: { mtls: { mode: 'STRICT' } },
-    })]);
-    expect(charts(native.template).map((c) => c.Chart)).toEqual(expect.not.arrayContaining(['istiod', 'ztunnel', 'cni', 'base', 'gateway']));
+    expect(peerAuthentications(dev.template)).toEqual([
+      expect.objectContaining({
+        apiVersion: 'security.istio.io/v1',
+        metadata: expect.objectContaining({ name: 'default', namespace: 'istio-system' }),
+        spec: { mtls: { mode: 'STRICT' } },
+      }),
+    ]);
+    expect(charts(native.template).map((c) => c.Chart)).toEqual(
+      expect.not.arrayContaining(['istiod', 'ztunnel', 'cni', 'base', 'gateway']),
+    );
     expect(peerAuthentications(native.template)).toEqual([]);
   });
 
-  test('the ingress gateway: Istio\'s gateway chart as a restricted, non-root ClusterIP Service 443 → 8443 with the catalogue\'s identity', () => {
+  test("the ingress gateway: Istio's gateway chart as a restricted, non-root ClusterIP Service 443 → 8443 with the catalogue's identity", () => {
     const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
     const gateway = byChart.gateway;
     expect([gateway.Release, gateway.Namespace]).toEqual([SERVICE_CATALOGUE.ingress.serviceAccount, SERVICE_CATALOGUE.ingress.namespace]);
@@ -269,7 +300,11 @@ describe('Helm components', () => {
     expect(values.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1337, seccompProfile: { type: 'RuntimeDefault' } });
     expect(values.securityContext.sysctls).toBeUndefined();
     expect(values.containerSecurityContext).toMatchObject({
-      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
     });
     expect(values.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
     expect(values.resources.limits).toEqual({ cpu: '1000m', memory: '512Mi' });
@@ -282,10 +317,17 @@ describe('Helm components', () => {
     const { components } = prod.stack;
     const mesh = components.mesh!;
     const ca = components.platformCa;
-    const parts = { mesh: [mesh.base, mesh.istiod, mesh.cni, mesh.ztunnel, mesh.strictMtls, mesh.ingressGateway], ca: [ca.certManager, ca.privateCaIssuer!, ca.issuers] };
+    const parts = {
+      mesh: [mesh.base, mesh.istiod, mesh.cni, mesh.ztunnel, mesh.strictMtls, mesh.ingressGateway],
+      ca: [ca.certManager, ca.privateCaIssuer!, ca.issuers],
+    };
     // Construct paths are the releases' logical ids and the acknowledged paths: a new path would reinstall a release.
-    expect(parts.mesh.map((part) => part.node.path)).toEqual(['IstioBase', 'Istiod', 'IstioCni', 'Ztunnel', 'MeshStrictMtls', 'IngressGateway'].map((id) => `Cluster/Components/${id}`));
-    expect(parts.ca.map((part) => part.node.path)).toEqual(['CertManager', 'AwsPrivateCaIssuer', 'PlatformCa'].map((id) => `Cluster/Components/${id}`));
+    expect(parts.mesh.map((part) => part.node.path)).toEqual(
+      ['IstioBase', 'Istiod', 'IstioCni', 'Ztunnel', 'MeshStrictMtls', 'IngressGateway'].map((id) => `Cluster/Components/${id}`),
+    );
+    expect(parts.ca.map((part) => part.node.path)).toEqual(
+      ['CertManager', 'AwsPrivateCaIssuer', 'PlatformCa'].map((id) => `Cluster/Components/${id}`),
+    );
     expect(components.loadBalancerController.node.path).toBe('Cluster/Components/AwsLoadBalancerController');
     expect(Dependable.of(mesh).dependencyRoots).toEqual(parts.mesh);
     expect(Dependable.of(ca).dependencyRoots).toEqual(parts.ca);
@@ -299,13 +341,17 @@ describe('Helm components', () => {
 });
 
 describe('Pod Identity roles of the Helm components', () => {
-  const associations = (t: Template) => ofType(t, 'AWS::EKS::PodIdentityAssociation')
-    .map(([, r]) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`).sort();
+  const associations = (t: Template) =>
+    ofType(t, 'AWS::EKS::PodIdentityAssociation')
+      .map(([, r]) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`)
+      .sort();
   /** The managed policy attached to the role of an association (namespace/serviceAccount). */
   const policyOf = (t: Template, serviceAccount: string) => {
     const [, association] = ofType(t, 'AWS::EKS::PodIdentityAssociation').find(([, r]) => r.Properties.ServiceAccount === serviceAccount)!;
     const roleId = association.Properties.RoleArn['Fn::GetAtt'][0];
-    const policies = ofType(t, 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const policies = ofType(t, 'AWS::IAM::ManagedPolicy').filter(
+      ([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+    );
     expect(policies).toHaveLength(1);
     return { role: resources(t)[roleId], statements: policies[0][1].Properties.PolicyDocument.Statement as any[] };
   };
@@ -318,49 +364,66 @@ describe('Pod Identity roles of the Helm components', () => {
   test('each role is assumable only by the EKS Pod Identity service, for this account and this cluster', () => {
     for (const serviceAccount of ['aws-load-balancer-controller', 'aws-privateca-issuer']) {
       const { role } = policyOf(prod.template, serviceAccount);
-      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
-        Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' },
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': prod.config.env.account },
-          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]{8}$/), 'Arn'] } },
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': prod.config.env.account },
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster[0-9A-F]{8}$/), 'Arn'] } },
+          },
         },
-      }]);
+      ]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 
   test('the Private CA issuer may only describe, get and issue certificates of the one configured CA', () => {
-    expect(policyOf(prod.template, 'aws-privateca-issuer').statements).toEqual([{
-      Effect: 'Allow',
-      Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
-      Resource: PRIVATE_CA_ARN,
-    }]);
+    expect(policyOf(prod.template, 'aws-privateca-issuer').statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
+        Resource: PRIVATE_CA_ARN,
+      },
+    ]);
   });
 
   test.each([
     ['vpc-cni', VPC_CNI_SERVICE_ACCOUNT, 'AmazonEKS_CNI_Policy'],
     ['amazon-cloudwatch-observability', CLOUDWATCH_AGENT_SERVICE_ACCOUNT, 'CloudWatchAgentServerPolicy'],
-  ])('the %s add-on gets its documented policy through Pod Identity, on a role only Pod Identity can assume', (addonName, serviceAccount, policy) => {
-    const [[, addon]] = ofType(dev.template, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === addonName);
-    expect(addon.Properties.PodIdentityAssociations).toEqual([{ ServiceAccount: serviceAccount, RoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }]);
-    const role = resources(dev.template)[addon.Properties.PodIdentityAssociations[0].RoleArn['Fn::GetAtt'][0]];
-    expect(role.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] }]);
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
-    ]);
-  });
+  ])(
+    'the %s add-on gets its documented policy through Pod Identity, on a role only Pod Identity can assume',
+    (addonName, serviceAccount, policy) => {
+      const [[, addon]] = ofType(dev.template, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === addonName);
+      expect(addon.Properties.PodIdentityAssociations).toEqual([
+        { ServiceAccount: serviceAccount, RoleArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      ]);
+      const role = resources(dev.template)[addon.Properties.PodIdentityAssociations[0].RoleArn['Fn::GetAtt'][0]];
+      expect(role.Properties.ManagedPolicyArns).toEqual([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] },
+      ]);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
+      ]);
+    },
+  );
 
   test('the node role can only join the cluster and pull images: no network permissions on every node', () => {
     const [[, nodegroup]] = ofType(dev.template, 'AWS::EKS::Nodegroup');
     const role = resources(dev.template)[nodegroup.Properties.NodeRole['Fn::GetAtt'][0]];
-    expect(role.Properties.ManagedPolicyArns).toEqual(['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
-      .map((policy) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] })));
+    expect(role.Properties.ManagedPolicyArns).toEqual(
+      ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((policy) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]],
+      })),
+    );
     expect(role.Properties.Policies).toBeUndefined();
   });
 
   test('no policy in the cluster stack allows every action', () => {
     for (const t of [dev.template, prod.template]) {
-      const documents = ofType(t, 'AWS::IAM::ManagedPolicy').map(([, p]) => p.Properties.PolicyDocument)
+      const documents = ofType(t, 'AWS::IAM::ManagedPolicy')
+        .map(([, p]) => p.Properties.PolicyDocument)
         .concat(ofType(t, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument));
       const actions = documents.flatMap((d) => d.Statement.flatMap((s: any) => [s.Action].flat()));
       expect(actions.length).toBeGreaterThan(0);
@@ -370,21 +433,29 @@ describe('Pod Identity roles of the Helm components', () => {
 });
 
 describe('platform CA', () => {
-  const objects = (t: Template) => ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource')
-    .flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
+  const objects = (t: Template) =>
+    ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
 
   test('dev bootstraps a self-signed root in the cluster behind the platform-ca ClusterIssuer', () => {
     const kinds = objects(dev.template).map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(kinds).toEqual(expect.arrayContaining(['ClusterIssuer/platform-self-signed', 'Certificate/platform-ca', 'ClusterIssuer/platform-ca']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['ClusterIssuer/platform-self-signed', 'Certificate/platform-ca', 'ClusterIssuer/platform-ca']),
+    );
     const ca = objects(dev.template).find((o) => o.kind === 'Certificate');
     expect(ca.spec).toMatchObject({ isCA: true, issuerRef: { kind: 'ClusterIssuer', name: 'platform-self-signed' } });
-    expect(objects(dev.template).find((o) => o.kind === 'ClusterIssuer' && o.metadata.name === 'platform-ca').spec).toEqual({ ca: { secretName: 'platform-ca' } });
+    expect(objects(dev.template).find((o) => o.kind === 'ClusterIssuer' && o.metadata.name === 'platform-ca').spec).toEqual({
+      ca: { secretName: 'platform-ca' },
+    });
   });
 
   test('with a Private CA, the platform CA is signed by AWS Private CA through aws-privateca-issuer', () => {
     const all = objects(prod.template);
     expect(all.find((o) => o.kind === 'AWSPCAClusterIssuer').spec).toEqual({ arn: PRIVATE_CA_ARN, region: 'us-east-1' });
-    expect(all.find((o) => o.kind === 'Certificate').spec.issuerRef).toEqual({ group: 'awspca.cert-manager.io', kind: 'AWSPCAClusterIssuer', name: 'platform-aws-private-ca' });
+    expect(all.find((o) => o.kind === 'Certificate').spec.issuerRef).toEqual({
+      group: 'awspca.cert-manager.io',
+      kind: 'AWSPCAClusterIssuer',
+      name: 'platform-aws-private-ca',
+    });
     expect(all.map((o) => o.kind)).not.toContain('SelfSigned');
   });
 });

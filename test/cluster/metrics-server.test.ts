@@ -22,13 +22,17 @@ beforeAll(() => {
 
 const resourcesOfType = (template: Record<string, any>, type: string): [string, any][] =>
   Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type);
-const metricsServer = () => resourcesOfType(clusterTemplate, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === METRICS_SERVER_ADDON_NAME);
+const metricsServer = () =>
+  resourcesOfType(clusterTemplate, 'AWS::EKS::Addon').filter(([, r]) => r.Properties.AddonName === METRICS_SERVER_ADDON_NAME);
 const hpas = () => objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
 /** The cluster template as it was before the add-on existed. */
 const withoutMetricsServer = (): CfnTemplate => ({
   ...clusterTemplate,
-  Resources: Object.fromEntries(Object.entries<any>(clusterTemplate.Resources)
-    .filter(([, r]) => !(r.Type === 'AWS::EKS::Addon' && r.Properties.AddonName === METRICS_SERVER_ADDON_NAME))),
+  Resources: Object.fromEntries(
+    Object.entries<any>(clusterTemplate.Resources).filter(
+      ([, r]) => !(r.Type === 'AWS::EKS::Addon' && r.Properties.AddonName === METRICS_SERVER_ADDON_NAME),
+    ),
+  ),
 });
 /** One of the platform's own HPAs, with its metrics replaced. */
 const hpaWith = (metrics: unknown[]): Manifest => {
@@ -43,7 +47,7 @@ describe('metrics-server add-on', () => {
     expect(dev.config.cluster.addons.metricsServer).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 
-  test('runs two replicas and overrides nothing else, so the chart\'s restricted security context stays in force', () => {
+  test("runs two replicas and overrides nothing else, so the chart's restricted security context stays in force", () => {
     const [[, addon]] = metricsServer();
     // Any other key (securityContext, hostNetwork, args…) would replace the chart's restricted defaults or be
     // rejected by the add-on's configuration schema at deploy time.
@@ -67,26 +71,68 @@ describe('every HPA metric has an installed source', () => {
   test('without the metrics-server add-on, every HPA is reported with the API nothing serves', () => {
     const violations = checkMetricSources(objects, withoutMetricsServer());
     expect(violations.map((v) => [v.hpa, v.metricType, v.api])).toEqual(
-      hpas().map((hpa) => [`${hpa.metadata!.namespace}/${hpa.metadata!.name}`, 'Resource', 'metrics.k8s.io']));
-    expect(violations[0].message).toMatch(/^HorizontalPodAutoscaler \S+ reads a metric of type Resource from metrics\.k8s\.io, which nothing installed .* install the metrics-server add-on/);
+      hpas().map((hpa) => [`${hpa.metadata!.namespace}/${hpa.metadata!.name}`, 'Resource', 'metrics.k8s.io']),
+    );
+    expect(violations[0].message).toMatch(
+      /^HorizontalPodAutoscaler \S+ reads a metric of type Resource from metrics\.k8s\.io, which nothing installed .* install the metrics-server add-on/,
+    );
   });
 
   test.each([
-    ['Pods', 'custom.metrics.k8s.io', { type: 'Pods', pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: '10' } } }],
-    ['Object', 'custom.metrics.k8s.io', { type: 'Object', object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 'orders' }, metric: { name: 'rps' }, target: { type: 'Value', value: '100' } } }],
-    ['External', 'external.metrics.k8s.io', { type: 'External', external: { metric: { name: 'sqs_queue_depth' }, target: { type: 'AverageValue', averageValue: '5' } } }],
+    [
+      'Pods',
+      'custom.metrics.k8s.io',
+      { type: 'Pods', pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: '10' } } },
+    ],
+    [
+      'Object',
+      'custom.metrics.k8s.io',
+      {
+        type: 'Object',
+        object: {
+          describedObject: { apiVersion: 'v1', kind: 'Service', name: 'orders' },
+          metric: { name: 'rps' },
+          target: { type: 'Value', value: '100' },
+        },
+      },
+    ],
+    [
+      'External',
+      'external.metrics.k8s.io',
+      { type: 'External', external: { metric: { name: 'sqs_queue_depth' }, target: { type: 'AverageValue', averageValue: '5' } } },
+    ],
   ])('an HPA on a %s metric is reported, even with metrics-server: nothing serves %s', (type, api, metric) => {
     const hpa = hpaWith([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }, metric]);
     const violations = checkMetricSources([...objects, hpa], clusterTemplate);
-    expect(violations).toEqual([expect.objectContaining({ hpa: `${hpa.metadata!.namespace}/${hpa.metadata!.name}`, metricType: type, api })]);
+    expect(violations).toEqual([
+      expect.objectContaining({ hpa: `${hpa.metadata!.namespace}/${hpa.metadata!.name}`, metricType: type, api }),
+    ]);
     expect(violations[0].message).toContain(`reads a metric of type ${type} from ${api}`);
   });
 
   test('ContainerResource metrics, v1 HPAs and v2 HPAs without metrics all read metrics.k8s.io', () => {
-    const v1 = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'legacy', namespace: 'orders' }, spec: { targetCPUUtilizationPercentage: 70 } };
-    const candidates = [hpaWith([{ type: 'ContainerResource', containerResource: { name: 'memory', container: 'orders', target: { type: 'Utilization', averageUtilization: 80 } } }]), hpaWith([]), v1];
+    const v1 = {
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'legacy', namespace: 'orders' },
+      spec: { targetCPUUtilizationPercentage: 70 },
+    };
+    const candidates = [
+      hpaWith([
+        {
+          type: 'ContainerResource',
+          containerResource: { name: 'memory', container: 'orders', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ]),
+      hpaWith([]),
+      v1,
+    ];
     expect(checkMetricSources(candidates, clusterTemplate)).toEqual([]);
-    expect(checkMetricSources(candidates, withoutMetricsServer()).map((v) => v.api)).toEqual(['metrics.k8s.io', 'metrics.k8s.io', 'metrics.k8s.io']);
+    expect(checkMetricSources(candidates, withoutMetricsServer()).map((v) => v.api)).toEqual([
+      'metrics.k8s.io',
+      'metrics.k8s.io',
+      'metrics.k8s.io',
+    ]);
   });
 
   test('a metric type autoscaling/v2 does not define is reported', () => {
@@ -97,9 +143,13 @@ describe('every HPA metric has an installed source', () => {
     expect(violation.message).toMatch(/of type Prometheus, which autoscaling\/v2 does not define: use one of Resource, /);
   });
 
-  test('the HPAs read back from the workloads template (manifests with deploy-time values) are the charts\' HPAs', () => {
+  test("the HPAs read back from the workloads template (manifests with deploy-time values) are the charts' HPAs", () => {
     const applied = kubernetesObjectsOf(Template.fromStack(dev.platform.workloads!).toJSON());
-    const names = (list: readonly Manifest[]) => list.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata!.name).sort();
+    const names = (list: readonly Manifest[]) =>
+      list
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+        .map((o) => o.metadata!.name)
+        .sort();
     expect(names(applied)).toEqual(names(hpas()));
     expect(checkMetricSources([...kubernetesObjectsOf(clusterTemplate), ...applied], clusterTemplate)).toEqual([]);
   });

@@ -5,7 +5,12 @@ import { CHART_APIS } from '../../lib/evidence/chart-apis';
 import { helmReleases, manifestResources } from '../../lib/evidence/cluster-resources';
 import { entryPointTraps } from '../../lib/evidence/entry-point';
 import { CfnTemplate, StackTemplate, stackTemplates, TemplateResource } from '../../lib/evidence/stack-templates';
-import { EntryPointExemption, EntryPointPolicy, entryPointPolicyManifest, entryPointRejection } from '../../lib/constructs/entry-point-policy';
+import {
+  EntryPointExemption,
+  EntryPointPolicy,
+  entryPointPolicyManifest,
+  entryPointRejection,
+} from '../../lib/constructs/entry-point-policy';
 import { AccessRequest, evaluate } from '../../lib/evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { Platform } from '../../lib/platform';
@@ -69,7 +74,10 @@ describe('1. the load balancer controller reconciles TargetGroupBindings only an
     type Case = [description: string, request: () => AccessRequest];
 
     const allowed: Case[] = [
-      ['register targets in the platform\'s target group', () => ({ action: 'elasticloadbalancing:RegisterTargets', resource: targetGroupArn })],
+      [
+        "register targets in the platform's target group",
+        () => ({ action: 'elasticloadbalancing:RegisterTargets', resource: targetGroupArn }),
+      ],
       ['deregister targets from it', () => ({ action: 'elasticloadbalancing:DeregisterTargets', resource: targetGroupArn })],
       ['describe target groups (the binding webhooks)', () => ({ action: 'elasticloadbalancing:DescribeTargetGroups', resource: '*' })],
       ['describe target health', () => ({ action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' })],
@@ -77,18 +85,39 @@ describe('1. the load balancer controller reconciles TargetGroupBindings only an
       ['describe security groups', () => ({ action: 'ec2:DescribeSecurityGroups', resource: '*' })],
     ];
     const denied: Case[] = [
-      ['register targets in any other target group', () => ({ action: 'elasticloadbalancing:RegisterTargets', resource: otherTargetGroup })],
+      [
+        'register targets in any other target group',
+        () => ({ action: 'elasticloadbalancing:RegisterTargets', resource: otherTargetGroup }),
+      ],
       ['create a load balancer', () => ({ action: 'elasticloadbalancing:CreateLoadBalancer', resource: loadBalancer, context: creating })],
       ['create a listener', () => ({ action: 'elasticloadbalancing:CreateListener', resource: listener })],
       ['modify a listener', () => ({ action: 'elasticloadbalancing:ModifyListener', resource: listener })],
       ['add a listener rule', () => ({ action: 'elasticloadbalancing:CreateRule', resource: listener })],
-      ['change a load balancer\'s security groups', () => ({ action: 'elasticloadbalancing:SetSecurityGroups', resource: loadBalancer, context: owned })],
+      [
+        "change a load balancer's security groups",
+        () => ({ action: 'elasticloadbalancing:SetSecurityGroups', resource: loadBalancer, context: owned }),
+      ],
       ['delete a load balancer', () => ({ action: 'elasticloadbalancing:DeleteLoadBalancer', resource: loadBalancer, context: owned })],
-      ['create a target group', () => ({ action: 'elasticloadbalancing:CreateTargetGroup', resource: otherTargetGroup, context: creating })],
-      ['modify the platform\'s target group', () => ({ action: 'elasticloadbalancing:ModifyTargetGroup', resource: targetGroupArn, context: owned })],
-      ['tag a load balancer it creates', () => ({ action: 'elasticloadbalancing:AddTags', resource: loadBalancer,
-        context: { ...creating, 'elasticloadbalancing:CreateAction': 'CreateLoadBalancer' } })],
-      ['associate a WAFv2 web ACL', () => ({ action: 'wafv2:AssociateWebACL', resource: `arn:aws:wafv2:us-east-1:${account}:regional/webacl/any/0123` })],
+      [
+        'create a target group',
+        () => ({ action: 'elasticloadbalancing:CreateTargetGroup', resource: otherTargetGroup, context: creating }),
+      ],
+      [
+        "modify the platform's target group",
+        () => ({ action: 'elasticloadbalancing:ModifyTargetGroup', resource: targetGroupArn, context: owned }),
+      ],
+      [
+        'tag a load balancer it creates',
+        () => ({
+          action: 'elasticloadbalancing:AddTags',
+          resource: loadBalancer,
+          context: { ...creating, 'elasticloadbalancing:CreateAction': 'CreateLoadBalancer' },
+        }),
+      ],
+      [
+        'associate a WAFv2 web ACL',
+        () => ({ action: 'wafv2:AssociateWebACL', resource: `arn:aws:wafv2:us-east-1:${account}:regional/webacl/any/0123` }),
+      ],
       ['disassociate a WAFv2 web ACL', () => ({ action: 'wafv2:DisassociateWebACL', resource: loadBalancer })],
       ['associate a WAF Classic web ACL', () => ({ action: 'waf-regional:AssociateWebACL', resource: loadBalancer })],
       ['remove Shield protection', () => ({ action: 'shield:DeleteProtection', resource: `arn:aws:shield::${account}:protection/any` })],
@@ -96,10 +125,26 @@ describe('1. the load balancer controller reconciles TargetGroupBindings only an
       ['open a security group', () => ({ action: 'ec2:AuthorizeSecurityGroupIngress', resource: anySecurityGroup })],
       ['close a security group rule', () => ({ action: 'ec2:RevokeSecurityGroupIngress', resource: anySecurityGroup })],
       ['create a security group', () => ({ action: 'ec2:CreateSecurityGroup', resource: anySecurityGroup })],
-      ['tag a security group it creates', () => ({ action: 'ec2:CreateTags', resource: anySecurityGroup, context: { ...creating, 'ec2:CreateAction': 'CreateSecurityGroup' } })],
-      ['create the ELB service-linked role', () => ({ action: 'iam:CreateServiceLinkedRole', resource: `arn:aws:iam::${account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/x`,
-        context: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } })],
-      ['read user pool clients (ALB Cognito actions)', () => ({ action: 'cognito-idp:DescribeUserPoolClient', resource: `arn:aws:cognito-idp:us-east-1:${account}:userpool/any` })],
+      [
+        'tag a security group it creates',
+        () => ({
+          action: 'ec2:CreateTags',
+          resource: anySecurityGroup,
+          context: { ...creating, 'ec2:CreateAction': 'CreateSecurityGroup' },
+        }),
+      ],
+      [
+        'create the ELB service-linked role',
+        () => ({
+          action: 'iam:CreateServiceLinkedRole',
+          resource: `arn:aws:iam::${account}:role/aws-service-role/elasticloadbalancing.amazonaws.com/x`,
+          context: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' },
+        }),
+      ],
+      [
+        'read user pool clients (ALB Cognito actions)',
+        () => ({ action: 'cognito-idp:DescribeUserPoolClient', resource: `arn:aws:cognito-idp:us-east-1:${account}:userpool/any` }),
+      ],
     ];
 
     test.each(allowed)('may %s', (_description, request) => {
@@ -114,10 +159,19 @@ describe('1. the load balancer controller reconciles TargetGroupBindings only an
       expect(statements.map(({ Sid, ...statement }) => statement)).toEqual([
         {
           Effect: 'Allow',
-          Action: ['ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+          Action: [
+            'ec2:DescribeSecurityGroups',
+            'ec2:DescribeVpcs',
+            'elasticloadbalancing:DescribeTargetGroups',
+            'elasticloadbalancing:DescribeTargetHealth',
+          ],
           Resource: ['*'],
         },
-        { Effect: 'Allow', Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], Resource: [targetGroupArn] },
+        {
+          Effect: 'Allow',
+          Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+          Resource: [targetGroupArn],
+        },
       ]);
       expect(targetGroupArn).toMatch(/IngressTargets/);
     });
@@ -125,15 +179,21 @@ describe('1. the load balancer controller reconciles TargetGroupBindings only an
 });
 
 describe('2. no subnet is tagged as a place for load balancers', () => {
-  const subnets = (name: string) => templatesOf(name).flatMap((stack) => Object.values(stack.template.Resources ?? {}))
-    .filter((resource) => resource.Type === 'AWS::EC2::Subnet') as TemplateResource[];
-  const tag = (resource: TemplateResource, key: string) => (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)
-    ?.find((t) => t.Key === key)?.Value;
+  const subnets = (name: string) =>
+    templatesOf(name)
+      .flatMap((stack) => Object.values(stack.template.Resources ?? {}))
+      .filter((resource) => resource.Type === 'AWS::EC2::Subnet') as TemplateResource[];
+  const tag = (resource: TemplateResource, key: string) =>
+    (resource.Properties?.Tags as { Key: string; Value: string }[] | undefined)?.find((t) => t.Key === key)?.Value;
 
   test.each(Object.keys(CONFIGURATIONS))('no subnet carries kubernetes.io/role/elb or kubernetes.io/role/internal-elb (%s)', (name) => {
     const found = subnets(name);
     expect(found.length).toBeGreaterThan(0);
-    expect(found.flatMap((subnet) => ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'].filter((key) => tag(subnet, key) !== undefined))).toEqual([]);
+    expect(
+      found.flatMap((subnet) =>
+        ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'].filter((key) => tag(subnet, key) !== undefined),
+      ),
+    ).toEqual([]);
   });
 
   test('the check has public subnets to look at: dev (egress nat) has them, and the cluster is built on their VPC', () => {
@@ -148,7 +208,7 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
     const { platform } = dev();
     const applied = manifestResources(templatesOf('dev'))
       .filter((m) => m.stack.id === platform.cluster.node.id)
-      .flatMap((m) => (JSON.parse(m.stack.template.Resources![m.logicalId].Properties!.Manifest as string) as any[]))
+      .flatMap((m) => JSON.parse(m.stack.template.Resources![m.logicalId].Properties!.Manifest as string) as any[])
       .filter((object) => object.apiVersion === 'admissionregistration.k8s.io/v1')
       .map(({ metadata: { labels, ...metadata }, ...object }) => ({ ...object, metadata }));
     expect(applied).toEqual([
@@ -165,8 +225,11 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
             ],
           },
           validations: [
-            expect.objectContaining({ expression: 'request.resource.resource != \'services\' || !(object.spec.type in [\'LoadBalancer\', \'NodePort\'])', reason: 'Forbidden' }),
-            expect.objectContaining({ expression: 'request.resource.resource != \'ingresses\'', reason: 'Forbidden' }),
+            expect.objectContaining({
+              expression: "request.resource.resource != 'services' || !(object.spec.type in ['LoadBalancer', 'NodePort'])",
+              reason: 'Forbidden',
+            }),
+            expect.objectContaining({ expression: "request.resource.resource != 'ingresses'", reason: 'Forbidden' }),
           ],
         },
       },
@@ -180,34 +243,63 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
   });
 
   test('its rules reject LoadBalancer and NodePort Services and Ingresses, admit other Services, and exempt only what is named', () => {
-    const service = (namespace: string, name: string, serviceType?: string) => ({ group: '', kind: 'Service', namespace, name, serviceType });
+    const service = (namespace: string, name: string, serviceType?: string) => ({
+      group: '',
+      kind: 'Service',
+      namespace,
+      name,
+      serviceType,
+    });
     const ingress = { group: 'networking.k8s.io', kind: 'Ingress', namespace: 'shop', name: 'web' };
-    expect([
-      service('shop', 'web', 'LoadBalancer'), service('kube-system', 'web', 'NodePort'), ingress,
-      service('shop', 'web'), service('shop', 'web', 'ClusterIP'), service('shop', 'db', 'ExternalName'),
-    ].map((subject) => entryPointRejection(subject) !== undefined)).toEqual([true, true, true, false, false, false]);
+    expect(
+      [
+        service('shop', 'web', 'LoadBalancer'),
+        service('kube-system', 'web', 'NodePort'),
+        ingress,
+        service('shop', 'web'),
+        service('shop', 'web', 'ClusterIP'),
+        service('shop', 'db', 'ExternalName'),
+      ].map((subject) => entryPointRejection(subject) !== undefined),
+    ).toEqual([true, true, true, false, false, false]);
 
-    const exemption: EntryPointExemption = { kind: 'Service', namespace: 'legacy', name: 'partner-feed', reason: 'a partner\'s fixed-IP feed, reviewed' };
-    expect([service('legacy', 'partner-feed', 'LoadBalancer'), service('legacy', 'other', 'LoadBalancer'), service('shop', 'partner-feed', 'LoadBalancer')]
-      .map((subject) => entryPointRejection(subject, [exemption]) !== undefined)).toEqual([false, true, true]);
-    expect(entryPointPolicyManifest([exemption])[0].spec!.matchConditions).toEqual([{
-      name: 'not-exempt',
-      expression: '!((request.kind.kind + \' \' + request.namespace + \'/\' + request.name) in ["Service legacy/partner-feed"])',
-    }]);
+    const exemption: EntryPointExemption = {
+      kind: 'Service',
+      namespace: 'legacy',
+      name: 'partner-feed',
+      reason: "a partner's fixed-IP feed, reviewed",
+    };
+    expect(
+      [
+        service('legacy', 'partner-feed', 'LoadBalancer'),
+        service('legacy', 'other', 'LoadBalancer'),
+        service('shop', 'partner-feed', 'LoadBalancer'),
+      ].map((subject) => entryPointRejection(subject, [exemption]) !== undefined),
+    ).toEqual([false, true, true]);
+    expect(entryPointPolicyManifest([exemption])[0].spec!.matchConditions).toEqual([
+      {
+        name: 'not-exempt',
+        expression: "!((request.kind.kind + ' ' + request.namespace + '/' + request.name) in [\"Service legacy/partner-feed\"])",
+      },
+    ]);
   });
 
   test('an exemption must name one Kubernetes object and say why', () => {
     const cluster = eks.Cluster.fromClusterAttributes(new Stack(new App(), 'S'), 'Cluster', { clusterName: 'c' });
     const exemption = (name: string, reason: string): EntryPointExemption => ({ kind: 'Service', namespace: 'legacy', name, reason });
-    expect(() => new EntryPointPolicy(cluster, 'Named', { cluster, exemptions: [exemption('Partner Feed', 'reviewed')] }))
-      .toThrow('entry-point exemption Service legacy/Partner Feed: namespace and name must be Kubernetes object names');
-    expect(() => new EntryPointPolicy(cluster, 'Reasoned', { cluster, exemptions: [exemption('partner-feed', ' ')] }))
-      .toThrow('entry-point exemption Service legacy/partner-feed has no reason');
+    expect(() => new EntryPointPolicy(cluster, 'Named', { cluster, exemptions: [exemption('Partner Feed', 'reviewed')] })).toThrow(
+      'entry-point exemption Service legacy/Partner Feed: namespace and name must be Kubernetes object names',
+    );
+    expect(() => new EntryPointPolicy(cluster, 'Reasoned', { cluster, exemptions: [exemption('partner-feed', ' ')] })).toThrow(
+      'entry-point exemption Service legacy/partner-feed has no reason',
+    );
   });
 
-  test.each(Object.keys(CONFIGURATIONS))('nothing the platform applies is rejected, and all that writes Services comes after the policy (%s)', (name) => {
-    expect(entryPointTraps(assemblyOf(name))).toEqual([]);
-  });
+  test.each(Object.keys(CONFIGURATIONS))(
+    'nothing the platform applies is rejected, and all that writes Services comes after the policy (%s)',
+    (name) => {
+      expect(entryPointTraps(assemblyOf(name))).toEqual([]);
+    },
+  );
 
   describe('the check over an assembly', () => {
     const CLUSTER = { Ref: 'Cluster' };
@@ -228,22 +320,41 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
       },
       ...(dependsOn ? { DependsOn: dependsOn } : {}),
     });
-    const clusterStack = (resources: Record<string, TemplateResource>): StackTemplate[] => [{
-      id: 'Cluster', stackName: 'test-cluster', region: 'us-east-1', dependencies: [],
-      template: { Resources: { Cluster: { Type: 'AWS::EKS::Cluster' }, ...resources } } as CfnTemplate,
-    }];
+    const clusterStack = (resources: Record<string, TemplateResource>): StackTemplate[] => [
+      {
+        id: 'Cluster',
+        stackName: 'test-cluster',
+        region: 'us-east-1',
+        dependencies: [],
+        template: { Resources: { Cluster: { Type: 'AWS::EKS::Cluster' }, ...resources } } as CfnTemplate,
+      },
+    ];
     const policy = manifest(entryPointPolicyManifest());
     const clusterIp = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'ClusterIP' } };
 
-    test('reports a LoadBalancer Service, an Ingress, and a chart whose Service is a LoadBalancer (the gateway chart\'s default)', () => {
-      const traps = entryPointTraps(clusterStack({
-        Policy: policy,
-        Shop: manifest([{ ...clusterIp, spec: { type: 'LoadBalancer' } }, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' } }], ['Policy']),
-        Gateway: gateway({}, ['Policy']),
-      }));
+    test("reports a LoadBalancer Service, an Ingress, and a chart whose Service is a LoadBalancer (the gateway chart's default)", () => {
+      const traps = entryPointTraps(
+        clusterStack({
+          Policy: policy,
+          Shop: manifest(
+            [
+              { ...clusterIp, spec: { type: 'LoadBalancer' } },
+              { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' } },
+            ],
+            ['Policy'],
+          ),
+          Gateway: gateway({}, ['Policy']),
+        }),
+      );
       expect(traps.map((trap) => [trap.path, trap.problem])).toEqual([
-        ['Cluster/Resources/Shop/Properties/Manifest [0]', expect.stringContaining('Service shop/web would be rejected: Services of type LoadBalancer or NodePort')],
-        ['Cluster/Resources/Shop/Properties/Manifest [1]', expect.stringContaining('Ingress shop/web would be rejected: Ingresses are not allowed')],
+        [
+          'Cluster/Resources/Shop/Properties/Manifest [0]',
+          expect.stringContaining('Service shop/web would be rejected: Services of type LoadBalancer or NodePort'),
+        ],
+        [
+          'Cluster/Resources/Shop/Properties/Manifest [1]',
+          expect.stringContaining('Ingress shop/web would be rejected: Ingresses are not allowed'),
+        ],
         ['Cluster/Resources/Gateway/Properties/Values', expect.stringContaining('a LoadBalancer Service of chart gateway')],
       ]);
     });
@@ -255,11 +366,18 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
         ['Cluster/Resources/Gateway', expect.stringContaining('is not applied after the entry-point policy (Cluster/Policy)')],
       ]);
       expect(entryPointTraps(clusterStack(writers)).map((trap) => trap.problem)).toEqual([
-        expect.stringContaining('into a cluster that has no entry-point policy'), expect.stringContaining('into a cluster that has no entry-point policy'),
+        expect.stringContaining('into a cluster that has no entry-point policy'),
+        expect.stringContaining('into a cluster that has no entry-point policy'),
       ]);
-      expect(entryPointTraps(clusterStack({
-        Policy: policy, Shop: manifest([clusterIp], ['Policy']), Gateway: gateway({ service: { type: 'ClusterIP' } }, ['Policy']),
-      }))).toEqual([]);
+      expect(
+        entryPointTraps(
+          clusterStack({
+            Policy: policy,
+            Shop: manifest([clusterIp], ['Policy']),
+            Gateway: gateway({ service: { type: 'ClusterIP' } }, ['Policy']),
+          }),
+        ),
+      ).toEqual([]);
     });
   });
 });

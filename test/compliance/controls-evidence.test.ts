@@ -26,145 +26,510 @@ const trustsPods = (p: Record<string, any>) => text(p.AssumeRolePolicyDocument).
 /** The properties of the cluster's Kubernetes resources (CDK custom resources) whose manifest holds an object of the kind. */
 const clusterObjects = (d: EvidenceDraft, kind: string) =>
   d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes(`"kind":"${kind}"`));
-const endpointSecurityGroups = (d: EvidenceDraft) => d.properties('AWS::EC2::SecurityGroup', (p) => /^Interface endpoints/.test(p.GroupDescription));
+const endpointSecurityGroups = (d: EvidenceDraft) =>
+  d.properties('AWS::EC2::SecurityGroup', (p) => /^Interface endpoints/.test(p.GroupDescription));
 /** A resource policy without its statements conditioned on TLS. */
 const withoutTlsConditions = (p: Record<string, any>) => {
   p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((s: any) => !text(s.Condition).includes('aws:SecureTransport'));
 };
 /** A resource policy whose TLS statement allows requests over TLS instead of denying the others. */
-const tlsAllowedNotEnforced = (p: Record<string, any>) => p.PolicyDocument.Statement
-  .filter((s: any) => text(s.Condition).includes('aws:SecureTransport'))
-  .forEach((s: any) => Object.assign(s, { Effect: 'Allow', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }));
+const tlsAllowedNotEnforced = (p: Record<string, any>) =>
+  p.PolicyDocument.Statement.filter((s: any) => text(s.Condition).includes('aws:SecureTransport')).forEach((s: any) =>
+    Object.assign(s, { Effect: 'Allow', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
+  );
 
 const CHANGES: readonly Change[] = [
-  ['NET-1', 'flow logs record rejected traffic only', (d) => d.properties('AWS::EC2::FlowLog').forEach((p) => { p.TrafficType = 'REJECT'; })],
-  ['NET-2', 'a subnet assigns public IPs on launch', (d) => { d.properties('AWS::EC2::Subnet')[0].MapPublicIpOnLaunch = true; }],
-  ['NET-3', 'the default security group keeps its rules (no restricting custom resource)', (d) => d.removeResources('Custom::VpcRestrictDefaultSG')],
-  ['NET-4', 'the endpoint security group admits every TCP port', (d) => endpointSecurityGroups(d)
-    .forEach((p) => p.SecurityGroupIngress.forEach((rule: any) => Object.assign(rule, { FromPort: 0, ToPort: 65535 })))],
-  ['NET-4', 'the endpoint security group admits HTTPS from anywhere', (d) => endpointSecurityGroups(d)
-    .forEach((p) => p.SecurityGroupIngress.forEach((rule: any) => { rule.CidrIp = '0.0.0.0/0'; }))],
-  ['NET-4', 'an interface endpoint resolves the public API name (no private DNS)', (d) => {
-    d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].PrivateDnsEnabled = false;
-  }],
-  ['NET-5', 'mesh mTLS is PERMISSIVE', (d) => clusterObjects(d, 'PeerAuthentication')
-    .forEach((p) => { p.Manifest = p.Manifest.replace('"mode":"STRICT"', '"mode":"PERMISSIVE"'); }), { onlyIn: 'istio-ambient' }],
-  ['NET-5', 'a service runs without its workload certificate', (d) => d.removeObjects('Certificate',
-    (c) => text(c.spec.uris).includes('/sa/orders')), { onlyIn: 'native', alsoFails: ['WL-4'] }], // the certificate is also its caller identity
-  ['NET-6', 'the entry-point admission policy only warns', (d) => clusterObjects(d, 'ValidatingAdmissionPolicy')
-    .forEach((p) => { p.Manifest = p.Manifest.replace('"validationActions":["Deny"]', '"validationActions":["Warn"]'); })],
-  ['NET-6', 'a subnet is tagged for internal load balancers', (d) => {
-    const subnet = d.properties('AWS::EC2::Subnet')[0];
-    subnet.Tags = [...(subnet.Tags ?? []), { Key: 'kubernetes.io/role/internal-elb', Value: '1' }];
-  }],
-  ['NET-6', 'the load balancer controller may register targets in any target group', (d) => d
-    .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('elasticloadbalancing:RegisterTargets'))
-    .forEach((p) => p.PolicyDocument.Statement.forEach((s: any) => { s.Resource = '*'; }))],
-  ['NET-6', 'the load balancer controller\'s role holds ElasticLoadBalancingFullAccess', (d) => d
-    .properties('AWS::IAM::Role', (p) => trustsPods(p) && String(p.Description).includes('aws-load-balancer-controller'))
-    .forEach((p) => { p.ManagedPolicyArns = [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ElasticLoadBalancingFullAccess']] }]; })],
+  [
+    'NET-1',
+    'flow logs record rejected traffic only',
+    (d) =>
+      d.properties('AWS::EC2::FlowLog').forEach((p) => {
+        p.TrafficType = 'REJECT';
+      }),
+  ],
+  [
+    'NET-2',
+    'a subnet assigns public IPs on launch',
+    (d) => {
+      d.properties('AWS::EC2::Subnet')[0].MapPublicIpOnLaunch = true;
+    },
+  ],
+  [
+    'NET-3',
+    'the default security group keeps its rules (no restricting custom resource)',
+    (d) => d.removeResources('Custom::VpcRestrictDefaultSG'),
+  ],
+  [
+    'NET-4',
+    'the endpoint security group admits every TCP port',
+    (d) =>
+      endpointSecurityGroups(d).forEach((p) =>
+        p.SecurityGroupIngress.forEach((rule: any) => Object.assign(rule, { FromPort: 0, ToPort: 65535 })),
+      ),
+  ],
+  [
+    'NET-4',
+    'the endpoint security group admits HTTPS from anywhere',
+    (d) =>
+      endpointSecurityGroups(d).forEach((p) =>
+        p.SecurityGroupIngress.forEach((rule: any) => {
+          rule.CidrIp = '0.0.0.0/0';
+        }),
+      ),
+  ],
+  [
+    'NET-4',
+    'an interface endpoint resolves the public API name (no private DNS)',
+    (d) => {
+      d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].PrivateDnsEnabled = false;
+    },
+  ],
+  [
+    'NET-5',
+    'mesh mTLS is PERMISSIVE',
+    (d) =>
+      clusterObjects(d, 'PeerAuthentication').forEach((p) => {
+        p.Manifest = p.Manifest.replace('"mode":"STRICT"', '"mode":"PERMISSIVE"');
+      }),
+    { onlyIn: 'istio-ambient' },
+  ],
+  [
+    'NET-5',
+    'a service runs without its workload certificate',
+    (d) => d.removeObjects('Certificate', (c) => text(c.spec.uris).includes('/sa/orders')),
+    { onlyIn: 'native', alsoFails: ['WL-4'] },
+  ], // the certificate is also its caller identity
+  [
+    'NET-6',
+    'the entry-point admission policy only warns',
+    (d) =>
+      clusterObjects(d, 'ValidatingAdmissionPolicy').forEach((p) => {
+        p.Manifest = p.Manifest.replace('"validationActions":["Deny"]', '"validationActions":["Warn"]');
+      }),
+  ],
+  [
+    'NET-6',
+    'a subnet is tagged for internal load balancers',
+    (d) => {
+      const subnet = d.properties('AWS::EC2::Subnet')[0];
+      subnet.Tags = [...(subnet.Tags ?? []), { Key: 'kubernetes.io/role/internal-elb', Value: '1' }];
+    },
+  ],
+  [
+    'NET-6',
+    'the load balancer controller may register targets in any target group',
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('elasticloadbalancing:RegisterTargets'))
+        .forEach((p) =>
+          p.PolicyDocument.Statement.forEach((s: any) => {
+            s.Resource = '*';
+          }),
+        ),
+  ],
+  [
+    'NET-6',
+    "the load balancer controller's role holds ElasticLoadBalancingFullAccess",
+    (d) =>
+      d
+        .properties('AWS::IAM::Role', (p) => trustsPods(p) && String(p.Description).includes('aws-load-balancer-controller'))
+        .forEach((p) => {
+          p.ManagedPolicyArns = [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ElasticLoadBalancingFullAccess']] },
+          ];
+        }),
+  ],
 
-  ['IDN-1', 'users may sign themselves up', (d) => d.properties('AWS::Cognito::UserPool').forEach((p) => { p.AdminCreateUserConfig.AllowAdminCreateUserOnly = false; })],
-  ['IDN-1', 'passwords need only 8 characters', (d) => d.properties('AWS::Cognito::UserPool').forEach((p) => { p.Policies.PasswordPolicy.MinimumLength = 8; })],
-  ['IDN-2', 'the user client allows the implicit flow', (d) => d.properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code'))
-    .forEach((p) => p.AllowedOAuthFlows.push('implicit'))],
-  ['IDN-3', 'the identity pool admits guests', (d) => d.properties('AWS::Cognito::IdentityPool').forEach((p) => { p.AllowUnauthenticatedIdentities = true; })],
-  ['IDN-4', 'service roles trust Pod Identity from any cluster (no source ARN)', (d) => d.properties('AWS::IAM::Role', trustsPods)
-    .forEach((p) => p.AssumeRolePolicyDocument.Statement.forEach((s: any) => { delete s.Condition?.ArnEquals; }))],
-  ['IDN-5', 'services accept tokens living a day', (d) => d.containers()
-    .forEach((c) => c.env.filter((e: any) => e.name === 'COGNITO_MAX_TOKEN_LIFETIME_SECONDS').forEach((e: any) => { e.value = '86400'; }))],
-  ['IDN-6', 'the machine client is granted the orders admin scope', (d) => d
-    .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('client_credentials'))
-    .forEach((p) => p.AllowedOAuthScopes.push(replaced(p.AllowedOAuthScopes.find((s: unknown) => text(s).includes('/read"')), '/read"', '/admin"')))],
+  [
+    'IDN-1',
+    'users may sign themselves up',
+    (d) =>
+      d.properties('AWS::Cognito::UserPool').forEach((p) => {
+        p.AdminCreateUserConfig.AllowAdminCreateUserOnly = false;
+      }),
+  ],
+  [
+    'IDN-1',
+    'passwords need only 8 characters',
+    (d) =>
+      d.properties('AWS::Cognito::UserPool').forEach((p) => {
+        p.Policies.PasswordPolicy.MinimumLength = 8;
+      }),
+  ],
+  [
+    'IDN-2',
+    'the user client allows the implicit flow',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code'))
+        .forEach((p) => p.AllowedOAuthFlows.push('implicit')),
+  ],
+  [
+    'IDN-3',
+    'the identity pool admits guests',
+    (d) =>
+      d.properties('AWS::Cognito::IdentityPool').forEach((p) => {
+        p.AllowUnauthenticatedIdentities = true;
+      }),
+  ],
+  [
+    'IDN-4',
+    'service roles trust Pod Identity from any cluster (no source ARN)',
+    (d) =>
+      d.properties('AWS::IAM::Role', trustsPods).forEach((p) =>
+        p.AssumeRolePolicyDocument.Statement.forEach((s: any) => {
+          delete s.Condition?.ArnEquals;
+        }),
+      ),
+  ],
+  [
+    'IDN-5',
+    'services accept tokens living a day',
+    (d) =>
+      d.containers().forEach((c) =>
+        c.env
+          .filter((e: any) => e.name === 'COGNITO_MAX_TOKEN_LIFETIME_SECONDS')
+          .forEach((e: any) => {
+            e.value = '86400';
+          }),
+      ),
+  ],
+  [
+    'IDN-6',
+    'the machine client is granted the orders admin scope',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('client_credentials'))
+        .forEach((p) =>
+          p.AllowedOAuthScopes.push(
+            replaced(
+              p.AllowedOAuthScopes.find((s: unknown) => text(s).includes('/read"')),
+              '/read"',
+              '/admin"',
+            ),
+          ),
+        ),
+  ],
 
-  ['CL-1', 'the API endpoint is public', (d) => d.properties('AWS::EKS::Cluster').forEach((p) => { p.ResourcesVpcConfig.EndpointPublicAccess = true; })],
-  ['CL-2', 'secrets are not envelope-encrypted', (d) => d.properties('AWS::EKS::Cluster').forEach((p) => { delete p.EncryptionConfig; })],
-  ['CL-3', 'the audit log is off', (d) => d.properties('AWS::EKS::Cluster').forEach((p) => {
-    p.Logging.ClusterLogging.EnabledTypes = p.Logging.ClusterLogging.EnabledTypes.filter((t: any) => t.Type !== 'audit');
-  })],
-  ['CL-4', 'the aws-auth ConfigMap authenticates too', (d) => d.properties('AWS::EKS::Cluster').forEach((p) => { p.AccessConfig.AuthenticationMode = 'API_AND_CONFIG_MAP'; })],
-  ['CL-5', 'pods reach the instance metadata service (hop limit 2)', (d) => d.properties('AWS::EC2::LaunchTemplate')
-    .forEach((p) => { p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit = 2; })],
-  ['CL-5', 'the launch template drops its block devices (the AMI\'s volumes, not encrypted with the platform key)', (d) => d.properties('AWS::EC2::LaunchTemplate')
-    .forEach((p) => { delete p.LaunchTemplateData.BlockDeviceMappings; })],
-  ['CL-6', 'the VPC CNI runs without network policy enforcement', (d) => d.properties('AWS::EKS::Addon', (p) => p.AddonName === 'vpc-cni')
-    .forEach((p) => { delete p.ConfigurationValues; })],
-  ['CL-7', 'the node role holds the CNI policy', (d) => d.properties('AWS::IAM::Role', (p) => text(p.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'))
-    .forEach((p) => p.ManagedPolicyArns.push({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] }))],
-  ['CL-7', 'the node group runs with a role from outside the platform', (d) => d.properties('AWS::EKS::Nodegroup')
-    .forEach((p) => { p.NodeRole = 'arn:aws:iam::111111111111:role/existing-node-role'; })],
+  [
+    'CL-1',
+    'the API endpoint is public',
+    (d) =>
+      d.properties('AWS::EKS::Cluster').forEach((p) => {
+        p.ResourcesVpcConfig.EndpointPublicAccess = true;
+      }),
+  ],
+  [
+    'CL-2',
+    'secrets are not envelope-encrypted',
+    (d) =>
+      d.properties('AWS::EKS::Cluster').forEach((p) => {
+        delete p.EncryptionConfig;
+      }),
+  ],
+  [
+    'CL-3',
+    'the audit log is off',
+    (d) =>
+      d.properties('AWS::EKS::Cluster').forEach((p) => {
+        p.Logging.ClusterLogging.EnabledTypes = p.Logging.ClusterLogging.EnabledTypes.filter((t: any) => t.Type !== 'audit');
+      }),
+  ],
+  [
+    'CL-4',
+    'the aws-auth ConfigMap authenticates too',
+    (d) =>
+      d.properties('AWS::EKS::Cluster').forEach((p) => {
+        p.AccessConfig.AuthenticationMode = 'API_AND_CONFIG_MAP';
+      }),
+  ],
+  [
+    'CL-5',
+    'pods reach the instance metadata service (hop limit 2)',
+    (d) =>
+      d.properties('AWS::EC2::LaunchTemplate').forEach((p) => {
+        p.LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit = 2;
+      }),
+  ],
+  [
+    'CL-5',
+    "the launch template drops its block devices (the AMI's volumes, not encrypted with the platform key)",
+    (d) =>
+      d.properties('AWS::EC2::LaunchTemplate').forEach((p) => {
+        delete p.LaunchTemplateData.BlockDeviceMappings;
+      }),
+  ],
+  [
+    'CL-6',
+    'the VPC CNI runs without network policy enforcement',
+    (d) =>
+      d
+        .properties('AWS::EKS::Addon', (p) => p.AddonName === 'vpc-cni')
+        .forEach((p) => {
+          delete p.ConfigurationValues;
+        }),
+  ],
+  [
+    'CL-7',
+    'the node role holds the CNI policy',
+    (d) =>
+      d
+        .properties('AWS::IAM::Role', (p) => text(p.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'))
+        .forEach((p) =>
+          p.ManagedPolicyArns.push({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] }),
+        ),
+  ],
+  [
+    'CL-7',
+    'the node group runs with a role from outside the platform',
+    (d) =>
+      d.properties('AWS::EKS::Nodegroup').forEach((p) => {
+        p.NodeRole = 'arn:aws:iam::111111111111:role/existing-node-role';
+      }),
+  ],
 
-  ['WL-1', 'workload namespaces enforce only baseline', (d) => d.objects('Namespace', (n) => n.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== undefined)
-    .forEach((n) => { n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'; })],
-  ['WL-2', 'the Deployments lose their security contexts', (d) => d.podSpecs().forEach((spec) => {
-    delete spec.securityContext;
-    spec.containers.forEach((c: any) => { delete c.securityContext; });
-  })],
-  ['WL-3', 'the default-deny NetworkPolicies are dropped', (d) => d.removeObjects('NetworkPolicy', (p) => p.metadata.name === 'default-deny')],
-  ['WL-4', 'the mesh authorization policies are dropped (every caller admitted)', (d) => d.removeObjects('AuthorizationPolicy'), { onlyIn: 'istio-ambient' }],
-  ['WL-4', 'an allow-all NetworkPolicy joins the services\' namespace', (d) => d.addObject({
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all', namespace: d.objects('Deployment')[0].metadata.namespace! },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] },
-  })],
-  ['WL-5', 'pods automount the API token again', (d) => d.podSpecs().forEach((spec) => { delete spec.automountServiceAccountToken; })],
+  [
+    'WL-1',
+    'workload namespaces enforce only baseline',
+    (d) =>
+      d
+        .objects('Namespace', (n) => n.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== undefined)
+        .forEach((n) => {
+          n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline';
+        }),
+  ],
+  [
+    'WL-2',
+    'the Deployments lose their security contexts',
+    (d) =>
+      d.podSpecs().forEach((spec) => {
+        delete spec.securityContext;
+        spec.containers.forEach((c: any) => {
+          delete c.securityContext;
+        });
+      }),
+  ],
+  [
+    'WL-3',
+    'the default-deny NetworkPolicies are dropped',
+    (d) => d.removeObjects('NetworkPolicy', (p) => p.metadata.name === 'default-deny'),
+  ],
+  [
+    'WL-4',
+    'the mesh authorization policies are dropped (every caller admitted)',
+    (d) => d.removeObjects('AuthorizationPolicy'),
+    { onlyIn: 'istio-ambient' },
+  ],
+  [
+    'WL-4',
+    "an allow-all NetworkPolicy joins the services' namespace",
+    (d) =>
+      d.addObject({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-all', namespace: d.objects('Deployment')[0].metadata.namespace! },
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] },
+      }),
+  ],
+  [
+    'WL-5',
+    'pods automount the API token again',
+    (d) =>
+      d.podSpecs().forEach((spec) => {
+        delete spec.automountServiceAccountToken;
+      }),
+  ],
   ['WL-6', 'the ResourceQuotas are dropped', (d) => d.removeObjects('ResourceQuota')],
-  ['WL-7', 'a container reads a secret from its environment', (d) => d.containers()[0].env
-    .push({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } })],
+  [
+    'WL-7',
+    'a container reads a secret from its environment',
+    (d) => d.containers()[0].env.push({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }),
+  ],
 
-  ['RES-1', 'containers stop without the preStop sleep', (d) => d.containers().forEach((c) => { delete c.lifecycle; })],
+  [
+    'RES-1',
+    'containers stop without the preStop sleep',
+    (d) =>
+      d.containers().forEach((c) => {
+        delete c.lifecycle;
+      }),
+  ],
 
-  ['DATA-1', 'a key stops rotating', (d) => { d.properties('AWS::KMS::Key')[0].EnableKeyRotation = false; }],
-  ['DATA-2', 'the key policies no longer deny grants to non-AWS resources', (d) => d.properties('AWS::KMS::Key').forEach((p) => {
-    p.KeyPolicy.Statement = p.KeyPolicy.Statement.filter((s: any) => !(s.Effect === 'Deny' && s.Action === 'kms:CreateGrant'));
-  })],
-  ['DATA-3', 'point-in-time recovery is off', (d) => d.properties('AWS::DynamoDB::Table')
-    .forEach((p) => { p.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled = false; })],
-  ['DATA-4', 'the buckets allow public bucket policies', (d) => d.properties('AWS::S3::Bucket')
-    .forEach((p) => { p.PublicAccessBlockConfiguration.BlockPublicPolicy = false; })],
+  [
+    'DATA-1',
+    'a key stops rotating',
+    (d) => {
+      d.properties('AWS::KMS::Key')[0].EnableKeyRotation = false;
+    },
+  ],
+  [
+    'DATA-2',
+    'the key policies no longer deny grants to non-AWS resources',
+    (d) =>
+      d.properties('AWS::KMS::Key').forEach((p) => {
+        p.KeyPolicy.Statement = p.KeyPolicy.Statement.filter((s: any) => !(s.Effect === 'Deny' && s.Action === 'kms:CreateGrant'));
+      }),
+  ],
+  [
+    'DATA-3',
+    'point-in-time recovery is off',
+    (d) =>
+      d.properties('AWS::DynamoDB::Table').forEach((p) => {
+        p.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled = false;
+      }),
+  ],
+  [
+    'DATA-4',
+    'the buckets allow public bucket policies',
+    (d) =>
+      d.properties('AWS::S3::Bucket').forEach((p) => {
+        p.PublicAccessBlockConfiguration.BlockPublicPolicy = false;
+      }),
+  ],
   ['DATA-4', 'the bucket policies accept plain HTTP', (d) => d.properties('AWS::S3::BucketPolicy').forEach(withoutTlsConditions)],
-  ['DATA-4', 'the bucket policies allow TLS requests instead of denying plain HTTP', (d) => d.properties('AWS::S3::BucketPolicy').forEach(tlsAllowedNotEnforced)],
-  ['DATA-5', 'a service policy grants on every resource', (d) => {
-    d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0].Resource = '*';
-  }],
-  ['DATA-5', 'a service policy adds "*" to a statement\'s resources', (d) => {
-    const statement = d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0];
-    statement.Resource = [statement.Resource, '*'].flat();
-  }],
-  ['DATA-6', 'signed-in users reach every user\'s prefix', (d) => d
-    .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('cognito-identity.amazonaws.com:sub'))
-    .forEach((p) => { p.PolicyDocument = replaced(p.PolicyDocument, 'users/${cognito-identity.amazonaws.com:sub}', 'users/*'); })],
+  [
+    'DATA-4',
+    'the bucket policies allow TLS requests instead of denying plain HTTP',
+    (d) => d.properties('AWS::S3::BucketPolicy').forEach(tlsAllowedNotEnforced),
+  ],
+  [
+    'DATA-5',
+    'a service policy grants on every resource',
+    (d) => {
+      d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument.Statement[0].Resource =
+        '*';
+    },
+  ],
+  [
+    'DATA-5',
+    'a service policy adds "*" to a statement\'s resources',
+    (d) => {
+      const statement = d.properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('dynamodb:'))[0].PolicyDocument
+        .Statement[0];
+      statement.Resource = [statement.Resource, '*'].flat();
+    },
+  ],
+  [
+    'DATA-6',
+    "signed-in users reach every user's prefix",
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('cognito-identity.amazonaws.com:sub'))
+        .forEach((p) => {
+          p.PolicyDocument = replaced(p.PolicyDocument, 'users/${cognito-identity.amazonaws.com:sub}', 'users/*');
+        }),
+  ],
 
   ['EDGE-1', 'the WebACL is not associated with the stage', (d) => d.removeResources('AWS::WAFv2::WebACLAssociation')],
-  ['EDGE-2', 'a method is open (no authorizer)', (d) => {
-    const method = d.properties('AWS::ApiGateway::Method', (p) => p.HttpMethod !== 'OPTIONS')[0];
-    method.AuthorizationType = 'NONE';
-    delete method.AuthorizerId;
-  }],
-  ['EDGE-3', 'the load balancer is internet-facing', (d) => d.properties('AWS::ElasticLoadBalancingV2::LoadBalancer').forEach((p) => { p.Scheme = 'internet-facing'; })],
-  ['EDGE-4', 'the stage writes no access logs', (d) => d.properties('AWS::ApiGateway::Stage').forEach((p) => { delete p.AccessLogSetting; })],
+  [
+    'EDGE-2',
+    'a method is open (no authorizer)',
+    (d) => {
+      const method = d.properties('AWS::ApiGateway::Method', (p) => p.HttpMethod !== 'OPTIONS')[0];
+      method.AuthorizationType = 'NONE';
+      delete method.AuthorizerId;
+    },
+  ],
+  [
+    'EDGE-3',
+    'the load balancer is internet-facing',
+    (d) =>
+      d.properties('AWS::ElasticLoadBalancingV2::LoadBalancer').forEach((p) => {
+        p.Scheme = 'internet-facing';
+      }),
+  ],
+  [
+    'EDGE-4',
+    'the stage writes no access logs',
+    (d) =>
+      d.properties('AWS::ApiGateway::Stage').forEach((p) => {
+        delete p.AccessLogSetting;
+      }),
+  ],
 
-  ['LOG-1', 'a log group is not encrypted', (d) => { delete d.properties('AWS::Logs::LogGroup')[0].KmsKeyId; }],
-  ['LOG-2', 'a log group keeps a month', (d) => { d.properties('AWS::Logs::LogGroup')[0].RetentionInDays = 30; }],
-  ['LOG-3', 'the alarm topic is not encrypted', (d) => d.properties('AWS::SNS::Topic').forEach((p) => { delete p.KmsMasterKeyId; })],
+  [
+    'LOG-1',
+    'a log group is not encrypted',
+    (d) => {
+      delete d.properties('AWS::Logs::LogGroup')[0].KmsKeyId;
+    },
+  ],
+  [
+    'LOG-2',
+    'a log group keeps a month',
+    (d) => {
+      d.properties('AWS::Logs::LogGroup')[0].RetentionInDays = 30;
+    },
+  ],
+  [
+    'LOG-3',
+    'the alarm topic is not encrypted',
+    (d) =>
+      d.properties('AWS::SNS::Topic').forEach((p) => {
+        delete p.KmsMasterKeyId;
+      }),
+  ],
   ['LOG-3', 'the alarm topic accepts plain HTTP publishers', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(withoutTlsConditions)],
-  ['LOG-3', 'the topic policy allows TLS publishers instead of denying plain HTTP', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(tlsAllowedNotEnforced)],
-  ['DET-1', 'the alarms notify nobody', (d) => d.properties('AWS::CloudWatch::Alarm').forEach((p) => { delete p.AlarmActions; })],
-  ['DET-1', 'an alarm notifies a topic outside the platform', (d) => {
-    d.properties('AWS::CloudWatch::Alarm')[0].AlarmActions = ['arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere'];
-  }],
-  ['DET-2', 'WAF logs keep the authorization header', (d) => d.properties('AWS::WAFv2::LoggingConfiguration').forEach((p) => { delete p.RedactedFields; })],
+  [
+    'LOG-3',
+    'the topic policy allows TLS publishers instead of denying plain HTTP',
+    (d) => d.properties('AWS::SNS::TopicPolicy').forEach(tlsAllowedNotEnforced),
+  ],
+  [
+    'DET-1',
+    'the alarms notify nobody',
+    (d) =>
+      d.properties('AWS::CloudWatch::Alarm').forEach((p) => {
+        delete p.AlarmActions;
+      }),
+  ],
+  [
+    'DET-1',
+    'an alarm notifies a topic outside the platform',
+    (d) => {
+      d.properties('AWS::CloudWatch::Alarm')[0].AlarmActions = ['arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere'];
+    },
+  ],
+  [
+    'DET-2',
+    'WAF logs keep the authorization header',
+    (d) =>
+      d.properties('AWS::WAFv2::LoggingConfiguration').forEach((p) => {
+        delete p.RedactedFields;
+      }),
+  ],
 
-  ['SC-1', 'repository tags are mutable', (d) => d.properties('AWS::ECR::Repository').forEach((p) => { p.ImageTagMutability = 'MUTABLE'; })],
-  ['SC-2', 'a workload runs an image from Docker Hub', (d) => { d.containers()[0].image = 'docker.io/library/nginx:1.27'; }],
-  ['SC-3', 'an add-on follows whatever version EKS picks', (d) => { delete d.properties('AWS::EKS::Addon')[0].AddonVersion; }],
+  [
+    'SC-1',
+    'repository tags are mutable',
+    (d) =>
+      d.properties('AWS::ECR::Repository').forEach((p) => {
+        p.ImageTagMutability = 'MUTABLE';
+      }),
+  ],
+  [
+    'SC-2',
+    'a workload runs an image from Docker Hub',
+    (d) => {
+      d.containers()[0].image = 'docker.io/library/nginx:1.27';
+    },
+  ],
+  [
+    'SC-3',
+    'an add-on follows whatever version EKS picks',
+    (d) => {
+      delete d.properties('AWS::EKS::Addon')[0].AddonVersion;
+    },
+  ],
 ];
 
 const ENVIRONMENTS = Object.keys(SUPPORTED_CONFIGURATIONS);
 const reference = new Map<string, ControlEvidence>();
 /** The changes that apply in an mTLS mode, as [id, change, apply, every control that must fail]. */
-const changesIn = (mode: MtlsMode) => CHANGES
-  .filter(([, , , scope]) => scope?.onlyIn === undefined || scope.onlyIn === mode)
-  .map(([id, change, apply, scope]) => [id, change, apply, [id, ...(scope?.alsoFails ?? [])].sort()] as const);
+const changesIn = (mode: MtlsMode) =>
+  CHANGES.filter(([, , , scope]) => scope?.onlyIn === undefined || scope.onlyIn === mode).map(
+    ([id, change, apply, scope]) => [id, change, apply, [id, ...(scope?.alsoFails ?? [])].sort()] as const,
+  );
 
 beforeAll(() => {
   for (const name of ENVIRONMENTS) {
@@ -194,7 +559,11 @@ describe.each(ENVIRONMENTS)('%s', (name) => {
     const draft = new EvidenceDraft(reference.get(name)!);
     apply(draft);
     const changed = draft.evidence();
-    expect(CONTROLS.filter((c) => !c.evidence(changed)).map((c) => c.id).sort()).toEqual(failing);
+    expect(
+      CONTROLS.filter((c) => !c.evidence(changed))
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(failing);
     expect(CONTROLS.find((c) => c.id === id)!.evidence(reference.get(name)!)).toBe(true);
   });
 });
@@ -208,8 +577,9 @@ test('no control holds in an empty environment (no resources, no Kubernetes obje
 test('SC-2: image tags dev accepts fail in prod, where images are pinned by digest', () => {
   const prod = reference.get('prod')!;
   const draft = new EvidenceDraft(prod);
-  draft.containers().forEach((c) => { c.image = c.image.replace(/@sha256:[0-9a-f]{64}$/, ':0.1.0'); });
+  draft.containers().forEach((c) => {
+    c.image = c.image.replace(/@sha256:[0-9a-f]{64}$/, ':0.1.0');
+  });
   const tagged = draft.evidence();
   expect([imagesFromPlatformRepositories({ ...tagged, profile: 'dev' }), imagesFromPlatformRepositories(tagged)]).toEqual([true, false]);
 });
-

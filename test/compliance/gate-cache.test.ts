@@ -1,5 +1,11 @@
 import {
-  App, CloudFormationValidatePlugin, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack, Validations,
+  App,
+  CloudFormationValidatePlugin,
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+  Stack,
+  Validations,
 } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'fs';
@@ -19,7 +25,12 @@ function templates(retention: logs.RetentionDays, region = 'us-east-1'): IPolicy
   const stack = new Stack(app, 'Logs', { env: { account: '111111111111', region } });
   new logs.LogGroup(stack, 'Group', { retention });
   const assembly = app.synth();
-  const stackTemplates = assembly.stacks.map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath, accountId: s.environment.account, region: s.environment.region }));
+  const stackTemplates = assembly.stacks.map((s) => ({
+    stackConstructPath: s.hierarchicalId,
+    templatePath: s.templateFullPath,
+    accountId: s.environment.account,
+    region: s.environment.region,
+  }));
   return { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates } as IPolicyValidationContext;
 }
 
@@ -31,8 +42,17 @@ function countingPlugin(name = 'Counting'): IPolicyValidationPlugin & { runs: nu
     runs: 0,
     validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
       plugin.runs += 1;
-      return { success: false, violations: [{ ruleName: 'R1', description: 'd', severity: 'error',
-        violatingResources: [{ resourceLogicalId: 'GroupA', templatePath: context.templatePaths[0], locations: ['Properties'] }] }] };
+      return {
+        success: false,
+        violations: [
+          {
+            ruleName: 'R1',
+            description: 'd',
+            severity: 'error',
+            violatingResources: [{ resourceLogicalId: 'GroupA', templatePath: context.templatePaths[0], locations: ['Properties'] }],
+          },
+        ],
+      };
     },
   };
   return plugin;
@@ -56,7 +76,10 @@ const cacheDir = tempDir('gate-cache-shared');
 test.each<[string, (cache: GateCache) => [IPolicyValidationPlugin & { runs: number }, GateCache, IPolicyValidationContext]]>([
   ['a changed template', (cache) => [countingPlugin(), cache, templates(logs.RetentionDays.TWO_YEARS)]],
   ['another region', (cache) => [countingPlugin(), cache, templates(logs.RetentionDays.ONE_YEAR, 'eu-west-1')]],
-  ['changed acknowledgements or rules', () => [countingPlugin(), new GateCache(cacheDir, 'other inputs'), templates(logs.RetentionDays.ONE_YEAR)]],
+  [
+    'changed acknowledgements or rules',
+    () => [countingPlugin(), new GateCache(cacheDir, 'other inputs'), templates(logs.RetentionDays.ONE_YEAR)],
+  ],
 ])('%s runs the plugin again', (_name, setup) => {
   const cache = new GateCache(cacheDir, 'inputs');
   const seed = countingPlugin();
@@ -75,7 +98,12 @@ test('two plugins never share an entry, and each keeps only its latest', () => {
   cache.wrap(b).validate(templates(logs.RetentionDays.ONE_YEAR));
   cache.wrap(a).validate(templates(logs.RetentionDays.TWO_YEARS));
   expect([a.runs, b.runs]).toEqual([2, 1]);
-  expect(fs.readdirSync(dir).map((name) => name.split('-')[0]).sort()).toEqual(['A', 'B']);
+  expect(
+    fs
+      .readdirSync(dir)
+      .map((name) => name.split('-')[0])
+      .sort(),
+  ).toEqual(['A', 'B']);
 });
 
 describe('schema validation through the cache', () => {
@@ -91,18 +119,31 @@ describe('schema validation through the cache', () => {
     const seedContext = templates(logs.RetentionDays.ONE_YEAR);
     const cache = new GateCache(dir, 'inputs');
     const seeded = new CachedCloudFormationValidation(cache);
-    cache.report(seeded, seedContext, () => ({ success: false, violations: [{ ruleName: 'E3002', description: 'Retention: not a number',
-      severity: 'error', violatingResources: [{ resourceLogicalId: 'GroupA', templatePath: seedContext.templatePaths[0], locations: [] }] }] }));
+    cache.report(seeded, seedContext, () => ({
+      success: false,
+      violations: [
+        {
+          ruleName: 'E3002',
+          description: 'Retention: not a number',
+          severity: 'error',
+          violatingResources: [{ resourceLogicalId: 'GroupA', templatePath: seedContext.templatePaths[0], locations: [] }],
+        },
+      ],
+    }));
 
     const outdir = tempDir('gate-cache-out');
     const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
-    new logs.LogGroup(new Stack(app, 'Logs', { env: { account: '111111111111', region: 'us-east-1' } }), 'Group', { retention: logs.RetentionDays.ONE_YEAR });
+    new logs.LogGroup(new Stack(app, 'Logs', { env: { account: '111111111111', region: 'us-east-1' } }), 'Group', {
+      retention: logs.RetentionDays.ONE_YEAR,
+    });
     Validations.of(app).addPlugins(new CachedCloudFormationValidation(new GateCache(dir, 'inputs')));
     expect(() => app.synth()).toThrow(/Retention: not a number \(CloudFormation Validate\)/);
     const reports: { pluginName: string; violations: { ruleName: string }[] }[] = JSON.parse(
-      fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')).pluginReports;
+      fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'),
+    ).pluginReports;
     // One schema report, the replayed one: the built-in instance did not run beside it.
-    expect(reports.filter((r) => r.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME).map((r) => r.violations.map((v) => v.ruleName)))
-      .toEqual([['E3002']]);
+    expect(
+      reports.filter((r) => r.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME).map((r) => r.violations.map((v) => v.ruleName)),
+    ).toEqual([['E3002']]);
   });
 });

@@ -32,7 +32,11 @@ describe('the gate as synth runs it (policy-validation plugins)', () => {
   /** The logging stack alone, optionally with an unencrypted, never-expiring log group bypassing CentralLogging. */
   function loggingApp(broken: boolean) {
     const app = testApp({}, { schemaValidation: true });
-    const stack = new LoggingStack(app, 'Logging', { env: { account: '111111111111', region: 'us-east-1' }, logging: testConfig().logging, retainLogs: false });
+    const stack = new LoggingStack(app, 'Logging', {
+      env: { account: '111111111111', region: 'us-east-1' },
+      logging: testConfig().logging,
+      retainLogs: false,
+    });
     if (broken) new logs.LogGroup(stack, 'Unencrypted', { retention: logs.RetentionDays.INFINITE });
     return { app, stack };
   }
@@ -45,14 +49,18 @@ describe('the gate as synth runs it (policy-validation plugins)', () => {
 
   test('a deliberately unencrypted log group fails synth, reported by our rule, Control Tower and the nag packs', () => {
     const { app } = loggingApp(true);
-    const ids = rawGateFindings(loggingApp(true).app).filter((f) => f.path === 'Logging/Unencrypted/Resource').map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining([
-      'cdk-validator-cfnguard::PLATFORM_LOG_GROUP_KMS_ENCRYPTED',
-      'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-      'HIPAA.Security-CloudWatchLogGroupEncrypted',
-      'PCI.DSS.321-CloudWatchLogGroupEncrypted',
-    ]));
+    const ids = rawGateFindings(loggingApp(true).app)
+      .filter((f) => f.path === 'Logging/Unencrypted/Resource')
+      .map((f) => f.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'cdk-validator-cfnguard::PLATFORM_LOG_GROUP_KMS_ENCRYPTED',
+        'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+        'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        'HIPAA.Security-CloudWatchLogGroupEncrypted',
+        'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+      ]),
+    );
     addComplianceGate(app);
     expect(() => app.synth()).toThrow(/PLATFORM_LOG_GROUP_KMS_ENCRYPTED/);
   });
@@ -60,7 +68,8 @@ describe('the gate as synth runs it (policy-validation plugins)', () => {
   test('an acknowledgement elsewhere does not hide the finding', () => {
     const { app, stack } = loggingApp(true);
     Validations.of(Stack.of(stack).node.findChild('CentralLogging')).acknowledge({
-      id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: 'acknowledged on a sibling, so it must not apply',
+      id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      reason: 'acknowledged on a sibling, so it must not apply',
     });
     const open = unacknowledged(rawGateFindings(app, { guard: false }), ACKNOWLEDGEMENTS);
     expect(open.map((f) => f.id)).toContain('NIST.800.53.R5-CloudWatchLogGroupEncrypted');

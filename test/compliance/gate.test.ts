@@ -36,12 +36,12 @@ describe('compliance gate over the whole platform', () => {
   test('every acknowledgement matches a finding in some configuration (no stale entries)', () => {
     const all = [...findingsByConfig.values()].flat();
     const stale = ACKNOWLEDGEMENTS.flatMap((ack) =>
-      ack.ids.filter((id) => !all.some((f) => covers({ ...ack, ids: [id] }, f))).map((id) => `${id} at ${ack.path}`));
+      ack.ids.filter((id) => !all.some((f) => covers({ ...ack, ids: [id] }, f))).map((id) => `${id} at ${ack.path}`),
+    );
     expect(stale).toEqual([]);
   });
 
   test('every acknowledgement gives a reason a reviewer can check', () => {
     for (const ack of ACKNOWLEDGEMENTS) expect(ack.reason.length).toBeGreaterThan(60);
   });
-
 });

@@ -27,11 +27,17 @@ describe('loadPlatformConfig', () => {
   });
 
   test('account and region come from context first, then the CLI environment', () => {
-    const fromEnv = loadPlatformConfig(() => undefined, SERVICE_CATALOGUE, { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
+    const fromEnv = loadPlatformConfig(() => undefined, SERVICE_CATALOGUE, {
+      CDK_DEFAULT_ACCOUNT: '222222222222',
+      CDK_DEFAULT_REGION: 'us-west-2',
+    });
     expect(fromEnv.env).toEqual({ account: '222222222222', region: 'us-west-2' });
     expect(fromEnv.network.availabilityZones).toEqual(['us-west-2a', 'us-west-2b']);
-    const fromContext = loadPlatformConfig((key) => ({ account: '333333333333', region: 'ap-south-1' } as Record<string, string>)[key], SERVICE_CATALOGUE,
-      { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' });
+    const fromContext = loadPlatformConfig(
+      (key) => (({ account: '333333333333', region: 'ap-south-1' }) as Record<string, string>)[key],
+      SERVICE_CATALOGUE,
+      { CDK_DEFAULT_ACCOUNT: '222222222222', CDK_DEFAULT_REGION: 'us-west-2' },
+    );
     expect(fromContext.env).toEqual({ account: '333333333333', region: 'ap-south-1' });
   });
 
@@ -45,11 +51,15 @@ describe('loadPlatformConfig', () => {
     expect(testConfig().edge.waf).toMatchObject({ allowedCidrs: [], blockedCountries: [] });
     const config = testConfig({ allowedCidrs: '203.0.113.0/24, 2001:db8::/32', blockedCountries: 'KP,IR' });
     expect(config.edge.waf).toMatchObject({ allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'], blockedCountries: ['KP', 'IR'] });
-    expect(testConfig({ allowedCidrs: ['198.51.100.0/24'], blockedCountries: ['CU'] }).edge.waf)
-      .toMatchObject({ allowedCidrs: ['198.51.100.0/24'], blockedCountries: ['CU'] });
+    expect(testConfig({ allowedCidrs: ['198.51.100.0/24'], blockedCountries: ['CU'] }).edge.waf).toMatchObject({
+      allowedCidrs: ['198.51.100.0/24'],
+      blockedCountries: ['CU'],
+    });
     // The rest of the WAF slice keeps the profile's values.
-    expect(testConfig({ profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', allowedCidrs: '203.0.113.0/24' }).edge.waf)
-      .toMatchObject({ rateLimitPer5Min: 2000, anonymousIpList: true, allowedCidrs: ['203.0.113.0/24'] });
+    expect(
+      testConfig({ profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', allowedCidrs: '203.0.113.0/24' }).edge
+        .waf,
+    ).toMatchObject({ rateLimitPer5Min: 2000, anonymousIpList: true, allowedCidrs: ['203.0.113.0/24'] });
   });
 });
 
@@ -60,18 +70,42 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['a CIDR with host bits set', { vpcCidr: '10.0.0.1/16' }, 'invalid config network.cidr="10.0.0.1/16"'],
     ['a VPC prefix out of range', { vpcCidr: '10.0.0.0/8' }, 'a VPC prefix must be between /16 and /24'],
     ['a region with the wrong shape', { region: 'Europe' }, 'invalid config env.region="Europe": use a region name such as eu-west-1'],
-    ['zero availability zones', { availabilityZones: '' }, 'invalid config network.availabilityZones=[]: list at least one availability zone'],
-    ['a zone of another region', { availabilityZones: 'us-east-1a,eu-west-1b' }, 'invalid config network.availabilityZones="eu-west-1b": each zone must belong to region us-east-1'],
-    ['a retention CloudWatch does not accept', { logRetentionDays: 400.5 }, 'invalid config logging.retentionDays=400.5: use one of the values CloudWatch Logs accepts'],
+    [
+      'zero availability zones',
+      { availabilityZones: '' },
+      'invalid config network.availabilityZones=[]: list at least one availability zone',
+    ],
+    [
+      'a zone of another region',
+      { availabilityZones: 'us-east-1a,eu-west-1b' },
+      'invalid config network.availabilityZones="eu-west-1b": each zone must belong to region us-east-1',
+    ],
+    [
+      'a retention CloudWatch does not accept',
+      { logRetentionDays: 400.5 },
+      'invalid config logging.retentionDays=400.5: use one of the values CloudWatch Logs accepts',
+    ],
     ['a retention shorter than a year', { logRetentionDays: 30 }, 'invalid config logging.retentionDays=30: keep logs at least 365 days'],
     ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],
     ['an unknown egress mode', { egress: 'internet' }, `invalid config network.egress="internet": use 'nat' or 'isolated'`],
     ['an unknown mTLS mode', { mtls: 'sidecar' }, `invalid config cluster.mtls="sidecar": use 'istio-ambient' or 'native'`],
     ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
-    ['a cluster admin that is not a role ARN', { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' }, 'invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice": use an IAM role ARN'],
+    [
+      'a cluster admin that is not a role ARN',
+      { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' },
+      'invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice": use an IAM role ARN',
+    ],
     ['a bad account', { account: '12345' }, 'invalid config env.account="12345": use a 12-digit AWS account id'],
-    ['an allowlist entry that is not a network', { allowedCidrs: '203.0.113.0/24,2001:db8::1' }, 'invalid config edge.waf.allowedCidrs="2001:db8::1": use an IPv4 or IPv6 network in CIDR form'],
-    ['a country WAF does not know', { blockedCountries: 'KP,EU' }, 'invalid config edge.waf.blockedCountries="EU": use an ISO 3166 alpha-2 code AWS WAF knows'],
+    [
+      'an allowlist entry that is not a network',
+      { allowedCidrs: '203.0.113.0/24,2001:db8::1' },
+      'invalid config edge.waf.allowedCidrs="2001:db8::1": use an IPv4 or IPv6 network in CIDR form',
+    ],
+    [
+      'a country WAF does not know',
+      { blockedCountries: 'KP,EU' },
+      'invalid config edge.waf.blockedCountries="EU": use an ISO 3166 alpha-2 code AWS WAF knows',
+    ],
   ])('%s', (_name, context, expected) => {
     const messages = problems(context);
     expect(messages.length).toBeGreaterThan(0);

@@ -19,14 +19,18 @@ describe('CentralLogging', () => {
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
   });
 
-  test('the logs key admits CloudWatch Logs only for this account\'s log groups', () => {
+  test("the logs key admits CloudWatch Logs only for this account's log groups", () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp(':logs:us-east-1:111111111111:log-group:\\*') } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: {
+              ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.stringLikeRegexp(':logs:us-east-1:111111111111:log-group:\\*') },
+            },
+          }),
+        ]),
       },
     });
   });

@@ -14,7 +14,9 @@ describe('PlatformKeys', () => {
 
   test('three keys separated by purpose, each rotating yearly', () => {
     template.resourceCountIs('AWS::KMS::Key', 3);
-    const descriptions = Object.values(template.findResources('AWS::KMS::Key')).map((k) => k.Properties.Description).sort();
+    const descriptions = Object.values(template.findResources('AWS::KMS::Key'))
+      .map((k) => k.Properties.Description)
+      .sort();
     expect(descriptions).toEqual(['Platform block storage key', 'Platform cluster secrets key', 'Platform data key']);
     template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
@@ -27,14 +29,16 @@ describe('PlatformKeys', () => {
   test('every key denies grants that are not for AWS resources (CT.KMS.PR.3)', () => {
     template.allResourcesProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([{
-          Sid: 'DenyGrantsNotForAwsResources',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 'kms:CreateGrant',
-          Resource: '*',
-          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-        }]),
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyGrantsNotForAwsResources',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+          },
+        ]),
       },
     });
   });

@@ -22,14 +22,17 @@ describe('SecureVpc', () => {
   });
 
   test('uses the configured zones and a private subnet in each', () => {
-    const zones = Object.values(isolated.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone).sort();
+    const zones = Object.values(isolated.findResources('AWS::EC2::Subnet'))
+      .map((s) => s.Properties.AvailabilityZone)
+      .sort();
     expect(zones).toEqual(['us-east-1a', 'us-east-1b']);
   });
 
   test('with NAT egress: one NAT gateway, public subnets that never assign public IPs', () => {
     withNat.resourceCountIs('AWS::EC2::NatGateway', 1);
-    const publicSubnets = Object.values(withNat.findResources('AWS::EC2::Subnet'))
-      .filter((s) => s.Properties.Tags.some((t: { Key: string; Value: string }) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Public'));
+    const publicSubnets = Object.values(withNat.findResources('AWS::EC2::Subnet')).filter((s) =>
+      s.Properties.Tags.some((t: { Key: string; Value: string }) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Public'),
+    );
     expect(publicSubnets).toHaveLength(2);
     for (const subnet of publicSubnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
   });
@@ -63,6 +66,11 @@ describe('SecureVpc', () => {
 
   test('S3 and DynamoDB gateway endpoints keep data traffic off NAT', () => {
     const gateways = Object.values(isolated.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }));
-    expect(gateways.map((g) => JSON.stringify(g.Properties.ServiceName)).sort().join()).toMatch(/dynamodb.*s3/);
+    expect(
+      gateways
+        .map((g) => JSON.stringify(g.Properties.ServiceName))
+        .sort()
+        .join(),
+    ).toMatch(/dynamodb.*s3/);
   });
 });

@@ -26,7 +26,12 @@ export interface DataFixture {
 export function platformData(context: Record<string, unknown> = {}): DataFixture {
   const { app, platform, config } = buildPlatform(context);
   return {
-    app, config, keys: platform.keys, logging: platform.logging, cluster: platform.cluster.cluster, data: platform.data,
+    app,
+    config,
+    keys: platform.keys,
+    logging: platform.logging,
+    cluster: platform.cluster.cluster,
+    data: platform.data,
     identity: platform.edge.identity,
   };
 }
@@ -35,12 +40,14 @@ export function platformData(context: Record<string, unknown> = {}): DataFixture
  * A lean app for construct assertions: the data stack with its real key and logging stacks, an imported cluster and,
  * optionally, the edge's identity pool construct granted the data bucket.
  */
-export function buildData(options: {
-  context?: Record<string, unknown>;
-  catalogue?: ServiceCatalogue;
-  /** Add the identity pool (in an `Edge` stack); leave it out where only the data stack matters. @default true */
-  withIdentity?: boolean;
-} = {}): DataFixture {
+export function buildData(
+  options: {
+    context?: Record<string, unknown>;
+    catalogue?: ServiceCatalogue;
+    /** Add the identity pool (in an `Edge` stack); leave it out where only the data stack matters. @default true */
+    withIdentity?: boolean;
+  } = {},
+): DataFixture {
   const app = testApp();
   const config = testConfig(options.context);
   const env = { account: config.env.account, region: config.env.region };
@@ -49,10 +56,13 @@ export function buildData(options: {
   const logging = new LoggingStack(app, 'Logging', { ...stackProps('logging'), logging: config.logging, retainLogs: config.retainData });
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
   const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'dev-platform' });
-  const identity = (options.withIdentity ?? true) ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
-    catalogue: REFERENCE_CATALOGUE,
-    domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
-  }) : undefined;
+  const identity =
+    (options.withIdentity ?? true)
+      ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
+          catalogue: REFERENCE_CATALOGUE,
+          domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
+        })
+      : undefined;
   const data = new DataStack(app, 'Data', {
     ...stackProps('data'),
     catalogue: options.catalogue === undefined ? REFERENCE_CATALOGUE : validateServiceCatalogue(options.catalogue),

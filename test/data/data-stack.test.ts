@@ -34,10 +34,13 @@ describe('service tables', () => {
 
   test('prod: deletion protection and RETAIN; dev: neither', () => {
     prodTemplate.allResources('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
     devTemplate.allResources('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
     });
   });
 });
@@ -45,11 +48,20 @@ describe('service tables', () => {
 describe('data bucket', () => {
   test('SSE-KMS with the data key and a bucket key, public access blocked, ACLs off, versioned', () => {
     devTemplate.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{
-        BucketKeyEnabled: true,
-        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKeyArn(dev) },
-      }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKeyArn(dev) },
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       VersioningConfiguration: { Status: 'Enabled' },
     });
@@ -59,9 +71,14 @@ describe('data bucket', () => {
     const logBucket = dev.data.getLogicalId(dev.data.node.findChild('DataBucket').node.findChild('AccessLogs').node.defaultChild as never);
     devTemplate.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: 'data/' },
-      LifecycleConfiguration: { Rules: [Match.objectLike({
-        NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      })] },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          }),
+        ],
+      },
     });
     devTemplate.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
@@ -72,10 +89,12 @@ describe('data bucket', () => {
   test('both buckets deny requests without TLS 1.2', () => {
     devTemplate.resourceCountIs('AWS::S3::BucketPolicy', 2);
     devTemplate.allResourcesProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
-      ]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      },
     });
   });
 
@@ -88,7 +107,8 @@ describe('identity-pool users', () => {
   test('signed-in users reach only their own prefix of the data bucket, with exact actions', () => {
     const template = Template.fromStack(buildData().data);
     const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
-      .map((p) => p.Properties).filter((p) => p.Description?.startsWith('Signed-in users'));
+      .map((p) => p.Properties)
+      .filter((p) => p.Description?.startsWith('Signed-in users'));
     expect(policies).toHaveLength(1);
     const statements = policies[0].PolicyDocument.Statement;
     const text = JSON.stringify(statements);
@@ -103,7 +123,6 @@ describe('identity-pool users', () => {
     expect(statements[2].Condition.StringEquals['kms:ViaService']).toBe('s3.us-east-1.amazonaws.com');
     expect(statements[2].Condition.StringEquals['kms:EncryptionContext:aws:s3:arn']).toBeDefined();
   });
-
 });
 
 describe('image repositories', () => {
@@ -133,21 +152,33 @@ describe('service identities', () => {
 
   test('trust: only pods.eks.amazonaws.com for this account and cluster, AssumeRole and TagSession', () => {
     const roles = devTemplate.findResources('AWS::IAM::Role');
-    const serviceRoles = [...dev.data.identities.values()].map((identity) => roles[dev.data.getLogicalId(identity.role.node.defaultChild as CfnElement)]);
+    const serviceRoles = [...dev.data.identities.values()].map(
+      (identity) => roles[dev.data.getLogicalId(identity.role.node.defaultChild as CfnElement)],
+    );
     expect(serviceRoles).toHaveLength(REFERENCE_CATALOGUE.services.length);
     // The only other role is CDK's bucket-emptying provider of the dev teardown (see test/deploy/teardown.test.ts).
-    expect(Object.keys(roles).filter((id) => !serviceRoles.includes(roles[id]))).toEqual([expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/)]);
-    for (const role of serviceRoles) expect(role.Properties).toMatchObject({
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{
-        Effect: 'Allow',
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': dev.config.env.account },
-          ArnEquals: { 'aws:SourceArn': `arn:aws:eks:${dev.config.env.region}:${dev.config.env.account}:cluster/${dev.cluster.clusterName}` },
+    expect(Object.keys(roles).filter((id) => !serviceRoles.includes(roles[id]))).toEqual([
+      expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/),
+    ]);
+    for (const role of serviceRoles)
+      expect(role.Properties).toMatchObject({
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'pods.eks.amazonaws.com' },
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': dev.config.env.account },
+                ArnEquals: {
+                  'aws:SourceArn': `arn:aws:eks:${dev.config.env.region}:${dev.config.env.account}:cluster/${dev.cluster.clusterName}`,
+                },
+              },
+            },
+          ],
         },
-      }] },
-    });
+      });
   });
 
   test('permissions live in customer-managed policies, never inline', () => {

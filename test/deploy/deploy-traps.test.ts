@@ -1,7 +1,12 @@
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../../lib/evidence/cluster-resources';
 import {
-  crossStackCycles, describeTrap, kubernetesObjectsBeforeTheirCrds, StackTemplate, stackTemplates, unconfirmedStackOutputPositions,
+  crossStackCycles,
+  describeTrap,
+  kubernetesObjectsBeforeTheirCrds,
+  StackTemplate,
+  stackTemplates,
+  unconfirmedStackOutputPositions,
 } from '../../lib/evidence/deploy-order';
 import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
@@ -31,7 +36,9 @@ describe.each(Object.keys(CONFIGURATIONS))('%s', (name) => {
     const manifests = manifestResources(stacks);
     expect(manifests.filter((m) => m.unreadable)).toEqual([]);
     expect([...new Set(manifests.filter((m) => m.objects.length > 0).map((m) => m.stack.id))]).toEqual(['Cluster', 'Workloads']);
-    expect(manifests.flatMap((m) => m.objects.map((o) => o.kind))).toEqual(expect.arrayContaining(['Certificate', 'TargetGroupBinding', 'Deployment']));
+    expect(manifests.flatMap((m) => m.objects.map((o) => o.kind))).toEqual(
+      expect.arrayContaining(['Certificate', 'TargetGroupBinding', 'Deployment']),
+    );
     expect(helmReleases(stacks).map((r) => r.chart)).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'cert-manager']));
   });
 });
@@ -45,25 +52,34 @@ describe('dev with an ordering removed', () => {
 
   test('a Workloads stack not deployed after the Cluster stack is reported for its references and its objects', () => {
     const detached = stacks.map((s) => (s.id === 'Workloads' ? { ...s, dependencies: [] } : s));
-    expect(crossStackCycles(detached).map((trap) => trap.problem))
-      .toContainEqual(expect.stringContaining('the manifest does not deploy Workloads after it'));
-    expect(kubernetesObjectsBeforeTheirCrds(detached).map((trap) => trap.problem)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/TargetGroupBinding platform-ingress\/ingress-gateway .* must come after Cluster\/ComponentsAwsLoadBalancerController/),
-      expect.stringMatching(/AuthorizationPolicy shop\/deny-all .* must come after Cluster\/ComponentsIstiod/),
-    ]));
+    expect(crossStackCycles(detached).map((trap) => trap.problem)).toContainEqual(
+      expect.stringContaining('the manifest does not deploy Workloads after it'),
+    );
+    expect(kubernetesObjectsBeforeTheirCrds(detached).map((trap) => trap.problem)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /TargetGroupBinding platform-ingress\/ingress-gateway .* must come after Cluster\/ComponentsAwsLoadBalancerController/,
+        ),
+        expect.stringMatching(/AuthorizationPolicy shop\/deny-all .* must come after Cluster\/ComponentsIstiod/),
+      ]),
+    );
   });
 
   test('cluster manifests without their DependsOn are reported for the charts they need', () => {
     const cluster = stacks.find((s) => s.id === 'Cluster')!;
-    const resources = Object.fromEntries(Object.entries(cluster.template.Resources ?? {}).map(([id, resource]) => {
-      if (resource.Type !== KUBERNETES_MANIFEST_TYPE) return [id, resource];
-      const { DependsOn: _removed, ...rest } = resource;
-      return [id, rest];
-    }));
+    const resources = Object.fromEntries(
+      Object.entries(cluster.template.Resources ?? {}).map(([id, resource]) => {
+        if (resource.Type !== KUBERNETES_MANIFEST_TYPE) return [id, resource];
+        const { DependsOn: _removed, ...rest } = resource;
+        return [id, rest];
+      }),
+    );
     const unordered = stacks.map((s) => (s === cluster ? { ...s, template: { ...s.template, Resources: resources } } : s));
-    expect(kubernetesObjectsBeforeTheirCrds(unordered).map((trap) => trap.problem)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/Certificate cert-manager\/platform-ca .* must come after Cluster\/ComponentsCertManager/),
-      expect.stringMatching(/PeerAuthentication istio-system\/default .* must come after Cluster\/ComponentsIstioBase/),
-    ]));
+    expect(kubernetesObjectsBeforeTheirCrds(unordered).map((trap) => trap.problem)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Certificate cert-manager\/platform-ca .* must come after Cluster\/ComponentsCertManager/),
+        expect.stringMatching(/PeerAuthentication istio-system\/default .* must come after Cluster\/ComponentsIstioBase/),
+      ]),
+    );
   });
 });

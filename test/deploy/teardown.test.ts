@@ -4,14 +4,28 @@ import { synthesizedConfiguration } from '../support/synthesized-configurations'
  * What `cdk destroy --all` leaves behind, read from the templates: CloudFormation deletes a resource unless its
  * DeletionPolicy says Retain, and cannot delete a bucket or repository that still holds objects or images.
  */
-const DATA_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::ECR::Repository', 'AWS::Cognito::UserPool'];
+const DATA_TYPES = [
+  'AWS::S3::Bucket',
+  'AWS::DynamoDB::Table',
+  'AWS::KMS::Key',
+  'AWS::Logs::LogGroup',
+  'AWS::ECR::Repository',
+  'AWS::Cognito::UserPool',
+];
 
-interface Resource { readonly stack: string; readonly id: string; readonly Type: string; readonly DeletionPolicy?: string; readonly Properties?: any }
+interface Resource {
+  readonly stack: string;
+  readonly id: string;
+  readonly Type: string;
+  readonly DeletionPolicy?: string;
+  readonly Properties?: any;
+}
 
 /** The resources of a supported configuration (prod with image digests, so its Workloads stack is there too). */
 function resources(configuration: 'dev' | 'prod'): Resource[] {
-  return synthesizedConfiguration(configuration).assembly.stacks.flatMap((stack) => Object.entries<any>(stack.template.Resources ?? {})
-    .map(([id, r]) => ({ stack: stack.stackName, id, ...r })));
+  return synthesizedConfiguration(configuration).assembly.stacks.flatMap((stack) =>
+    Object.entries<any>(stack.template.Resources ?? {}).map(([id, r]) => ({ stack: stack.stackName, id, ...r })),
+  );
 }
 
 let dev: Resource[];
@@ -31,7 +45,7 @@ describe('dev: cdk destroy --all removes everything it created', () => {
     expect(data.filter((r) => r.DeletionPolicy === 'Retain').map(name)).toEqual([]);
   });
 
-  test('every bucket is emptied first (all object versions) by CDK\'s auto-delete handler', () => {
+  test("every bucket is emptied first (all object versions) by CDK's auto-delete handler", () => {
     const buckets = ofTypes(dev, ['AWS::S3::Bucket']);
     const emptied = ofTypes(dev, ['Custom::S3AutoDeleteObjects']).map((r) => `${r.stack}/${r.Properties.BucketName.Ref}`);
     expect(buckets.length).toBeGreaterThan(0);
@@ -54,7 +68,12 @@ describe('dev: cdk destroy --all removes everything it created', () => {
   });
 
   test('what stays is account-wide and documented: the API Gateway account logging setting and its role', () => {
-    expect(dev.filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.Type).sort()).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
+    expect(
+      dev
+        .filter((r) => r.DeletionPolicy === 'Retain')
+        .map((r) => r.Type)
+        .sort(),
+    ).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
   });
 });
 

@@ -10,7 +10,12 @@ import { apiMethods, buildEdge, grantedScopes } from './edge-fixture';
 
 /** An operator's deliberate grant of an admin scope (`admin: true`). */
 const AUDITOR: ApiClientConfig = {
-  name: 'auditor', scopes: ['orders/read', 'orders/admin'], admin: true, rateLimit: 1, burstLimit: 1, quota: { limit: 1000, period: 'month' },
+  name: 'auditor',
+  scopes: ['orders/read', 'orders/admin'],
+  admin: true,
+  rateLimit: 1,
+  burstLimit: 1,
+  quota: { limit: 1000, period: 'month' },
 };
 const CLIENTS = [...TEST_API_CLIENTS, AUDITOR];
 
@@ -39,7 +44,8 @@ describe('every configured client gets an API key, a usage plan and an app clien
   });
 
   test.each(CLIENTS.map((c) => [c.name, c] as const))('%s: a usage plan with its throttle and quota on the API stage', (name, client) => {
-    const plan = resources('AWS::ApiGateway::UsagePlan')[idOf('AWS::ApiGateway::UsagePlan', 'UsagePlanName', `dev-platform-edge-api-${name}`)!];
+    const plan =
+      resources('AWS::ApiGateway::UsagePlan')[idOf('AWS::ApiGateway::UsagePlan', 'UsagePlanName', `dev-platform-edge-api-${name}`)!];
     expect(plan.Properties).toMatchObject({
       Throttle: { RateLimit: client.rateLimit, BurstLimit: client.burstLimit },
       Quota: { Limit: client.quota.limit, Period: client.quota.period.toUpperCase() },
@@ -47,7 +53,7 @@ describe('every configured client gets an API key, a usage plan and an app clien
     });
   });
 
-  test('each key is linked to its own client\'s plan, and to no other', () => {
+  test("each key is linked to its own client's plan, and to no other", () => {
     const links = Object.values(resources('AWS::ApiGateway::UsagePlanKey')).map((l) => l.Properties);
     expect(links).toHaveLength(CLIENTS.length);
     for (const { name } of CLIENTS) {
@@ -62,8 +68,11 @@ describe('every configured client gets an API key, a usage plan and an app clien
     for (const client of CLIENTS) {
       const appClient = appClients.find((c) => c.ClientName === client.name)!;
       expect(appClient).toMatchObject({
-        GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        AccessTokenValidity: 15, EnableTokenRevocation: true,
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        AccessTokenValidity: 15,
+        EnableTokenRevocation: true,
       });
       expect(grantedScopes(template, appClient).sort()).toEqual([...client.scopes].sort());
     }
@@ -73,7 +82,7 @@ describe('every configured client gets an API key, a usage plan and an app clien
 describe('keys are required exactly where the client configuration says so, in addition to the token', () => {
   const methods = () => new Map(apiMethods(template).map((m) => [`${m.HttpMethod} ${m.path}`, m]));
 
-  test('a method requires a key when a client that requires its key holds the method\'s scope; the others do not', () => {
+  test("a method requires a key when a client that requires its key holds the method's scope; the others do not", () => {
     // partner-a (requireKey by default) holds orders/read, orders/write and inventory/read; stock-sync (requireKey false)
     // alone holds inventory/write; the auditor's orders/read is already keyed by partner-a.
     expect(Object.fromEntries([...methods()].map(([key, m]) => [key, m.ApiKeyRequired]))).toEqual({
@@ -93,15 +102,17 @@ describe('keys are required exactly where the client configuration says so, in a
 
   test('the stage and per-method throttles still hold for every caller, key holders included', () => {
     const stage = Object.values(resources('AWS::ApiGateway::Stage'))[0].Properties;
-    expect(stage.MethodSettings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1orders', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
-    ]));
+    expect(stage.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1orders', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+      ]),
+    );
   });
 });
 
 describe('key values never leave API Gateway', () => {
-  test('outputs carry each client\'s key id and app client id, nothing else of the key', () => {
+  test("outputs carry each client's key id and app client id, nothing else of the key", () => {
     const outputs = template.toJSON().Outputs;
     for (const { name } of CLIENTS) {
       const names = apiClientOutputs(name);
@@ -117,7 +128,10 @@ describe('key values never leave API Gateway', () => {
    * id), or a custom resource reading it back (GetApiKey with includeValue, or IAM access to /apikeys/*).
    */
   function keyValueLeaks(outdir: string): string[] {
-    const files = fs.readdirSync(outdir, { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+    const files = fs
+      .readdirSync(outdir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'));
     return files.flatMap((file) => {
       const text = fs.readFileSync(path.join(outdir, file), 'utf8');
       const leaks = /"includeValue"|apikeys\/\*/i.test(text) ? [`${file}: reads key values`] : [];
@@ -133,8 +147,9 @@ describe('key values never leave API Gateway', () => {
 
   test('no file of the synthesized assembly holds a key value, and the check finds one that is set', () => {
     const assembly = app.synth(); // every stack the edge's keys could reach: logging, network, edge
-    expect(assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources)).filter((r) => r.Type === 'AWS::ApiGateway::ApiKey'))
-      .toHaveLength(CLIENTS.length);
+    expect(
+      assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources)).filter((r) => r.Type === 'AWS::ApiGateway::ApiKey'),
+    ).toHaveLength(CLIENTS.length);
     expect(keyValueLeaks(assembly.directory)).toEqual([]);
 
     const leaky = testApp();

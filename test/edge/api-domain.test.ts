@@ -76,7 +76,11 @@ describe('the account API Gateway CloudWatch role', () => {
     withoutDomain.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     withoutDomain.hasResource('AWS::IAM::Role', {
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')])] })] }),
+      Properties: Match.objectLike({
+        ManagedPolicyArns: [
+          Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')])] }),
+        ],
+      }),
     });
     const stage = Object.values(withoutDomain.findResources('AWS::ApiGateway::Stage'))[0];
     const account = Object.keys(withoutDomain.findResources('AWS::ApiGateway::Account'))[0];

@@ -10,10 +10,11 @@ beforeAll(() => {
 });
 
 /** Alarms with their single metric flattened (a labelled metric is rendered as a one-entry `Metrics` list). */
-const alarms = () => Object.values(edge.findResources('AWS::CloudWatch::Alarm')).map(({ Properties: p }) => {
-  const stat = p.Metrics?.[0].MetricStat;
-  return stat ? { ...p, ...stat.Metric, Statistic: stat.Stat } : p;
-});
+const alarms = () =>
+  Object.values(edge.findResources('AWS::CloudWatch::Alarm')).map(({ Properties: p }) => {
+    const stat = p.Metrics?.[0].MetricStat;
+    return stat ? { ...p, ...stat.Metric, Statistic: stat.Stat } : p;
+  });
 
 test.each([
   ['AWS/ApiGateway', '4XXError', 'Average', 0.25],
@@ -31,9 +32,19 @@ test.each([
 
 test('API metrics use the literal API and stage names; WAF metrics the literal WebACL name', () => {
   const api = alarms().find((a) => a.MetricName === '5XXError')!;
-  expect(api.Dimensions).toEqual(expect.arrayContaining([{ Name: 'ApiName', Value: 'dev-platform-edge-api' }, { Name: 'Stage', Value: 'v1' }]));
+  expect(api.Dimensions).toEqual(
+    expect.arrayContaining([
+      { Name: 'ApiName', Value: 'dev-platform-edge-api' },
+      { Name: 'Stage', Value: 'v1' },
+    ]),
+  );
   const waf = alarms().find((a) => a.MetricName === 'BlockedRequests')!;
-  expect(waf.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: 'dev-platform-edge-api' }, { Name: 'Rule', Value: 'ALL' }]));
+  expect(waf.Dimensions).toEqual(
+    expect.arrayContaining([
+      { Name: 'WebACL', Value: 'dev-platform-edge-api' },
+      { Name: 'Rule', Value: 'ALL' },
+    ]),
+  );
 });
 
 test('throttled requests are counted from the JSON access logs (429)', () => {

@@ -9,8 +9,12 @@ import { buildEdge } from './edge-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 
 /** The Control Tower rules for API Gateway and WAF: the gate's own rule files, without the 200-odd others (12 s). */
-const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
-  'rules', 'control-tower', 'cfn-guard');
+const CONTROL_TOWER_RULES = path.join(
+  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
+  'rules',
+  'control-tower',
+  'cfn-guard',
+);
 const guard = new CfnGuardValidator({
   controlTowerRulesEnabled: false,
   rules: ['apigateway', 'waf'].map((service) => path.join(CONTROL_TOWER_RULES, service)),
@@ -28,12 +32,21 @@ function edgeFindings(context: Record<string, unknown>, breakIt: (edge: EdgeStac
       }
     }
   }
-  const pathOf = new Map(edge.node.findAll().filter(CfnElement.isCfnElement).map((e) => [edge.resolve(e.logicalId), e.node.path]));
+  const pathOf = new Map(
+    edge.node
+      .findAll()
+      .filter(CfnElement.isCfnElement)
+      .map((e) => [edge.resolve(e.logicalId), e.node.path]),
+  );
   const assembly = app.synth();
   const report = guard.validate({ templatePaths: [path.join(assembly.directory, edge.templateFile)], appConstruct: app });
   for (const violation of report.violations) {
     for (const resource of violation.violatingResources) {
-      findings.push({ id: `cdk-validator-cfnguard::${violation.ruleName}`, path: pathOf.get(resource.resourceLogicalId) ?? resource.resourceLogicalId, description: '' });
+      findings.push({
+        id: `cdk-validator-cfnguard::${violation.ruleName}`,
+        path: pathOf.get(resource.resourceLogicalId) ?? resource.resourceLogicalId,
+        description: '',
+      });
     }
   }
   return findings;
@@ -49,8 +62,11 @@ test('prod: no API Gateway, WAF or Cognito rule fires, except the three acknowle
   // name while the domain uses a stricter enhanced policy.
   expect(fired.map((f) => f.id).sort()).toEqual([
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', 'PCI.DSS.321-APIGWCacheEnabledAndEncrypted',
-    'cdk-validator-cfnguard::api_gw_domain_tls_check']);
+    'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
+    'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
+    'PCI.DSS.321-APIGWCacheEnabledAndEncrypted',
+    'cdk-validator-cfnguard::api_gw_domain_tls_check',
+  ]);
 });
 
 test('the check is not vacuous: a stage without X-Ray is reported by the nag packs and by Control Tower', () => {

@@ -24,11 +24,13 @@ export interface EdgeFixture {
  * The edge stack with its real neighbours (central logging, the secure VPC), built the
  * way createPlatform builds them.
  */
-export function buildEdge(options: {
-  context?: Record<string, unknown>;
-  edge?: Partial<EdgeConfig>;
-  catalogue?: ServiceCatalogue;
-} = {}): EdgeFixture {
+export function buildEdge(
+  options: {
+    context?: Record<string, unknown>;
+    edge?: Partial<EdgeConfig>;
+    catalogue?: ServiceCatalogue;
+  } = {},
+): EdgeFixture {
   const app = testApp();
   const base = testConfig(options.context);
   const config: PlatformConfig = { ...base, edge: { ...base.edge, ...options.edge } };

@@ -16,7 +16,6 @@ beforeAll(() => {
 
 const publicRoutes = SERVICE_CATALOGUE.services.flatMap((s) => s.routes).filter((r) => r.public);
 
-
 describe('every method is authorized with exactly its catalogue scope', () => {
   test('one method per public route, none open', () => {
     const found = methods(template);
@@ -46,7 +45,7 @@ describe('request validation', () => {
     for (const method of methods(template)) expect(method.RequestValidatorId).toBeDefined();
   });
 
-  test('bodies are validated against the services\' own schemas, as draft-04 models', () => {
+  test("bodies are validated against the services' own schemas, as draft-04 models", () => {
     for (const [name, schema] of Object.entries(REQUEST_BODY_SCHEMAS)) {
       template.hasResourceProperties('AWS::ApiGateway::Model', {
         Name: name,
@@ -71,16 +70,26 @@ describe('stage', () => {
   const stage = () => Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
 
   test('stage throttling from config, and tighter per-method throttling from config', () => {
-    expect(stage().MethodSettings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1orders', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
-    ]));
+    expect(stage().MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1orders', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+      ]),
+    );
   });
 
   test('execution logging on errors without data tracing; metrics on; no cache', () => {
-    expect(stage().MethodSettings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
-    ]));
+    expect(stage().MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+        }),
+      ]),
+    );
     expect(stage().CacheClusterEnabled).toBe(false);
     for (const setting of stage().MethodSettings) expect(setting.CachingEnabled).toBeFalsy();
   });
@@ -94,7 +103,9 @@ describe('stage', () => {
     expect(JSON.stringify(DestinationArn)).toMatch(/ApiAccessLogs/);
     const fields = JSON.parse(Format);
     expect(fields).toMatchObject({
-      status: '$context.status', clientId: '$context.authorizer.claims.client_id', wafStatus: '$context.wafResponseCode',
+      status: '$context.status',
+      clientId: '$context.authorizer.claims.client_id',
+      wafStatus: '$context.wafResponseCode',
       apiKeyId: '$context.identity.apiKeyId', // the key's id: its value ($context.identity.apiKey) never goes to logs
     });
     expect(Format).not.toContain('$context.identity.apiKey"');
@@ -105,20 +116,25 @@ describe('stage', () => {
     const stages = template.findResources('AWS::ApiGateway::Stage');
     const [stageId] = Object.keys(stages);
     const [restApiId] = Object.keys(template.findResources('AWS::ApiGateway::RestApi'));
-    const groups = Object.entries(template.findResources('AWS::Logs::LogGroup'))
-      .filter(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'));
+    const groups = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([, g]) =>
+      JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    );
     expect(groups).toHaveLength(1);
     const [groupId, group] = groups[0];
     expect(group.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/v1']] });
     // The logs key of the logging stack, as a cross-stack reference.
-    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/Key/) }) });
+    expect(group.Properties.KmsKeyId).toEqual({
+      'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/Key/) }),
+    });
     expect(group.Properties.RetentionInDays).toBe(365);
     expect(group.DeletionPolicy).toBe('Delete'); // dev: retainData false
     expect(stages[stageId].DependsOn).toContain(groupId);
   });
 
   test('API Gateway presents a client certificate to the backend', () => {
-    expect(stage().ClientCertificateId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/BackendClientCertificate/), 'ClientCertificateId'] });
+    expect(stage().ClientCertificateId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/BackendClientCertificate/), 'ClientCertificateId'],
+    });
   });
 
   test('without configured clients no method requires an API key, and there are no keys or usage plans', () => {
@@ -153,13 +169,15 @@ describe('bad input fails early with the fix', () => {
   }
 
   test('a method throttle for a route that does not exist', () => {
-    expect(api({ methodThrottles: { 'PATCH /orders': { rateLimit: 1, burstLimit: 1 } } }))
-      .toThrow('method throttle "PATCH /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders');
+    expect(api({ methodThrottles: { 'PATCH /orders': { rateLimit: 1, burstLimit: 1 } } })).toThrow(
+      'method throttle "PATCH /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders',
+    );
   });
 
   test('a key-required route that does not exist', () => {
-    expect(api({ keyRequiredRoutes: ['GET /orders'] }))
-      .toThrow('key-required route "GET /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders');
+    expect(api({ keyRequiredRoutes: ['GET /orders'] })).toThrow(
+      'key-required route "GET /orders" names no public route; use one of: GET /orders/{orderId}, POST /orders',
+    );
   });
 
   test('a route body schema without a JSON schema', () => {

@@ -19,7 +19,11 @@ describe('user pool', () => {
 
   test('strong password policy: 14 characters, all four character classes', () => {
     expect(userPool(dev).Policies.PasswordPolicy).toMatchObject({
-      MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
+      MinimumLength: 14,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
     });
   });
 
@@ -74,7 +78,9 @@ describe('resource servers and clients', () => {
   test('machine client: client credentials only, with a secret, every API scope but the admin scopes', () => {
     const machine = clients(dev).find((c) => c.GenerateSecret === true);
     expect(machine).toMatchObject({
-      AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
     expect(grantedScopes(dev, machine).sort()).toEqual(defaultClientScopes.sort());
   });
@@ -90,9 +96,12 @@ describe('resource servers and clients', () => {
   test('token validity is deliberate: 15-minute access and ID tokens, 12-hour refresh, revocation on', () => {
     for (const client of clients(dev)) {
       expect(client).toMatchObject({
-        AccessTokenValidity: 15, IdTokenValidity: 15, RefreshTokenValidity: 720,
+        AccessTokenValidity: 15,
+        IdTokenValidity: 15,
+        RefreshTokenValidity: 720,
         TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
-        EnableTokenRevocation: true, PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+        PreventUserExistenceErrors: 'ENABLED',
       });
     }
   });
@@ -115,22 +124,25 @@ describe('identity pool', () => {
     const attachment = Object.values(dev.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0].Properties;
     expect(Object.keys(attachment.Roles)).toEqual(['authenticated']);
     const federated = Object.values(dev.findResources('AWS::IAM::Role')).filter((r) =>
-      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('cognito-identity.amazonaws.com'));
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('cognito-identity.amazonaws.com'),
+    );
     expect(federated).toHaveLength(1);
   });
 
   test('the role trusts cognito-identity with aud and amr conditions', () => {
     dev.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Effect: 'Allow',
-          Principal: { Federated: 'cognito-identity.amazonaws.com' },
-          Condition: {
-            StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: Match.stringLikeRegexp('IdentityPool') } },
-            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: 'cognito-identity.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: Match.stringLikeRegexp('IdentityPool') } },
+              'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+            },
           },
-        }],
+        ],
       },
     });
   });

@@ -4,7 +4,6 @@ import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { buildEdge } from './edge-fixture';
 import { PROD_CONTEXT, TEST_DOMAIN } from '../support/platform-fixture';
 
-
 let plainEdge: EdgeStack;
 let plain: Template;
 let tlsEdge: EdgeStack;
@@ -17,8 +16,10 @@ beforeAll(() => {
 });
 
 /** The integration URI of every API method, as text (tokens as their JSON). */
-const integrationUris = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method'))
-  .map((m) => (typeof m.Properties.Integration.Uri === 'string' ? m.Properties.Integration.Uri : JSON.stringify(m.Properties.Integration.Uri)));
+const integrationUris = (t: Template) =>
+  Object.values(t.findResources('AWS::ApiGateway::Method')).map((m) =>
+    typeof m.Properties.Integration.Uri === 'string' ? m.Properties.Integration.Uri : JSON.stringify(m.Properties.Integration.Uri),
+  );
 
 test('an internal NLB in the workload subnets, cross-zone, deletion-protected when data is retained', () => {
   plain.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -76,7 +77,12 @@ describe('with a domain: TLS on every hop, verified by API Gateway', () => {
       ]),
     });
     tls.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 365 })]) },
     });

@@ -18,8 +18,21 @@ beforeAll(() => {
   policies = SynthesizedPolicies.fromAssembly(fixture.app.synth());
 });
 
-const ALL_ITEM_ACTIONS: readonly string[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'ConditionCheckItem',
-  'Scan', 'BatchGetItem', 'BatchWriteItem', 'DescribeTable', 'DeleteTable', 'UpdateTable', 'ExportTableToPointInTime'];
+const ALL_ITEM_ACTIONS: readonly string[] = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'ConditionCheckItem',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'DescribeTable',
+  'DeleteTable',
+  'UpdateTable',
+  'ExportTableToPointInTime',
+];
 
 /** The ARNs and names the cases refer to, as they appear in the resolved templates. */
 function world() {
@@ -46,9 +59,15 @@ type Case = [description: string, request: AccessRequest];
 function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[] } {
   const w = world();
   const others = SERVICE_CATALOGUE.services.filter((s) => s.name !== service.name);
-  const viaDynamo = (table: string) => ({ 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
-    'kms:EncryptionContext:aws:dynamodb:tableName': table, 'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account });
-  const viaS3 = (bucketArn: string) => ({ 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn });
+  const viaDynamo = (table: string) => ({
+    'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
+    'kms:EncryptionContext:aws:dynamodb:tableName': table,
+    'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account,
+  });
+  const viaS3 = (bucketArn: string) => ({
+    'kms:ViaService': `s3.${w.region}.amazonaws.com`,
+    'kms:EncryptionContext:aws:s3:arn': bucketArn,
+  });
   const allow: Case[] = [];
   const deny: Case[] = [
     ['use the logs key', { action: 'kms:Decrypt', resource: w.logsKeyArn, context: viaDynamo(service.name) }],
@@ -57,7 +76,7 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
     ['push images to its repository', { action: 'ecr:PutImage', resource: w.repositoryArn(service.name) }],
     ['pass roles', { action: 'iam:PassRole', resource: `arn:aws:iam::${w.account}:role/any` }],
     ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log` }],
-    ['read identity-pool users\' data', { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:abc/file` }],
+    ["read identity-pool users' data", { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:abc/file` }],
     ['list the whole data bucket', { action: 's3:ListBucket', resource: w.bucketArn }],
   ];
   const ops: readonly TableOperation[] = service.table?.operations ?? [];
@@ -65,7 +84,10 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
     const table = w.tableName(service.name);
     for (const op of ops) allow.push([`${op} on its table`, { action: `dynamodb:${op}`, resource: w.tableArn(service.name) }]);
     allow.push(['decrypt its table through DynamoDB', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaDynamo(table) }]);
-    allow.push(['encrypt its table through DynamoDB', { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaDynamo(table) }]);
+    allow.push([
+      'encrypt its table through DynamoDB',
+      { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaDynamo(table) },
+    ]);
     for (const action of ALL_ITEM_ACTIONS.filter((a) => !ops.includes(a as TableOperation))) {
       deny.push([`${action} on its table`, { action: `dynamodb:${action}`, resource: w.tableArn(service.name) }]);
     }
@@ -73,12 +95,18 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
   for (const other of others.filter((o) => o.table)) {
     deny.push([`GetItem on the ${other.name} table`, { action: 'dynamodb:GetItem', resource: w.tableArn(other.name) }]);
     deny.push([`PutItem on the ${other.name} table`, { action: 'dynamodb:PutItem', resource: w.tableArn(other.name) }]);
-    deny.push([`decrypt the ${other.name} table's data`, { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaDynamo(w.tableName(other.name)) }]);
+    deny.push([
+      `decrypt the ${other.name} table's data`,
+      { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaDynamo(w.tableName(other.name)) },
+    ]);
   }
   for (const other of others) {
     deny.push([`read the ${other.name}/ prefix`, { action: 's3:GetObject', resource: `${w.bucketArn}/${other.name}/file` }]);
     deny.push([`write the ${other.name}/ prefix`, { action: 's3:PutObject', resource: `${w.bucketArn}/${other.name}/file` }]);
-    deny.push([`list the ${other.name}/ prefix`, { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${other.name}/` } }]);
+    deny.push([
+      `list the ${other.name}/ prefix`,
+      { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${other.name}/` } },
+    ]);
   }
   const own = `${w.bucketArn}/${service.name}/file`;
   if (service.ownsDataPrefix) {
@@ -86,12 +114,18 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
     allow.push(['write its prefix', { action: 's3:PutObject', resource: own }]);
     allow.push(['list its prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${service.name}/` } }]);
     allow.push(['decrypt bucket objects through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
-    allow.push(['encrypt bucket objects through S3', { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
+    allow.push([
+      'encrypt bucket objects through S3',
+      { action: 'kms:GenerateDataKey', resource: w.dataKeyArn, context: viaS3(w.bucketArn) },
+    ]);
     deny.push(['delete in its prefix', { action: 's3:DeleteObject', resource: own }]);
     deny.push(['read old versions in its prefix', { action: 's3:GetObjectVersion', resource: own }]);
-    deny.push(['use the data key through S3 for another bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.logBucketArn) }]);
+    deny.push([
+      'use the data key through S3 for another bucket',
+      { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.logBucketArn) },
+    ]);
   } else {
-    deny.push(['read its own name\'s prefix (it owns none)', { action: 's3:GetObject', resource: own }]);
+    deny.push(["read its own name's prefix (it owns none)", { action: 's3:GetObject', resource: own }]);
     deny.push(['use the data key through S3', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaS3(w.bucketArn) }]);
   }
   return { allow, deny };
@@ -102,18 +136,40 @@ function expectedServiceStatements(service: ServiceDefinition): StatementJson[] 
   const w = world();
   const statements: StatementJson[] = [];
   if (service.table) {
-    statements.push({ Effect: 'Allow', Action: service.table.operations.map((op) => `dynamodb:${op}`), Resource: [w.tableArn(service.name)] });
-    statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn], Condition: {
-      StringEquals: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
-        'kms:EncryptionContext:aws:dynamodb:tableName': w.tableName(service.name), 'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account },
-    } });
+    statements.push({
+      Effect: 'Allow',
+      Action: service.table.operations.map((op) => `dynamodb:${op}`),
+      Resource: [w.tableArn(service.name)],
+    });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: [w.dataKeyArn],
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': `dynamodb.${w.region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:dynamodb:tableName': w.tableName(service.name),
+          'kms:EncryptionContext:aws:dynamodb:subscriberId': w.account,
+        },
+      },
+    });
   }
   if (service.ownsDataPrefix) {
     statements.push({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`${w.bucketArn}/${service.name}/*`] });
-    statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [w.bucketArn], Condition: { StringLike: { 's3:prefix': [`${service.name}/*`] } } });
-    statements.push({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn], Condition: {
-      StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn },
-    } });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [w.bucketArn],
+      Condition: { StringLike: { 's3:prefix': [`${service.name}/*`] } },
+    });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [w.dataKeyArn],
+      Condition: {
+        StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn },
+      },
+    });
   }
   return statements;
 }
@@ -150,29 +206,60 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
       ['read own object', { action: 's3:GetObject', resource: own, context: as }],
       ['write own object', { action: 's3:PutObject', resource: own, context: as }],
       ['list own prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': `users/${identityId}/` } }],
-      ['decrypt through S3 for the data bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn,
-        context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn } }],
+      [
+        'decrypt through S3 for the data bucket',
+        {
+          action: 'kms:Decrypt',
+          resource: w.dataKeyArn,
+          context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn },
+        },
+      ],
     ];
     for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'allow']);
   });
 
-  test('must-deny: other users, services\' prefixes, the whole bucket, tables, other keys, direct KMS', () => {
+  test("must-deny: other users, services' prefixes, the whole bucket, tables, other keys, direct KMS", () => {
     const w = world();
     const cases: Case[] = [
-      ['read another user\'s object', { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:other/photo.png`, context: as }],
-      ['list another user\'s prefix', { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': 'users/us-east-1:other/' } }],
+      ["read another user's object", { action: 's3:GetObject', resource: `${w.bucketArn}/users/us-east-1:other/photo.png`, context: as }],
+      [
+        "list another user's prefix",
+        { action: 's3:ListBucket', resource: w.bucketArn, context: { ...as, 's3:prefix': 'users/us-east-1:other/' } },
+      ],
       ['list the whole bucket', { action: 's3:ListBucket', resource: w.bucketArn, context: as }],
       ['read a user object without an identity', { action: 's3:GetObject', resource: `${w.bucketArn}/users/${identityId}/photo.png` }],
-      ...SERVICE_CATALOGUE.services.map((s): Case => [`read the ${s.name}/ prefix`, { action: 's3:GetObject', resource: `${w.bucketArn}/${s.name}/file`, context: as }]),
-      ...[...fixture.data.tables.keys()].map((t): Case => [`read the ${t} table`, { action: 'dynamodb:GetItem', resource: w.tableArn(t), context: as }]),
-      ['use the logs key', { action: 'kms:Decrypt', resource: w.logsKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } }],
+      ...SERVICE_CATALOGUE.services.map((s): Case => [
+        `read the ${s.name}/ prefix`,
+        { action: 's3:GetObject', resource: `${w.bucketArn}/${s.name}/file`, context: as },
+      ]),
+      ...[...fixture.data.tables.keys()].map((t): Case => [
+        `read the ${t} table`,
+        { action: 'dynamodb:GetItem', resource: w.tableArn(t), context: as },
+      ]),
+      [
+        'use the logs key',
+        { action: 'kms:Decrypt', resource: w.logsKeyArn, context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com` } },
+      ],
       ['call KMS directly with the data key', { action: 'kms:Decrypt', resource: w.dataKeyArn }],
-      ['use the data key through DynamoDB', { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com` } }],
-      ['use the data key through S3 for another bucket', { action: 'kms:Decrypt', resource: w.dataKeyArn,
-        context: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket' } }],
+      [
+        'use the data key through DynamoDB',
+        { action: 'kms:Decrypt', resource: w.dataKeyArn, context: { 'kms:ViaService': `dynamodb.${w.region}.amazonaws.com` } },
+      ],
+      [
+        'use the data key through S3 for another bucket',
+        {
+          action: 'kms:Decrypt',
+          resource: w.dataKeyArn,
+          context: {
+            'kms:ViaService': `s3.${w.region}.amazonaws.com`,
+            'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket',
+          },
+        },
+      ],
       ['read the access logs', { action: 's3:GetObject', resource: `${w.logBucketArn}/data/log`, context: as }],
     ];
-    for (const [description, request] of cases) expect([description, evaluate(statements(), request)]).toEqual([description, 'implicit-deny']);
+    for (const [description, request] of cases)
+      expect([description, evaluate(statements(), request)]).toEqual([description, 'implicit-deny']);
   });
 
   test('holds exactly the user-prefix statements', () => {
@@ -181,8 +268,12 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
     expect(statements().map(({ Sid, ...s }) => s)).toEqual([
       { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: [`${w.bucketArn}/${prefix}`] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [w.bucketArn], Condition: { StringLike: { 's3:prefix': [prefix] } } },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [w.dataKeyArn],
-        Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn } } },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [w.dataKeyArn],
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn } },
+      },
     ]);
   });
 });
@@ -190,19 +281,26 @@ describe('identity-pool authenticated role (PlatformIdentity with the data bucke
 test('in the reference environment each role trusts Pod Identity only for the platform cluster', () => {
   const clusterArn = policies.resolveToken(fixture.data, fixture.cluster.clusterArn);
   expect(clusterArn).toMatch(/^\{\{dev-platform-cluster:/); // the real cluster, across stacks
-  const serviceRoleIds = [...fixture.data.identities.values()].map((identity) => fixture.data.getLogicalId(identity.role.node.defaultChild as CfnElement));
+  const serviceRoleIds = [...fixture.data.identities.values()].map((identity) =>
+    fixture.data.getLogicalId(identity.role.node.defaultChild as CfnElement),
+  );
   const trusts = policies.allPolicyDocuments().filter((d) => d.type === 'AWS::IAM::Role' && serviceRoleIds.includes(d.logicalId));
   expect(trusts).toHaveLength(SERVICE_CATALOGUE.services.length);
   for (const { statements } of trusts) {
-    expect(statements.map((st) => st.Condition)).toEqual([{
-      StringEquals: { 'aws:SourceAccount': fixture.config.env.account }, ArnEquals: { 'aws:SourceArn': clusterArn },
-    }]);
+    expect(statements.map((st) => st.Condition)).toEqual([
+      {
+        StringEquals: { 'aws:SourceAccount': fixture.config.env.account },
+        ArnEquals: { 'aws:SourceArn': clusterArn },
+      },
+    ]);
   }
 });
 
 test('the cases are evaluated against synthesized templates, with cross-stack references followed', () => {
   const w = world();
-  expect(w.dataKeyArn).toBe(`{{${Stack.of(fixture.keys).stackName}:${fixture.keys.getLogicalId(fixture.keys.keys.data.node.defaultChild as never)}.Arn}}`);
+  expect(w.dataKeyArn).toBe(
+    `{{${Stack.of(fixture.keys).stackName}:${fixture.keys.getLogicalId(fixture.keys.keys.data.node.defaultChild as never)}.Arn}}`,
+  );
 });
 
 test('the proof can fail: widening a role with grantReadData lets it Scan, which a must-deny case catches', () => {

@@ -12,8 +12,11 @@ let table: string;
 beforeAll(() => {
   const { app, data } = platformData();
   const policies = SynthesizedPolicies.fromAssembly(app.synth());
-  table = renderPermissionsTable(policies, constructPathLabels(app),
-    SERVICE_CATALOGUE.services.map((s) => ({ name: s.name, role: data.identities.get(s.name)!.role })));
+  table = renderPermissionsTable(
+    policies,
+    constructPathLabels(app),
+    SERVICE_CATALOGUE.services.map((s) => ({ name: s.name, role: data.identities.get(s.name)!.role })),
+  );
 });
 
 test('one row per synthesized statement of each service role, resources named by construct path', () => {

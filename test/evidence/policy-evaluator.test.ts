@@ -26,7 +26,9 @@ describe('wildcards', () => {
 
 describe('decisions', () => {
   test('nothing matches: implicit deny', () => {
-    expect(evaluate([allow({ Action: 's3:GetObject', Resource: 'arn:a' })], { action: 's3:PutObject', resource: 'arn:a' })).toBe('implicit-deny');
+    expect(evaluate([allow({ Action: 's3:GetObject', Resource: 'arn:a' })], { action: 's3:PutObject', resource: 'arn:a' })).toBe(
+      'implicit-deny',
+    );
   });
 
   test('an explicit deny wins over any allow', () => {
@@ -43,15 +45,18 @@ describe('decisions', () => {
   });
 
   test('a statement with both or neither of Action and NotAction is rejected, not guessed', () => {
-    expect(() => evaluate([allow({ NotAction: 's3:*' })], { action: 's3:GetObject', resource: 'x' })).toThrow(/exactly one of Action and NotAction/);
+    expect(() => evaluate([allow({ NotAction: 's3:*' })], { action: 's3:GetObject', resource: 'x' })).toThrow(
+      /exactly one of Action and NotAction/,
+    );
     expect(() => evaluate([allow({ Resource: undefined })], { action: 's3:GetObject', resource: 'x' })).toThrow(/exactly one of Resource/);
   });
 });
 
 describe('policy variables', () => {
   test('substituted from the request context; a missing one makes the element unmatchable', () => {
-    expect(substituteVariables('users/${cognito-identity.amazonaws.com:sub}/*', { 'cognito-identity.amazonaws.com:sub': 'eu-1:abc' }))
-      .toBe('users/eu-1:abc/*');
+    expect(substituteVariables('users/${cognito-identity.amazonaws.com:sub}/*', { 'cognito-identity.amazonaws.com:sub': 'eu-1:abc' })).toBe(
+      'users/eu-1:abc/*',
+    );
     expect(substituteVariables('users/${cognito-identity.amazonaws.com:sub}/*', {})).toBeUndefined();
     expect(substituteVariables('literal ${*} star')).toBe('literal * star');
   });
@@ -69,13 +74,25 @@ describe('conditions', () => {
   const kms = allow({
     Action: 'kms:Decrypt',
     Resource: 'arn:key',
-    Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' } },
+    Condition: {
+      StringEquals: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' },
+    },
   });
   const request = (context: Record<string, string>) => ({ action: 'kms:Decrypt', resource: 'arn:key', context });
 
   test('all keys of a block must hold (AND); a missing key fails a positive operator', () => {
-    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' }))).toBe('allow');
-    expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'inventory' }))).toBe('implicit-deny');
+    expect(
+      evaluate(
+        [kms],
+        request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'orders' }),
+      ),
+    ).toBe('allow');
+    expect(
+      evaluate(
+        [kms],
+        request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': 'inventory' }),
+      ),
+    ).toBe('implicit-deny');
     expect(evaluate([kms], request({ 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' }))).toBe('implicit-deny');
     expect(evaluate([kms], request({}))).toBe('implicit-deny');
   });
@@ -89,7 +106,9 @@ describe('conditions', () => {
   test('negated operators hold when the key is absent; IfExists makes positive ones hold too', () => {
     const notEquals = deny({ Condition: { StringNotEquals: { 'aws:SourceVpc': 'vpc-1' } } });
     expect(evaluate([allow({}), notEquals], { action: 's3:GetObject', resource: 'x' })).toBe('explicit-deny');
-    expect(evaluate([allow({}), notEquals], { action: 's3:GetObject', resource: 'x', context: { 'aws:SourceVpc': 'vpc-1' } })).toBe('allow');
+    expect(evaluate([allow({}), notEquals], { action: 's3:GetObject', resource: 'x', context: { 'aws:SourceVpc': 'vpc-1' } })).toBe(
+      'allow',
+    );
     const ifExists = allow({ Condition: { StringEqualsIfExists: { 'aws:SourceVpc': 'vpc-1' } } });
     expect(evaluate([ifExists], { action: 's3:GetObject', resource: 'x' })).toBe('allow');
     expect(evaluate([ifExists], { action: 's3:GetObject', resource: 'x', context: { 'aws:SourceVpc': 'vpc-2' } })).toBe('implicit-deny');
@@ -97,28 +116,50 @@ describe('conditions', () => {
 
   test('Arn, Bool, Numeric and Null operators', () => {
     const req = (context: Record<string, string>) => ({ action: 'sts:AssumeRole', resource: 'r', context });
-    expect(evaluate([allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:eks:*:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' }))).toBe('allow');
-    expect(evaluate([allow({ Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' } } })], req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/b' }))).toBe('implicit-deny');
-    expect(evaluate([deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })], req({ 'aws:SecureTransport': 'false' }))).toBe('explicit-deny');
-    expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.1' }))).toBe('explicit-deny');
-    expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.3' }))).toBe('implicit-deny');
+    expect(
+      evaluate(
+        [allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:eks:*:1:cluster/a' } } })],
+        req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' }),
+      ),
+    ).toBe('allow');
+    expect(
+      evaluate(
+        [allow({ Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/a' } } })],
+        req({ 'aws:SourceArn': 'arn:aws:eks:us-east-1:1:cluster/b' }),
+      ),
+    ).toBe('implicit-deny');
+    expect(evaluate([deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })], req({ 'aws:SecureTransport': 'false' }))).toBe(
+      'explicit-deny',
+    );
+    expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.1' }))).toBe(
+      'explicit-deny',
+    );
+    expect(evaluate([deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })], req({ 's3:TlsVersion': '1.3' }))).toBe(
+      'implicit-deny',
+    );
     expect(evaluate([allow({ Condition: { Null: { 'aws:TokenIssueTime': 'true' } } })], req({}))).toBe('allow');
   });
 
   test('multi-valued keys need ForAnyValue/ForAllValues', () => {
     const amr = allow({ Condition: { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } } });
-    const ctx = (values: string[]) => ({ action: 'sts:AssumeRoleWithWebIdentity', resource: 'r', context: { 'cognito-identity.amazonaws.com:amr': values } });
+    const ctx = (values: string[]) => ({
+      action: 'sts:AssumeRoleWithWebIdentity',
+      resource: 'r',
+      context: { 'cognito-identity.amazonaws.com:amr': values },
+    });
     expect(evaluate([amr], ctx(['authenticated', 'cognito-idp']))).toBe('allow');
     expect(evaluate([amr], ctx(['unauthenticated']))).toBe('implicit-deny');
     const all = allow({ Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['a', 'b'] } } });
     expect(evaluate([all], { action: 'x:Tag', resource: 'r', context: { 'aws:TagKeys': ['a'] } })).toBe('allow');
     expect(evaluate([all], { action: 'x:Tag', resource: 'r', context: { 'aws:TagKeys': ['a', 'c'] } })).toBe('implicit-deny');
-    expect(() => evaluate([allow({ Condition: { StringEquals: { k: 'a' } } })], { action: 'x:Y', resource: 'r', context: { k: ['a', 'b'] } }))
-      .toThrow(/several values/);
+    expect(() =>
+      evaluate([allow({ Condition: { StringEquals: { k: 'a' } } })], { action: 'x:Y', resource: 'r', context: { k: ['a', 'b'] } }),
+    ).toThrow(/several values/);
   });
 
   test('an operator it does not know throws instead of allowing', () => {
-    expect(() => evaluate([allow({ Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } } })], { action: 'x:Y', resource: 'r' }))
-      .toThrow(/unsupported condition operator DateGreaterThan/);
+    expect(() =>
+      evaluate([allow({ Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } } })], { action: 'x:Y', resource: 'r' }),
+    ).toThrow(/unsupported condition operator DateGreaterThan/);
   });
 });

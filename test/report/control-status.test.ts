@@ -50,8 +50,13 @@ describe('the reference environment (dev)', () => {
   });
 
   test('without the default-deny NetworkPolicies namespace isolation fails; without any, the call-graph control fails too', () => {
-    const without = (drop: (m: Manifest) => boolean) => new Map(controlStatuses(
-      { ...env.evidence, manifests: env.evidence.manifests.filter((m) => !drop(m)) }, env.findings).map((s) => [s.control.id, s.state]));
+    const without = (drop: (m: Manifest) => boolean) =>
+      new Map(
+        controlStatuses({ ...env.evidence, manifests: env.evidence.manifests.filter((m) => !drop(m)) }, env.findings).map((s) => [
+          s.control.id,
+          s.state,
+        ]),
+      );
     const noDefaultDeny = without((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'default-deny');
     expect([noDefaultDeny.get('WL-3'), noDefaultDeny.get('WL-4')]).toEqual(['failing', 'passing']); // per-service policies still isolate
     const noPolicies = without((m) => m.kind === 'NetworkPolicy');
@@ -59,8 +64,8 @@ describe('the reference environment (dev)', () => {
   });
 
   test('the image tags dev renders pass in dev and fail in prod', () => {
-    const state = (profile: string) => controlStatuses({ ...env.evidence, profile }, env.findings)
-      .find((s) => s.control.id === 'SC-2')!.state;
+    const state = (profile: string) =>
+      controlStatuses({ ...env.evidence, profile }, env.findings).find((s) => s.control.id === 'SC-2')!.state;
     expect([state('dev'), state('prod')]).toEqual(['passing', 'failing']);
   });
 });

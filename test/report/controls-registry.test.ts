@@ -3,7 +3,17 @@ import * as path from 'path';
 import { CONTROL_AREAS, CONTROLS, ControlCategory } from '../../lib/compliance/controls';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CATEGORIES: readonly ControlCategory[] = ['network', 'identity', 'cluster', 'workload', 'resilience', 'data', 'edge', 'detection', 'supply-chain'];
+const CATEGORIES: readonly ControlCategory[] = [
+  'network',
+  'identity',
+  'cluster',
+  'workload',
+  'resilience',
+  'data',
+  'edge',
+  'detection',
+  'supply-chain',
+];
 
 /** A JavaScript string literal's text: the quotes dropped and escapes undone (`\'` → `'`, `\\` → `\`). */
 const unquote = (literal: string) => literal.slice(1, -1).replace(/\\(.)/g, '$1');
@@ -17,9 +27,12 @@ const STRING = String.raw`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|` + '`(?:[^`\\
 export function testNames(source: string): string[] {
   const names: string[] = [];
   for (const match of source.matchAll(new RegExp(String.raw`\b(?:test|it)\s*\(\s*(${STRING})`, 'g'))) names.push(unquote(match[1]));
-  const templates = [...source.matchAll(new RegExp(String.raw`\b(?:test|it)\.each[\s\S]*?\)\s*\(\s*(${STRING})`, 'g'))].map((m) => unquote(m[1]));
-  const rows = [...source.matchAll(new RegExp(String.raw`\[\s*((?:(?:${STRING})\s*,\s*)*(?:${STRING}))\s*[,\]]`, 'g'))]
-    .map((m) => [...m[1].matchAll(new RegExp(STRING, 'g'))].map((s) => unquote(s[0])));
+  const templates = [...source.matchAll(new RegExp(String.raw`\b(?:test|it)\.each[\s\S]*?\)\s*\(\s*(${STRING})`, 'g'))].map((m) =>
+    unquote(m[1]),
+  );
+  const rows = [...source.matchAll(new RegExp(String.raw`\[\s*((?:(?:${STRING})\s*,\s*)*(?:${STRING}))\s*[,\]]`, 'g'))].map((m) =>
+    [...m[1].matchAll(new RegExp(STRING, 'g'))].map((s) => unquote(s[0])),
+  );
   for (const template of templates) {
     names.push(template);
     for (const row of rows) {
@@ -46,8 +59,12 @@ test('every area has controls', () => {
 });
 
 test('every control names NIST 800-53 R5 ids; cluster and workload controls name CIS EKS ids', () => {
-  expect(CONTROLS.filter((c) => c.nist.length === 0 || !c.nist.every((id) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(id))).map((c) => c.id)).toEqual([]);
-  expect(CONTROLS.filter((c) => (c.category === 'cluster' || c.category === 'workload') && (c.cisEks ?? []).length === 0).map((c) => c.id)).toEqual([]);
+  expect(
+    CONTROLS.filter((c) => c.nist.length === 0 || !c.nist.every((id) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(id))).map((c) => c.id),
+  ).toEqual([]);
+  expect(
+    CONTROLS.filter((c) => (c.category === 'cluster' || c.category === 'workload') && (c.cisEks ?? []).length === 0).map((c) => c.id),
+  ).toEqual([]);
   expect(CONTROLS.filter((c) => !(c.cisEks ?? []).every((id) => /^\d+(\.\d+)+$/.test(id))).map((c) => c.id)).toEqual([]);
 });
 
@@ -61,14 +78,16 @@ test.each(CONTROLS.map((c) => [c.id, c] as const))('%s: the proving test exists 
   expect(fs.existsSync(file)).toBe(true);
   expect(control.provenBy.test.trim()).not.toEqual('');
   const names = testNames(fs.readFileSync(file, 'utf8'));
-  expect({ control: control.id, provedBy: names.some((name) => name.includes(control.provenBy.test)) })
-    .toEqual({ control: control.id, provedBy: true });
+  expect({ control: control.id, provedBy: names.some((name) => name.includes(control.provenBy.test)) }).toEqual({
+    control: control.id,
+    provedBy: true,
+  });
 });
 
 describe('the test-name reader', () => {
   const source = [
     "test('plain name', () => {});",
-    "it(\"double 'quoted'\", () => {});",
+    'it("double \'quoted\'", () => {});',
     "test('it\\'s escaped', () => {});",
     'test.each([',
     "  ['first case', 1],",
@@ -78,7 +97,16 @@ describe('the test-name reader', () => {
 
   test('reads plain, escaped and table-driven names', () => {
     const names = testNames(source);
-    expect(names).toEqual(expect.arrayContaining(['plain name', "double 'quoted'", "it's escaped", '%s is handled', 'first case is handled', 'second case is handled']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'plain name',
+        "double 'quoted'",
+        "it's escaped",
+        '%s is handled',
+        'first case is handled',
+        'second case is handled',
+      ]),
+    );
   });
 
   test('a control whose test is missing is caught', () => {

@@ -17,8 +17,12 @@ beforeAll(async () => {
   const findings = rawGateFindings(app, { guard: false });
   const cloudAssembly = app.synth();
   report = await buildReviewerReport({
-    platform, root: app, profile: config.profile, assembly: new AssemblyView(cloudAssembly),
-    policies: SynthesizedPolicies.fromAssembly(cloudAssembly), findings,
+    platform,
+    root: app,
+    profile: config.profile,
+    assembly: new AssemblyView(cloudAssembly),
+    policies: SynthesizedPolicies.fromAssembly(cloudAssembly),
+    findings,
   });
   html = renderHtml(report);
   markdown = renderMarkdown(report);
@@ -59,9 +63,22 @@ describe('pictures', () => {
   });
 
   test('the architecture shows every stack, the edge path and the services', () => {
-    for (const stack of ['Keys', 'Logging', 'Network', 'Cluster', 'Edge', 'Data', 'Workloads']) expect(report.architectureSvg).toContain(`${stack} stack`);
-    for (const label of ['Client', 'WAF WebACL', 'REST API', 'VPC link', 'Internal load balancer', 'EKS cluster', 'Service orders', 'Service inventory',
-      'subnets', 'DynamoDB table', 'KMS key', 'Log group']) {
+    for (const stack of ['Keys', 'Logging', 'Network', 'Cluster', 'Edge', 'Data', 'Workloads'])
+      expect(report.architectureSvg).toContain(`${stack} stack`);
+    for (const label of [
+      'Client',
+      'WAF WebACL',
+      'REST API',
+      'VPC link',
+      'Internal load balancer',
+      'EKS cluster',
+      'Service orders',
+      'Service inventory',
+      'subnets',
+      'DynamoDB table',
+      'KMS key',
+      'Log group',
+    ]) {
       expect(report.architectureSvg).toContain(label);
     }
   });
@@ -79,7 +96,10 @@ describe('pictures', () => {
 });
 
 describe('content', () => {
-  test.each([['HTML', () => html], ['Markdown', () => markdown]])('the %s names every control id and every role', (_format, text) => {
+  test.each([
+    ['HTML', () => html],
+    ['Markdown', () => markdown],
+  ])('the %s names every control id and every role', (_format, text) => {
     expect(CONTROLS.filter((c) => !text().includes(c.id)).map((c) => c.id)).toEqual([]);
     expect(roles.filter((role) => !text().includes(role))).toEqual([]);
     expect(roles.length).toBe(3); // two services and the identity-pool role
@@ -87,7 +107,9 @@ describe('content', () => {
 
   test('each role lists the actions and resources of its synthesized policies, by construct path', () => {
     const orders = report.permissions.find((r) => r.role.startsWith('orders'))!;
-    expect(orders.statements).toContainEqual(expect.objectContaining({ effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: ['<Data/Tables/orders>'] }));
+    expect(orders.statements).toContainEqual(
+      expect.objectContaining({ effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: ['<Data/Tables/orders>'] }),
+    );
     const users = report.permissions.find((r) => r.role.startsWith('identity-pool'))!;
     expect(users.statements.length).toBeGreaterThan(0);
     expect(JSON.stringify(report.permissions)).not.toMatch(/\{\{/);

@@ -32,18 +32,24 @@ describe('region', () => {
   });
 
   test('missing: the error names AWS_REGION and how to set it', () => {
-    expect(() => parseSmokeArgs([], { AWS_REGION: ' ' })).toThrow(/^AWS_REGION is not set \(nor AWS_DEFAULT_REGION\): set it to .*AWS_REGION=eu-west-1 npm run smoke$/);
+    expect(() => parseSmokeArgs([], { AWS_REGION: ' ' })).toThrow(
+      /^AWS_REGION is not set \(nor AWS_DEFAULT_REGION\): set it to .*AWS_REGION=eu-west-1 npm run smoke$/,
+    );
   });
 
   test('malformed: the error names the variable it came from', () => {
-    expect(() => parseSmokeArgs([], { AWS_DEFAULT_REGION: 'Ireland' }))
-      .toThrow('AWS_DEFAULT_REGION is "Ireland": set it to a region name such as eu-west-1');
+    expect(() => parseSmokeArgs([], { AWS_DEFAULT_REGION: 'Ireland' })).toThrow(
+      'AWS_DEFAULT_REGION is "Ireland": set it to a region name such as eu-west-1',
+    );
   });
 });
 
 test('the CLI answers bad usage with one line on stderr and exit code 2, no stack trace', () => {
   const root = join(__dirname, '..', '..');
-  const cli = spawnSync(process.execPath, [join(root, 'scripts', 'run-ts.mjs'), join(root, 'scripts', 'smoke.ts'), '--profile', 'staging'],
-    { cwd: root, env: { PATH: process.env.PATH, ...REGION }, encoding: 'utf8', timeout: 20_000 });
+  const cli = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'run-ts.mjs'), join(root, 'scripts', 'smoke.ts'), '--profile', 'staging'],
+    { cwd: root, env: { PATH: process.env.PATH, ...REGION }, encoding: 'utf8', timeout: 20_000 },
+  );
   expect([cli.status, cli.stdout, cli.stderr]).toEqual([2, '', 'smoke: --profile is "staging": use --profile dev|prod\n']);
 });

@@ -33,19 +33,53 @@ test('every route is called with all scopes (in plan order), then without a toke
   const sample = (key: string) => samplePlan('r1').get(key)!;
   const summary = apiChecks(routes, plan, tokenFor).map((c) => [c.name, c.kind, c.expected.label, c.method, c.path, c.token, c.body]);
   expect(summary).toEqual([
-    ...routes.map(({ key, route }) => [`${key} with all public scopes`, 'allowed', '2xx', route.method, sample(key).path, ALL, sample(key).body]),
-    ...routes.map(({ key, route }) => [`${key} without a token`, 'no-token', '401', route.method, sample(key).path, undefined, sample(key).body]),
-    ...routes.map(({ key, route }) => [`${key} with only ${other(key)}`, 'wrong-scope', '403|401', route.method, sample(key).path,
-      tokenFor([other(key)]), sample(key).body]),
-    ['PUT /inventory/{sku} with a body SetStock refuses', 'invalid-body', '400', 'PUT', sample('PUT /inventory/{sku}').path, ALL,
-      sample('PUT /inventory/{sku}').invalidBody],
+    ...routes.map(({ key, route }) => [
+      `${key} with all public scopes`,
+      'allowed',
+      '2xx',
+      route.method,
+      sample(key).path,
+      ALL,
+      sample(key).body,
+    ]),
+    ...routes.map(({ key, route }) => [
+      `${key} without a token`,
+      'no-token',
+      '401',
+      route.method,
+      sample(key).path,
+      undefined,
+      sample(key).body,
+    ]),
+    ...routes.map(({ key, route }) => [
+      `${key} with only ${other(key)}`,
+      'wrong-scope',
+      '403|401',
+      route.method,
+      sample(key).path,
+      tokenFor([other(key)]),
+      sample(key).body,
+    ]),
+    [
+      'PUT /inventory/{sku} with a body SetStock refuses',
+      'invalid-body',
+      '400',
+      'PUT',
+      sample('PUT /inventory/{sku}').path,
+      ALL,
+      sample('PUT /inventory/{sku}').invalidBody,
+    ],
     ['POST /orders with a body CreateOrder refuses', 'invalid-body', '400', 'POST', '/orders', ALL, sample('POST /orders').invalidBody],
   ]);
 });
 
 test('the expectations accept exactly the documented statuses', () => {
-  const accepted = (kind: string) => [200, 201, 204, 400, 401, 403, 404, 502]
-    .filter((status) => apiChecks(routes, plan, tokenFor).find((c) => c.kind === kind)!.expected.accepts(status));
+  const accepted = (kind: string) =>
+    [200, 201, 204, 400, 401, 403, 404, 502].filter((status) =>
+      apiChecks(routes, plan, tokenFor)
+        .find((c) => c.kind === kind)!
+        .expected.accepts(status),
+    );
   expect(accepted('allowed')).toEqual([200, 201, 204]);
   expect(accepted('no-token')).toEqual([401]);
   expect(accepted('wrong-scope')).toEqual([401, 403]);

@@ -19,6 +19,9 @@ test('a request that gets no answer ends at the timeout, as a network error', as
   const http = new SmokeHttpClient({ timeoutMs: 200 });
   const outcome = await http.send({ method: 'GET', url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/` });
   await http.close();
-  expect(outcome).toEqual({ networkError: expect.stringMatching(/^(TimeoutError|UND_ERR_HEADERS_TIMEOUT)$/), latencyMs: expect.any(Number) });
+  expect(outcome).toEqual({
+    networkError: expect.stringMatching(/^(TimeoutError|UND_ERR_HEADERS_TIMEOUT)$/),
+    latencyMs: expect.any(Number),
+  });
   expect(outcome.latencyMs).toBeLessThan(2000);
 });

@@ -31,10 +31,17 @@ describe('likely cause', () => {
     ['503 from the API', answered('allowed', 503), /could not reach a service/],
     ['401 on the good token', answered('allowed', 401), /^wrong client or pool/],
     ['403 on the good token', answered('allowed', 403, {}, '{"message":"Forbidden"}'), /^scopes: the token lacks the route's scope/],
-    ['API Gateway\'s 403 for a route it does not have', answered('allowed', 403, {}, '{"message":"Missing Authentication Token"}'),
-      /^the route is not deployed/],
+    [
+      "API Gateway's 403 for a route it does not have",
+      answered('allowed', 403, {}, '{"message":"Missing Authentication Token"}'),
+      /^the route is not deployed/,
+    ],
     ['404 on the good token', answered('allowed', 404), /earlier sample creates is missing/],
-    ['no answer from the API', unanswered('allowed', 'ENOTFOUND'), /^no HTTP answer \(ENOTFOUND\): check the ApiUrl output \(DNS name and URL\)/],
+    [
+      'no answer from the API',
+      unanswered('allowed', 'ENOTFOUND'),
+      /^no HTTP answer \(ENOTFOUND\): check the ApiUrl output \(DNS name and URL\)/,
+    ],
     ['no answer from the token endpoint', unanswered('token', 'ECONNREFUSED'), /check the TokenUrl output/],
     ['2xx without a token', answered('no-token', 200), /^authentication is not enforced/],
     ['2xx with another scope', answered('wrong-scope', 200), /scope is not enforced/],
@@ -79,7 +86,8 @@ describe('summary', () => {
   });
 
   test('a refused token says the API was not called', () => {
-    expect(summaryLines([answered('token', 401, { oauthError: 'invalid_client' })]).at(-1))
-      .toBe('the API was not called: every check needs a token first');
+    expect(summaryLines([answered('token', 401, { oauthError: 'invalid_client' })]).at(-1)).toBe(
+      'the API was not called: every check needs a token first',
+    );
   });
 });

@@ -6,25 +6,34 @@ import { BodyValidator } from '../../services/shared/src/http/body-validator';
 const routes = planRoutes(SERVICE_CATALOGUE, samplePlan('run-1'));
 
 test('every public route of the catalogue has a sample', () => {
-  const publicKeys = SERVICE_CATALOGUE.services.flatMap((s) => s.routes).filter((r) => r.public).map((r) => `${r.method} ${r.path}`);
+  const publicKeys = SERVICE_CATALOGUE.services
+    .flatMap((s) => s.routes)
+    .filter((r) => r.public)
+    .map((r) => `${r.method} ${r.path}`);
   expect(routes.map((r) => r.key).sort()).toEqual(publicKeys.sort());
 });
 
 test('a public route without a sample stops the run, naming the route and where to add one', () => {
   const withNewRoute: ServiceCatalogue = {
     ...SERVICE_CATALOGUE,
-    services: SERVICE_CATALOGUE.services.map((s) => (s.name === 'orders'
-      ? { ...s, routes: [...s.routes, { method: 'DELETE' as const, path: '/orders/{orderId}', scope: 'orders/write', public: true }] }
-      : s)),
+    services: SERVICE_CATALOGUE.services.map((s) =>
+      s.name === 'orders'
+        ? { ...s, routes: [...s.routes, { method: 'DELETE' as const, path: '/orders/{orderId}', scope: 'orders/write', public: true }] }
+        : s,
+    ),
   };
-  expect(() => planRoutes(withNewRoute, samplePlan('run-1')))
-    .toThrow('no sample request for public route DELETE /orders/{orderId}: add one to samplePlan in scripts/smoke/sample-plan.ts');
+  expect(() => planRoutes(withNewRoute, samplePlan('run-1'))).toThrow(
+    'no sample request for public route DELETE /orders/{orderId}: add one to samplePlan in scripts/smoke/sample-plan.ts',
+  );
 });
 
 test('a sample whose route is not public (or gone) stops the run', () => {
   const ordersInternal: ServiceCatalogue = {
     ...SERVICE_CATALOGUE,
-    services: SERVICE_CATALOGUE.services.map((s) => ({ ...s, routes: s.routes.map((r) => (r.path === '/orders' ? { ...r, public: false } : r)) })),
+    services: SERVICE_CATALOGUE.services.map((s) => ({
+      ...s,
+      routes: s.routes.map((r) => (r.path === '/orders' ? { ...r, public: false } : r)),
+    })),
   };
   expect(() => planRoutes(ordersInternal, samplePlan('run-1'))).toThrow('sample "POST /orders" names no public route of the catalogue');
 });
@@ -49,7 +58,7 @@ test('writes come before the requests that need them', () => {
   expect(position('POST /orders')).toBeLessThan(position('GET /orders/{orderId}'));
 });
 
-test('ids are unique per run, so a rerun does not collide with (409) the last one, and fit the services\' id pattern', () => {
+test("ids are unique per run, so a rerun does not collide with (409) the last one, and fit the services' id pattern", () => {
   const idsOf = (runId: string) => {
     const { orderId, sku } = samplePlan(runId).get('POST /orders')!.body as CreateOrder;
     return [orderId, sku];

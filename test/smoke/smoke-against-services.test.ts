@@ -45,14 +45,28 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
   const clientSecret = () => stack.target.clientSecret;
 
   function deployedWithSecret(secret: string): void {
-    const outputs = { ApiUrl: stack.target.apiUrl, TokenUrl: stack.target.tokenUrl, UserPoolId: 'us-east-1_TestPool1', MachineClientId: stack.target.clientId };
-    cloudFormationMock.reset().on(DescribeStacksCommand, { StackName: 'prod-platform-edge' }).resolves({
-      Stacks: [{
-        StackName: 'prod-platform-edge', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      }],
-    });
-    cognitoMock.reset().on(DescribeUserPoolClientCommand, { UserPoolId: 'us-east-1_TestPool1', ClientId: stack.target.clientId })
+    const outputs = {
+      ApiUrl: stack.target.apiUrl,
+      TokenUrl: stack.target.tokenUrl,
+      UserPoolId: 'us-east-1_TestPool1',
+      MachineClientId: stack.target.clientId,
+    };
+    cloudFormationMock
+      .reset()
+      .on(DescribeStacksCommand, { StackName: 'prod-platform-edge' })
+      .resolves({
+        Stacks: [
+          {
+            StackName: 'prod-platform-edge',
+            StackStatus: 'UPDATE_COMPLETE',
+            CreationTime: new Date(),
+            Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          },
+        ],
+      });
+    cognitoMock
+      .reset()
+      .on(DescribeUserPoolClientCommand, { UserPoolId: 'us-east-1_TestPool1', ClientId: stack.target.clientId })
       .resolves({ UserPoolClient: { ClientId: stack.target.clientId, ClientSecret: secret } });
   }
 
@@ -60,8 +74,11 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
     const out: string[] = [];
     const err: string[] = [];
     const code = await runSmokeCli({
-      argv: ['--profile', 'prod'], env: { AWS_REGION: 'us-east-1' }, ca: stack.ca,
-      out: (line) => out.push(line), err: (line) => err.push(line),
+      argv: ['--profile', 'prod'],
+      env: { AWS_REGION: 'us-east-1' },
+      ca: stack.ca,
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
     });
     return { code, out, err };
   }
@@ -70,7 +87,9 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
     deployedWithSecret(clientSecret());
     const { code, out, err } = await cli();
     expect({ code, err }).toEqual({ code: 0, err: [] });
-    expect(out[0]).toBe(`smoke test of prod-platform-edge in us-east-1: API ${stack.target.apiUrl}, token endpoint ${stack.target.tokenUrl}, client ${stack.target.clientId}`);
+    expect(out[0]).toBe(
+      `smoke test of prod-platform-edge in us-east-1: API ${stack.target.apiUrl}, token endpoint ${stack.target.tokenUrl}, client ${stack.target.clientId}`,
+    );
     expect(out.slice(1, -1).every((line) => /^PASS {2}.+ {2}expected \S+ +got \d{3} +\d+ ms$/.test(line))).toBe(true);
     expect(out.at(-1)).toBe(`all ${out.length - 2} checks passed`);
     expect([...out, ...err].join('\n')).not.toContain(clientSecret());
@@ -80,7 +99,9 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
     deployedWithSecret('not-the-secret');
     const { code, out, err } = await cli();
     expect(code).toBe(1);
-    expect(out.filter((line) => line.startsWith('FAIL')).every((line) => /^FAIL {2}token for .* got 401 invalid_client/.test(line))).toBe(true);
+    expect(out.filter((line) => line.startsWith('FAIL')).every((line) => /^FAIL {2}token for .* got 401 invalid_client/.test(line))).toBe(
+      true,
+    );
     expect(err).toEqual([
       expect.stringMatching(/^FAILED 3 of 3 checks:$/),
       expect.stringMatching(/^- token for .* \(got 401 invalid_client\)/),
@@ -91,12 +112,22 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
   });
 
   test('a platform that cannot be found: exit code 1 and one line naming the stack and the likely causes, no checks run', async () => {
-    cloudFormationMock.reset().on(DescribeStacksCommand).rejects(new CloudFormationServiceException({
-      name: 'ValidationError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Stack with id prod-platform-edge does not exist',
-    }));
+    cloudFormationMock
+      .reset()
+      .on(DescribeStacksCommand)
+      .rejects(
+        new CloudFormationServiceException({
+          name: 'ValidationError',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'Stack with id prod-platform-edge does not exist',
+        }),
+      );
     const { code, out, err } = await cli();
     expect({ code, out }).toEqual({ code: 1, out: [] });
-    expect(err).toEqual([expect.stringMatching(/^smoke: stack prod-platform-edge does not exist in us-east-1 for these credentials: .*check --profile/)]);
+    expect(err).toEqual([
+      expect.stringMatching(/^smoke: stack prod-platform-edge does not exist in us-east-1 for these credentials: .*check --profile/),
+    ]);
   });
 });
 
@@ -104,11 +135,17 @@ describe('npm run smoke, with the stack found through (mocked) CloudFormation an
 test('inventory stopped: its routes and POST /orders fail with 5xx, blamed on the ingress path; the refusals still pass', async () => {
   await stack.stop('inventory');
   const results = await runSmoke({ target: stack.target, ca: stack.ca });
-  const throughInventory = ['PUT /inventory/{sku} with all public scopes', 'GET /inventory/{sku} with all public scopes', 'POST /orders with all public scopes'];
+  const throughInventory = [
+    'PUT /inventory/{sku} with all public scopes',
+    'GET /inventory/{sku} with all public scopes',
+    'POST /orders with all public scopes',
+  ];
   const statusOf = (name: string) => (results.find((r) => r.name === name)!.outcome as { status?: number }).status;
-  expect(throughInventory.map((name) => [name, statusOf(name) === 502 || statusOf(name) === 503]))
-    .toEqual(throughInventory.map((name) => [name, true]));
+  expect(throughInventory.map((name) => [name, statusOf(name) === 502 || statusOf(name) === 503])).toEqual(
+    throughInventory.map((name) => [name, true]),
+  );
   expect(results.filter((r) => r.kind === 'no-token' || r.kind === 'wrong-scope').every((r) => r.passed)).toBe(true);
-  expect(summaryLines(results).join('\n'))
-    .toMatch(/- PUT \/inventory\/\{sku\} with all public scopes \(got 50[23]\).*\n {2}likely cause: .*ingress certificate.*in-cluster ingress/);
+  expect(summaryLines(results).join('\n')).toMatch(
+    /- PUT \/inventory\/\{sku\} with all public scopes \(got 50[23]\).*\n {2}likely cause: .*ingress certificate.*in-cluster ingress/,
+  );
 });

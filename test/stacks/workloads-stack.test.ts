@@ -51,7 +51,9 @@ describe('workloads stack (charts applied to the cluster)', () => {
 
   test('each service gets its own table name', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', {
-      Manifest: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('"name":"TABLE_NAME","value":"dev-platform-data-orders"')])]) }),
+      Manifest: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('"name":"TABLE_NAME","value":"dev-platform-data-orders"')])]),
+      }),
     });
   });
 });
@@ -74,7 +76,9 @@ describe('prod deploys only images pinned by digest', () => {
 
   test('a malformed digest is a config error naming the field and the fix', () => {
     expect(() => testConfig({ imageDigests: 'orders=latest' })).toThrow(ConfigErrors);
-    expect(() => testConfig({ imageDigests: 'orders=latest' })).toThrow(/workloads\.imageDigests\.orders="latest": use the image digest ECR shows/);
+    expect(() => testConfig({ imageDigests: 'orders=latest' })).toThrow(
+      /workloads\.imageDigests\.orders="latest": use the image digest ECR shows/,
+    );
     expect(() => testConfig({ imageDigests: 'orders' })).toThrow(/write entries as <service>=<value>/);
   });
 
@@ -89,7 +93,12 @@ describe('GitOps manifests', () => {
   const files = writeGitOpsManifests(outdir, platform.gitOps!.charts, platform.gitOps!.deployTimeValues);
 
   test('one YAML file per chart, in apply order', () => {
-    expect(files.map((f) => path.basename(f))).toEqual(['00-platform-ingress.k8s.yaml', '01-platform-baseline.k8s.yaml', '02-service-orders.k8s.yaml', '03-service-inventory.k8s.yaml']);
+    expect(files.map((f) => path.basename(f))).toEqual([
+      '00-platform-ingress.k8s.yaml',
+      '01-platform-baseline.k8s.yaml',
+      '02-service-orders.k8s.yaml',
+      '03-service-inventory.k8s.yaml',
+    ]);
   });
 
   test('deploy-time values are ${NAME} placeholders listed with their source; no CDK token leaks', () => {
@@ -104,8 +113,9 @@ describe('GitOps manifests', () => {
 
   test('a token without a placeholder is refused rather than written into a manifest', () => {
     const missing = platform.gitOps!.deployTimeValues.filter((v) => v.name !== 'COGNITO_USER_POOL_ID');
-    expect(() => writeGitOpsManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-')), platform.gitOps!.charts, missing))
-      .toThrow(/still holds the CDK token/);
+    expect(() => writeGitOpsManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-')), platform.gitOps!.charts, missing)).toThrow(
+      /still holds the CDK token/,
+    );
   });
 });
 
@@ -132,7 +142,10 @@ describe('native mTLS mode runs the edge proxy as the ingress', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-native-'));
     try {
       const files = writeGitOpsManifests(dir, platform.gitOps!.charts, platform.gitOps!.deployTimeValues);
-      const edge = fs.readFileSync(files.find((f) => f.includes('platform-edge'))!, 'utf8');
+      const edge = fs.readFileSync(
+        files.find((f) => f.includes('platform-edge'))!,
+        'utf8',
+      );
       expect(edge).toContain('image: ${INGRESS_GATEWAY_REPOSITORY_URI}:0.1.0');
       expect(fs.readFileSync(path.join(dir, 'deploy-time-values.env'), 'utf8')).toContain('INGRESS_GATEWAY_REPOSITORY_URI=');
     } finally {

@@ -16,6 +16,11 @@ export function configProblems(build: () => unknown): string[] {
 }
 
 /** The messages for the dev profile with one slice of its configuration changed. */
-export function sliceProblems<K extends 'cluster' | 'edge' | 'network' | 'logging'>(slice: K, change: Partial<PlatformConfig[K]>): string[] {
-  return configProblems(() => validatePlatformConfig({ ...DEV_DEFAULTS, [slice]: { ...DEV_DEFAULTS[slice], ...change } }, REFERENCE_CATALOGUE));
+export function sliceProblems<K extends 'cluster' | 'edge' | 'network' | 'logging'>(
+  slice: K,
+  change: Partial<PlatformConfig[K]>,
+): string[] {
+  return configProblems(() =>
+    validatePlatformConfig({ ...DEV_DEFAULTS, [slice]: { ...DEV_DEFAULTS[slice], ...change } }, REFERENCE_CATALOGUE),
+  );
 }

@@ -5,9 +5,7 @@ import { ApiClientConfig, EdgeConfig, loadPlatformConfig, PlatformConfig, valida
 import { createPlatform, Platform } from '../../lib/platform';
 import { REFERENCE_CATALOGUE } from './catalogue';
 
-const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
-).context;
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
 
 /**
  * Tests read templates, never staged assets: without staging a synth writes no asset copies (about 60 MB per
@@ -39,7 +37,9 @@ export function buildPlatform(
 ): { app: App; platform: Platform; config: PlatformConfig } {
   const app = testApp(context, options);
   const loaded = testConfig(context);
-  const config = options.edge ? validatePlatformConfig({ ...loaded, edge: { ...loaded.edge, ...options.edge } }, REFERENCE_CATALOGUE) : loaded;
+  const config = options.edge
+    ? validatePlatformConfig({ ...loaded, edge: { ...loaded.edge, ...options.edge } }, REFERENCE_CATALOGUE)
+    : loaded;
   const platform = createPlatform(app, config, REFERENCE_CATALOGUE);
   return { app, platform, config };
 }
@@ -59,8 +59,8 @@ export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha
  * edge proxy, the load balancer's target) render.
  */
 export const SUPPORTED_CONFIGURATIONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  'dev': {},
-  'prod': { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
+  dev: {},
+  prod: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
   'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
   'isolated egress': { egress: 'isolated' },
 };
@@ -71,6 +71,19 @@ export const SUPPORTED_CONFIGURATIONS: Readonly<Record<string, Readonly<Record<s
  * stays keyless.
  */
 export const TEST_API_CLIENTS: readonly ApiClientConfig[] = [
-  { name: 'partner-a', scopes: ['orders/read', 'orders/write', 'inventory/read'], rateLimit: 5, burstLimit: 10, quota: { limit: 10_000, period: 'day' } },
-  { name: 'stock-sync', scopes: ['inventory/write'], rateLimit: 2, burstLimit: 4, quota: { limit: 100_000, period: 'month' }, requireKey: false },
+  {
+    name: 'partner-a',
+    scopes: ['orders/read', 'orders/write', 'inventory/read'],
+    rateLimit: 5,
+    burstLimit: 10,
+    quota: { limit: 10_000, period: 'day' },
+  },
+  {
+    name: 'stock-sync',
+    scopes: ['inventory/write'],
+    rateLimit: 2,
+    burstLimit: 4,
+    quota: { limit: 100_000, period: 'month' },
+    requireKey: false,
+  },
 ];

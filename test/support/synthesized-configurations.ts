@@ -45,7 +45,8 @@ const loaded = new Map<string, SynthesizedConfiguration>();
  * Outside a jest run with test/global-setup.ts, every call synthesizes afresh.
  */
 export function synthesizedConfiguration(name: string): SynthesizedConfiguration {
-  if (!(name in SUPPORTED_CONFIGURATIONS)) throw new Error(`no supported configuration named ${name}: use one of ${Object.keys(SUPPORTED_CONFIGURATIONS).join(', ')}`);
+  if (!(name in SUPPORTED_CONFIGURATIONS))
+    throw new Error(`no supported configuration named ${name}: use one of ${Object.keys(SUPPORTED_CONFIGURATIONS).join(', ')}`);
   const cached = loaded.get(name);
   if (cached) return cached;
   const cacheDir = process.env[SYNTH_CACHE_VARIABLE];

@@ -5,7 +5,12 @@ import { REFERENCE_CATALOGUE } from '../../support/catalogue';
 import { createPlatformCharts, PlatformChartsProps } from '../../../lib/charts';
 
 /** A synthesized manifest, loosely typed so tests can reach any field. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: any };
+  [key: string]: any;
+};
 
 export const ACCOUNT = '111111111111';
 export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ingress/0123456789abcdef`;
@@ -20,7 +25,9 @@ export function digestImages(catalogue: ServiceCatalogue): Record<string, string
 }
 
 /** Valid prod props for a catalogue (validated here, as bin/ validates it), with overrides. */
-export function chartProps(overrides: Partial<Omit<PlatformChartsProps, 'catalogue'>> & { catalogue?: ServiceCatalogue } = {}): PlatformChartsProps {
+export function chartProps(
+  overrides: Partial<Omit<PlatformChartsProps, 'catalogue'>> & { catalogue?: ServiceCatalogue } = {},
+): PlatformChartsProps {
   const catalogue = overrides.catalogue === undefined ? REFERENCE_CATALOGUE : validateServiceCatalogue(overrides.catalogue);
   return { profile: 'prod', mtls: 'istio-ambient', images: digestImages(catalogue), warn: () => undefined, ...overrides, catalogue };
 }
@@ -40,8 +47,12 @@ export function synthPlatform(props: PlatformChartsProps = chartProps()): Synthe
 
 /** The manifests of a kind, optionally narrowed by name and namespace. */
 export function ofKind(manifests: readonly Manifest[], kind: string, name?: string, namespace?: string): Manifest[] {
-  return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name)
-    && (namespace === undefined || m.metadata.namespace === namespace));
+  return manifests.filter(
+    (m) =>
+      m.kind === kind &&
+      (name === undefined || m.metadata.name === name) &&
+      (namespace === undefined || m.metadata.namespace === namespace),
+  );
 }
 
 /** The one manifest of a kind and name; fails the test if there is not exactly one. */

@@ -17,20 +17,33 @@ export class EvidenceDraft {
 
   /** The properties of every resource of the type the predicate selects, to change in place. */
   properties(type: string, predicate: (properties: Record<string, any>) => boolean = () => true): Record<string, any>[] {
-    return matched(this.resources(type).filter((r) => predicate(r.Properties ?? {})).map((r) => (r.Properties ??= {})), type);
+    return matched(
+      this.resources(type)
+        .filter((r) => predicate(r.Properties ?? {}))
+        .map((r) => (r.Properties ??= {})),
+      type,
+    );
   }
 
   /** Deletes every resource of the type the predicate selects. */
   removeResources(type: string, predicate: (properties: Record<string, any>) => boolean = () => true): void {
-    const doomed = matched(Object.values<any>(this.templates).flatMap((template) => Object.entries<any>(template.Resources ?? {})
-      .filter(([, resource]) => resource.Type === type && predicate(resource.Properties ?? {}))
-      .map(([logicalId]) => ({ template, logicalId }))), type);
+    const doomed = matched(
+      Object.values<any>(this.templates).flatMap((template) =>
+        Object.entries<any>(template.Resources ?? {})
+          .filter(([, resource]) => resource.Type === type && predicate(resource.Properties ?? {}))
+          .map(([logicalId]) => ({ template, logicalId })),
+      ),
+      type,
+    );
     for (const { template, logicalId } of doomed) delete template.Resources[logicalId];
   }
 
   /** Every manifest of the kind the predicate selects, to change in place. */
   objects(kind: string, predicate: (manifest: Manifest) => boolean = () => true): Manifest[] {
-    return matched(this.manifests.filter((m) => m.kind === kind && predicate(m)), kind);
+    return matched(
+      this.manifests.filter((m) => m.kind === kind && predicate(m)),
+      kind,
+    );
   }
 
   /** The pod template of every Deployment. */
@@ -59,7 +72,9 @@ export class EvidenceDraft {
   }
 
   private resources(type: string): any[] {
-    return Object.values<any>(this.templates).flatMap((t) => Object.values<any>(t.Resources ?? {})).filter((r) => r.Type === type);
+    return Object.values<any>(this.templates)
+      .flatMap((t) => Object.values<any>(t.Resources ?? {}))
+      .filter((r) => r.Type === type);
   }
 }
 

@@ -31,7 +31,10 @@ export async function startTestStack(): Promise<TestStack> {
   const ca = await createTestCa('platform CA');
   const clientSecret = randomBytes(24).toString('base64url');
   const tokenEndpoint = await startTestTokenEndpoint({
-    cognito, tls: await ca.issue('https://auth.example.com'), clientId: CLIENT_ID, clientSecret,
+    cognito,
+    tls: await ca.issue('https://auth.example.com'),
+    clientId: CLIENT_ID,
+    clientSecret,
     allowedScopes: [...definedScopes(SERVICE_CATALOGUE)],
   });
 
@@ -39,10 +42,16 @@ export async function startTestStack(): Promise<TestStack> {
     const files = writeTlsFiles(join(dir, name), await ca.issue(identity));
     return {
       ...testServiceEnv(cognito, {
-        MTLS_MODE: 'native', TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile, ...extra,
+        MTLS_MODE: 'native',
+        TLS_CERT_FILE: files.certFile,
+        TLS_KEY_FILE: files.keyFile,
+        TLS_CA_FILE: files.caFile,
+        ...extra,
       }),
       // dynalite's endpoint and dummy credentials, which startTestDynamoDb put in this process's environment.
-      ...Object.fromEntries(['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((k) => [k, process.env[k]])),
+      ...Object.fromEntries(
+        ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((k) => [k, process.env[k]]),
+      ),
     };
   };
   const running = new Map<BundleName, RunningBundle>();
@@ -57,8 +66,14 @@ export async function startTestStack(): Promise<TestStack> {
     await backends.close();
   };
   try {
-    const inventoryUrl = await start('inventory', await serviceEnv('inventory', workloadId('shop', 'inventory'), { TABLE_NAME: 'inventory' }));
-    const ordersUrl = await start('orders', await serviceEnv('orders', workloadId('shop', 'orders'), { TABLE_NAME: 'orders', INVENTORY_URL: inventoryUrl }));
+    const inventoryUrl = await start(
+      'inventory',
+      await serviceEnv('inventory', workloadId('shop', 'inventory'), { TABLE_NAME: 'inventory' }),
+    );
+    const ordersUrl = await start(
+      'orders',
+      await serviceEnv('orders', workloadId('shop', 'orders'), { TABLE_NAME: 'orders', INVENTORY_URL: inventoryUrl }),
+    );
     const edgeUrl = await start('edge', await serviceEnv('edge', INGRESS_ID, { ORDERS_URL: ordersUrl, INVENTORY_URL: inventoryUrl }));
     return {
       target: { apiUrl: `${edgeUrl}/`, tokenUrl: tokenEndpoint.url, clientId: CLIENT_ID, clientSecret },
