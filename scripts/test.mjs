@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+/** A package's command-line script, found through its package.json (some packages do not export their bin files). */
+const bin = (name, file) => join(dirname(require.resolve(`${name}/package.json`)), file);
 
 /** Runs a node script from the project root; resolves with its exit code and, when `capture`, its output. */
 function run(script, args, { capture = false } = {}) {
@@ -34,13 +36,13 @@ const typecheck = run(
   { capture: true },
 );
 
-const lint = run(require.resolve('eslint/bin/eslint.js'), ['.', '--max-warnings', '0'], { capture: true }).then(async (eslint) => {
-  const prettier = await run(require.resolve('prettier/bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn'], { capture: true });
+const lint = run(bin('eslint', 'bin/eslint.js'), ['.', '--max-warnings', '0'], { capture: true }).then(async (eslint) => {
+  const prettier = await run(bin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn'], { capture: true });
   return { code: eslint.code || prettier.code, output: eslint.output + prettier.output };
 });
 
 const build = await run(join(root, 'scripts', 'build-services.mjs'), []);
-const tests = build.code === 0 ? await run(require.resolve('jest/bin/jest'), process.argv.slice(2)) : { code: 0 };
+const tests = build.code === 0 ? await run(bin('jest', 'bin/jest.js'), process.argv.slice(2)) : { code: 0 };
 const tsc = await typecheck;
 const linted = await lint;
 
