@@ -6,6 +6,10 @@ import * as path from 'path';
 import { Acknowledgement, ACKNOWLEDGEMENTS } from './acknowledgements';
 import { CachedCloudFormationValidation, GateCache } from './gate-cache';
 import { GUARD_RULES_DIR, PlatformGuardValidator } from './guard-validator';
+import { projectRoot } from '../private/project-root';
+
+/** Where the gate's own sources are, read into the cache key (the running code may be a bundle of them). */
+const GATE_SOURCES_DIR = path.join(projectRoot(), 'lib', 'compliance');
 
 /** The four cdk-nag packs the gate runs. */
 export function nagPacks(scope?: IConstruct): NagPack[] {
@@ -62,11 +66,14 @@ export function addComplianceGate(app: App, options: ComplianceGateOptions = {})
   applyAcknowledgements(app);
 }
 
-/** What the gate's reports depend on besides the templates and packages: the acknowledgements and our guard rules. */
+/**
+ * What the gate's reports depend on besides the templates, the tree's acknowledgements and the rule packages: our
+ * guard rules, the acknowledgements list, and the gate's own code (which packs run, which rule files cfn-guard gets),
+ * so changing how the gate runs is a miss too.
+ */
 function gateInputs(): string {
-  const rules = fs
-    .readdirSync(GUARD_RULES_DIR)
-    .sort()
-    .map((name) => [name, fs.readFileSync(path.join(GUARD_RULES_DIR, name), 'utf8')]);
-  return JSON.stringify({ acknowledgements: ACKNOWLEDGEMENTS, rules });
+  const contents = (dir: string, names: readonly string[]) => names.map((name) => [name, fs.readFileSync(path.join(dir, name), 'utf8')]);
+  const rules = contents(GUARD_RULES_DIR, fs.readdirSync(GUARD_RULES_DIR).sort());
+  const gateSources = contents(GATE_SOURCES_DIR, ['compliance-gate.ts', 'guard-validator.ts', 'gate-cache.ts']);
+  return JSON.stringify({ acknowledgements: ACKNOWLEDGEMENTS, rules, gateSources });
 }

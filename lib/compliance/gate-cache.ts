@@ -1,4 +1,11 @@
-import { CloudFormationValidatePlugin, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import {
+  CloudFormationValidatePlugin,
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -7,9 +14,11 @@ import * as path from 'path';
  * Replays a validation plugin's report when nothing it reads has changed, so an unchanged re-synth skips the
  * gate's expensive part (CloudFormation schema validation alone costs about 7 s of CPU to start its engine).
  * The key is a hash of everything the report depends on: the plugin's name and version, the versions of the
- * packages that implement the rules, `inputs` (the acknowledgements, our guard rules), and every template with its
- * account, region and construct path. A changed byte anywhere is a miss and runs the plugin.
- * One entry per plugin is kept (the latest), so the directory stays small.
+ * packages that implement the rules, `inputs` (the gate's own sources and rules, the acknowledgements list), every
+ * construct path with the rule acknowledgements attached to it (the nag packs read those from the tree, not from
+ * the templates), and every template with its account, region and construct path. A changed byte anywhere is a miss
+ * and runs the plugin. One entry per plugin is kept (the latest), so the directory stays small; a file another
+ * synth removes or replaces meanwhile is a miss, never an error.
  */
 export class GateCache {
   private readonly packages: string;
@@ -43,17 +52,22 @@ export class GateCache {
     if (stacks.length === 0) return compute();
     const outdir = path.dirname(stacks[0].templatePath);
     const hash = createHash('sha256').update(JSON.stringify([plugin.name, plugin.version ?? '', this.packages, this.inputs]));
+    hash.update(JSON.stringify(acknowledgedRules(context.appConstruct)));
     for (const stack of [...stacks].sort((a, b) => a.templatePath.localeCompare(b.templatePath))) {
       hash.update(JSON.stringify([path.relative(outdir, stack.templatePath), stack.stackConstructPath, stack.accountId, stack.region]));
       hash.update(fs.readFileSync(stack.templatePath));
     }
     const prefix = `${plugin.name.replace(/[^A-Za-z0-9.-]+/g, '_')}-`;
     const file = path.join(this.directory, `${prefix}${hash.digest('hex').slice(0, 32)}.json`);
-    if (fs.existsSync(file)) return rebase(JSON.parse(fs.readFileSync(file, 'utf8')), (p) => path.join(outdir, p));
+    const cached = readIfPresent(file);
+    if (cached !== undefined) return rebase(JSON.parse(cached), (p) => path.join(outdir, p));
 
     const report = compute();
     fs.mkdirSync(this.directory, { recursive: true });
-    for (const old of fs.readdirSync(this.directory).filter((name) => name.startsWith(prefix))) fs.rmSync(path.join(this.directory, old));
+    const stale = fs
+      .readdirSync(this.directory)
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.json') && name !== path.basename(file));
+    for (const old of stale) fs.rmSync(path.join(this.directory, old), { force: true });
     const temporary = `${file}.${process.pid}`;
     fs.writeFileSync(temporary, JSON.stringify(rebase(report, (p) => path.relative(outdir, p))));
     fs.renameSync(temporary, file);
@@ -72,6 +86,28 @@ export class CachedCloudFormationValidation extends CloudFormationValidatePlugin
 
   override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     return this.cache.report(this, context, () => super.validate(context));
+  }
+}
+
+/** Each construct path with the rule ids acknowledged on it, in tree order. */
+function acknowledgedRules(root: IConstruct | undefined): [string, unknown[]][] {
+  if (root === undefined) return [];
+  return root.node
+    .findAll()
+    .map((construct): [string, unknown[]] => [
+      construct.node.path,
+      construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((entry) => entry.data),
+    ])
+    .filter(([, acknowledged]) => acknowledged.length > 0);
+}
+
+/** The file's text, or undefined when it does not exist (or another synth just removed it). */
+function readIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

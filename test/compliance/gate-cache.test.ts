@@ -19,11 +19,12 @@ import { CachedCloudFormationValidation, GateCache } from '../../lib/compliance/
  */
 const tempDir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
 
-/** A stack with one log group; `retention` changes one byte of its template. */
-function templates(retention: logs.RetentionDays, region = 'us-east-1'): IPolicyValidationContext {
+/** A stack with one log group; `retention` changes one byte of its template, `acknowledge` only the construct tree. */
+function templates(retention: logs.RetentionDays, region = 'us-east-1', acknowledge?: string): IPolicyValidationContext {
   const app = new App({ outdir: tempDir('gate-cache-out'), builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Logs', { env: { account: '111111111111', region } });
-  new logs.LogGroup(stack, 'Group', { retention });
+  const group = new logs.LogGroup(stack, 'Group', { retention });
+  if (acknowledge) Validations.of(group).acknowledge({ id: acknowledge, reason: 'a reason long enough to be one' });
   const assembly = app.synth();
   const stackTemplates = assembly.stacks.map((s) => ({
     stackConstructPath: s.hierarchicalId,
@@ -31,7 +32,7 @@ function templates(retention: logs.RetentionDays, region = 'us-east-1'): IPolicy
     accountId: s.environment.account,
     region: s.environment.region,
   }));
-  return { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates } as IPolicyValidationContext;
+  return { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates, appConstruct: app } as IPolicyValidationContext;
 }
 
 /** A plugin that counts its runs and reports one violation on the first template. */
@@ -76,6 +77,11 @@ const cacheDir = tempDir('gate-cache-shared');
 test.each<[string, (cache: GateCache) => [IPolicyValidationPlugin & { runs: number }, GateCache, IPolicyValidationContext]]>([
   ['a changed template', (cache) => [countingPlugin(), cache, templates(logs.RetentionDays.TWO_YEARS)]],
   ['another region', (cache) => [countingPlugin(), cache, templates(logs.RetentionDays.ONE_YEAR, 'eu-west-1')]],
+  // The nag packs read acknowledgements from the tree: identical templates with a new one must not replay.
+  [
+    'an acknowledgement in the construct tree',
+    (cache) => [countingPlugin(), cache, templates(logs.RetentionDays.ONE_YEAR, 'us-east-1', 'R1')],
+  ],
   [
     'changed acknowledgements or rules',
     () => [countingPlugin(), new GateCache(cacheDir, 'other inputs'), templates(logs.RetentionDays.ONE_YEAR)],
@@ -104,6 +110,18 @@ test('two plugins never share an entry, and each keeps only its latest', () => {
       .map((name) => name.split('-')[0])
       .sort(),
   ).toEqual(['A', 'B']);
+});
+
+test("cleaning up old entries leaves another synth's file in progress alone", () => {
+  const dir = tempDir('gate-cache');
+  const cache = new GateCache(dir, 'inputs');
+  const plugin = countingPlugin('A');
+  cache.wrap(plugin).validate(templates(logs.RetentionDays.ONE_YEAR));
+  const inProgress = path.join(dir, 'A-0123.json.99999');
+  fs.writeFileSync(inProgress, '{}');
+  cache.wrap(plugin).validate(templates(logs.RetentionDays.TWO_YEARS));
+  expect(plugin.runs).toBe(2);
+  expect(fs.existsSync(inProgress)).toBe(true);
 });
 
 describe('schema validation through the cache', () => {

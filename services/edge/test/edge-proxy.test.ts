@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
 import { SERVICE_CATALOGUE, ServiceCatalogue } from '../../../lib/catalogue/service-catalogue';
+import { MAX_PEER_RESPONSE_BYTES } from '../../shared/src/peer/peer-client';
 import { spiffeIdOf } from '../../shared/src/mtls/spiffe-identity';
 import { call } from '../../shared/test/support/http-call';
 import { createTestCognito, TestCognito } from '../../shared/test/support/test-cognito';
@@ -62,7 +63,10 @@ async function startUpstream(): Promise<Server> {
           extra: req.headers['x-forwarded-evil'] as string | undefined,
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        const json = JSON.stringify({ orderId: 'o-1', from: 'orders' });
+        // `huge`: a faulty upstream answering with more than the edge takes from a peer.
+        const json = JSON.stringify(
+          req.url === '/orders/huge' ? { padding: 'x'.repeat(2 * MAX_PEER_RESPONSE_BYTES) } : { orderId: 'o-1', from: 'orders' },
+        );
         res
           .writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) })
           .end(json);
@@ -190,6 +194,12 @@ describe('what stops at the edge', () => {
     expect((await call(`${edgeUrl}/orders/o-1`, { token: cognito.mint(['inventory/read']), agent: apiGateway })).status).toBe(403);
     expect(received).toEqual([]);
   });
+});
+
+test('an upstream reply larger than MAX_PEER_RESPONSE_BYTES is a 502, not buffered; the next request is served', async () => {
+  const token = cognito.mint(['orders/read']);
+  expect((await call(`${edgeUrl}/orders/huge`, { token, agent: apiGateway })).status).toBe(502);
+  expect((await call(`${edgeUrl}/orders/o-1`, { token, agent: apiGateway })).status).toBe(200);
 });
 
 describe('an upstream that is down', () => {

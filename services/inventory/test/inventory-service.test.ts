@@ -95,6 +95,13 @@ describe('logs', () => {
     const secrets = [readToken, writeToken].flatMap((t) => [t, t.split('.')[2]]);
     expect(inventory.logLines.filter((l) => secrets.some((s) => l.includes(s)))).toEqual([]);
   });
+
+  test('the logged path leaves out the query string, where a client may have put a token', async () => {
+    await call(`${url}/inventory/sku-1?access_token=${readToken}`, { token: readToken, headers: { 'x-request-id': 'req-query' } });
+    const line = inventory.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === 'req-query');
+    expect(line).toMatchObject({ msg: 'request', path: '/inventory/sku-1' });
+    expect(inventory.logLines.filter((l) => l.includes(readToken.split('.')[2]))).toEqual([]);
+  });
 });
 
 describe('probes', () => {

@@ -1,6 +1,9 @@
 import pino, { DestinationStream } from 'pino';
 
-/** Fields of a log line. Callers pass identities and ids only; credentials are redacted anyway (REDACTED_PATHS). */
+/**
+ * Fields of a log line: flat, identities and ids only. A credential under one of SECRET_NAMES, at the top of the line or
+ * one container deep (REDACTED_PATHS), is censored anyway; deeper nesting, arrays and free text are not.
+ */
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
 export interface Logger {
@@ -32,9 +35,26 @@ const SECRET_NAMES = [
   'privateKey',
   'apiKey',
   'x-api-key',
+  // Node lower-cases incoming header names; headers built by hand keep their case.
+  'Authorization',
+  'Proxy-Authorization',
+  'Cookie',
+  'Set-Cookie',
+  'X-Api-Key',
 ];
 /** Objects a credential could come nested in (LogFields are flat, but a cast or a future field could nest them). */
-const CONTAINERS = ['headers', 'req', 'request', 'res', 'response', 'body', 'req.headers', 'request.headers', 'response.headers'];
+const CONTAINERS = [
+  'headers',
+  'req',
+  'request',
+  'res',
+  'response',
+  'body',
+  'req.headers',
+  'request.headers',
+  'res.headers',
+  'response.headers',
+];
 
 /**
  * The paths pino censors on every line, whichever call site logs them: each secret name at the top of the line and
@@ -50,8 +70,8 @@ export const REDACTED_PATHS: readonly string[] = SECRET_NAMES.flatMap((name) => 
 /**
  * One JSON object per line, the format the cluster's log shipper parses without configuration: `level` (a label),
  * `time` (ISO 8601), `service`, the fields, then `msg`; no pid or hostname. Written by pino, which censors
- * REDACTED_PATHS; by default to stdout through pino's asynchronous destination (sonic-boom: no worker thread, so the
- * esbuild bundle needs no transport files), flushed on exit.
+ * REDACTED_PATHS; by default to stdout in batches (batchedStdout: no transport or worker thread, so the esbuild bundle
+ * needs no extra files), flushed on exit.
  * @param write receives each line, for tests. @default - stdout
  */
 export function createJsonLogger(service: string, write?: (line: string) => void): Logger {

@@ -20,7 +20,7 @@ test('a line is one JSON object: level, time, service, the fields and the messag
   expect(Date.parse(request.time)).toBeLessThanOrEqual(Date.now());
 });
 
-test('credentials are censored whichever call site logs them: authorization, cookies, tokens, secrets, also nested', () => {
+test('credentials are censored whichever call site logs them: at the top of the line or one container deep, any header case', () => {
   const { lines, logger } = capture('edge');
   const secret = 'eyJhbGciOiJSUzI1NiJ9.payload.signature';
   logger.error('oops', {
@@ -37,8 +37,10 @@ test('credentials are censored whichever call site logs them: authorization, coo
   });
   // LogFields are flat; a cast (or a future field type) could still nest a header object.
   logger.warn('nested', { headers: { authorization: `Bearer ${secret}`, accept: 'application/json' } } as unknown as LogFields);
+  logger.warn('reply', { res: { headers: { 'Set-Cookie': secret, Authorization: secret } } } as unknown as LogFields);
   expect(lines.join('')).not.toContain(secret);
-  const [flat, nested] = lines.map((line) => JSON.parse(line));
+  const [flat, nested, reply] = lines.map((line) => JSON.parse(line));
   expect(flat).toMatchObject({ authorization: REDACTED, token: REDACTED, cookie: REDACTED, 'set-cookie': REDACTED, requestId: 'r-2' });
   expect(nested.headers).toEqual({ authorization: REDACTED, accept: 'application/json' });
+  expect(reply.res.headers).toEqual({ 'Set-Cookie': REDACTED, Authorization: REDACTED });
 });

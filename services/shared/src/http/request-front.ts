@@ -314,7 +314,8 @@ export class RequestFront<R extends FrontRoute> {
     const access: AccessFields = {
       requestId,
       method: req.method,
-      path: req.url?.slice(0, 256),
+      // Without the query string: a client may put a token there (`?access_token=`), and the routes take none.
+      path: pathOf(req.url),
       caller: connection?.caller,
       upstream: undefined,
       subject: undefined,
@@ -388,4 +389,11 @@ const STATUS_TEXT: ReadonlyMap<string, string | undefined> = new Map(Object.entr
 /** The reason phrase of a status code (`Request Timeout`), empty for one Node does not name. */
 function statusText(status: number): string {
   return STATUS_TEXT.get(String(status)) ?? '';
+}
+
+/** The request target's path, at most 256 characters, without the query string. */
+function pathOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const query = url.indexOf('?');
+  return (query === -1 ? url : url.slice(0, query)).slice(0, 256);
 }

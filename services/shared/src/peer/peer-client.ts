@@ -23,6 +23,13 @@ export interface PeerClientProps extends PeerResilienceOptions {
   readonly connections: number;
 }
 
+/**
+ * The largest reply body taken from a peer. Replies are buffered whole (a proxy passes them on as received), so a
+ * faulty or compromised peer could otherwise make this process hold whatever it sends; a larger reply destroys the
+ * connection and counts as the peer's failure.
+ */
+export const MAX_PEER_RESPONSE_BYTES = 1024 * 1024;
+
 /** One request to a peer, built from checked values only: a canonical path, known headers, a validated body. */
 export interface PeerRequest {
   readonly method: HttpMethod;
@@ -121,6 +128,7 @@ export class PeerClient {
       connections: this.props.connections,
       connect,
       keepAliveTimeout: 30_000,
+      maxResponseSize: MAX_PEER_RESPONSE_BYTES,
       // Retired here once its requests are done, well before the server's hard limit would cut it mid-request.
       clientTtl: MAX_CONNECTION_AGE_MS / 2,
     });
