@@ -5,6 +5,7 @@ import { IngressIdentity } from '../catalogue/service-catalogue';
 import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
 import { IngressGateway } from './ingress-gateway';
+import { refuseDependenciesOnItself } from '../private/parts-beside';
 
 const ISTIO_NAMESPACE = 'istio-system';
 
@@ -39,7 +40,8 @@ export interface IstioAmbientMeshProps {
  *
  * Its parts are created in `scope`, beside this construct, under ids that do not change with it: construct paths are
  * the CloudFormation logical ids of the Helm releases, and a new id would install a release again and uninstall the
- * old one. Depending on the mesh depends on every part.
+ * old one. Depending on the mesh depends on every part; the other direction, tags and acknowledgements must go to the
+ * parts or the scope (a dependency added on the mesh itself fails synth). One per scope.
  */
 export class IstioAmbientMesh extends Construct {
   readonly base: HelmComponent;
@@ -53,6 +55,7 @@ export class IstioAmbientMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioAmbientMeshProps) {
     super(scope, id);
+    refuseDependenciesOnItself(this, 'Helm releases and manifests');
     const { cluster, charts } = props;
     const dependsOn = props.dependsOn ?? [];
     const component = (

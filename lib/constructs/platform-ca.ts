@@ -9,6 +9,7 @@ import { Construct, Dependable, IDependable } from 'constructs';
 import { PLATFORM_CA_ISSUER } from '../charts/workload-certificates';
 import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
+import { refuseDependenciesOnItself } from '../private/parts-beside';
 
 const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
@@ -40,7 +41,8 @@ export interface PlatformCaProps {
  *
  * Its parts are created in `scope`, beside this construct, under ids that do not change with it: construct paths are
  * the CloudFormation logical ids of the Helm releases and manifests, and a new id would install them again and delete
- * the old ones. Depending on the CA depends on every part.
+ * the old ones. Depending on the CA depends on every part; the other direction, tags and acknowledgements must go to
+ * the parts or the scope (a dependency added on the CA itself fails synth). One per scope.
  */
 export class PlatformCa extends Construct {
   readonly certManager: HelmComponent;
@@ -51,6 +53,7 @@ export class PlatformCa extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformCaProps) {
     super(scope, id);
+    refuseDependenciesOnItself(this, 'Helm releases and manifests');
     const { cluster } = props;
     const dependsOn = props.dependsOn ?? [];
     this.certManager = new HelmComponent(scope, 'CertManager', {

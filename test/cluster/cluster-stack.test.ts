@@ -333,6 +333,17 @@ describe('Helm components', () => {
     expect(Dependable.of(ca).dependencyRoots).toEqual(parts.ca);
   });
 
+  test('a dependency added on the mesh or the CA itself, which would reach none of their parts, is refused', () => {
+    const { components } = buildClusterStack().stack;
+    expect([...components.mesh!.node.validate(), ...components.platformCa.node.validate()]).toEqual([]);
+    components.mesh!.node.addDependency(components.loadBalancerController);
+    components.platformCa.node.addDependency(components.loadBalancerController);
+    expect([...components.mesh!.node.validate(), ...components.platformCa.node.validate()]).toEqual([
+      expect.stringContaining('Cluster/Components/Mesh has no children'),
+      expect.stringContaining('Cluster/Components/CertificateAuthority has no children'),
+    ]);
+  });
+
   test('charts install after the nodes and DNS, so teardown uninstalls them while nodes still run', () => {
     const [nodegroupId] = ofType(dev.template, 'AWS::EKS::Nodegroup')[0];
     const corednsId = ofType(dev.template, 'AWS::EKS::Addon').find(([, r]) => r.Properties.AddonName === 'coredns')![0];

@@ -66,6 +66,7 @@ export class EdgeServer {
       authenticator: props.authenticator,
       config: config.shared,
       security: config.listener === 'tls' ? { kind: 'server-tls', tls } : { kind: 'plaintext' },
+      acceptRequestIds: false,
       logger,
       dispatch: (request) => this.forward(request),
       describeRoute: (route) => ({ upstream: route.service.name }),

@@ -133,7 +133,11 @@ describe('public routes', () => {
       headers: { 'x-forwarded-evil': 'yes', 'x-request-id': 'req-1' },
     });
     expect(res).toMatchObject({ status: 200, body: { orderId: 'o-1', from: 'orders' } });
-    expect(res.headers['x-request-id']).toBe('req-1');
+    // The edge faces clients: it names requests itself rather than take an id a client could aim at another request.
+    expect(res.headers['x-request-id']).toMatch(/^[A-Za-z0-9_-]+-[0-9a-z]+$/);
+    expect(res.headers['x-request-id']).not.toBe('req-1');
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.clientRequestId === 'req-1');
+    expect(line).toMatchObject({ msg: 'request', requestId: res.headers['x-request-id'] });
     expect(received).toEqual([
       { caller: INGRESS_ID, method: 'GET', url: '/orders/o-1', authorization: `Bearer ${token}`, extra: undefined, body: '' },
     ]);

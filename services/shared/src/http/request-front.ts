@@ -63,6 +63,12 @@ export interface RequestFrontProps<R extends FrontRoute> {
   readonly dispatch: (request: FrontRequest<R>) => Promise<FrontReply>;
   /** Fields the access log adds for a route, e.g. the upstream a proxy forwards to. @default - none */
   readonly describeRoute?: (route: R) => LogFields;
+  /**
+   * Keep a well-formed `X-Request-ID` the caller sent. Our ids are a counter and so predictable: a client that may set
+   * them could name a later request of someone else's and blur the logs, so only workloads inside the platform may.
+   * @default true - the caller is a platform workload (mesh or mTLS peer); the edge, which faces clients, sets false
+   */
+  readonly acceptRequestIds?: boolean;
   /** Clients (peer pools) closed once the last in-flight request has finished. @default - nothing to close */
   readonly closeOnShutdown?: readonly { close(): Promise<void> }[];
 }
@@ -106,6 +112,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** The access log line's fields. */
 interface AccessFields {
   requestId: string;
+  /** The id a client outside the platform sent (see acceptRequestIds): recorded so it can be quoted, never adopted. */
+  clientRequestId?: string;
   method?: string;
   path?: string;
   caller?: string;
@@ -308,11 +316,14 @@ export class RequestFront<R extends FrontRoute> {
   private handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
     const started = performance.now();
     const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : REQUEST_ID_PREFIX + (++requestCount).toString(36);
+    const sent = typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
+    const adopted = this.props.acceptRequestIds === false ? undefined : sent;
+    const requestId = adopted ?? REQUEST_ID_PREFIX + (++requestCount).toString(36);
     const connection = this.connections.get(req.socket);
     // Every field the line can get, in its order: an object that keeps one shape.
     const access: AccessFields = {
       requestId,
+      clientRequestId: adopted === undefined ? sent : undefined,
       method: req.method,
       // Without the query string: a client may put a token there (`?access_token=`), and the routes take none.
       path: pathOf(req.url),

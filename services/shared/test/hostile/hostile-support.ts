@@ -263,7 +263,7 @@ export const TIMEOUT_SLACK_MS = 1000;
 /** A connection dropped for a timeout, logged before any request existed (the reason names the timeout). */
 export const timeoutLogged = (line: Record<string, unknown>) => line.msg === 'connection error' && /timeout/i.test(String(line.reason));
 
-/** The access-log line of `requestId`. */
+/** The access log line of the request that sent this X-Request-ID: its id, or (the edge names its own) the client's. */
 export function accessLog(bundle: RunningBundle, requestId: string): Promise<Record<string, unknown> | undefined> {
-  return loggedLine(bundle, (line) => line.msg === 'request' && line.requestId === requestId);
+  return loggedLine(bundle, (line) => line.msg === 'request' && (line.requestId === requestId || line.clientRequestId === requestId));
 }
