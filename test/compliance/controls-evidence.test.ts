@@ -38,6 +38,12 @@ const tlsAllowedNotEnforced = (p: Record<string, any>) =>
     Object.assign(s, { Effect: 'Allow', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
   );
 
+/** A resource policy whose plain-HTTP deny applies to one principal only. */
+const denyTlsOnlyFor = (p: Record<string, any>, principal: unknown) =>
+  p.PolicyDocument.Statement.filter((s: any) => text(s.Condition).includes('aws:SecureTransport')).forEach((s: any) => {
+    s.Principal = principal;
+  });
+
 const CHANGES: readonly Change[] = [
   [
     'NET-1',
@@ -389,6 +395,16 @@ const CHANGES: readonly Change[] = [
   ['DATA-4', 'the bucket policies accept plain HTTP', (d) => d.properties('AWS::S3::BucketPolicy').forEach(withoutTlsConditions)],
   [
     'DATA-4',
+    'the access-log bucket loses its policy',
+    (d) => d.removeResources('AWS::S3::BucketPolicy', (p) => text(p.Bucket).includes('AccessLogs')),
+  ],
+  [
+    'DATA-4',
+    'the plain-HTTP deny names one principal instead of everyone',
+    (d) => d.properties('AWS::S3::BucketPolicy').forEach((p) => denyTlsOnlyFor(p, { AWS: 'arn:aws:iam::111111111111:root' })),
+  ],
+  [
+    'DATA-4',
     'the bucket policies allow TLS requests instead of denying plain HTTP',
     (d) => d.properties('AWS::S3::BucketPolicy').forEach(tlsAllowedNotEnforced),
   ],
@@ -470,6 +486,16 @@ const CHANGES: readonly Change[] = [
       }),
   ],
   ['LOG-3', 'the alarm topic accepts plain HTTP publishers', (d) => d.properties('AWS::SNS::TopicPolicy').forEach(withoutTlsConditions)],
+  [
+    'LOG-3',
+    'the plain-HTTP deny covers subscribing, not publishing',
+    (d) =>
+      d.properties('AWS::SNS::TopicPolicy').forEach((p) =>
+        p.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny').forEach((s: any) => {
+          s.Action = 'sns:Subscribe';
+        }),
+      ),
+  ],
   [
     'LOG-3',
     'the topic policy allows TLS publishers instead of denying plain HTTP',

@@ -1,4 +1,4 @@
-import { deniesPlainHttp, text } from './evidence-readers';
+import { deniesPlainHttp, everyResourceHasPolicy, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const DATA_CONTROLS: readonly SecurityControl[] = [
@@ -112,7 +112,12 @@ export function dataBucketHardened({ assembly }: ControlEvidence): boolean {
         (k) => p.PublicAccessBlockConfiguration?.[k] === true,
       ),
     ) &&
-    assembly.every('AWS::S3::BucketPolicy', (p) => deniesPlainHttp(p.PolicyDocument) && text(p.PolicyDocument).includes('s3:TlsVersion'))
+    everyResourceHasPolicy(
+      assembly,
+      'AWS::S3::Bucket',
+      'AWS::S3::BucketPolicy',
+      (p) => deniesPlainHttp(p.PolicyDocument, ['s3:*', '*']) && text(p.PolicyDocument).includes('s3:TlsVersion'),
+    )
   );
 }
 

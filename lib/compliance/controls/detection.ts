@@ -1,4 +1,4 @@
-import { deniesPlainHttp, text } from './evidence-readers';
+import { deniesPlainHttp, everyResourceHasPolicy, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const DETECTION_CONTROLS: readonly SecurityControl[] = [
@@ -64,7 +64,10 @@ export function logsRetainedForAYear({ assembly }: ControlEvidence): boolean {
 export function alarmTopicEncryptedAndTlsOnly({ assembly }: ControlEvidence): boolean {
   return (
     assembly.every('AWS::SNS::Topic', (p) => p.KmsMasterKeyId !== undefined) &&
-    assembly.some('AWS::SNS::TopicPolicy', (p) => deniesPlainHttp(p.PolicyDocument))
+    assembly.ofType('AWS::SNS::Topic').length > 0 &&
+    everyResourceHasPolicy(assembly, 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', (p) =>
+      deniesPlainHttp(p.PolicyDocument, ['sns:Publish', 'sns:*', '*']),
+    )
   );
 }
 

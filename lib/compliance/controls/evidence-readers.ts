@@ -1,4 +1,5 @@
 import { Manifest } from '../../evidence/access-layers';
+import { AssemblyView } from '../../evidence/assembly-view';
 
 export const ofKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 
@@ -13,6 +14,33 @@ export const envValue = (container: any, name: string): string | undefined =>
 /** JSON text of a value, for checks on values that may hold CloudFormation intrinsics (`Fn::Join`, `Ref`) anywhere. */
 export const text = (value: unknown) => JSON.stringify(value) ?? '';
 
-/** Whether a resource policy denies every request that does not use TLS (`aws:SecureTransport` false). */
-export const deniesPlainHttp = (policyDocument: any): boolean =>
-  (policyDocument?.Statement ?? []).some((s: any) => s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false');
+/**
+ * Whether a resource policy denies every principal each of `actions` (one of the names counts, e.g. `s3:*` or `*`)
+ * when the request does not use TLS (`aws:SecureTransport` false): a deny for one principal or one action is not it.
+ */
+export const deniesPlainHttp = (policyDocument: any, actions: readonly string[]): boolean =>
+  (policyDocument?.Statement ?? []).some(
+    (s: any) =>
+      s.Effect === 'Deny' &&
+      (s.Principal === '*' || s.Principal?.AWS === '*') &&
+      [s.Action].flat().some((action: string) => actions.includes(action)) &&
+      String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false',
+  );
+
+/** Whether every resource of `type` has a policy resource (`policyType`) that names it and satisfies `holds`. */
+export const everyResourceHasPolicy = (
+  assembly: AssemblyView,
+  type: string,
+  policyType: string,
+  holds: (policy: Record<string, any>) => boolean,
+): boolean => {
+  const policies = assembly.ofType(policyType);
+  return assembly
+    .ofType(type)
+    .every((resource) =>
+      policies.some(
+        (policy) =>
+          policy.stack === resource.stack && text(policy.properties).includes(`"Ref":"${resource.logicalId}"`) && holds(policy.properties),
+      ),
+    );
+};
