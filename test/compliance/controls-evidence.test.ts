@@ -85,6 +85,25 @@ const CHANGES: readonly Change[] = [
   ],
   [
     'NET-4',
+    'the endpoint security group admits every protocol on 443',
+    (d) =>
+      endpointSecurityGroups(d).forEach((p) =>
+        p.SecurityGroupIngress.forEach((rule: any) => {
+          rule.IpProtocol = '-1';
+        }),
+      ),
+  ],
+  [
+    'NET-4',
+    'an endpoint uses another, open security group',
+    (d) => {
+      d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].SecurityGroupIds = [
+        { 'Fn::GetAtt': ['OpenGroup', 'GroupId'] },
+      ];
+    },
+  ],
+  [
+    'NET-4',
     'an interface endpoint resolves the public API name (no private DNS)',
     (d) => {
       d.properties('AWS::EC2::VPCEndpoint', (p) => p.VpcEndpointType === 'Interface')[0].PrivateDnsEnabled = false;

@@ -1,4 +1,4 @@
-import { AssemblyView } from '../../evidence/assembly-view';
+import { AssemblyView, TemplateResource } from '../../evidence/assembly-view';
 import { list } from '../../evidence/policy-evaluator';
 import { ofKind, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
@@ -86,14 +86,26 @@ export function awsApisThroughPrivateEndpoints({ assembly }: ControlEvidence): b
   // Without private DNS, SDK calls resolve the public endpoint and leave the VPC.
   const interfaceEndpoints = assembly.ofType('AWS::EC2::VPCEndpoint').filter((e) => e.properties.VpcEndpointType === 'Interface');
   const vpcCidrs = assembly.ofType('AWS::EC2::VPC').map((vpc) => vpc.properties.CidrBlock);
+  const httpsFromVpc = (rule: any) =>
+    rule.IpProtocol === 'tcp' && rule.FromPort === 443 && rule.ToPort === 443 && vpcCidrs.includes(rule.CidrIp);
+  // The groups the endpoints actually use (by reference), with their inline rules and any rule added to them apart.
+  const groupIds = (e: TemplateResource) =>
+    [e.properties.SecurityGroupIds ?? []].flat().map((id: any) => id?.['Fn::GetAtt']?.[0] as string | undefined);
+  const groupAdmitsHttpsFromVpcOnly = (stack: string, logicalId: string | undefined) => {
+    const group = assembly.ofType('AWS::EC2::SecurityGroup').find((g) => g.stack === stack && g.logicalId === logicalId);
+    const separateRules = assembly
+      .ofType('AWS::EC2::SecurityGroupIngress')
+      .filter((r) => r.stack === stack && text(r.properties.GroupId).includes(`"${logicalId}"`))
+      .map((r) => r.properties);
+    return group !== undefined && [...(group.properties.SecurityGroupIngress ?? []), ...separateRules].every(httpsFromVpc);
+  };
   return (
     interfaceEndpoints.length > 0 &&
-    interfaceEndpoints.every((e) => e.properties.PrivateDnsEnabled === true) &&
-    assembly.some(
-      'AWS::EC2::SecurityGroup',
-      (p) =>
-        p.GroupDescription === 'Interface endpoints: HTTPS from inside the VPC only' &&
-        (p.SecurityGroupIngress ?? []).every((rule: any) => rule.FromPort === 443 && rule.ToPort === 443 && vpcCidrs.includes(rule.CidrIp)),
+    interfaceEndpoints.every(
+      (e) =>
+        e.properties.PrivateDnsEnabled === true &&
+        groupIds(e).length > 0 &&
+        groupIds(e).every((id) => groupAdmitsHttpsFromVpcOnly(e.stack, id)),
     )
   );
 }
