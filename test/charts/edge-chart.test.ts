@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { createPlatformCharts, EDGE_CHART_ID, validateManifests, WORKLOAD_CERT_DIR } from '../../lib/charts';
 import {
+  RESTRICTED_CONTAINER_CONTEXT,
   chartProps,
   digestImage,
   digestImages,
@@ -72,15 +73,7 @@ test('the baseline creates the ingress namespace (restricted, default-deny) befo
 });
 
 test('restricted pod: non-root, read-only root filesystem, no escalation, drop ALL, no API token', () => {
-  expect(podSpec().containers[0].securityContext).toEqual({
-    runAsNonRoot: true,
-    runAsUser: 65532,
-    runAsGroup: 65532,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-  });
+  expect(podSpec().containers[0].securityContext).toEqual(RESTRICTED_CONTAINER_CONTEXT);
   expect(podSpec().securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
   expect(podSpec().automountServiceAccountToken).toBe(false);
   expect(podSpec().serviceAccountName).toBe('ingress-gateway');

@@ -3,6 +3,7 @@ import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { ConfigErrors } from '../../lib/catalogue/config-error';
 import { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart, ServiceChartProps, WORKLOAD_CERT_DIR } from '../../lib/charts';
 import {
+  RESTRICTED_CONTAINER_CONTEXT,
   ACCOUNT,
   chartProps,
   digestImage,
@@ -34,15 +35,7 @@ describe('Deployment', () => {
   });
 
   test('container security context: non-root, read-only root filesystem, no escalation, drop ALL', () => {
-    expect(container(ambient.orders).securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      runAsGroup: 65532,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-    });
+    expect(container(ambient.orders).securityContext).toEqual(RESTRICTED_CONTAINER_CONTEXT);
   });
 
   test('pod security context: non-root and seccomp RuntimeDefault', () => {

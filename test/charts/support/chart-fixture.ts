@@ -13,6 +13,17 @@ export type Manifest = {
 };
 
 export const ACCOUNT = '111111111111';
+
+/** The container security context every workload the charts render must carry (restricted Pod Security, distroless uid). */
+export const RESTRICTED_CONTAINER_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+};
 export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/ingress/0123456789abcdef`;
 
 /** An ECR image reference pinned by digest. */
