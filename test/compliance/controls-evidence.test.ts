@@ -372,6 +372,14 @@ const CHANGES: readonly Change[] = [
   ],
 
   [
+    'RES-2',
+    'the disruption budgets keep every replica',
+    (d) =>
+      d.objects('PodDisruptionBudget').forEach((pdb) => {
+        pdb.spec = { selector: pdb.spec.selector, minAvailable: '100%' };
+      }),
+  ],
+  [
     'RES-1',
     'containers stop without the preStop sleep',
     (d) =>

@@ -1,4 +1,5 @@
-import { envValue, podSpecs } from './evidence-readers';
+import { disruptionBudgetViolations } from '../../evidence/disruption-budgets';
+import { envValue, ofKind, podSpecs } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
@@ -13,6 +14,17 @@ export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'test/charts/graceful-shutdown.test.ts', test: 'SIGKILL comes after the sleep and the drain' },
     evidence: podsDrainBeforeKill,
   },
+  {
+    id: 'RES-2',
+    title:
+      'Nodes can always be drained: every workload has exactly one PodDisruptionBudget, and it allows an eviction at ' +
+      "the autoscaler's minimum replica count",
+    category: 'resilience',
+    nist: ['CP-10', 'SI-2'],
+    implementedIn: ['lib/charts/service-chart.ts', 'lib/evidence/disruption-budgets.ts'],
+    provenBy: { file: 'test/charts/disruption-budgets.test.ts', test: 'blocks every drain' },
+    evidence: workloadsCanBeDrained,
+  },
 ];
 
 export function podsDrainBeforeKill({ manifests }: ControlEvidence): boolean {
@@ -26,4 +38,8 @@ export function podsDrainBeforeKill({ manifests }: ControlEvidence): boolean {
       }),
     )
   );
+}
+
+export function workloadsCanBeDrained({ manifests }: ControlEvidence): boolean {
+  return ofKind(manifests, 'Deployment').length > 0 && disruptionBudgetViolations(manifests).length === 0;
 }
