@@ -35,9 +35,7 @@ export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, option
   const { env = process.env, log = console.error, manifestsDir = MANIFESTS_DIR } = options;
   let platform: Platform;
   try {
-    const valid = validateServiceCatalogue(catalogue);
-    const config = loadPlatformConfig((key) => app.node.tryGetContext(key), valid, env);
-    platform = createPlatform(app, config, valid);
+    platform = platformFromContext(app, catalogue, env);
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
     log(error.message);
@@ -47,4 +45,17 @@ export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, option
   app.synth();
   if (platform.gitOps) writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues);
   return 0;
+}
+
+/**
+ * The platform as `cdk synth` builds it: the catalogue validated once, the configuration read from the app's context
+ * (account and region from `env` when the context does not set them). Throws ConfigErrors on bad input.
+ */
+export function platformFromContext(app: App, catalogue: ServiceCatalogue, env: NodeJS.ProcessEnv): Platform {
+  const valid = validateServiceCatalogue(catalogue);
+  return createPlatform(
+    app,
+    loadPlatformConfig((key) => app.node.tryGetContext(key), valid, env),
+    valid,
+  );
 }

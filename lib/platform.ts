@@ -3,7 +3,7 @@ import { configWarnings, PlatformConfig, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
-import { ClusterStack } from './stacks/cluster-stack';
+import { ClusterStack, ClusterStackProps } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
@@ -82,11 +82,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ...stackProps('cluster'),
     cluster: config.cluster,
     clusterName: `${config.profile}-platform`,
-    vpc: network.network.vpc,
-    workloadSubnets: network.network.workloadSubnets,
-    secretsKey: keys.keys.clusterSecrets,
-    volumeKey: keys.keys.blockStorage,
-    logDestinations: logging.logging,
+    ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
   });
@@ -148,4 +144,19 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
   return { catalogue, keys, logging, network, cluster, data, edge, workloads, gitOps };
+}
+
+/** What the Cluster stack takes from the foundation stacks: one wiring, for the platform and for tests of the cluster alone. */
+export function clusterFoundations(
+  keys: KeysStack,
+  network: NetworkStack,
+  logging: LoggingStack,
+): Pick<ClusterStackProps, 'vpc' | 'workloadSubnets' | 'secretsKey' | 'volumeKey' | 'logDestinations'> {
+  return {
+    vpc: network.network.vpc,
+    workloadSubnets: network.network.workloadSubnets,
+    secretsKey: keys.keys.clusterSecrets,
+    volumeKey: keys.keys.blockStorage,
+    logDestinations: logging.logging,
+  };
 }

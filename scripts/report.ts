@@ -6,12 +6,10 @@ import { App } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { platformFromContext } from '../lib/app';
 import { rawGateFindings } from '../lib/compliance/gate-findings';
 import { SERVICE_CATALOGUE } from '../lib/catalogue/service-catalogue';
-import { validateServiceCatalogue } from '../lib/catalogue/validate-catalogue';
-import { loadPlatformConfig } from '../lib/config';
 import { SynthesizedPolicies } from '../lib/evidence/synthesized-policies';
-import { createPlatform } from '../lib/platform';
 import { projectRoot } from '../lib/private/project-root';
 import { AssemblyView } from '../lib/evidence/assembly-view';
 import { buildReviewerReport } from '../lib/report/build-report';
@@ -41,12 +39,7 @@ async function main(): Promise<number> {
   const app = new App({ context, builtinCloudFormationValidation: false, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'report-')) });
   // The account and region cdk.out was synthesized for (the CLI takes them from the caller's credentials).
   const { account, region } = assembly.assembly.stacks[0].environment;
-  const catalogue = validateServiceCatalogue(SERVICE_CATALOGUE);
-  const config = loadPlatformConfig((key) => app.node.tryGetContext(key), catalogue, {
-    CDK_DEFAULT_ACCOUNT: account,
-    CDK_DEFAULT_REGION: region,
-  });
-  const platform = createPlatform(app, config, catalogue);
+  const platform = platformFromContext(app, SERVICE_CATALOGUE, { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region });
   const findings = rawGateFindings(app, { guard: true }); // synthesizes the in-process app
 
   // Construct paths and findings come from the in-process app: it must be the environment in cdk.out.

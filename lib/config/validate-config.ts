@@ -136,20 +136,15 @@ function checkApiClients(
     }
 
     checkThrottle(at, client);
-    check(
-      client.rateLimit <= edge.throttle.rateLimit,
-      `${at}.rateLimit`,
-      client.rateLimit,
-      `the stage limit edge.throttle.rateLimit ` +
-        `(${edge.throttle.rateLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`,
-    );
-    check(
-      client.burstLimit <= edge.throttle.burstLimit,
-      `${at}.burstLimit`,
-      client.burstLimit,
-      `the stage limit edge.throttle.burstLimit ` +
-        `(${edge.throttle.burstLimit}) applies to every caller first: lower it to at most that, or raise the stage limit`,
-    );
+    for (const limit of ['rateLimit', 'burstLimit'] as const) {
+      check(
+        client[limit] <= edge.throttle[limit],
+        `${at}.${limit}`,
+        client[limit],
+        `the stage limit edge.throttle.${limit} (${edge.throttle[limit]}) applies to every caller first: ` +
+          'lower it to at most that, or raise the stage limit',
+      );
+    }
     const { limit, period } = client.quota;
     check(Number.isInteger(limit) && limit >= 1, `${at}.quota.limit`, limit, 'use a whole number of requests per period');
     check(

@@ -1,4 +1,3 @@
-import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,6 +7,8 @@ import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { ClusterStack } from '../../lib/stacks/cluster-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
+import { clusterFoundations } from '../../lib/platform';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 
 /** The ingress target group the cluster stack is given (the Edge stack's in the platform). */
 const TEST_INGRESS_TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/ingress/0123456789abcdef';
@@ -32,11 +33,7 @@ export function buildClusterStack(
     env,
     cluster: config.cluster,
     clusterName: `${config.profile}-platform`,
-    vpc: network.network.vpc,
-    workloadSubnets: network.network.workloadSubnets,
-    secretsKey: keys.keys.clusterSecrets,
-    volumeKey: keys.keys.blockStorage,
-    logDestinations: logging.logging,
+    ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: elbv2.NetworkTargetGroup.fromTargetGroupAttributes(network, 'IngressTargets', {
       targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN,
     }),

@@ -219,6 +219,10 @@ describe("one caller's bad requests do not take a peer away from the others", ()
   const ENOUGH_TO_BREAK = 6;
 
   const callerB = () => asCaller(bearerOf('caller-b'));
+  /** The status of POST /orders creating `orderId` for `sku`. */
+  const createOrder = async (endpoint: Endpoint, headers: RawRequest['headers'], orderId: string, sku: string = SKU) =>
+    (await send(endpoint, { method: 'POST', path: '/orders', headers, body: `{"orderId":"${orderId}","sku":"${sku}","quantity":1}` }))
+      .status;
 
   // First in the file, so the edge's circuit breakers have seen nothing but caller A.
   test('edge: what the services would refuse is refused at the edge (4xx), counts against no upstream, and caller B is served', async () => {
@@ -237,10 +241,7 @@ describe("one caller's bad requests do not take a peer away from the others", ()
       expect(reply.status).toBeGreaterThanOrEqual(400);
     }
     expect((await send(edge, { method: 'GET', path: `/inventory/${SKU}`, headers: callerB() })).status).toBe(200);
-    expect(
-      (await send(edge, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b","sku":"${SKU}","quantity":1}` }))
-        .status,
-    ).toBe(201);
+    expect(await createOrder(edge, callerB(), 'o-b')).toBe(201);
   });
 
   test("orders → inventory: inventory's 4xx verdicts on caller A count against no peer, and caller B is served", async () => {
@@ -248,31 +249,10 @@ describe("one caller's bad requests do not take a peer away from the others", ()
     const withoutInventoryScope = asCaller(bearerOf('caller-a', ['orders/write']));
     const callerA = asCaller(bearerOf('caller-a'));
     for (let i = 0; i < ENOUGH_TO_BREAK; i++) {
-      expect(
-        (
-          await send(orders, {
-            method: 'POST',
-            path: '/orders',
-            headers: withoutInventoryScope,
-            body: `{"orderId":"o-a${i}","sku":"${SKU}","quantity":1}`,
-          })
-        ).status,
-      ).toBe(403);
-      expect(
-        (
-          await send(orders, {
-            method: 'POST',
-            path: '/orders',
-            headers: callerA,
-            body: `{"orderId":"o-a${i}","sku":"no-such-sku","quantity":1}`,
-          })
-        ).status,
-      ).toBe(422);
+      expect(await createOrder(orders, withoutInventoryScope, `o-a${i}`)).toBe(403);
+      expect(await createOrder(orders, callerA, `o-a${i}`, 'no-such-sku')).toBe(422);
     }
-    expect(
-      (await send(orders, { method: 'POST', path: '/orders', headers: callerB(), body: `{"orderId":"o-b2","sku":"${SKU}","quantity":1}` }))
-        .status,
-    ).toBe(201);
+    expect(await createOrder(orders, callerB(), 'o-b2')).toBe(201);
   });
 });
 
