@@ -104,6 +104,14 @@ export interface KarpenterProps {
   readonly disruptionBudget?: string;
   /** Age at which a node is replaced, so no node outlives a month of patches. @default Duration.days(30) */
   readonly expireAfter?: Duration;
+  /**
+   * CPU each controller replica requests and is limited to. The two replicas run on different managed nodes, which
+   * must have this much to spare (a t3.large node may not, next to the platform's daemon sets and controllers).
+   * @default '1' - Karpenter's documented sizing
+   */
+  readonly controllerCpu?: string;
+  /** Memory each controller replica requests and is limited to. @default '1Gi' - Karpenter's documented sizing */
+  readonly controllerMemory?: string;
   /** Installed after these (nodes for the controller, DNS, the Pod Identity agent), uninstalled before them. @default - none */
   readonly dependsOn?: readonly IDependable[];
 }
@@ -144,6 +152,7 @@ export class Karpenter extends Construct {
     const registry = props.registry ?? KARPENTER_REGISTRY;
     const subnetIds = cluster.vpc.selectSubnets(props.subnets).subnetIds;
     const securityGroupId = cluster.clusterSecurityGroupId;
+    const controllerResources = { cpu: props.controllerCpu ?? '1', memory: props.controllerMemory ?? '1Gi' };
 
     this.interruptionQueue = this.createInterruptionQueue(props.queueKey);
 
@@ -197,8 +206,8 @@ export class Karpenter extends Construct {
         },
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
         replicas: 2,
-        // The documented sizing, with requests equal to limits (Guaranteed QoS: evicted last under node pressure).
-        controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+        // Requests equal to limits: Guaranteed QoS, evicted last under node pressure.
+        controller: { resources: { requests: controllerResources, limits: controllerResources } },
         // The chart's default, written out because it is a control: never on a node Karpenter manages (it could
         // consolidate the node it runs on), and one replica per node.
         affinity: {
