@@ -483,6 +483,13 @@ describe('controller release', () => {
     expect(values.serviceAccount).toEqual({ create: true, name: 'karpenter' });
   });
 
+  test('controller resources from props', () => {
+    const small = buildKarpenter({ controllerCpu: '500m', controllerMemory: '768Mi' });
+    const [, controller] = Object.entries(small.resources).find(([, r]) => r.Properties?.Chart === 'karpenter')!;
+    const values = JSON.parse(small.policies.resolve(controller.Properties.Values, small.stack.stackName));
+    expect(values.controller.resources).toEqual({ requests: { cpu: '500m', memory: '768Mi' }, limits: { cpu: '500m', memory: '768Mi' } });
+  });
+
   test('the controller role is associated with kube-system/karpenter', () => {
     dev.template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       Namespace: 'kube-system',
