@@ -16,6 +16,7 @@ export * from './constructs/entry-point-policy';
 export * from './constructs/helm-component';
 export * from './constructs/ingress-gateway';
 export * from './constructs/istio-ambient-mesh';
+export * from './constructs/karpenter';
 export * from './constructs/log-group-encryption';
 export * from './constructs/api-domain';
 export * from './constructs/platform-api';

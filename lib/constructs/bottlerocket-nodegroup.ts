@@ -20,6 +20,12 @@ export const BOTTLEROCKET_SETTINGS = [
   'enabled = false',
 ].join('\n');
 
+/**
+ * What a node needs to join the cluster and pull images, and nothing else: vpc-cni gets its network permissions
+ * through Pod Identity (ClusterAddons), so they are not on every node. Shared by every node role of the platform.
+ */
+export const NODE_ROLE_MANAGED_POLICIES: readonly string[] = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'];
+
 /** How many nodes of which instance types, with how much disk. */
 export interface NodeGroupCapacity {
   /** Instance types the node group may launch, e.g. `m7i.large`. */
@@ -75,14 +81,10 @@ export class BottlerocketNodegroup extends Construct {
       ],
       userData: ec2.UserData.custom(BOTTLEROCKET_SETTINGS),
     });
-    // What a node needs to join the cluster and pull images, and nothing else: vpc-cni gets its network permissions
-    // through Pod Identity (ClusterAddons), so they are not on every node.
     this.role = new iam.Role(this, 'NodeRole', {
       description: 'EKS managed nodes: join the cluster and pull images',
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((name) =>
-        iam.ManagedPolicy.fromAwsManagedPolicyName(name),
-      ),
+      managedPolicies: NODE_ROLE_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
     });
     // The node group validates min <= desired <= max itself.
     this.nodegroup = new eks.Nodegroup(this, 'Resource', {
