@@ -151,12 +151,13 @@ export function clusterFoundations(
   keys: KeysStack,
   network: NetworkStack,
   logging: LoggingStack,
-): Pick<ClusterStackProps, 'vpc' | 'workloadSubnets' | 'secretsKey' | 'volumeKey' | 'logDestinations'> {
+): Pick<ClusterStackProps, 'vpc' | 'workloadSubnets' | 'secretsKey' | 'volumeKey' | 'eventsKey' | 'logDestinations'> {
   return {
     vpc: network.network.vpc,
     workloadSubnets: network.network.workloadSubnets,
     secretsKey: keys.keys.clusterSecrets,
     volumeKey: keys.keys.blockStorage,
+    eventsKey: keys.keys.events,
     logDestinations: logging.logging,
   };
 }

@@ -1,3 +1,5 @@
+import { AUTO_MODE_NODE_ROLE_POLICIES } from '../constructs/private-cluster';
+
 /**
  * Every acknowledged compliance finding of the platform, in one place, each scoped to the narrowest construct
  * (a construct path below the app) and to named finding ids, with the reason a reviewer can check.
@@ -93,8 +95,9 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The EKS cluster service role must carry AmazonEKSClusterPolicy, which AWS maintains as EKS changes; only ' +
       'eks.amazonaws.com can assume the role.',
   },
-  {
-    path: 'Cluster/Cluster/Nodes/NodeRole',
+  // The managed node group's role and the role of Karpenter's nodes.
+  ...['Cluster/Cluster/Nodes/NodeRole', 'Cluster/Karpenter/NodeRole'].map((path) => ({
+    path,
     ids: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map(
       (policy) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
     ),
@@ -102,7 +105,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The two AWS-managed policies EKS requires on a node role: join the cluster, pull images. Network permissions ' +
       'are not on the node (vpc-cni gets them through Pod Identity), and IMDSv2 with a hop limit of 1 keeps node ' +
       'credentials from pods.',
-  },
+  })),
   {
     path: 'Cluster/Cluster/Addons/VpcCniRole',
     ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]'],
@@ -132,6 +135,71 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'Four read-only Describe calls the AWS Load Balancer Controller makes for TargetGroupBindings (target groups, ' +
       'target health, VPCs, security groups), none of which supports resource-level permissions. Its only writes, ' +
       'RegisterTargets and DeregisterTargets, name the ingress target group; test/cluster/side-doors.test.ts holds the exact policy.',
+  },
+  // compute: 'auto-mode' (lib/constructs/private-cluster.ts)
+  {
+    path: 'Cluster/Cluster/Resource/Role',
+    ids: ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy'].map(
+      (policy) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+    ),
+    reason:
+      'EKS Auto Mode requires these four AWS-maintained policies on the cluster role to run nodes, volumes, load ' +
+      'balancers and networking for the cluster; only eks.amazonaws.com can assume the role.',
+  },
+  {
+    path: 'Cluster/Cluster/AutoModeNodeRole',
+    ids: AUTO_MODE_NODE_ROLE_POLICIES.map((policy) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`),
+    reason:
+      'The two policies EKS documents for an Auto Mode node role (join the cluster, pull images), narrower than the ' +
+      'managed node role; Auto Mode nodes enforce IMDSv2 and give pods no access to node credentials.',
+  },
+  {
+    path: 'Cluster/Karpenter/Controller/Identity/Policy',
+    ids: [
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/bottlerocket/*]',
+    ],
+    reason:
+      "Karpenter's discovery calls: EC2 Describe* (limited to this region by aws:RequestedRegion) and the pricing API, " +
+      'none of which supports resource-level permissions, and the public Bottlerocket AMI parameters under ' +
+      '/aws/service/bottlerocket/, the only family its node class accepts. test/cluster/karpenter.test.ts evaluates the policy.',
+  },
+  {
+    path: 'Cluster/Karpenter/NodeLifecyclePolicy',
+    ids: [
+      'image/*',
+      'snapshot/*',
+      'launch-template/*',
+      'fleet/*',
+      'instance/*',
+      'network-interface/*',
+      'spot-instances-request/*',
+      'volume/*',
+    ].map(
+      (resource) =>
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:${resource.startsWith('image') || resource.startsWith('snapshot') ? '' : '<AWS::AccountId>'}:${resource}]`,
+    ),
+    reason:
+      'What Karpenter launches has no id before it exists: creating instances, fleets, volumes and launch templates is ' +
+      'allowed only with the request tags of this cluster and a node pool, and tagging or terminating only what carries ' +
+      'them; launches are limited to the node class subnets and security group, and denied with IMDSv1, a hop limit ' +
+      'above 1, a public IP or an unencrypted volume. AMIs and snapshots are AWS-owned Bottlerocket images. ' +
+      'test/cluster/karpenter.test.ts proves the allow and deny cases.',
+  },
+  {
+    path: 'Cluster/Karpenter/InterruptionQueue/Resource',
+    ids: ['AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check'],
+    reason:
+      'Interruption events are useful for minutes (the queue keeps them 300 s): a dead-letter queue would hold notices ' +
+      'of interruptions that have already happened. Karpenter deletes what it cannot parse.',
+  },
+  {
+    path: 'Cluster/Karpenter/InterruptionQueue/Resource',
+    ids: ['cdk-validator-cfnguard::sqs_queue_encrypted_check'],
+    reason:
+      'A cross-stack reference CT.SQS.PR.2 cannot resolve: the queue is encrypted with the events key of the Keys ' +
+      'stack, whose ARN arrives as Fn::GetStackOutput. Our guard rule PLATFORM_SQS_KMS_ENCRYPTED passes, and ' +
+      'test/cluster/karpenter.test.ts asserts the key.',
   },
   // Edge (lib/stacks/edge-stack.ts)
   {

@@ -2,6 +2,7 @@ import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import {
   DEFAULT_REGION,
   EdgeDomainConfig,
+  ComputeMode,
   EgressMode,
   MtlsMode,
   PLACEHOLDER_ACCOUNT,
@@ -25,6 +26,7 @@ export const CONTEXT_KEYS = {
   vpcCidr: 'vpcCidr',
   egress: 'egress',
   mtls: 'mtls',
+  compute: 'compute',
   adminRoleArns: 'adminRoleArns',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
@@ -143,6 +145,7 @@ export function loadPlatformConfig(
       ...base.cluster,
       adminRoleArns: admins ?? base.cluster.adminRoleArns,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
+      compute: (asString(context(CONTEXT_KEYS.compute)) as ComputeMode | undefined) ?? base.cluster.compute,
     },
     edge: {
       ...base.edge,

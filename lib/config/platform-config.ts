@@ -7,6 +7,7 @@ import type { NodeGroupCapacity } from '../constructs/bottlerocket-nodegroup';
 import type { AddonVersions } from '../constructs/cluster-addons';
 import type { ApiThrottle } from '../constructs/platform-api';
 import type { HelmVersions } from '../constructs/platform-components';
+import type { KarpenterCapacity } from '../constructs/karpenter';
 
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
@@ -54,6 +55,17 @@ export interface LoggingConfig {
 export type { AddonVersions, ApiClientQuota, ClientTruststore, HelmVersions, QuotaPeriod };
 export type NodeGroupConfig = NodeGroupCapacity;
 
+/**
+ * Who adds nodes when pods are pending: Karpenter, launching nodes from our node class (Bottlerocket, IMDSv2 with hop
+ * limit 1, volumes encrypted with the block-storage key) beside the managed node group it runs on; or EKS Auto Mode,
+ * which replaces both and takes the node controls over (see README, "Capacity").
+ */
+export type ComputeMode = 'karpenter' | 'auto-mode';
+
+export const COMPUTE_MODES: readonly ComputeMode[] = ['karpenter', 'auto-mode'];
+
+export type { KarpenterCapacity };
+
 export interface ClusterConfig {
   readonly kubernetesVersion: string;
   /** Must equal `kubernetesVersion`: kubectl supports one minor version of skew, the layer is chosen by it. */
@@ -61,6 +73,9 @@ export interface ClusterConfig {
   /** IAM role ARNs granted cluster admin through access entries. */
   readonly adminRoleArns: readonly string[];
   readonly nodeGroup: NodeGroupConfig;
+  readonly compute: ComputeMode;
+  /** The Karpenter node pool's limits and capacity type (compute `karpenter`). */
+  readonly karpenter: KarpenterCapacity;
   readonly addons: AddonVersions;
   readonly helm: HelmVersions;
   readonly mtls: MtlsMode;
@@ -206,6 +221,12 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       nodeGroup: prod
         ? { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 50 }
         : { instanceTypes: ['t3.large'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 30 },
+      compute: 'karpenter',
+      // dev's two t3.large system nodes cannot spare Karpenter's documented 1 vCPU per replica beside the platform's
+      // components; half of it serves a small pool.
+      karpenter: prod
+        ? { cpuLimit: 64, memoryLimitGiB: 256 }
+        : { cpuLimit: 16, memoryLimitGiB: 64, controllerCpu: '500m', controllerMemory: '768Mi' },
       addons: PINNED_ADDONS,
       helm: PINNED_HELM,
       mtls: 'istio-ambient',

@@ -2,7 +2,7 @@ import { adminScopes, definedScopes, publicRoutes, routeKey, ServiceCatalogue } 
 import { apiClientOutputs } from '../stacks/edge-outputs';
 import { clientRoutes, keyRequiredRoutes } from './api-clients';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
-import { EdgeConfig, PlatformConfig } from './platform-config';
+import { COMPUTE_MODES, EdgeConfig, PlatformConfig } from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -291,6 +291,22 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     nodes.diskSizeGiB,
     `use a whole number of at least ${BOTTLEROCKET_MIN_DATA_VOLUME_GIB}: the Bottlerocket data volume holds every container image`,
   );
+  check(
+    COMPUTE_MODES.includes(cluster.compute),
+    'cluster.compute',
+    cluster.compute,
+    `use one of ${COMPUTE_MODES.join(', ')} (-c compute=auto-mode)`,
+  );
+  if (cluster.compute === 'karpenter') {
+    const { cpuLimit, memoryLimitGiB } = cluster.karpenter;
+    check(Number.isInteger(cpuLimit) && cpuLimit > 0, 'cluster.karpenter.cpuLimit', cpuLimit, 'use a whole number of vCPUs above 0');
+    check(
+      Number.isInteger(memoryLimitGiB) && memoryLimitGiB >= cpuLimit,
+      'cluster.karpenter.memoryLimitGiB',
+      memoryLimitGiB,
+      `use a whole number of GiB of at least cpuLimit (${cpuLimit}): no instance type of the pool has less than 1 GiB per vCPU`,
+    );
+  }
   check(['istio-ambient', 'native'].includes(cluster.mtls), 'cluster.mtls', cluster.mtls, "use 'istio-ambient' or 'native'");
   if (cluster.privateCaArn !== undefined) {
     check(

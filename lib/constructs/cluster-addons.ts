@@ -31,8 +31,11 @@ export interface ClusterAddonsProps {
   readonly cluster: eks.ICluster;
   /** Pinned versions, so a deploy never picks up a new add-on release by itself. */
   readonly versions: AddonVersions;
-  /** The nodes: networking add-ons are installed before them, workload add-ons after them. */
-  readonly nodes: IConstruct;
+  /**
+   * The managed nodes: networking add-ons are installed before them, workload add-ons after them.
+   * @default - none: EKS Auto Mode, whose nodes come with the cluster
+   */
+  readonly nodes?: IConstruct;
   /** What must exist before the observability agent writes (the pre-created, KMS-encrypted log groups). @default - nothing */
   readonly observabilityDependsOn?: readonly IDependable[];
 }
@@ -88,7 +91,7 @@ export class ClusterAddons extends Construct {
       'vpc-cni (aws-node): assigns pod IP addresses (Pod Identity)',
     );
     this.kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
-    for (const networking of [this.vpcCni, this.kubeProxy, this.podIdentityAgent]) props.nodes.node.addDependency(networking);
+    for (const networking of [this.vpcCni, this.kubeProxy, this.podIdentityAgent]) props.nodes?.node.addDependency(networking);
 
     this.coreDns = addon('CoreDns', 'coredns', versions.coreDns);
     this.cloudWatchObservability = addon('CloudWatchObservability', 'amazon-cloudwatch-observability', versions.cloudWatchObservability, {
@@ -109,6 +112,8 @@ export class ClusterAddons extends Construct {
     // rejects configuration keys the add-on's schema does not list, so restating them could only fail the deploy.
     // No PodDisruptionBudget for the same reason: the schema is not known to accept one.
     this.metricsServer = addon('MetricsServer', METRICS_SERVER_ADDON_NAME, versions.metricsServer, { replicas: METRICS_SERVER_REPLICAS });
-    for (const onNodes of [this.coreDns, this.cloudWatchObservability, this.metricsServer]) onNodes.node.addDependency(props.nodes);
+    if (props.nodes) {
+      for (const onNodes of [this.coreDns, this.cloudWatchObservability, this.metricsServer]) onNodes.node.addDependency(props.nodes);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -49,10 +49,32 @@ export const INTERRUPTION_EVENTS: readonly { readonly id: string; readonly sourc
   { id: 'CapacityReservationInterruptionRule', source: 'aws.ec2', detailType: 'EC2 Capacity Reservation Instance Interruption Warning' },
 ];
 
+/** How much the node pool may grow, what it buys, and the controller's own size: the part a profile chooses. */
+export interface KarpenterCapacity {
+  /** vCPUs all of the pool's nodes may add up to; Karpenter launches nothing beyond it. */
+  readonly cpuLimit: number;
+  /** Memory all of the pool's nodes may add up to, in GiB. */
+  readonly memoryLimitGiB: number;
+  /**
+   * Let the pool launch Spot instances (still preferring none when on-demand is cheaper). Spot capacity can be reclaimed
+   * with two minutes' notice, and the account needs the EC2 Spot service-linked role.
+   * @default false - on-demand only
+   */
+  readonly spot?: boolean;
+  /**
+   * CPU each controller replica requests and is limited to. The two replicas run on different managed nodes, which
+   * must have this much to spare (a t3.large node may not, next to the platform's daemon sets and controllers).
+   * @default '1' - Karpenter's documented sizing
+   */
+  readonly controllerCpu?: string;
+  /** Memory each controller replica requests and is limited to. @default '1Gi' - Karpenter's documented sizing */
+  readonly controllerMemory?: string;
+}
+
 /** AMI aliases the node class accepts: Bottlerocket only, at the newest release or a pinned `vX.Y.Z`. */
 const BOTTLEROCKET_ALIAS = /^bottlerocket@(latest|v\d+\.\d+\.\d+)$/;
 
-export interface KarpenterProps {
+export interface KarpenterProps extends KarpenterCapacity {
   /** The cluster Karpenter adds nodes to. */
   readonly cluster: eks.ICluster;
   /**
@@ -66,16 +88,6 @@ export interface KarpenterProps {
   readonly volumeKey: kms.IKey;
   /** Encrypts the interruption queue; EventBridge is granted GenerateDataKey and Decrypt on it to deliver events. */
   readonly queueKey: kms.IKey;
-  /** vCPUs all of the pool's nodes may add up to; Karpenter launches nothing beyond it. */
-  readonly cpuLimit: number;
-  /** Memory all of the pool's nodes may add up to, in GiB. */
-  readonly memoryLimitGiB: number;
-  /**
-   * Let the pool launch Spot instances (still preferring none when on-demand is cheaper). Spot capacity can be reclaimed
-   * with two minutes' notice, and the account needs the EC2 Spot service-linked role.
-   * @default false - on-demand only
-   */
-  readonly spot?: boolean;
   /**
    * The VPC has no route to the internet: Karpenter then reaches only AWS services with a VPC endpoint, skips the
    * pricing API (it uses the price list built into its release) and gets no `pricing:GetProducts` permission.
@@ -104,14 +116,6 @@ export interface KarpenterProps {
   readonly disruptionBudget?: string;
   /** Age at which a node is replaced, so no node outlives a month of patches. @default Duration.days(30) */
   readonly expireAfter?: Duration;
-  /**
-   * CPU each controller replica requests and is limited to. The two replicas run on different managed nodes, which
-   * must have this much to spare (a t3.large node may not, next to the platform's daemon sets and controllers).
-   * @default '1' - Karpenter's documented sizing
-   */
-  readonly controllerCpu?: string;
-  /** Memory each controller replica requests and is limited to. @default '1Gi' - Karpenter's documented sizing */
-  readonly controllerMemory?: string;
   /** Installed after these (nodes for the controller, DNS, the Pod Identity agent), uninstalled before them. @default - none */
   readonly dependsOn?: readonly IDependable[];
 }
@@ -147,7 +151,6 @@ export class Karpenter extends Construct {
     super(scope, id);
     validate(props);
     const { cluster, clusterName } = props;
-    const stack = Stack.of(this);
     const version = props.version ?? KARPENTER_VERSION;
     const registry = props.registry ?? KARPENTER_REGISTRY;
     const subnetIds = cluster.vpc.selectSubnets(props.subnets).subnetIds;
@@ -179,9 +182,11 @@ export class Karpenter extends Construct {
     const permissionScope: KarpenterControllerScope = {
       clusterName,
       clusterArn: cluster.clusterArn,
-      region: stack.region,
-      account: stack.account,
-      partition: stack.partition,
+      // Pseudo parameters rather than the stack's literal environment, so the policies (and the gate findings that
+      // name their resources) read the same in every account.
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      partition: Aws.PARTITION,
       subnetIds,
       securityGroupId,
       nodeRole: this.nodeRole,

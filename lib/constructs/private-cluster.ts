@@ -35,6 +35,12 @@ export const CONTROL_PLANE_LOG_TYPES: readonly eks.ClusterLoggingTypes[] = [
  */
 export const LOAD_BALANCER_SUBNET_ROLE_TAGS: readonly string[] = ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'];
 
+/** Auto Mode's built-in node pools: `system` for critical add-ons (tainted), `general-purpose` for everything else. */
+export const AUTO_MODE_NODE_POOLS = ['system', 'general-purpose'] as const;
+
+/** The AWS-managed policies EKS documents for an Auto Mode node role. */
+export const AUTO_MODE_NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly'] as const;
+
 /** The log group EKS writes control-plane logs to; pre-create it so it is encrypted and has retention. */
 export function controlPlaneLogGroupName(clusterName: string): string {
   return `/aws/eks/${clusterName}/cluster`;
@@ -58,8 +64,17 @@ export interface PrivateClusterProps {
   readonly admins: readonly iam.IRole[];
   /** Pre-created `/aws/eks/<clusterName>/cluster` group; the cluster is created after it, so EKS does not create its own. */
   readonly controlPlaneLogGroup: logs.ILogGroup;
-  /** The Bottlerocket managed node group's instance types, sizes and data volume. */
+  /**
+   * The Bottlerocket managed node group's instance types, sizes and data volume; with Karpenter, the group its
+   * controller and the platform's system components run on. Unused in Auto Mode.
+   */
   readonly nodeGroup: NodeGroupCapacity;
+  /**
+   * EKS Auto Mode runs every node (its built-in `system` and `general-purpose` pools) instead of the managed node
+   * group: AWS then owns the node controls (AMI, IMDS, volume encryption with an AWS-owned key) and the nodes' role.
+   * @default false - our node group, with the node controls in code
+   */
+  readonly autoMode?: boolean;
   /** Pinned versions of the managed add-ons. */
   readonly addonVersions: AddonVersions;
   /** Pre-created Container Insights log groups, which the observability add-on waits for. @default - none */
@@ -78,16 +93,16 @@ export interface PrivateClusterProps {
  * only, a Bottlerocket managed node group in private subnets, and pinned managed add-ons. Unlike aws-eks-v2's default,
  * no subnet of the VPC is tagged as a place for load balancers.
  *
- * Compute is an explicit managed node group: aws-eks-v2 defaults to EKS Auto Mode, which we turn off
+ * Compute is an explicit managed node group by default: aws-eks-v2 defaults to EKS Auto Mode, which we turn off
  * (defaultCapacityType NODEGROUP with zero default capacity) to keep the launch template controls (IMDS hop limit,
- * volume keys, Bottlerocket settings) in our hands. To switch to Auto Mode, drop BottlerocketNodegroup and set
- * `defaultCapacityType: AUTOMODE` with `compute: { nodePools: ['system', 'general-purpose'] }`.
+ * volume keys, Bottlerocket settings) in our hands; `autoMode` hands them to AWS instead.
  */
 export class PrivateCluster extends Construct {
   readonly cluster: eks.Cluster;
   /** Security group of the kubectl handler and its provider framework. */
   readonly kubectlSecurityGroup: ec2.SecurityGroup;
-  readonly nodes: BottlerocketNodegroup;
+  /** Absent in Auto Mode. */
+  readonly nodes?: BottlerocketNodegroup;
   readonly addons: ClusterAddons;
 
   constructor(scope: Construct, id: string, props: PrivateClusterProps) {
@@ -128,8 +143,12 @@ export class PrivateCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: false,
       // The managed add-ons below are the only copies; self-managed defaults would conflict with them.
       bootstrapSelfManagedAddons: false,
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
+      ...(props.autoMode
+        ? {
+            defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
+            compute: { nodePools: [...AUTO_MODE_NODE_POOLS], nodeRole: this.autoModeNodeRole() },
+          }
+        : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
       // With a private endpoint the handler runs in the cluster's private subnets (set by aws-eks-v2) and reaches
       // the API server, STS and ECR through the VPC's endpoints, and Helm repositories through NAT.
       kubectlProviderOptions: { kubectlLayer: layer.create(this, 'KubectlLayer'), securityGroups: [this.kubectlSecurityGroup] },
@@ -148,17 +167,32 @@ export class PrivateCluster extends Construct {
     });
     props.admins.forEach((role, index) => this.cluster.grantAccess(`Admin${index}`, role.roleArn, [clusterAdmin]));
 
-    this.nodes = new BottlerocketNodegroup(this, 'Nodes', {
-      cluster: this.cluster,
-      subnets: props.subnets,
-      volumeKey: props.volumeKey,
-      ...props.nodeGroup,
-    });
+    if (!props.autoMode) {
+      this.nodes = new BottlerocketNodegroup(this, 'Nodes', {
+        cluster: this.cluster,
+        subnets: props.subnets,
+        volumeKey: props.volumeKey,
+        ...props.nodeGroup,
+      });
+    }
     this.addons = new ClusterAddons(this, 'Addons', {
       cluster: this.cluster,
       versions: props.addonVersions,
-      nodes: this.nodes.nodegroup,
+      nodes: this.nodes?.nodegroup,
       observabilityDependsOn: props.containerInsightsLogGroups,
+    });
+  }
+
+  /**
+   * The Auto Mode nodes' role with the two policies EKS documents for it (join the cluster, pull images), instead of
+   * aws-eks-v2's default, which grants the broader AmazonEKSWorkerNodePolicy and ECR read-only. EKS gives the role
+   * its access entry (AmazonEKSAutoNodePolicy) itself.
+   */
+  private autoModeNodeRole(): iam.Role {
+    return new iam.Role(this, 'AutoModeNodeRole', {
+      description: 'EKS Auto Mode nodes: join the cluster and pull images',
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: AUTO_MODE_NODE_ROLE_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
     });
   }
 }

@@ -10,6 +10,7 @@ import { IngressIdentity } from '../catalogue/service-catalogue';
 import { ClusterConfig } from '../config';
 import { ILogDestinations } from '../constructs/central-logging';
 import { EksThreatDetection } from '../constructs/eks-threat-detection';
+import { Karpenter } from '../constructs/karpenter';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
 import { PlatformComponents } from '../constructs/platform-components';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
@@ -28,6 +29,8 @@ export interface ClusterStackProps extends StackProps {
   readonly secretsKey: kms.IKey;
   /** Node root and data volumes. */
   readonly volumeKey: kms.IKey;
+  /** Karpenter's interruption queue. */
+  readonly eventsKey: kms.IKey;
   readonly logDestinations: ILogDestinations;
   /** The private load balancer's target group (Edge stack): the only one the load balancer controller may register targets in. */
   readonly ingressTargetGroup: elbv2.ITargetGroup;
@@ -44,6 +47,8 @@ export class ClusterStack extends Stack {
   readonly cluster: eks.Cluster;
   readonly privateCluster: PrivateCluster;
   readonly components: PlatformComponents;
+  /** Absent in Auto Mode. */
+  readonly karpenter?: Karpenter;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -69,12 +74,17 @@ export class ClusterStack extends Stack {
       admins: config.adminRoleArns.map((arn, index) => iam.Role.fromRoleArn(this, `Admin${index}`, arn, { mutable: false })),
       controlPlaneLogGroup: logs.createLogGroup('EksControlPlane', { logGroupName: controlPlaneLogGroupName(props.clusterName) }),
       nodeGroup: config.nodeGroup,
+      autoMode: config.compute === 'auto-mode',
       addonVersions: config.addons,
       containerInsightsLogGroups: insightsLogGroups,
     });
     this.cluster = this.privateCluster.cluster;
 
     const { addons, nodes } = this.privateCluster;
+    // Pods need nodes, DNS and the Pod Identity agent; depending on them also makes teardown uninstall the charts
+    // (and let controllers remove what they created in AWS) while nodes and networking still exist.
+    const podsCanRun = [...(nodes ? [nodes.nodegroup] : []), addons.coreDns, addons.vpcCni, addons.podIdentityAgent];
+    const isolated = props.vpc.publicSubnets.length === 0;
     this.components = new PlatformComponents(this, 'Components', {
       cluster: this.cluster,
       versions: config.helm,
@@ -84,12 +94,23 @@ export class ClusterStack extends Stack {
       privateCa: config.privateCaArn
         ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'PlatformPrivateCa', config.privateCaArn)
         : undefined,
-      // Pods need nodes, DNS and the Pod Identity agent; depending on them also makes teardown uninstall the
-      // charts (and let controllers remove what they created in AWS) while nodes and networking still exist.
-      dependsOn: [nodes.nodegroup, addons.coreDns, addons.vpcCni, addons.podIdentityAgent],
+      dependsOn: podsCanRun,
     });
+    if (nodes) {
+      this.karpenter = new Karpenter(this, 'Karpenter', {
+        ...config.karpenter,
+        cluster: this.cluster,
+        clusterName: props.clusterName,
+        subnets: props.workloadSubnets,
+        volumeKey: props.volumeKey,
+        queueKey: props.eventsKey,
+        isolatedVpc: isolated,
+        // After the entry-point policy, which judges the Services its chart creates.
+        dependsOn: [...podsCanRun, this.components.entryPointPolicy],
+      });
+    }
 
-    if (props.vpc.publicSubnets.length === 0) {
+    if (isolated) {
       Annotations.of(this).addWarningV2(
         '@platform/cluster:chartsNeedEgress',
         'egress is isolated, but the kubectl handler ' +

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { guardValidator } from '../../lib/compliance/compliance-gate';
 import { testApp } from '../support/platform-fixture';
 
@@ -31,6 +32,7 @@ describe('cluster guard rules catch a deliberately weakened cluster', () => {
       amiType: 'AL2023_x86_64_STANDARD',
     });
     new eks.CfnAddon(stack, 'Dns', { clusterName: 'weak', addonName: 'coredns' });
+    new sqs.CfnQueue(stack, 'Queue', { sqsManagedSseEnabled: true });
     const assembly = app.synth();
     const report = guardValidator().validate({ templatePaths: [path.join(assembly.directory, stack.templateFile)] } as never);
     violations = new Map(report.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.resourceLogicalId ?? '?')]));
@@ -43,6 +45,8 @@ describe('cluster guard rules catch a deliberately weakened cluster', () => {
     ['ec2_launch_template_token_hop_limit_check', 'Nodes'],
     ['PLATFORM_EKS_NODES_BOTTLEROCKET', 'Group'],
     ['PLATFORM_EKS_ADDON_VERSION_PINNED', 'Dns'],
+    // SQS-managed encryption is not a platform key.
+    ['PLATFORM_SQS_KMS_ENCRYPTED', 'Queue'],
   ])('%s reports %s', (rule, logicalId) => {
     expect(violations.get(rule)).toEqual([logicalId]);
   });

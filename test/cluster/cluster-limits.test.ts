@@ -14,6 +14,7 @@ import { PodIdentityRole } from '../../lib/constructs/pod-identity-role';
 import { KUBECTL_LAYERS, PrivateCluster } from '../../lib/constructs/private-cluster';
 import { testApp } from '../support/platform-fixture';
 import { buildClusterStack } from './cluster-fixture';
+import { parseJson } from '../../lib/evidence/cluster-resources';
 
 /** CloudFormation's limit for a template uploaded through S3, which the CDK CLI does. */
 const TEMPLATE_LIMIT_BYTES = 1_000_000;
@@ -67,7 +68,7 @@ describe('CloudFormation and custom-resource size limits', () => {
     const batches = customResources(workloads, 'Custom::AWSCDK-EKS-KubernetesResource');
     expect(batches.length).toBe(workloadManifest.batches.length);
     expect(batches.length).toBeGreaterThanOrEqual(4);
-    const names = batches.flatMap((b) => (JSON.parse(b.Properties.Manifest) as any[]).map((o) => o.metadata.name));
+    const names = batches.flatMap((b) => (parseJson(b.Properties.Manifest).json as any[]).map((o) => o.metadata.name));
     expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `cm-${i}`));
     // Each batch after the first depends on the one before: applied in order, deleted in reverse.
     const ids = workloadManifest.batches.map((b) => workloads.getLogicalId(b.node.defaultChild as never));

@@ -4,11 +4,13 @@ import { Dependable } from 'constructs';
 import { BOTTLEROCKET_DATA_DEVICE, BOTTLEROCKET_OS_DEVICE } from '../../lib/constructs/bottlerocket-nodegroup';
 import { CLOUDWATCH_AGENT_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT } from '../../lib/constructs/cluster-addons';
 import { HELM_REPOSITORIES } from '../../lib/constructs/platform-components';
+import { KARPENTER_REGISTRY, KARPENTER_SERVICE_ACCOUNT, KARPENTER_VERSION } from '../../lib/constructs/karpenter';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
+import { parseJson } from '../../lib/evidence/cluster-resources';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
@@ -74,7 +76,7 @@ describe('control plane', () => {
     expect(manifests).not.toContain('aws-auth');
   });
 
-  test('each configured admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler', () => {
+  test("each configured admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler and Karpenter's nodes", () => {
     const entries = ofType(dev.template, 'AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
     const admins = entries.filter((e) => typeof e.PrincipalArn === 'string');
     expect(admins.map((e) => e.PrincipalArn)).toEqual(dev.config.cluster.adminRoleArns);
@@ -89,8 +91,11 @@ describe('control plane', () => {
       ]);
     }
     const others = entries.filter((e) => typeof e.PrincipalArn !== 'string');
-    expect(others).toHaveLength(1);
+    expect(others).toHaveLength(2);
     expect(JSON.stringify(others[0].PrincipalArn)).toContain('KubectlProviderHandlerServiceRole');
+    // Nodes join as system:nodes through the EC2_LINUX type; no access policy.
+    expect(others[1]).toMatchObject({ Type: 'EC2_LINUX', AccessPolicies: [] });
+    expect(JSON.stringify(others[1].PrincipalArn)).toContain('KarpenterNodeRole');
   });
 
   test('Auto Mode is off: compute comes from the explicit node group', () => {
@@ -99,6 +104,21 @@ describe('control plane', () => {
       StorageConfig: { BlockStorage: { Enabled: false } },
     });
     dev.template.resourceCountIs('AWS::EKS::Nodegroup', 1);
+  });
+
+  test('compute auto-mode: Auto Mode runs both built-in pools with the minimal node role; no node group, no Karpenter', () => {
+    const auto = buildClusterStack({ compute: 'auto-mode' });
+    const [[roleId, role]] = ofType(auto.template, 'AWS::IAM::Role').filter(([id]) => id.startsWith('ClusterAutoModeNodeRole'));
+    auto.template.hasResourceProperties('AWS::EKS::Cluster', {
+      ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'], NodeRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+      StorageConfig: { BlockStorage: { Enabled: true } },
+    });
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(
+      /AmazonEKSWorkerNodeMinimalPolicy.*AmazonEC2ContainerRegistryPullOnly/,
+    );
+    auto.template.resourceCountIs('AWS::EKS::Nodegroup', 0);
+    auto.template.resourceCountIs('AWS::SQS::Queue', 0);
+    expect(auto.stack.karpenter).toBeUndefined();
   });
 });
 
@@ -246,9 +266,11 @@ describe('Helm components', () => {
         ['ztunnel', HELM_REPOSITORIES.istio, helm.istio],
         ['gateway', HELM_REPOSITORIES.istio, helm.istio],
         ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
+        ['karpenter-crd', `${KARPENTER_REGISTRY}/karpenter-crd`, KARPENTER_VERSION],
+        ['karpenter', `${KARPENTER_REGISTRY}/karpenter`, KARPENTER_VERSION],
       ]),
     );
-    expect(pinned).toHaveLength(7);
+    expect(pinned).toHaveLength(9);
     expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version])).toContainEqual([
       'aws-privateca-issuer',
       HELM_REPOSITORIES.awsPrivateCaIssuer,
@@ -274,7 +296,7 @@ describe('Helm components', () => {
 
   test('mesh-wide PeerAuthentication is STRICT in ambient mode; native mode installs no Istio', () => {
     const manifests = (t: Template) =>
-      ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
+      ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => parseJson(r.Properties.Manifest).json as any[]);
     const peerAuthentications = (t: Template) => manifests(t).filter((o) => o.kind === 'PeerAuthentication');
     expect(peerAuthentications(dev.template)).toEqual([
       expect.objectContaining({
@@ -363,17 +385,22 @@ describe('Pod Identity roles of the Helm components', () => {
     const policies = ofType(t, 'AWS::IAM::ManagedPolicy').filter(
       ([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
     );
-    expect(policies).toHaveLength(1);
-    return { role: resources(t)[roleId], statements: policies[0][1].Properties.PolicyDocument.Statement as any[] };
+    // Karpenter's permissions exceed one managed policy's size limit, so it has two.
+    expect(policies).toHaveLength(serviceAccount === KARPENTER_SERVICE_ACCOUNT ? 2 : 1);
+    return { role: resources(t)[roleId], statements: policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]) };
   };
 
-  test('only components that call AWS have an identity: the load balancer controller, and the Private CA issuer in prod', () => {
-    expect(associations(dev.template)).toEqual(['kube-system/aws-load-balancer-controller']);
-    expect(associations(prod.template)).toEqual(['cert-manager/aws-privateca-issuer', 'kube-system/aws-load-balancer-controller']);
+  test('only components that call AWS have an identity: the load balancer controller, Karpenter, and the Private CA issuer in prod', () => {
+    expect(associations(dev.template)).toEqual(['kube-system/aws-load-balancer-controller', 'kube-system/karpenter']);
+    expect(associations(prod.template)).toEqual([
+      'cert-manager/aws-privateca-issuer',
+      'kube-system/aws-load-balancer-controller',
+      'kube-system/karpenter',
+    ]);
   });
 
   test('each role is assumable only by the EKS Pod Identity service, for this account and this cluster', () => {
-    for (const serviceAccount of ['aws-load-balancer-controller', 'aws-privateca-issuer']) {
+    for (const serviceAccount of ['aws-load-balancer-controller', 'aws-privateca-issuer', KARPENTER_SERVICE_ACCOUNT]) {
       const { role } = policyOf(prod.template, serviceAccount);
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
         {
@@ -445,7 +472,7 @@ describe('Pod Identity roles of the Helm components', () => {
 
 describe('platform CA', () => {
   const objects = (t: Template) =>
-    ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(r.Properties.Manifest) as any[]);
+    ofType(t, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => parseJson(r.Properties.Manifest).json as any[]);
 
   test('dev bootstraps a self-signed root in the cluster behind the platform-ca ClusterIssuer', () => {
     const kinds = objects(dev.template).map((o) => `${o.kind}/${o.metadata.name}`);

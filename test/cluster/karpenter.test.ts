@@ -1,42 +1,28 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { BOTTLEROCKET_DATA_DEVICE, BOTTLEROCKET_OS_DEVICE, BOTTLEROCKET_SETTINGS } from '../../lib/constructs/bottlerocket-nodegroup';
-import { Karpenter, KarpenterProps } from '../../lib/constructs/karpenter';
+import { Karpenter, KarpenterCapacity, KarpenterProps } from '../../lib/constructs/karpenter';
 import { AccessRequest, evaluate, StatementJson } from '../../lib/evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
-import { createPlatformKey } from '../../lib/private/platform-key';
 import { KeysStack } from '../../lib/stacks/keys-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
 import { buildClusterStack } from './cluster-fixture';
-import { PROD_CONTEXT } from '../support/platform-fixture';
+import { PROD_CONTEXT, testConfig } from '../support/platform-fixture';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
-/** buildClusterStack names the cluster `<profile>-platform`; the dev profile is the default. */
-const CLUSTER_NAME = 'dev-platform';
-
-/** Karpenter added to the platform's cluster stack (real VPC, keys and cluster), with a queue key of its own. */
-function buildKarpenter(overrides: Partial<KarpenterProps> = {}, context: Record<string, unknown> = {}) {
-  let karpenter!: Karpenter;
-  let queueKey!: kms.Key;
-  const built = buildClusterStack({}, context, ({ app, stack }) => {
-    const keys = app.node.findChild('Keys') as KeysStack;
-    const network = app.node.findChild('Network') as NetworkStack;
-    queueKey = createPlatformKey(stack, 'InterruptionQueueKey', 'interruption queue', false);
-    karpenter = new Karpenter(stack, 'Karpenter', {
-      cluster: stack.cluster,
-      clusterName: CLUSTER_NAME,
-      subnets: network.network.workloadSubnets,
-      volumeKey: keys.keys.blockStorage,
-      queueKey,
-      cpuLimit: 64,
-      memoryLimitGiB: 256,
-      dependsOn: [stack.privateCluster.nodes.nodegroup],
-      ...overrides,
-    });
-  });
+/**
+ * The platform's cluster stack in Karpenter mode (real VPC, keys and cluster), with the node pool's capacity
+ * overridden; `context` picks the profile or the egress mode.
+ */
+function buildKarpenter(capacity: Partial<KarpenterCapacity> = {}, context: Record<string, unknown> = {}) {
+  const cluster = testConfig(context).cluster;
+  const built = buildClusterStack({ compute: 'karpenter', karpenter: { ...cluster.karpenter, ...capacity } }, context);
+  const karpenter = built.stack.karpenter!;
+  const managedNodes = built.stack.privateCluster.nodes!;
+  const queueKey = built.keys.keys.events;
   const policies = SynthesizedPolicies.fromAssembly(built.app.synth());
   const resources: Resources = built.template.toJSON().Resources;
   /** The Kubernetes objects of the node pool's manifest resources, with references shown as placeholders. */
@@ -46,10 +32,12 @@ function buildKarpenter(overrides: Partial<KarpenterProps> = {}, context: Record
       return JSON.parse(policies.resolve(manifest, built.stack.stackName)) as Record<string, any>[];
     });
   const objectOf = (kind: string) => objects().find((o) => o.kind === kind)!;
-  return { ...built, karpenter, queueKey, policies, resources, objectOf };
+  return { ...built, karpenter, managedNodes, queueKey, policies, resources, objectOf };
 }
 
 let dev: ReturnType<typeof buildKarpenter>;
+let prod: ReturnType<typeof buildKarpenter> | undefined;
+const prodKarpenter = () => (prod ??= buildKarpenter({}, PROD_CONTEXT));
 beforeAll(() => {
   dev = buildKarpenter();
 });
@@ -62,11 +50,13 @@ function logicalId(stack: Stack, construct: IConstruct): string {
 }
 
 describe('interruption queue', () => {
-  test('is encrypted with the given customer-managed key and keeps events for 300 s', () => {
-    dev.template.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(dev.stack, dev.queueKey), 'Arn'] },
-      MessageRetentionPeriod: 300,
-    });
+  test("is encrypted with the platform's events key and keeps events for 300 s", () => {
+    const [queue] = Object.values(dev.resources).filter((r) => r.Type === 'AWS::SQS::Queue');
+    expect(queue.Properties.MessageRetentionPeriod).toBe(300);
+    const keys = dev.app.node.findChild('Keys') as KeysStack;
+    expect(dev.policies.resolve(queue.Properties.KmsMasterKeyId, dev.stack.stackName)).toBe(
+      dev.policies.resolveToken(keys, dev.queueKey.keyArn),
+    );
   });
 
   test('its policy denies every request without TLS', () => {
@@ -97,18 +87,11 @@ describe('interruption queue', () => {
   });
 
   test('the queue key lets EventBridge generate data keys and decrypt, nothing more', () => {
-    dev.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: '*',
-          },
-        ]),
-      },
-    });
+    const keyId = dev.keys.getLogicalId(dev.queueKey.node.defaultChild as CfnElement);
+    const statements: any[] = Template.fromStack(dev.keys).toJSON().Resources[keyId].Properties.KeyPolicy.Statement;
+    expect(statements.filter((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'))).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+    ]);
   });
 
   // Written out rather than taken from the construct, so dropping or changing an event fails here.
@@ -176,12 +159,12 @@ describe('controller permissions (evaluated on the synthesized policy)', () => {
       ownedTags,
       securityGroupId: resolve(dev.stack, dev.stack.cluster.clusterSecurityGroupId),
       nodeRoleArn: resolve(dev.stack, dev.karpenter.nodeRole.roleArn),
-      managedNodeRoleArn: resolve(dev.stack, dev.stack.privateCluster.nodes.role.roleArn),
+      managedNodeRoleArn: resolve(dev.stack, dev.managedNodes.role.roleArn),
       controllerRoleArn: resolve(dev.stack, dev.karpenter.controller.identity!.role.roleArn),
       instanceProfileArn: resolve(dev.stack, dev.karpenter.instanceProfile.instanceProfileArn),
       clusterArn: resolve(dev.stack, dev.stack.cluster.clusterArn),
       queueArn: resolve(dev.stack, dev.karpenter.interruptionQueue.queueArn),
-      queueKeyArn: resolve(dev.stack, dev.queueKey.keyArn),
+      queueKeyArn: resolve(keys, dev.queueKey.keyArn),
       volumeKeyArn: resolve(keys, keys.keys.blockStorage.keyArn),
       dataKeyArn: resolve(keys, keys.keys.data.keyArn),
     };
@@ -421,9 +404,8 @@ describe('controller permissions (evaluated on the synthesized policy)', () => {
   });
 
   test("each controller policy fits IAM's 6,144-character limit with three subnets (references counted at 80 characters)", () => {
-    const prod = buildKarpenter({ clusterName: 'prod-platform' }, PROD_CONTEXT);
-    const documents = prod.policies
-      .allPolicyDocuments()
+    const documents = prodKarpenter()
+      .policies.allPolicyDocuments()
       .filter((d) => d.type === 'AWS::IAM::ManagedPolicy' && d.logicalId.startsWith('Karpenter'));
     expect(documents).toHaveLength(2);
     for (const { statements: policy } of documents) {
@@ -433,7 +415,7 @@ describe('controller permissions (evaluated on the synthesized policy)', () => {
   });
 
   test('in an isolated VPC there is no pricing permission', () => {
-    const isolated = buildKarpenter({ isolatedVpc: true });
+    const isolated = buildKarpenter({}, { egress: 'isolated' });
     const role = isolated.karpenter.controller.identity!.role;
     expect(evaluate(isolated.policies.statementsOf(role), { action: 'pricing:GetProducts', resource: '*' })).toBe('implicit-deny');
   });
@@ -461,7 +443,7 @@ describe('controller release', () => {
       expect.arrayContaining([
         crdId,
         logicalId(dev.stack, dev.karpenter.interruptionQueue),
-        logicalId(dev.stack, dev.stack.privateCluster.nodes.nodegroup),
+        logicalId(dev.stack, dev.managedNodes.nodegroup),
       ]),
     );
   });
@@ -476,18 +458,19 @@ describe('controller release', () => {
       isolatedVPC: false,
     });
     expect(values.replicas).toBe(2);
-    expect(values.controller.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    const { controllerCpu: cpu, controllerMemory: memory } = dev.config.cluster.karpenter;
+    expect(values.controller.resources).toEqual({ requests: { cpu, memory }, limits: { cpu, memory } });
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' }] },
     ]);
     expect(values.serviceAccount).toEqual({ create: true, name: 'karpenter' });
   });
 
-  test('controller resources from props', () => {
-    const small = buildKarpenter({ controllerCpu: '500m', controllerMemory: '768Mi' });
-    const [, controller] = Object.entries(small.resources).find(([, r]) => r.Properties?.Chart === 'karpenter')!;
-    const values = JSON.parse(small.policies.resolve(controller.Properties.Values, small.stack.stackName));
-    expect(values.controller.resources).toEqual({ requests: { cpu: '500m', memory: '768Mi' }, limits: { cpu: '500m', memory: '768Mi' } });
+  test("controller resources from the profile: Karpenter's documented sizing in prod", () => {
+    const { resources, policies, stack } = prodKarpenter();
+    const [, controller] = Object.entries(resources).find(([, r]) => r.Properties?.Chart === 'karpenter')!;
+    const values = JSON.parse(policies.resolve(controller.Properties.Values, stack.stackName));
+    expect(values.controller.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
   });
 
   test('the controller role is associated with kube-system/karpenter', () => {
@@ -499,7 +482,7 @@ describe('controller release', () => {
   });
 
   test('an isolated VPC sets isolatedVPC', () => {
-    const isolated = buildKarpenter({ isolatedVpc: true });
+    const isolated = buildKarpenter({}, { egress: 'isolated' });
     const [, controller] = Object.entries(isolated.resources).find(([, r]) => r.Properties?.Chart === 'karpenter')!;
     expect(JSON.parse(isolated.policies.resolve(controller.Properties.Values, isolated.stack.stackName)).settings.isolatedVPC).toBe(true);
   });
@@ -569,8 +552,8 @@ describe('NodePool', () => {
     expect(capacityTypes(buildKarpenter({ spot: true }).objectOf('NodePool'))).toEqual(['on-demand', 'spot']);
   });
 
-  test('cpu and memory limits from props', () => {
-    expect(spec().limits).toEqual({ cpu: '64', memory: '256Gi' });
+  test('cpu and memory limits from the profile', () => {
+    expect(spec().limits).toEqual({ cpu: '16', memory: '64Gi' });
   });
 
   test('consolidation on, with a disruption budget', () => {
@@ -597,6 +580,16 @@ describe('validation', () => {
     [{ cpuLimit: 0 }, /cpuLimit is 0/],
     [{ disruptionBudget: 'ten' }, /disruptionBudget ten/],
   ] as [Partial<KarpenterProps>, RegExp][])('rejects %j', (overrides, message) => {
-    expect(() => buildKarpenter(overrides)).toThrow(message);
+    // A scope of its own: the construct validates before it adds anything.
+    const props: KarpenterProps = {
+      cluster: dev.stack.cluster,
+      clusterName: 'dev-platform',
+      subnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      volumeKey: dev.keys.keys.blockStorage,
+      queueKey: dev.queueKey,
+      cpuLimit: 64,
+      memoryLimitGiB: 256,
+    };
+    expect(() => new Karpenter(new Stack(), 'Karpenter', { ...props, ...overrides })).toThrow(message);
   });
 });

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { CHART_APIS } from '../../lib/evidence/chart-apis';
-import { helmReleases, manifestResources } from '../../lib/evidence/cluster-resources';
+import { helmReleases, manifestResources, parseJson } from '../../lib/evidence/cluster-resources';
 import { entryPointTraps } from '../../lib/evidence/entry-point';
 import { CfnTemplate, StackTemplate, stackTemplates, TemplateResource } from '../../lib/evidence/stack-templates';
 import {
@@ -208,7 +208,7 @@ describe('3. the API server rejects LoadBalancer and NodePort Services and Ingre
     const { platform } = dev();
     const applied = manifestResources(templatesOf('dev'))
       .filter((m) => m.stack.id === platform.cluster.node.id)
-      .flatMap((m) => JSON.parse(m.stack.template.Resources![m.logicalId].Properties!.Manifest as string) as any[])
+      .flatMap((m) => parseJson(m.stack.template.Resources![m.logicalId].Properties!.Manifest).json as any[])
       .filter((object) => object.apiVersion === 'admissionregistration.k8s.io/v1')
       .map(({ metadata: { labels, ...metadata }, ...object }) => ({ ...object, metadata }));
     expect(applied).toEqual([

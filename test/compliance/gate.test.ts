@@ -18,6 +18,8 @@ const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: 
   },
   isolated: { context: { egress: 'isolated' }, guard: false },
   native: { context: { mtls: 'native' }, guard: false },
+  // EKS Auto Mode instead of Karpenter and the managed node group: the cluster, its role and the nodes' role change.
+  autoMode: { context: { compute: 'auto-mode' }, guard: true },
 };
 
 const findingsByConfig = new Map<string, Finding[]>();

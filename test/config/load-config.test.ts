@@ -89,6 +89,7 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],
     ['an unknown egress mode', { egress: 'internet' }, `invalid config network.egress="internet": use 'nat' or 'isolated'`],
     ['an unknown mTLS mode', { mtls: 'sidecar' }, `invalid config cluster.mtls="sidecar": use 'istio-ambient' or 'native'`],
+    ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
     ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
     [
       'a cluster admin that is not a role ARN',
@@ -111,6 +112,17 @@ describe('bad configuration stops with one line naming the field, the value and 
     expect(messages.length).toBeGreaterThan(0);
     expect(messages.join('\n')).toContain(expected);
     for (const message of messages) expect(message).not.toMatch(/\n|at .*\.ts:\d+/);
+  });
+
+  test.each([
+    [{ cpuLimit: 0, memoryLimitGiB: 64 }, 'invalid config cluster.karpenter.cpuLimit=0: use a whole number of vCPUs above 0'],
+    [
+      { cpuLimit: 16, memoryLimitGiB: 8 },
+      'invalid config cluster.karpenter.memoryLimitGiB=8: use a whole number of GiB of at least cpuLimit (16)',
+    ],
+  ])("Karpenter's node pool limits %j", (karpenter, expected) => {
+    const config = profileDefaults('dev', { account: '123456789012', region: 'eu-central-1' });
+    expect(() => validatePlatformConfig({ ...config, cluster: { ...config.cluster, karpenter } }, SERVICE_CATALOGUE)).toThrow(expected);
   });
 
   test('a valid configuration passes unchanged', () => {
