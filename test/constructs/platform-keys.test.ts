@@ -17,7 +17,12 @@ describe('PlatformKeys', () => {
     const descriptions = Object.values(template.findResources('AWS::KMS::Key'))
       .map((k) => k.Properties.Description)
       .sort();
-    expect(descriptions).toEqual(['Platform block storage key', 'Platform cluster secrets key', 'Platform data key', 'Platform event queue key']);
+    expect(descriptions).toEqual([
+      'Platform block storage key',
+      'Platform cluster secrets key',
+      'Platform data key',
+      'Platform event queue key',
+    ]);
     template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
