@@ -32,6 +32,28 @@ export const POD_IDENTITY_ROLE_ANNOTATION = 'platform.internal/pod-identity-role
 /** Average CPU utilisation (of requests) the autoscaler keeps pods at. */
 export const TARGET_CPU_UTILIZATION = 70;
 
+/**
+ * How fast the autoscaler moves, written out rather than left to defaults: up at once (no stabilization), by at least
+ * four pods or double per 30 s, so a surge is met within a minute; down only after five minutes of lower load and by at
+ * most half the pods a minute, so a dip between bursts does not cost the capacity the next burst needs. CPU is the only
+ * metric: a Node.js heap does not shrink when load falls, so a memory target would hold replicas up long after.
+ */
+export const AUTOSCALING_BEHAVIOUR: Pick<kplus.HorizontalPodAutoscalerProps, 'scaleUp' | 'scaleDown'> = {
+  scaleUp: {
+    stabilizationWindow: Duration.seconds(0),
+    strategy: kplus.ScalingStrategy.MAX_CHANGE,
+    policies: [
+      { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(30) },
+      { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(30) },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindow: Duration.minutes(5),
+    strategy: kplus.ScalingStrategy.MIN_CHANGE,
+    policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.minutes(1) }],
+  },
+};
+
 export interface ServiceChartProps extends WorkloadOptions {
   /** A validated catalogue (see `validateServiceCatalogue`). */
   readonly catalogue: ServiceCatalogue;
@@ -138,6 +160,7 @@ export class ServiceChart extends Chart {
       minReplicas: settings.minReplicas,
       maxReplicas: settings.maxReplicas,
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+      ...AUTOSCALING_BEHAVIOUR,
     });
     addTypedObject(this, 'DisruptionBudget', this.disruptionBudget(labels));
     const clusterService = new kplus.Service(this, 'Service', {

@@ -136,6 +136,21 @@ describe('availability and scaling', () => {
     });
   });
 
+  // Written out, so a change of pace is a deliberate edit here too.
+  test('the autoscaler scales up at once and down only after five minutes, by at most half a minute', () => {
+    expect(single(ambient.orders, 'HorizontalPodAutoscaler', 'orders').spec.behavior).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Pods', value: 4, periodSeconds: 30 },
+          { type: 'Percent', value: 100, periodSeconds: 30 },
+        ],
+      },
+      scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+    });
+  });
+
   test('PodDisruptionBudget: at most one pod voluntarily down', () => {
     expect(single(ambient.orders, 'PodDisruptionBudget', 'orders', 'shop').spec).toEqual({
       maxUnavailable: 1,

@@ -26,6 +26,14 @@ const trustsPods = (p: Record<string, any>) => text(p.AssumeRolePolicyDocument).
 /** The properties of the cluster's Kubernetes resources (CDK custom resources) whose manifest holds an object of the kind. */
 const clusterObjects = (d: EvidenceDraft, kind: string) =>
   d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes(`"kind":"${kind}"`));
+/** The same, for manifests that hold deploy-time values (a `Fn::Join`), where the object's JSON is escaped text. */
+const clusterObjectsWithTokens = (d: EvidenceDraft, kind: string) =>
+  d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => text(p.Manifest).includes(`\\"kind\\":\\"${kind}\\"`));
+/** Replaces a piece of the escaped JSON text of the cluster manifests holding an object of the kind. */
+const editClusterObjects = (d: EvidenceDraft, kind: string, from: string, to: string) =>
+  clusterObjectsWithTokens(d, kind).forEach((p) => {
+    p.Manifest = replaced(p.Manifest, from, to);
+  });
 const endpointSecurityGroups = (d: EvidenceDraft) =>
   d.properties('AWS::EC2::SecurityGroup', (p) => /^Interface endpoints/.test(p.GroupDescription));
 /** A resource policy without its statements conditioned on TLS. */
@@ -45,6 +53,53 @@ const denyTlsOnlyFor = (p: Record<string, any>, principal: unknown) =>
   });
 
 const CHANGES: readonly Change[] = [
+  ['RES-3', 'the node pool has no CPU or memory limit', (d) => editClusterObjects(d, 'NodePool', '\\"limits\\":', '\\"unbounded\\":')],
+  [
+    'RES-3',
+    'a workload scales down as soon as load dips',
+    (d) =>
+      d.objects('HorizontalPodAutoscaler').forEach((hpa) => {
+        hpa.spec.behavior.scaleDown.stabilizationWindowSeconds = 0;
+      }),
+  ],
+  [
+    'RES-3',
+    'the Karpenter controller may run on a node it manages',
+    (d) =>
+      d
+        .properties('Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter')
+        .forEach((p) => {
+          p.Values = replaced(p.Values, 'DoesNotExist', 'Exists');
+        }),
+  ],
+  ['RES-4', 'the interruption queue accepts plain HTTP', (d) => d.properties('AWS::SQS::QueuePolicy').forEach(withoutTlsConditions)],
+  [
+    'RES-4',
+    'no rule sends Spot interruption warnings',
+    (d) => d.removeResources('AWS::Events::Rule', (p) => text(p.EventPattern).includes('Spot Instance Interruption')),
+  ],
+  [
+    'CL-8',
+    'the node class lets pods reach instance metadata (hop limit 2)',
+    (d) => editClusterObjects(d, 'EC2NodeClass', '\\"httpPutResponseHopLimit\\":1', '\\"httpPutResponseHopLimit\\":2'),
+  ],
+  [
+    'CL-8',
+    'the node class launches with public IP addresses',
+    (d) => editClusterObjects(d, 'EC2NodeClass', '\\"associatePublicIPAddress\\":false', '\\"associatePublicIPAddress\\":true'),
+  ],
+  [
+    'IDN-7',
+    'Karpenter may pass any role',
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('iam:PassRole'))
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((statement: any) => statement.Action === 'iam:PassRole')
+        .forEach((statement: any) => {
+          statement.Resource = '*';
+        }),
+  ],
   [
     'NET-1',
     'flow logs record rejected traffic only',

@@ -1,4 +1,4 @@
-import { text } from './evidence-readers';
+import { clusterObjects, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
@@ -86,6 +86,17 @@ export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'test/cluster/cluster-stack.test.ts', test: 'the node role can only join the cluster and pull images' },
     evidence: nodeRoleJoinsAndPullsOnly,
   },
+  {
+    id: 'CL-8',
+    title:
+      'Nodes Karpenter launches keep the node controls: Bottlerocket, IMDSv2 with hop limit 1, both volumes encrypted with a platform key, subnets named by id, no public IP; its IAM policy denies launches that break them',
+    category: 'cluster',
+    nist: ['CM-6', 'CM-7', 'SC-28'],
+    cisEks: ['3.1.1', '5.4.3'],
+    implementedIn: ['lib/constructs/karpenter.ts'],
+    provenBy: { file: 'test/cluster/karpenter.test.ts', test: 'IMDSv2 required with a hop limit of 1' },
+    evidence: karpenterNodesHardened,
+  },
 ];
 
 export function clusterEndpointPrivateOnly({ assembly }: ControlEvidence): boolean {
@@ -151,5 +162,25 @@ export function nodeRoleJoinsAndPullsOnly({ assembly }: ControlEvidence): boolea
     assembly.some('AWS::EKS::PodIdentityAssociation') &&
     nodeRoles.length > 0 &&
     nodeRoles.every((role) => role !== undefined && !text(role.properties.ManagedPolicyArns).includes('AmazonEKS_CNI_Policy'))
+  );
+}
+
+export function karpenterNodesHardened({ assembly }: ControlEvidence): boolean {
+  const classes = clusterObjects(assembly, 'EC2NodeClass');
+  return (
+    classes.length > 0 &&
+    classes.every(({ spec }) => {
+      const volumes: any[] = spec?.blockDeviceMappings ?? [];
+      return (
+        (spec.amiSelectorTerms ?? []).every((term: any) => String(term.alias).startsWith('bottlerocket@')) &&
+        spec.metadataOptions?.httpTokens === 'required' &&
+        spec.metadataOptions.httpPutResponseHopLimit === 1 &&
+        spec.associatePublicIPAddress === false &&
+        (spec.subnetSelectorTerms ?? []).length > 0 &&
+        spec.subnetSelectorTerms.every((term: any) => term.id !== undefined) &&
+        volumes.length === 2 &&
+        volumes.every((v) => v.ebs?.encrypted === true && v.ebs.kmsKeyID !== undefined)
+      );
+    })
   );
 }

@@ -1,5 +1,6 @@
 import { Manifest } from '../../evidence/access-layers';
 import { AssemblyView } from '../../evidence/assembly-view';
+import { HELM_CHART_TYPE, KUBERNETES_MANIFEST_TYPE, parseJson } from '../../evidence/cluster-resources';
 
 export const ofKind = (manifests: readonly Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 
@@ -44,3 +45,17 @@ export const everyResourceHasPolicy = (
       ),
     );
 };
+
+/** The Kubernetes objects of a kind the stacks apply to the cluster (manifest custom resources), deploy-time values as placeholders. */
+export const clusterObjects = (assembly: AssemblyView, kind: string): any[] =>
+  assembly
+    .ofType(KUBERNETES_MANIFEST_TYPE)
+    .flatMap((r) => [parseJson(r.properties.Manifest).json ?? []].flat())
+    .filter((object: any) => object?.kind === kind);
+
+/** The values of each release of a Helm chart the stacks install, deploy-time values as placeholders. */
+export const helmValues = (assembly: AssemblyView, chart: string): any[] =>
+  assembly
+    .ofType(HELM_CHART_TYPE)
+    .filter((r) => r.properties.Chart === chart)
+    .map((r) => parseJson(r.properties.Values).json ?? {});

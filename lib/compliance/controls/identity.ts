@@ -69,6 +69,16 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'services/orders/test/order-ownership.test.ts', test: 'another subject gets exactly the reply to an id nobody uses' },
     evidence: adminScopeGrantedToNoClient,
   },
+  {
+    id: 'IDN-7',
+    title: 'No identity may pass an arbitrary role: every iam:PassRole names its roles and the service they go to',
+    category: 'identity',
+    nist: ['AC-6', 'AC-6(10)'],
+    implementedIn: ['lib/constructs/karpenter.ts'],
+    provenBy: { file: 'test/cluster/karpenter.test.ts', test: 'must-deny cases are denied' },
+    gateRules: ['IAM5'],
+    evidence: passRoleNamesRoles,
+  },
 ];
 
 export function adminCreatedUsersWithStrongPasswords({ assembly }: ControlEvidence): boolean {
@@ -135,5 +145,22 @@ export function adminScopeGrantedToNoClient({ assembly, catalogue }: ControlEvid
       ),
     ) &&
     assembly.every('AWS::Cognito::UserPoolClient', (p) => admin.every(({ scope }) => !text(p.AllowedOAuthScopes).includes(`/${scope}"`)))
+  );
+}
+
+export function passRoleNamesRoles({ assembly }: ControlEvidence): boolean {
+  const statements = [...assembly.ofType('AWS::IAM::ManagedPolicy'), ...assembly.ofType('AWS::IAM::Policy')].flatMap(
+    (policy) => policy.properties.PolicyDocument?.Statement ?? [],
+  );
+  const passRole = statements.filter(
+    (s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => ['iam:PassRole', 'iam:*', '*'].includes(a)),
+  );
+  return (
+    passRole.length > 0 &&
+    passRole.every(
+      (s: any) =>
+        ![s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')) &&
+        s.Condition?.StringEquals?.['iam:PassedToService'] !== undefined,
+    )
   );
 }

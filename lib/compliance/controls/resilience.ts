@@ -1,5 +1,5 @@
 import { disruptionBudgetViolations } from '../../evidence/disruption-budgets';
-import { envValue, ofKind, podSpecs } from './evidence-readers';
+import { clusterObjects, deniesPlainHttp, envValue, everyResourceHasPolicy, helmValues, ofKind, podSpecs, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
@@ -25,6 +25,38 @@ export const RESILIENCE_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'test/charts/disruption-budgets.test.ts', test: 'blocks every drain' },
     evidence: workloadsCanBeDrained,
   },
+  {
+    id: 'RES-3',
+    title:
+      'Capacity follows load within limits: every workload scales on CPU (up at once, down after a five-minute window), ' +
+      "and Karpenter adds nodes for pending pods up to the node pool's CPU and memory limits, consolidating under a " +
+      'disruption budget, from a controller that never runs on a node it manages',
+    category: 'resilience',
+    nist: ['SC-5', 'SC-6', 'CP-10'],
+    implementedIn: ['lib/charts/service-chart.ts', 'lib/constructs/karpenter.ts', 'lib/stacks/cluster-stack.ts'],
+    provenBy: { file: 'test/cluster/karpenter.test.ts', test: 'consolidation on, with a disruption budget' },
+    evidence: capacityFollowsLoad,
+  },
+  {
+    id: 'RES-4',
+    title:
+      'Interruptions drain nodes ahead of time: Spot interruption, rebalance, instance state-change and scheduled ' +
+      "health events reach a KMS-encrypted, TLS-only queue that only this account's EventBridge may write and Karpenter reads",
+    category: 'resilience',
+    nist: ['CP-10', 'SC-6', 'SC-8'],
+    implementedIn: ['lib/constructs/karpenter.ts', 'lib/constructs/platform-keys.ts'],
+    provenBy: { file: 'test/cluster/karpenter.test.ts', test: 'only EventBridge of this account may send' },
+    gateRules: ['PLATFORM_SQS_KMS_ENCRYPTED', 'SQS4'],
+    evidence: interruptionsReachKarpenter,
+  },
+];
+
+/** The EventBridge detail types a node autoscaler must act on before AWS takes an instance away. */
+const INTERRUPTION_DETAIL_TYPES = [
+  'EC2 Spot Instance Interruption Warning',
+  'EC2 Instance Rebalance Recommendation',
+  'EC2 Instance State-change Notification',
+  'AWS Health Event',
 ];
 
 export function podsDrainBeforeKill({ manifests }: ControlEvidence): boolean {
@@ -42,4 +74,57 @@ export function podsDrainBeforeKill({ manifests }: ControlEvidence): boolean {
 
 export function workloadsCanBeDrained({ manifests }: ControlEvidence): boolean {
   return ofKind(manifests, 'Deployment').length > 0 && disruptionBudgetViolations(manifests).length === 0;
+}
+
+export function capacityFollowsLoad({ assembly, manifests }: ControlEvidence): boolean {
+  const autoscalers = ofKind(manifests, 'HorizontalPodAutoscaler');
+  const pools = clusterObjects(assembly, 'NodePool');
+  const controllers = helmValues(assembly, 'karpenter');
+  return (
+    autoscalers.length === ofKind(manifests, 'Deployment').length &&
+    autoscalers.every((hpa) => {
+      const { scaleUp, scaleDown } = hpa.spec.behavior ?? {};
+      return (
+        text(hpa.spec.metrics).includes('"name":"cpu"') &&
+        scaleUp?.stabilizationWindowSeconds === 0 &&
+        scaleDown?.stabilizationWindowSeconds >= 300
+      );
+    }) &&
+    pools.length > 0 &&
+    pools.every(
+      (pool) =>
+        pool.spec?.limits?.cpu !== undefined &&
+        pool.spec.limits.memory !== undefined &&
+        pool.spec.disruption?.consolidationPolicy !== undefined &&
+        (pool.spec.disruption.budgets ?? []).length > 0,
+    ) &&
+    controllers.length > 0 &&
+    controllers.every((values) =>
+      (values.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).some((term: any) =>
+        (term.matchExpressions ?? []).some((e: any) => e.key === 'karpenter.sh/nodepool' && e.operator === 'DoesNotExist'),
+      ),
+    )
+  );
+}
+
+export function interruptionsReachKarpenter({ assembly }: ControlEvidence): boolean {
+  const queues = assembly.ofType('AWS::SQS::Queue');
+  const rules = assembly.ofType('AWS::Events::Rule');
+  const controllers = helmValues(assembly, 'karpenter');
+  const ruleFor = (detailType: string) =>
+    rules.some(
+      (rule) =>
+        text(rule.properties.EventPattern?.['detail-type']).includes(detailType) &&
+        queues.some((queue) => text(rule.properties.Targets).includes(`"${queue.logicalId}"`)),
+    );
+  return (
+    queues.length > 0 &&
+    queues.every((q) => q.properties.KmsMasterKeyId !== undefined) &&
+    everyResourceHasPolicy(assembly, 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', (policy) =>
+      deniesPlainHttp(policy.PolicyDocument, ['sqs:*']),
+    ) &&
+    INTERRUPTION_DETAIL_TYPES.every(ruleFor) &&
+    controllers.length > 0 &&
+    controllers.every((values) => typeof values.settings?.interruptionQueue === 'string')
+  );
 }
