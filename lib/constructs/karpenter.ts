@@ -13,7 +13,7 @@ import {
   NODE_ROLE_MANAGED_POLICIES,
 } from './bottlerocket-nodegroup';
 import { ClusterManifest } from './cluster-manifest';
-import { HelmComponent } from './helm-component';
+import { HelmChartSource, HelmComponent } from './helm-component';
 
 /** The Karpenter release this construct is written against (chart values, CRDs and IAM statements of 1.15.0). */
 export const KARPENTER_VERSION = '1.15.0';
@@ -26,6 +26,12 @@ export const KARPENTER_REGISTRY = 'oci://public.ecr.aws/karpenter';
  * for leader election and kube-system service accounts, so API priority and fairness does not throttle the controller.
  */
 export const KARPENTER_NAMESPACE = 'kube-system';
+
+/** Karpenter's two charts: the CRDs and the controller, at one version from one registry. */
+export function karpenterCharts(registry: string = KARPENTER_REGISTRY, version: string = KARPENTER_VERSION) {
+  const chart = (name: string): HelmChartSource => ({ repository: `${registry}/${name}`, chart: name, version });
+  return { karpenterCrd: chart('karpenter-crd'), karpenter: chart('karpenter') } satisfies Record<string, HelmChartSource>;
+}
 
 /** The controller's service account, which its Pod Identity role is associated with. */
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
@@ -151,8 +157,7 @@ export class Karpenter extends Construct {
     super(scope, id);
     validate(props);
     const { cluster, clusterName } = props;
-    const version = props.version ?? KARPENTER_VERSION;
-    const registry = props.registry ?? KARPENTER_REGISTRY;
+    const charts = karpenterCharts(props.registry, props.version);
     const subnetIds = cluster.vpc.selectSubnets(props.subnets).subnetIds;
     const securityGroupId = cluster.clusterSecurityGroupId;
     const controllerResources = { cpu: props.controllerCpu ?? '1', memory: props.controllerMemory ?? '1Gi' };
@@ -175,7 +180,7 @@ export class Karpenter extends Construct {
 
     this.crds = new HelmComponent(this, 'Crds', {
       cluster,
-      source: { repository: `${registry}/karpenter-crd`, chart: 'karpenter-crd', version },
+      source: charts.karpenterCrd,
       namespace: KARPENTER_NAMESPACE,
       dependsOn: props.dependsOn,
     });
@@ -198,7 +203,7 @@ export class Karpenter extends Construct {
     };
     this.controller = new HelmComponent(this, 'Controller', {
       cluster,
-      source: { repository: `${registry}/karpenter`, chart: 'karpenter', version },
+      source: charts.karpenter,
       namespace: KARPENTER_NAMESPACE,
       awsIdentity: { serviceAccount: KARPENTER_SERVICE_ACCOUNT, statements: karpenterControllerStatements(permissionScope) },
       values: {

@@ -1,6 +1,6 @@
 import { HelmVersions } from '../config';
 import { HelmChartSource } from '../constructs/helm-component';
-import { KARPENTER_REGISTRY, KARPENTER_VERSION } from '../constructs/karpenter';
+import { karpenterCharts } from '../constructs/karpenter';
 import { platformCharts } from '../constructs/platform-components';
 
 /**
@@ -83,29 +83,25 @@ const ISTIO_CONFIG_GROUPS = ['extensions.istio.io', 'networking.istio.io', 'secu
 
 const verified = platformCharts(VERIFIED_VERSIONS);
 
-/** Karpenter's two charts (lib/constructs/karpenter.ts), at the release that construct is written against. */
 const KARPENTER_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws'];
-const karpenterChart = (chart: string): HelmChartSource => ({
-  repository: `${KARPENTER_REGISTRY}/${chart}`,
-  chart,
-  version: KARPENTER_VERSION,
-});
+/** Karpenter's two charts (lib/constructs/karpenter.ts), at the release that construct is written against. */
+const karpenter = karpenterCharts();
 
 /**
  * Every chart `platformCharts` returns, so adding a chart there fails type-checking here until its entry is written,
  * and Karpenter's.
  */
-export const CHART_APIS: Readonly<Record<keyof typeof verified | 'karpenterCrd' | 'karpenter', ChartApis>> = {
+export const CHART_APIS: Readonly<Record<keyof typeof verified | keyof typeof karpenter, ChartApis>> = {
   // Karpenter 1.x registers no admission webhooks: the v1beta1 conversion webhooks of 1.0 went with v1beta1 in 1.1.
   karpenterCrd: {
-    source: karpenterChart('karpenter-crd'),
+    source: karpenter.karpenterCrd,
     crdGroups: () => KARPENTER_GROUPS,
     webhooks: [],
     creates: [],
     serviceTypes: () => [],
   },
   karpenter: {
-    source: karpenterChart('karpenter'),
+    source: karpenter.karpenter,
     // The same CRDs under crds/, which Helm skips when karpenter-crd has installed them.
     crdGroups: () => KARPENTER_GROUPS,
     webhooks: [],
