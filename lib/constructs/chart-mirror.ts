@@ -24,11 +24,6 @@ export function chartMirrorRepository(chart: string): string {
   return `${CHART_MIRROR_NAMESPACE}/${chart}`;
 }
 
-/** Where the cluster installs a chart from: its public repository, or its copy in the mirror when one is given. */
-export function chartSourceIn(source: HelmChartSource, mirrorRegistry: string | undefined): HelmChartSource {
-  return mirrorRegistry === undefined ? source : { ...source, repository: `${mirrorRegistry}/${source.chart}` };
-}
-
 /** Every Helm chart the platform installs at the pinned versions: what the mirror must hold. */
 export function pinnedCharts(versions: HelmVersions): HelmChartSource[] {
   return [...Object.values(platformCharts(versions)), ...Object.values(karpenterCharts())];

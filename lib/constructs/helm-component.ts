@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
+import { ComponentSourcing } from './component-sourcing';
 import { PodIdentityRole } from './pod-identity-role';
 
 /** Where a chart comes from: repository, chart name and the pinned version. */
@@ -48,15 +49,17 @@ export class HelmComponent extends Construct {
         statements: props.awsIdentity.statements,
       });
     }
+    // From the chart mirror and the image cache when the cluster has no internet path (ComponentSourcing).
+    const { source, values } = ComponentSourcing.resolve(this, props.source, props.values);
     this.chart = new eks.HelmChart(this, 'Resource', {
       cluster: props.cluster,
-      repository: props.source.repository,
-      chart: props.source.chart,
-      version: props.source.version,
-      release: props.release ?? props.source.chart,
+      repository: source.repository,
+      chart: source.chart,
+      version: source.version,
+      release: props.release ?? source.chart,
       namespace: props.namespace,
       createNamespace: true,
-      values: props.values,
+      values,
       // Wait for the pods, and roll back a failed upgrade, so CloudFormation's state matches the cluster's.
       wait: true,
       atomic: true,

@@ -1,0 +1,52 @@
+/**
+ * The container images each platform chart runs, by upstream repository (registry host included, no tag), and the
+ * chart values that point them somewhere else: what an image cache must hold and how each chart is told to use it.
+ * Read from the charts' documented values at the pinned versions (aws-load-balancer-controller `image.repository`;
+ * Istio's `global.hub` and ztunnel's `hub`; cert-manager's per-component `image.repository`; aws-privateca-issuer
+ * `image.repository`; Karpenter `controller.image.repository`, whose chart also pins the image digest, which a
+ * pull-through cache keeps). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
+ */
+export interface ComponentImages {
+  /** Upstream repositories the chart's pods pull from. */
+  readonly images: readonly string[];
+  /** Values that make the chart pull each image from `cached(image)` instead. */
+  readonly values: (cached: (upstreamImage: string) => string) => Record<string, unknown>;
+}
+
+const ISTIO_HUB = 'docker.io/istio';
+const istioHub = (cached: (image: string) => string) => cached(ISTIO_HUB);
+
+export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
+  'aws-load-balancer-controller': {
+    images: ['public.ecr.aws/eks/aws-load-balancer-controller'],
+    values: (cached) => ({ image: { repository: cached('public.ecr.aws/eks/aws-load-balancer-controller') } }),
+  },
+  base: { images: [], values: () => ({}) },
+  // istiod also injects the gateway's proxy (proxyv2) from its hub.
+  istiod: { images: [`${ISTIO_HUB}/pilot`, `${ISTIO_HUB}/proxyv2`], values: (cached) => ({ global: { hub: istioHub(cached) } }) },
+  cni: { images: [`${ISTIO_HUB}/install-cni`], values: (cached) => ({ global: { hub: istioHub(cached) } }) },
+  ztunnel: { images: [`${ISTIO_HUB}/ztunnel`], values: (cached) => ({ hub: istioHub(cached), global: { hub: istioHub(cached) } }) },
+  gateway: { images: [`${ISTIO_HUB}/proxyv2`], values: (cached) => ({ global: { hub: istioHub(cached) } }) },
+  'cert-manager': {
+    images: ['controller', 'webhook', 'cainjector', 'startupapicheck', 'acmesolver'].map((part) => `quay.io/jetstack/cert-manager-${part}`),
+    values: (cached) => {
+      const image = (part: string) => ({ image: { repository: cached(`quay.io/jetstack/cert-manager-${part}`) } });
+      return {
+        ...image('controller'),
+        webhook: image('webhook'),
+        cainjector: image('cainjector'),
+        startupapicheck: image('startupapicheck'),
+        acmesolver: image('acmesolver'),
+      };
+    },
+  },
+  'aws-privateca-issuer': {
+    images: ['public.ecr.aws/k1n1h4h4/cert-manager-aws-privateca-issuer'],
+    values: (cached) => ({ image: { repository: cached('public.ecr.aws/k1n1h4h4/cert-manager-aws-privateca-issuer') } }),
+  },
+  'karpenter-crd': { images: [], values: () => ({}) },
+  karpenter: {
+    images: ['public.ecr.aws/karpenter/controller'],
+    values: (cached) => ({ controller: { image: { repository: cached('public.ecr.aws/karpenter/controller') } } }),
+  },
+};
