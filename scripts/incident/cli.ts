@@ -173,7 +173,10 @@ function awsClients(region: string): AwsClients {
   });
 }
 
-/** Loaded lazily: the Kubernetes client is only needed (and the kubeconfig only read) by the actions that use it. */
+/**
+ * Loaded lazily: only the actions that use it read the kubeconfig. The client is an ES module, which Node 20.19+
+ * requires natively (esbuild leaves the require in the bundle) but jest cannot load: tests pass fakes instead.
+ */
 function defaultKube(): () => KubeApi {
   let api: KubeApi | undefined;
   return () => {
@@ -182,7 +185,11 @@ function defaultKube(): () => KubeApi {
       const k8s = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
       const config = new k8s.KubeConfig();
       config.loadFromDefault();
-      api = config.makeApiClient(k8s.CoreV1Api);
+      api = {
+        core: config.makeApiClient(k8s.CoreV1Api),
+        networking: config.makeApiClient(k8s.NetworkingV1Api),
+        mergePatch: k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      };
     }
     return api;
   };

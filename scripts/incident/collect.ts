@@ -46,14 +46,14 @@ export async function collect(context: IncidentContext, ref: PodRef, out: string
   await write('pod.json', 'the pod as the API server has it (spec, status, labels)', async () => JSON.stringify(pod, null, 2));
   await write('events.json', 'events about the pod', async () => {
     const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${ref.name},involvedObject.namespace=${ref.namespace}`;
-    return JSON.stringify((await kube.listNamespacedEvent({ namespace: ref.namespace, fieldSelector })).items, null, 2);
+    return JSON.stringify((await kube.core.listNamespacedEvent({ namespace: ref.namespace, fieldSelector })).items, null, 2);
   });
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
   for (const container of containers) {
     // A container that never started has no logs: say so in its file and go on collecting the rest.
     const logs = (previous: boolean) => () =>
-      kube
+      kube.core
         .readNamespacedPodLog({ name: ref.name, namespace: ref.namespace, container, previous, timestamps: true })
         .catch((err: Error) => `(no logs: ${err.message})\n`);
     await write(`${container}.log`, `logs of container ${container}`, logs(false));

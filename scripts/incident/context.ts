@@ -3,25 +3,30 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import type { ConfigurationOptions, CoreV1Api, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
 import { UsageError } from '../smoke/args';
 import type { ProfileName } from '../../lib/config/platform-config';
 import { EDGE_OUTPUTS } from '../../lib/stacks/edge-outputs';
 import { stackOutputs } from '../smoke/discovery';
 import { Steps } from './steps';
 
-/** The Kubernetes calls the toolkit makes: the client's CoreV1Api, narrowed so tests pass a fake and assert its calls. */
-export type KubeApi = Pick<
-  CoreV1Api,
-  | 'readNamespacedPod'
-  | 'patchNamespacedPod'
-  | 'listNamespacedService'
-  | 'readNode'
-  | 'patchNode'
-  | 'readNamespacedPodLog'
-  | 'listNamespacedEvent'
-  | 'readNamespacedServiceAccount'
->;
+/** The Kubernetes calls the toolkit makes: the client's APIs, narrowed so tests pass fakes and assert their calls. */
+export interface KubeApi {
+  readonly core: Pick<
+    CoreV1Api,
+    | 'readNamespacedPod'
+    | 'patchNamespacedPod'
+    | 'listNamespacedService'
+    | 'readNode'
+    | 'patchNode'
+    | 'readNamespacedPodLog'
+    | 'listNamespacedEvent'
+    | 'readNamespacedServiceAccount'
+  >;
+  readonly networking: Pick<NetworkingV1Api, 'listNamespacedNetworkPolicy'>;
+  /** Request options that send a patch as a JSON merge patch (`null` removes a key). */
+  readonly mergePatch?: ConfigurationOptions;
+}
 
 /** The AWS clients of the toolkit; each action uses only its own. */
 export interface AwsClients {
@@ -76,7 +81,7 @@ export interface PodRef {
 /** Reads the pod; an unknown pod is a usage error (exit code 2) naming it and how to list the real ones. */
 export async function readPod(kube: KubeApi, pod: PodRef): Promise<V1Pod> {
   try {
-    return await kube.readNamespacedPod({ name: pod.name, namespace: pod.namespace });
+    return await kube.core.readNamespacedPod({ name: pod.name, namespace: pod.namespace });
   } catch (err) {
     if (isNotFound(err)) {
       throw new UsageError(

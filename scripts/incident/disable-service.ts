@@ -96,7 +96,7 @@ export async function disableService(context: IncidentContext, service: ServiceD
 
 async function annotatedRole(context: IncidentContext, service: ServiceDefinition): Promise<string | undefined> {
   try {
-    const account = await context.kube().readNamespacedServiceAccount({ name: service.name, namespace: service.namespace });
+    const account = await context.kube().core.readNamespacedServiceAccount({ name: service.name, namespace: service.namespace });
     return account.metadata?.annotations?.[POD_IDENTITY_ROLE_ANNOTATION];
   } catch (err) {
     if (isNotFound(err)) return undefined;
