@@ -129,7 +129,9 @@ export async function runIncidentCli(options: IncidentCliOptions): Promise<numbe
       err(`incident: ${awsCallFailed('an AWS call', error).message}`);
       return 1;
     }
-    throw error;
+    // The Kubernetes client's errors (no kubeconfig, API server unreachable, refused): one line, not a stack trace.
+    err(`incident: ${(error as Error).message}: check the kubeconfig context (aws eks update-kubeconfig --name <profile>-platform)`);
+    return 1;
   } finally {
     if (!options.aws) (aws as { destroy?: () => void } | undefined)?.destroy?.();
   }
