@@ -99,11 +99,11 @@ export interface IncidentCliOptions {
 /** `npm run incident`: exit code 0 when the action ran (or would run), 1 when it failed, 2 on a bad argument (nothing changed). */
 export async function runIncidentCli(options: IncidentCliOptions): Promise<number> {
   const { err } = options;
-  let aws: AwsClients | undefined;
+  let owned: RegionalAwsClients | undefined;
   try {
     const args = parseIncidentArgs(options.argv, options.env);
     const run = ACTION_RUNNERS[args.action](args);
-    aws = options.aws ?? awsClients(args.region);
+    const aws = options.aws ?? (owned = new RegionalAwsClients(args.region));
     const now = options.now ?? (() => new Date());
     const context: IncidentContext = {
       profile: args.profile,
@@ -129,11 +129,11 @@ export async function runIncidentCli(options: IncidentCliOptions): Promise<numbe
       err(`incident: ${awsCallFailed('an AWS call', error).message}`);
       return 1;
     }
-    // The Kubernetes client's errors (no kubeconfig, API server unreachable, refused): one line, not a stack trace.
-    err(`incident: ${(error as Error).message}: check the kubeconfig context (aws eks update-kubeconfig --name <profile>-platform)`);
+    // The Kubernetes client's errors (no kubeconfig, API server unreachable or refusing): one line, not a stack trace.
+    err(`incident: ${(error as Error).message}`);
     return 1;
   } finally {
-    if (!options.aws) (aws as { destroy?: () => void } | undefined)?.destroy?.();
+    owned?.destroy();
   }
 }
 
@@ -155,24 +155,36 @@ const ACTION_RUNNERS: Record<IncidentAction, (args: IncidentArgs) => (context: I
   },
 };
 
-/** Each client is built on first use, so an action that needs no AWS call builds none. */
-function awsClients(region: string): AwsClients {
-  const built = new Map<string, { destroy(): void }>();
-  const lazily = <T extends { destroy(): void }>(name: string, create: () => T) => ({
-    get: () => {
-      if (!built.has(name)) built.set(name, create());
-      return built.get(name) as T;
-    },
-    enumerable: true,
-  });
-  return Object.defineProperties({} as AwsClients, {
-    cloudFormation: lazily('cloudFormation', () => new CloudFormationClient({ region })),
-    cognito: lazily('cognito', () => new CognitoIdentityProviderClient({ region })),
-    eks: lazily('eks', () => new EKSClient({ region })),
-    iam: lazily('iam', () => new IAMClient({ region })),
-    secrets: lazily('secrets', () => new SecretsManagerClient({ region })),
-    destroy: { value: () => built.forEach((client) => client.destroy()) },
-  });
+/** The SDK's clients for the region, each built on first use, so an action that needs no AWS call builds none. */
+class RegionalAwsClients implements AwsClients {
+  private readonly built = new Map<string, { destroy(): void }>();
+
+  constructor(private readonly region: string) {}
+
+  get cloudFormation() {
+    return this.client(CloudFormationClient);
+  }
+  get cognito() {
+    return this.client(CognitoIdentityProviderClient);
+  }
+  get eks() {
+    return this.client(EKSClient);
+  }
+  get iam() {
+    return this.client(IAMClient);
+  }
+  get secrets() {
+    return this.client(SecretsManagerClient);
+  }
+
+  destroy(): void {
+    this.built.forEach((client) => client.destroy());
+  }
+
+  private client<T extends { destroy(): void }>(Client: new (config: { region: string }) => T): T {
+    if (!this.built.has(Client.name)) this.built.set(Client.name, new Client({ region: this.region }));
+    return this.built.get(Client.name) as T;
+  }
 }
 
 /**
