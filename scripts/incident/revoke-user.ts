@@ -14,11 +14,13 @@ export async function revokeUser(context: IncidentContext, username: string): Pr
   try {
     enabled = (await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).Enabled !== false;
   } catch (err) {
-    if (isAwsNotFound(err)) {
+    if ((err as Error).name === 'UserNotFoundException') {
       throw new UsageError(
         `user "${username}" not found in user pool ${userPoolId}: pass the username (or its sub) as Cognito lists it (aws cognito-idp list-users)`,
       );
     }
+    if (isAwsNotFound(err))
+      throw new UsageError(`user pool ${userPoolId} not found in ${context.region}: check --user-pool-id, --profile and AWS_REGION`);
     throw err;
   }
   const target = `${userPoolId}/${username}`;

@@ -64,13 +64,14 @@ test('apply: an explicit deny-all inline policy on the role, then the associatio
   const { code, records } = await runIncident(['disable-service', 'orders', '--apply'], fakeKube(cluster()).api);
   expect(code).toBe(0);
   expect(summary(records)).toEqual([`deny-role ${ROLE_ARN} changed`, 'delete-association dev-platform/a-1 changed']);
-  expect(sent(mocks.iam).filter(([name]) => name === 'PutRolePolicy')).toEqual([
-    [
-      'PutRolePolicy',
-      { RoleName: 'dev-platform-data-IdentitiesordersA1B2C3-XyZ', PolicyName: 'incident-deny-all', PolicyDocument: DENY_ALL },
-    ],
+  const roleName = 'dev-platform-data-IdentitiesordersA1B2C3-XyZ';
+  expect(sent(mocks.iam)).toEqual([
+    ['GetRolePolicy', { RoleName: roleName, PolicyName: 'incident-deny-all' }],
+    ['PutRolePolicy', { RoleName: roleName, PolicyName: 'incident-deny-all', PolicyDocument: DENY_ALL }],
   ]);
-  expect(sent(mocks.eks).filter(([name]) => name === 'DeletePodIdentityAssociation')).toEqual([
+  expect(sent(mocks.eks)).toEqual([
+    ['ListPodIdentityAssociations', { clusterName: 'dev-platform', namespace: 'shop', serviceAccount: 'orders' }],
+    ['DescribePodIdentityAssociation', { clusterName: 'dev-platform', associationId: 'a-1' }],
     ['DeletePodIdentityAssociation', { clusterName: 'dev-platform', associationId: 'a-1' }],
   ]);
 });

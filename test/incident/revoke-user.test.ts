@@ -2,6 +2,7 @@ import {
   AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
+  ResourceNotFoundException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mocks, resetAws, runIncident, sent, summary, USER_POOL_ID } from './support';
@@ -62,6 +63,14 @@ test('a rerun after apply changes nothing and says so', async () => {
   const { code, records } = await runIncident(['revoke-user', 'alice', '--apply']);
   expect(code).toBe(0);
   expect(records.map((r) => `${r.step} ${r.status}`)).toEqual(['global-sign-out unchanged', 'disable-user unchanged']);
+  expect(cognitoCalls().filter(([name]) => MUTATIONS.includes(name))).toEqual([]);
+});
+
+test('bad input: a user pool that is not there exits 2 naming the flags to check', async () => {
+  mocks.cognito.on(AdminGetUserCommand).rejects(new ResourceNotFoundException({ message: 'User pool does not exist.', $metadata: {} }));
+  const { code, err } = await runIncident(['revoke-user', 'alice', '--user-pool-id', 'eu-west-1_Gone', '--apply']);
+  expect(code).toBe(2);
+  expect(err).toEqual(['incident: user pool eu-west-1_Gone not found in eu-west-1: check --user-pool-id, --profile and AWS_REGION']);
   expect(cognitoCalls().filter(([name]) => MUTATIONS.includes(name))).toEqual([]);
 });
 
