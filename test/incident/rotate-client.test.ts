@@ -111,6 +111,14 @@ test('a rerun after apply changes nothing and says so', async () => {
   expect(sentNames().filter((name) => MUTATIONS.includes(name))).toEqual([]);
 });
 
+test('after the rerun window the same command rotates again: a stored secret can leak too', async () => {
+  secrets();
+  await runIncident(['rotate-client', 'machine', '--apply']);
+  const later = new Date(NOW.getTime() + 2 * 60 * 60 * 1000);
+  const { records } = await runIncident(['rotate-client', 'machine'], undefined, later);
+  expect(records.map((r) => `${r.step} ${r.status}`)).toEqual(['add-secret planned', 'store-secret planned', 'delete-old-secret planned']);
+});
+
 test('--secret-id names another secret', async () => {
   secrets();
   mocks.secrets.on(DescribeSecretCommand, { SecretId: 'team-a/machine' }).resolves({ Name: 'team-a/machine' });

@@ -155,7 +155,7 @@ export interface RunResult {
 }
 
 /** Runs `npm run incident -- <argv>` in-process against the mocks and the fake cluster. */
-export async function runIncident(argv: readonly string[], kube?: KubeApi): Promise<RunResult> {
+export async function runIncident(argv: readonly string[], kube?: KubeApi, now: Date = NOW): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runIncidentCli({
@@ -168,7 +168,7 @@ export async function runIncident(argv: readonly string[], kube?: KubeApi): Prom
       if (!kube) throw new Error('this action must not touch Kubernetes');
       return kube;
     },
-    now: () => NOW,
+    now: () => now,
   });
   return { code, records: out.map((line) => JSON.parse(line) as StepRecord), err };
 }
