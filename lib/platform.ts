@@ -1,5 +1,5 @@
 import { Annotations, App, Tags } from 'aws-cdk-lib';
-import { configWarnings, PlatformConfig, platformStackName } from './config';
+import { configWarnings, PlatformConfig, platformClusterName, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -81,7 +81,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
   const cluster = new ClusterStack(app, STACK_IDS.cluster, {
     ...stackProps('cluster'),
     cluster: config.cluster,
-    clusterName: `${config.profile}-platform`,
+    clusterName: platformClusterName(config.profile),
     ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,

@@ -8,6 +8,7 @@ import { IngressIdentity, ServiceCatalogue, ServiceRoute } from '../catalogue/se
 import { NAMESPACE_NAME_LABEL, WORKLOAD_LABEL, workloadLabels } from './call-graph';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy, HBONE_PORT } from './network-policies';
+import { quarantinePolicies } from './quarantine-policy';
 import { addTypedObject } from './typed-object';
 import { CertificateManifest, PLATFORM_CA_ISSUER } from './workload-certificates';
 
@@ -85,6 +86,7 @@ export class IngressChart extends Chart {
 
     addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient', true));
     addTypedObject(this, 'default-deny', defaultDenyPolicy(namespace, 'istio-ambient'));
+    for (const policy of quarantinePolicies(namespace, 'istio-ambient')) addTypedObject(this, `quarantine-${policy.kind}`, policy);
     addTypedObject(this, 'gateway-policy', ingressGatewayPolicy(catalogue, props.sourceCidrs ?? []));
     const tls = (props.listener ?? 'tls') === 'tls';
     if (tls) addTypedObject(this, 'certificate', ingressCertificate(catalogue.ingress, props.hostname));

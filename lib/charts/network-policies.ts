@@ -1,10 +1,12 @@
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule as IEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule as IIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { IIoK8sApiNetworkingV1NetworkPolicyPeer as IPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { IIoK8sApiNetworkingV1NetworkPolicyPort as IPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import { ServiceCatalogue, ServiceDefinition } from '../catalogue/service-catalogue';
 import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, Caller, calleesOf, callersOf, NAMESPACE_NAME_LABEL, workloadLabels } from './call-graph';
+import { UNQUARANTINED_PODS } from './quarantine-label';
 
 /** Istio ambient's HBONE tunnel port: ztunnel carries every meshed connection to the destination pod on it. */
 export const HBONE_PORT = 15008;
@@ -28,9 +30,14 @@ const CLUSTER_DNS: IPeer = {
   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
 };
 
+/** In ambient mode ztunnel sends the kubelet's probes from a link-local address, which must be admitted explicitly. */
+export function kubeletProbeIngress(mtls: MtlsMode): IIngressRule[] {
+  return mtls === 'istio-ambient' ? [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_SOURCE_CIDR } }] }] : [];
+}
+
 /**
- * Default deny for every pod of the namespace, in and out, except DNS to the cluster resolver. In ambient mode it
- * also admits the kubelet's probes, which ztunnel sends from a link-local address.
+ * Default deny for every pod of the namespace, in and out, except DNS to the cluster resolver and the kubelet's probes.
+ * Quarantined pods are left to the quarantine policy alone, which takes their DNS away too.
  */
 export function defaultDenyPolicy(namespace: string, mtls: MtlsMode): INetworkPolicy {
   return {
@@ -38,9 +45,9 @@ export function defaultDenyPolicy(namespace: string, mtls: MtlsMode): INetworkPo
     kind: 'NetworkPolicy',
     metadata: { name: DEFAULT_DENY_POLICY_NAME, namespace },
     spec: {
-      podSelector: {},
+      podSelector: UNQUARANTINED_PODS,
       policyTypes: ['Ingress', 'Egress'],
-      ingress: mtls === 'istio-ambient' ? [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_SOURCE_CIDR } }] }] : [],
+      ingress: kubeletProbeIngress(mtls),
       egress: [{ to: [CLUSTER_DNS], ports: DNS_PORTS }],
     },
   };

@@ -6,6 +6,7 @@ import { asCaller, serviceNamespaces } from './call-graph';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy } from './network-policies';
+import { quarantinePolicies } from './quarantine-policy';
 import { limitRange, resourceQuota } from './resource-budget';
 import { targetGroupBinding } from './target-group-binding';
 import { addTypedObject } from './typed-object';
@@ -48,6 +49,8 @@ export class PlatformBaselineChart extends Chart {
       // First: the ingress certificate below is created in it.
       addTypedObject(this, 'ingress-namespace', platformNamespace(catalogue.ingress.namespace, mtls, true));
       addTypedObject(this, 'ingress-default-deny', defaultDenyPolicy(catalogue.ingress.namespace, mtls));
+      for (const policy of quarantinePolicies(catalogue.ingress.namespace, mtls))
+        addTypedObject(this, `ingress-quarantine-${policy.kind}`, policy);
       // The edge proxy runs here, charted like a service: the same budget, sized for one workload.
       addTypedObject(this, 'ingress-quota', resourceQuota(catalogue.ingress.namespace, 1, workload));
       addTypedObject(this, 'ingress-limits', limitRange(catalogue.ingress.namespace, workload));
@@ -56,6 +59,7 @@ export class PlatformBaselineChart extends Chart {
       const serviceCount = catalogue.services.filter((service) => service.namespace === namespace).length;
       addTypedObject(this, `${namespace}-namespace`, platformNamespace(namespace, mtls));
       addTypedObject(this, `${namespace}-default-deny`, defaultDenyPolicy(namespace, mtls));
+      for (const policy of quarantinePolicies(namespace, mtls)) addTypedObject(this, `${namespace}-quarantine-${policy.kind}`, policy);
       addTypedObject(this, `${namespace}-quota`, resourceQuota(namespace, serviceCount, workload));
       addTypedObject(this, `${namespace}-limits`, limitRange(namespace, workload));
       if (mtls === 'istio-ambient') addTypedObject(this, `${namespace}-deny-all`, denyAllPolicy(namespace));

@@ -24,6 +24,11 @@ export function platformStackName(profile: ProfileName, stack: string): string {
   return `${profile}-platform-${stack}`;
 }
 
+/** The EKS cluster's name, e.g. `dev-platform`: what `aws eks update-kubeconfig --name` and `npm run incident` use. */
+export function platformClusterName(profile: ProfileName): string {
+  return `${profile}-platform`;
+}
+
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
 export type EgressMode = 'nat' | 'isolated';
 

@@ -28,9 +28,20 @@ export interface Workload {
   readonly principal: string;
 }
 
+/** A Kubernetes label selector: every matchLabels entry and every matchExpressions requirement must hold. */
 function matches(selector: Record<string, any> | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (selector?.matchExpressions) throw new Error('evaluator: matchExpressions unsupported');
-  return Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const expressions: Array<{ key: string; operator: string; values?: string[] }> = selector?.matchExpressions ?? [];
+  return (
+    Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+    expressions.every(({ key, operator, values = [] }) => {
+      const present = Object.prototype.hasOwnProperty.call(labels, key);
+      if (operator === 'In') return present && values.includes(labels[key]);
+      if (operator === 'NotIn') return !present || !values.includes(labels[key]);
+      if (operator === 'Exists') return present;
+      if (operator === 'DoesNotExist') return !present;
+      throw new Error(`evaluator: selector operator ${operator} unsupported`);
+    })
+  );
 }
 
 function namespaceLabels(manifests: readonly Manifest[], namespace: string): Record<string, string> {
@@ -77,22 +88,29 @@ export function networkAllows(manifests: readonly Manifest[], source: Workload, 
   return direction(manifests, source, destination, port, 'Egress') && direction(manifests, destination, source, port, 'Ingress');
 }
 
-/** Whether Istio AuthorizationPolicies (ALLOW only, L4 attributes) admit `source`'s identity to `destination` on `port`. */
+/**
+ * Whether Istio AuthorizationPolicies (ALLOW and DENY, L4 attributes) admit `source`'s identity to `destination` on
+ * `port`: a matching DENY refuses; otherwise, with no ALLOW policy the request passes, with some one must match. A rule
+ * `{}` matches every request; a policy without rules matches none (so an ALLOW without rules allows nothing).
+ */
 export function meshAllows(manifests: readonly Manifest[], source: Workload, destination: Workload, port: number): boolean {
   const applicable = ofKind(manifests, 'AuthorizationPolicy').filter(
     (p) => p.metadata.namespace === destination.namespace && matches(p.spec.selector, destination.labels),
   );
-  if (applicable.some((p) => (p.spec.action ?? 'ALLOW') !== 'ALLOW')) throw new Error('evaluator: only ALLOW policies supported');
-  if (applicable.length === 0) return true;
-  return applicable.some((p) =>
+  const actionOf = (p: Manifest): string => p.spec.action ?? 'ALLOW';
+  if (applicable.some((p) => !['ALLOW', 'DENY'].includes(actionOf(p))))
+    throw new Error('evaluator: only ALLOW and DENY policies supported');
+  const matchesRequest = (p: Manifest) =>
     (p.spec.rules ?? []).some(
       (rule: Record<string, any>) =>
         (rule.from ?? [{}]).some(
           (f: Record<string, any>) => f.source?.principals === undefined || f.source.principals.includes(source.principal),
         ) &&
         (rule.to ?? [{}]).some((t: Record<string, any>) => t.operation?.ports === undefined || t.operation.ports.includes(String(port))),
-    ),
-  );
+    );
+  if (applicable.some((p) => actionOf(p) === 'DENY' && matchesRequest(p))) return false;
+  const allows = applicable.filter((p) => actionOf(p) === 'ALLOW');
+  return allows.length === 0 || allows.some(matchesRequest);
 }
 
 /**

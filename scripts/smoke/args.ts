@@ -17,7 +17,7 @@ export class UsageError extends Error {
   }
 }
 
-const PROFILE_CHOICES = PROFILE_NAMES.join('|');
+export const PROFILE_CHOICES = PROFILE_NAMES.join('|');
 
 export function parseSmokeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SmokeArgs {
   return { profile: parseProfile(argv), region: regionFrom(env) };
@@ -45,12 +45,12 @@ function parseProfile(argv: readonly string[]): ProfileName {
 }
 
 /** The region as the AWS CLI reads it: AWS_REGION first, then AWS_DEFAULT_REGION. */
-function regionFrom(env: NodeJS.ProcessEnv): string {
+export function regionFrom(env: NodeJS.ProcessEnv, command = 'npm run smoke'): string {
   const variable = ['AWS_REGION', 'AWS_DEFAULT_REGION'].find((name) => env[name]?.trim());
   if (!variable) {
     throw new UsageError(
       'AWS_REGION is not set (nor AWS_DEFAULT_REGION): set it to the region the platform is deployed in, ' +
-        'e.g. AWS_REGION=eu-west-1 npm run smoke',
+        `e.g. AWS_REGION=eu-west-1 ${command}`,
     );
   }
   const region = env[variable]!.trim();

@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, Output, Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { platformStackName, ProfileName } from '../../lib/config/platform-config';
 import { EDGE_OUTPUTS } from '../../lib/stacks/edge-outputs';
@@ -48,32 +48,49 @@ export async function discoverTarget(options: DiscoveryOptions): Promise<SmokeTa
   };
 }
 
-async function edgeOutputs({ profile, region, cloudFormation }: DiscoveryOptions): Promise<Record<EdgeOutputKey, string>> {
-  const stackName = edgeStackName(profile);
+async function edgeOutputs(options: DiscoveryOptions): Promise<Record<EdgeOutputKey, string>> {
+  const values = await stackOutputs(options, 'edge', EDGE_OUTPUT_KEYS);
+  return Object.fromEntries(EDGE_OUTPUT_KEYS.map((key) => [key, values.get(key)!])) as Record<EdgeOutputKey, string>;
+}
+
+/** Where a platform stack is looked up: `<profile>-platform-<stack>` in the region, with these credentials. */
+export type StackLocation = Pick<DiscoveryOptions, 'profile' | 'region' | 'cloudFormation'>;
+
+/**
+ * The outputs of one of the platform's stacks, by OutputKey; `required` keys must be present. The tools that act on a
+ * deployed platform (`npm run smoke`, `npm run incident`) find deploy-time values here and nowhere else.
+ */
+export async function stackOutputs(
+  { profile, region, cloudFormation }: StackLocation,
+  stack: string,
+  required: readonly string[],
+): Promise<ReadonlyMap<string, string>> {
+  const stackName = platformStackName(profile, stack);
   const redeploy = `npx cdk deploy --all -c profile=${profile}`;
   const wrongTarget = `or check --profile (${profile}) and AWS_REGION (${region})`;
-  let stack: Stack | undefined;
+  let found: Stack | undefined;
   try {
-    stack = (await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+    found = (await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   } catch (err) {
     // CloudFormation answers a missing stack with a ValidationError rather than a not-found error.
     if (!(err instanceof Error && /does not exist/.test(err.message))) throw awsCallFailed('cloudformation:DescribeStacks', err);
   }
-  if (!stack) {
+  if (!found) {
     throw new DiscoveryError(
       `stack ${stackName} does not exist in ${region} for these credentials: ` +
         `the platform is not deployed there (${redeploy}), ${wrongTarget}`,
     );
   }
-  const values = new Map((stack.Outputs ?? []).map((output: Output) => [output.OutputKey, output.OutputValue]));
-  const missing = EDGE_OUTPUT_KEYS.filter((key) => !values.get(key));
+  const values = new Map<string, string>();
+  for (const output of found.Outputs ?? []) if (output.OutputKey && output.OutputValue) values.set(output.OutputKey, output.OutputValue);
+  const missing = required.filter((key) => !values.get(key));
   if (missing.length > 0) {
     throw new DiscoveryError(
-      `stack ${stackName} (${stack.StackStatus}) has no output ${missing.join(', ')}: ` +
+      `stack ${stackName} (${found.StackStatus}) has no output ${missing.join(', ')}: ` +
         `it was deployed from an older version of this blueprint, redeploy it (${redeploy}), ${wrongTarget}`,
     );
   }
-  return Object.fromEntries(EDGE_OUTPUT_KEYS.map((key) => [key, values.get(key)!])) as Record<EdgeOutputKey, string>;
+  return values;
 }
 
 async function clientSecret(cognito: CognitoIdentityProviderClient, userPoolId: string, clientId: string): Promise<string> {
@@ -102,7 +119,7 @@ function httpsUrl(key: EdgeOutputKey, value: string): string {
 }
 
 /** Why an AWS call failed, from what the SDK knows: no credentials, no answer, or the service's refusal. */
-function awsCallFailed(action: string, err: unknown): DiscoveryError {
+export function awsCallFailed(action: string, err: unknown): DiscoveryError {
   const { name, message, $metadata } = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const reason = `${name}: ${message}`;
   if (name === 'CredentialsProviderError') {

@@ -123,8 +123,15 @@ describe('NetworkPolicy', () => {
 
   test('the namespace is default-deny (DNS out only)', () => {
     const deny = single(manifests, 'NetworkPolicy', 'default-deny', NAMESPACE);
-    expect(deny.spec.podSelector).toEqual({});
+    expect(deny.spec.podSelector).toEqual({
+      matchExpressions: [{ key: 'platform.internal/quarantine', operator: 'NotIn', values: ['true'] }],
+    });
     expect(deny.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(single(manifests, 'NetworkPolicy', 'quarantine', NAMESPACE).spec).toMatchObject({
+      podSelector: { matchLabels: { 'platform.internal/quarantine': 'true' } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [],
+    });
   });
 
   test("admits only TLS on 8443 from the load balancer's CIDR", () => {
@@ -163,6 +170,8 @@ test('the chart holds exactly these objects', () => {
   expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
     'Namespace/platform-ingress',
     'NetworkPolicy/default-deny',
+    'NetworkPolicy/quarantine',
+    'AuthorizationPolicy/quarantine',
     'NetworkPolicy/ingress-gateway',
     'Certificate/ingress-gateway-tls',
     'Gateway/ingress-gateway',

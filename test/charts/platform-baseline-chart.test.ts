@@ -31,7 +31,15 @@ describe('namespaces', () => {
 describe('default-deny NetworkPolicy per namespace', () => {
   test.each(NAMESPACES)('%s: every pod isolated both ways, DNS to kube-dns only', (namespace) => {
     const policy = single(native, 'NetworkPolicy', 'default-deny', namespace);
-    expect(policy.spec.podSelector).toEqual({});
+    // Every pod but the quarantined, which the quarantine policy isolates without DNS: together they select every pod.
+    expect(policy.spec.podSelector).toEqual({
+      matchExpressions: [{ key: 'platform.internal/quarantine', operator: 'NotIn', values: ['true'] }],
+    });
+    expect(single(native, 'NetworkPolicy', 'quarantine', namespace).spec).toMatchObject({
+      podSelector: { matchLabels: { 'platform.internal/quarantine': 'true' } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [],
+    });
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([]);
     expect(policy.spec.egress).toEqual([
@@ -89,7 +97,7 @@ describe('ambient mode: mesh authorization', () => {
   });
 
   test('one ALLOW policy per call edge, by principal (no spiffe:// prefix) and port', () => {
-    const edges = ofKind(ambient, 'AuthorizationPolicy').filter((p) => p.metadata.name !== 'deny-all');
+    const edges = ofKind(ambient, 'AuthorizationPolicy').filter((p) => !['deny-all', 'quarantine'].includes(p.metadata.name));
     expect(edges.map((p) => p.metadata.name).sort()).toEqual([
       'allow-platform-ingress-ingress-gateway-to-inventory',
       'allow-platform-ingress-ingress-gateway-to-orders',

@@ -395,6 +395,11 @@ const CHANGES: readonly Change[] = [
     (d) => d.removeObjects('NetworkPolicy', (p) => p.metadata.name === 'default-deny'),
   ],
   [
+    'WL-3',
+    'the quarantine NetworkPolicies are dropped (default-deny skips quarantined pods, nothing would isolate them)',
+    (d) => d.removeObjects('NetworkPolicy', (p) => p.metadata.name === 'quarantine'),
+  ],
+  [
     'WL-4',
     'the mesh authorization policies are dropped (every caller admitted)',
     (d) => d.removeObjects('AuthorizationPolicy'),

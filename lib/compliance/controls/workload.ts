@@ -1,3 +1,4 @@
+import { QUARANTINED_PODS, UNQUARANTINED_PODS } from '../../charts/quarantine-label';
 import { Manifest } from '../../evidence/access-layers';
 import { callPairs } from '../../evidence/call-pairs';
 import { ofKind, podSpecs, text } from './evidence-readers';
@@ -124,21 +125,25 @@ export function containersRunRestricted({ manifests }: ControlEvidence): boolean
 
 export function namespacesDenyByDefault({ manifests }: ControlEvidence): boolean {
   const namespaces = workloadNamespaces(manifests);
+  const policiesIn = (ns: string | undefined) => ofKind(manifests, 'NetworkPolicy').filter((p) => p.metadata.namespace === ns);
+  const selects = (p: Manifest, selector: object) => text(p.spec.podSelector ?? {}) === text(selector);
+  // Both ways, ingress only from a single link-local address: the kubelet probes ztunnel sends in ambient mode.
+  const deniesBothWays = (p: Manifest) =>
+    ['Ingress', 'Egress'].every((t) => (p.spec.policyTypes ?? []).includes(t)) &&
+    (p.spec.ingress ?? []).every(
+      (rule: any) =>
+        (rule.from ?? []).length > 0 && rule.from.every((peer: any) => /^169\.254\.\d+\.\d+\/32$/.test(peer.ipBlock?.cidr ?? '')),
+    );
+  const dnsOnly = (p: Manifest) =>
+    (p.spec.egress ?? []).every((rule: any) => text(rule.ports).includes('53') && text(rule.to).includes('kube-dns'));
+  // Every pod: the default-deny selects all, or all but the quarantined, which a policy without egress isolates.
+  const quarantineIsolated = (ns: string | undefined) =>
+    policiesIn(ns).some((p) => selects(p, QUARANTINED_PODS) && deniesBothWays(p) && (p.spec.egress ?? []).length === 0);
   return (
     namespaces.length > 0 &&
     namespaces.every((ns) =>
-      ofKind(manifests, 'NetworkPolicy').some(
-        (p) =>
-          p.metadata.namespace === ns &&
-          Object.keys(p.spec.podSelector?.matchLabels ?? {}).length === 0 &&
-          p.spec.podSelector?.matchExpressions === undefined &&
-          ['Ingress', 'Egress'].every((t) => (p.spec.policyTypes ?? []).includes(t)) &&
-          // Ingress only from a single link-local address: the kubelet probes ztunnel sends in ambient mode.
-          (p.spec.ingress ?? []).every(
-            (rule: any) =>
-              (rule.from ?? []).length > 0 && rule.from.every((peer: any) => /^169\.254\.\d+\.\d+\/32$/.test(peer.ipBlock?.cidr ?? '')),
-          ) &&
-          (p.spec.egress ?? []).every((rule: any) => text(rule.ports).includes('53') && text(rule.to).includes('kube-dns')),
+      policiesIn(ns).some(
+        (p) => (selects(p, {}) || (selects(p, UNQUARANTINED_PODS) && quarantineIsolated(ns))) && deniesBothWays(p) && dnsOnly(p),
       ),
     )
   );
