@@ -282,7 +282,7 @@ function checkIdentityProviders(edge: EdgeConfig, catalogue: ServiceCatalogue, r
         'set the client (application) id the provider issued for the user pool',
       );
       check(
-        new RegExp(`^arn:aws[a-z-]*:secretsmanager:${region}:\d{12}:secret:[\w/+=.@-]+$`).test(provider.clientSecretArn ?? ''),
+        new RegExp(`^arn:aws[a-z-]*:secretsmanager:${region}:\\d{12}:secret:[\\w/+=.@-]+$`).test(provider.clientSecretArn ?? ''),
         `${at}.clientSecretArn`,
         provider.clientSecretArn,
         `store the client secret in Secrets Manager in ${region} and give the secret's ARN ` +

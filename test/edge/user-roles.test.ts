@@ -102,6 +102,29 @@ describe('the deployed trigger', () => {
     expect(['ESSENTIALS', 'PLUS']).toContain(pool.UserPoolTier);
   });
 
+  test('least privilege: its role may only write its own log group, which is encrypted and kept a year or more', () => {
+    const fn = Object.values(template.Resources).find((r) => r.Properties?.Code?.ZipFile === deployed.code)!.Properties;
+    expect(fn.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+    const roleId = fn.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.Resources).filter(
+      (r) => /^AWS::IAM::(Managed)?Policy$/.test(r.Type) && JSON.stringify(r.Properties.Roles).includes(roleId),
+    );
+    expect(template.Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(template.Resources[roleId].Properties.Policies).toBeUndefined();
+    expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: expect.anything() },
+    ]);
+    // The policy's resource and the function's log group are outputs of the same log group of the Logging stack.
+    const [statement] = policies[0].Properties.PolicyDocument.Statement;
+    const logGroupOf = (output: string) => /FnGetAtt(\w+)Arn|Ref(\w+?)[0-9A-F]{8}$/.exec(output)!.slice(1).find(Boolean)!;
+    const logGroupId = logGroupOf(fn.LoggingConfig.LogGroup['Fn::GetStackOutput'].OutputName);
+    expect(logGroupOf(statement.Resource['Fn::GetStackOutput'].OutputName)).toBe(logGroupId);
+    const logging = synthesizedConfiguration('dev').assembly.stacks.find((s) => s.stackName.endsWith('-logging'))!.template;
+    const logGroup = Object.entries<any>(logging.Resources).find(([id]) => logGroupId.startsWith(id))![1].Properties;
+    expect(logGroup.KmsKeyId).toBeDefined();
+    expect(logGroup.RetentionInDays).toBeGreaterThanOrEqual(365);
+  });
+
   test('one Cognito group per role', () => {
     const groups = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup');
     expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(Object.keys(GRANTS).sort());
