@@ -1,4 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { federationOnUserClientsOnly } from '../../lib/compliance/controls/identity';
+import { AssemblyView } from '../../lib/evidence/assembly-view';
+import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { EdgeConfig, IdentityProviderConfig, UserGroupConfig } from '../../lib/config';
 import { IDP_GROUPS_ATTRIBUTE, TOKEN_SCOPES_ENV } from '../../lib/private/token-scopes-trigger';
 import { configProblems, DEV_DEFAULTS, sliceProblems } from '../support/config-problems';
@@ -116,9 +119,12 @@ describe('bad roles or identity providers stop synth with one line naming the fi
 describe('identity providers on the user pool', () => {
   let template: Template;
   let resources: Record<string, any>;
+  let assembly: AssemblyView;
   beforeAll(() => {
-    template = Template.fromStack(buildEdge({ edge: { identityProviders: TEST_IDENTITY_PROVIDERS } }).edge);
+    const { app, edge } = buildEdge({ edge: { identityProviders: TEST_IDENTITY_PROVIDERS } });
+    template = Template.fromStack(edge);
     resources = template.toJSON().Resources;
+    assembly = new AssemblyView(app.synth());
   });
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -176,5 +182,16 @@ describe('identity providers on the user pool', () => {
     expect(pool.Properties.Schema).toBeUndefined();
     const user = Object.values<any>(plain).find((r) => r.Type === 'AWS::Cognito::UserPoolClient' && r.Properties.GenerateSecret === false);
     expect(user.Properties.SupportedIdentityProviders).toEqual(['COGNITO']);
+  });
+
+  test('IDN-8 holds with both providers, and fails once a client secret is written into the template', () => {
+    const evidence = { assembly, manifests: [], profile: 'dev', catalogue: REFERENCE_CATALOGUE };
+    expect(federationOnUserClientsOnly(evidence)).toBe(true);
+    const templates = structuredClone(assembly.templates);
+    const oidc = Object.values<any>(templates.Edge.Resources).find(
+      (r) => r.Type === 'AWS::Cognito::UserPoolIdentityProvider' && r.Properties.ProviderType === 'OIDC',
+    );
+    oidc.Properties.ProviderDetails.client_secret = 's3cr3t-value';
+    expect(federationOnUserClientsOnly({ ...evidence, assembly: assembly.withTemplates(templates) })).toBe(false);
   });
 });
