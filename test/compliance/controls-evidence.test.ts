@@ -281,6 +281,14 @@ const CHANGES: readonly Change[] = [
   ],
   [
     'IDN-8',
+    'the user client allows aws.cognito.signin.user.admin (users could rewrite their mapped provider groups)',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code'))
+        .forEach((p) => p.AllowedOAuthScopes.push('aws.cognito.signin.user.admin')),
+  ],
+  [
+    'IDN-8',
     'the user client offers a provider the pool does not define',
     (d) =>
       d

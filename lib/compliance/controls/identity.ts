@@ -90,7 +90,8 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
     id: 'IDN-8',
     title:
       'Single sign-on: company identity providers are offered on the user client only (machine clients: the pool alone), ' +
-      'each defined on the pool; an OIDC client secret is a Secrets Manager reference resolved at deploy time, never a template value',
+      'each defined on the pool; users cannot rewrite their attributes (no aws.cognito.signin.user.admin scope), so the group ' +
+      "claim a provider maps stays the provider's; an OIDC client secret is a Secrets Manager reference, never a template value",
     category: 'identity',
     nist: ['IA-2', 'IA-8', 'IA-5(7)', 'AC-2(1)'],
     implementedIn: ['lib/constructs/identity-providers.ts', 'lib/constructs/platform-identity.ts', 'lib/config/validate-config.ts'],
@@ -198,13 +199,16 @@ export function userTokenScopesFollowGroups({ assembly }: ControlEvidence): bool
   );
 }
 
+/** The scope that lets a token's holder call UpdateUserAttributes on themselves. */
+const SELF_SERVICE_SCOPE = 'aws.cognito.signin.user.admin';
+
 export function federationOnUserClientsOnly({ assembly }: ControlEvidence): boolean {
   const providers = new Set(assembly.ofType('AWS::Cognito::UserPoolIdentityProvider').map((p) => p.properties.ProviderName));
   return (
     assembly.every('AWS::Cognito::UserPoolClient', (p) => {
       const offered: unknown[] = p.SupportedIdentityProviders ?? [];
       return (p.AllowedOAuthFlows ?? []).includes('code')
-        ? offered.every((name) => name === 'COGNITO' || providers.has(name))
+        ? offered.every((name) => name === 'COGNITO' || providers.has(name)) && !(p.AllowedOAuthScopes ?? []).includes(SELF_SERVICE_SCOPE)
         : text(offered) === text(['COGNITO']);
     }) &&
     assembly
