@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IDP_GROUPS_ATTRIBUTE, ProviderGroups } from '../private/token-scopes-trigger';
 
 /** What every company identity provider of the pool has. */
-interface IdentityProviderBase {
+export interface IdentityProviderBase {
   /** The provider's name on the sign-in page and in `identity_provider=` of /oauth2/authorize (3–32 characters). */
   readonly name: string;
   /**

@@ -53,7 +53,8 @@ export interface PlatformIdentityProps {
 /**
  * Who callers are: a Cognito user pool (no self sign-up, strong passwords, MFA, threat protection), one resource
  * server per catalogue service with its scopes, a machine client (client credentials) and a public user client
- * (authorization code + PKCE), and an identity pool whose only role is for signed-in users. Client developers'
+ * (authorization code + PKCE) whose users' API scopes come from their groups (UserGroups), optionally single sign-on
+ * through company identity providers, and an identity pool whose only role is for signed-in users. Client developers'
  * applications get machine clients of their own with `addMachineClient`.
  */
 export class PlatformIdentity extends Construct {
