@@ -23,6 +23,8 @@ export * from './constructs/platform-api';
 export * from './constructs/platform-ca';
 export * from './constructs/platform-components';
 export * from './constructs/platform-identity';
+export * from './constructs/identity-providers';
+export * from './constructs/user-groups';
 export * from './constructs/platform-keys';
 export * from './constructs/pod-identity-role';
 export * from './constructs/private-cluster';

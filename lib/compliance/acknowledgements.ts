@@ -277,6 +277,21 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'cached, so there is no cached data to encrypt.',
   },
   {
+    path: 'Edge/Identity/Groups/Trigger/Resource',
+    ids: [
+      ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('LambdaInsideVPC'),
+      'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    ],
+    reason:
+      "The user pool's pre token generation trigger: Cognito invokes it synchronously at every sign-in and refresh, so a " +
+      'dead-letter queue would never receive an event, and reserved concurrency would only refuse sign-ins at the limit ' +
+      '(and fails to deploy in accounts with a small concurrency quota). It computes scopes from its environment and ' +
+      "calls no network service, so a VPC would add network-interface permissions and cold starts within Cognito's " +
+      '5-second trigger limit and isolate nothing; its role may only write its own log group (test/edge/user-roles.test.ts).',
+  },
+  {
     path: 'Edge/ApiExecutionLogs/Resource',
     ids: ['cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check'],
     reason:

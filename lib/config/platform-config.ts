@@ -8,6 +8,8 @@ import type { AddonVersions } from '../constructs/cluster-addons';
 import type { ApiThrottle } from '../constructs/platform-api';
 import type { HelmVersions } from '../constructs/platform-components';
 import type { KarpenterCapacity } from '../constructs/karpenter';
+import type { IdentityProviderDefinition, OidcProviderDefinition, SamlProviderDefinition } from '../constructs/identity-providers';
+import type { UserGroupDefinition } from '../constructs/user-groups';
 
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
@@ -134,6 +136,29 @@ export interface ApiClientConfig extends ApiClientDefinition {
   readonly admin?: boolean;
 }
 
+/**
+ * A role of the platform's users (see `UserGroupDefinition`): a Cognito group and the scopes its members' access
+ * tokens carry. Example: `{ name: 'orders-readers', scopes: ['orders/read'] }`.
+ */
+export interface UserGroupConfig extends UserGroupDefinition {
+  /**
+   * Allow admin scopes (`adminScopes` of the catalogue: another subject's resources) in `scopes`: the one way a user
+   * gets past the services' ownership checks, so granting one is deliberate.
+   * @default false
+   */
+  readonly admin?: boolean;
+}
+
+/**
+ * A company identity provider for single sign-on (see `OidcProviderDefinition`, `SamlProviderDefinition`). The client
+ * secret of an OIDC provider stays in Secrets Manager: give its ARN, never the value. Example (Microsoft Entra ID):
+ * `{ type: 'oidc', name: 'entra', issuerUrl: 'https://login.microsoftonline.com/<tenant id>/v2.0', clientId: '<application id>',
+ * clientSecretArn: 'arn:aws:secretsmanager:…:secret:platform/entra-…', groupsClaim: 'groups',
+ * groupMapping: { '<Entra group object id>': ['orders-writers'] } }`
+ */
+export type IdentityProviderConfig = IdentityProviderDefinition;
+export type { OidcProviderDefinition, SamlProviderDefinition };
+
 export interface EdgeConfig {
   readonly throttle: ApiThrottleConfig;
   readonly waf: WafConfig;
@@ -147,6 +172,18 @@ export interface EdgeConfig {
    * @default [] - no keys, no usage plans, no method requires a key
    */
   readonly clients?: readonly ApiClientConfig[];
+  /**
+   * The roles of users: Cognito groups and the scopes each grants (see `UserGroupConfig`). A user in no group gets
+   * no API scope.
+   * @default - the catalogue's roles (`catalogueUserGroups`): per service `<service>-readers` and `<service>-writers`,
+   * and `admins` with the admin scopes
+   */
+  readonly userGroups?: readonly UserGroupConfig[];
+  /**
+   * Company identity providers the hosted sign-in page offers (see `IdentityProviderConfig`).
+   * @default [] - the pool's own users only
+   */
+  readonly identityProviders?: readonly IdentityProviderConfig[];
   /**
    * The API's public domain and the name of the load balancer's certificate. Required in prod.
    * @default - dev only: no custom domain, and API Gateway reaches the load balancer over plain HTTP inside the VPC

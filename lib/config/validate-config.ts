@@ -1,6 +1,9 @@
 import { adminScopes, definedScopes, publicRoutes, routeKey, ServiceCatalogue } from '../catalogue/service-catalogue';
 import { apiClientOutputs } from '../stacks/edge-outputs';
 import { clientRoutes, keyRequiredRoutes } from './api-clients';
+import { userGroupsOf } from './user-groups';
+import { providerGroupMappings } from '../constructs/identity-providers';
+import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { COMPUTE_MODES, EdgeConfig, PlatformConfig } from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
@@ -43,6 +46,15 @@ export const WAF_COUNTRY_CODES: ReadonlySet<string> = new Set(
     'US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW'
   ).split(' '),
 );
+
+/** A Cognito group name as the platform spells it: it is also a construct id and appears in tokens' cognito:groups. */
+const GROUP_NAME_PATTERN = /^(?=.{2,64}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** A user pool identity provider name: 3 to 32 characters Cognito accepts, none of them an underscore or space. */
+const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.-]{2,31}$/;
+/** Names Cognito keeps for itself and the social providers. */
+const RESERVED_PROVIDER_NAMES = ['Cognito', 'COGNITO', 'Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'];
+/** Lambda refuses a function whose environment variables (names and values) exceed 4 KB. */
+const LAMBDA_ENVIRONMENT_BYTES = 4096;
 
 /** Seconds in WAF's rate-based evaluation window (`rateLimitPer5Min`). */
 const WAF_WINDOW_SECONDS = 300;
@@ -169,6 +181,143 @@ function checkApiClients(
           .join('; ')}, and API Gateway requires keys per method, for ` +
           'every caller: set requireKey: true (the client has a key), or drop the scope',
       );
+    }
+  });
+}
+
+/** Checks the users' roles (`edge.userGroups`, or the catalogue's) against the catalogue's scopes and routes. */
+function checkUserGroups(edge: EdgeConfig, catalogue: ServiceCatalogue, check: Check): void {
+  const groups = userGroupsOf(edge, catalogue);
+  const scopes = definedScopes(catalogue);
+  const admin = adminScopes(catalogue);
+  const routeScopes = new Set(publicRoutes(catalogue).map((route) => route.scope));
+  groups.forEach((group, index) => {
+    const at = `edge.userGroups[${index}]`;
+    check(
+      GROUP_NAME_PATTERN.test(group.name),
+      `${at}.name`,
+      group.name,
+      'use 2 to 64 lowercase letters, digits and single hyphens, starting with a letter, such as orders-readers',
+    );
+    const twin = groups.findIndex((other) => other.name === group.name);
+    check(twin === index, `${at}.name`, group.name, `edge.userGroups[${twin}] has the same name: rename one`);
+    for (const scope of group.scopes) {
+      check(
+        scopes.has(scope),
+        `${at}.scopes`,
+        scope,
+        `use a scope the catalogue defines (${[...scopes].join(', ')}), or add it to the service's scopes in the catalogue`,
+      );
+      check(
+        !admin.has(scope) || group.admin === true,
+        `${at}.scopes`,
+        scope,
+        "an admin scope reaches every subject's resources: grant it deliberately with admin: true on this group, or remove it",
+      );
+    }
+    check(
+      group.scopes.some((scope) => routeScopes.has(scope)),
+      `${at}.scopes`,
+      group.scopes,
+      `list a scope that opens a public route (${[...routeScopes].join(', ')}): without one the group's members can call nothing`,
+    );
+    if (group.admin === true) {
+      check(
+        group.scopes.some((scope) => admin.has(scope)),
+        `${at}.admin`,
+        group.admin,
+        `no admin scope is in scopes: remove admin, or add the admin scope (${[...admin].join(', ')})`,
+      );
+    }
+  });
+  const environment = {
+    [TOKEN_SCOPES_ENV.groupScopes]: JSON.stringify(Object.fromEntries(groups.map((g) => [g.name, g.scopes]))),
+    [TOKEN_SCOPES_ENV.providerGroups]: JSON.stringify(providerGroupMappings(edge.identityProviders ?? [])),
+  };
+  const bytes = Object.entries(environment).reduce((sum, [name, value]) => sum + Buffer.byteLength(name + value), 0);
+  check(
+    bytes <= LAMBDA_ENVIRONMENT_BYTES,
+    'edge.userGroups',
+    `${groups.length} groups`,
+    `the token trigger carries the groups, their scopes and the identity providers' group mappings in its environment ` +
+      `(${bytes} bytes), which Lambda limits to 4 KB: merge groups or shorten the mappings`,
+  );
+}
+
+/** Checks the single sign-on providers (`edge.identityProviders`); their group mappings must name configured groups. */
+function checkIdentityProviders(edge: EdgeConfig, catalogue: ServiceCatalogue, region: string, check: Check): void {
+  const providers = edge.identityProviders ?? [];
+  const groups = new Set(userGroupsOf(edge, catalogue).map((g) => g.name));
+  const https = (url: string) => {
+    try {
+      return new URL(url).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  };
+  providers.forEach((provider, index) => {
+    const at = `edge.identityProviders[${index}]`;
+    check(
+      PROVIDER_NAME_PATTERN.test(provider.name) && !RESERVED_PROVIDER_NAMES.includes(provider.name),
+      `${at}.name`,
+      provider.name,
+      'use 3 to 32 letters, digits, dots and hyphens, not a name Cognito reserves (Cognito, Google, Facebook, ' +
+        'LoginWithAmazon, SignInWithApple), such as entra or okta',
+    );
+    const twin = providers.findIndex((other) => other.name === provider.name);
+    check(twin === index, `${at}.name`, provider.name, `edge.identityProviders[${twin}] has the same name: rename one`);
+    check(['oidc', 'saml'].includes(provider.type), `${at}.type`, provider.type, "use 'oidc' or 'saml'");
+    if (provider.type === 'oidc') {
+      check(
+        provider.issuerUrl !== undefined && https(provider.issuerUrl),
+        `${at}.issuerUrl`,
+        provider.issuerUrl,
+        "set the provider's issuer, an https URL whose /.well-known/openid-configuration Cognito reads, such as " +
+          'https://login.microsoftonline.com/<tenant id>/v2.0',
+      );
+      check(
+        typeof provider.clientId === 'string' && provider.clientId.length > 0,
+        `${at}.clientId`,
+        provider.clientId,
+        'set the client (application) id the provider issued for the user pool',
+      );
+      check(
+        new RegExp(`^arn:aws[a-z-]*:secretsmanager:${region}:\\d{12}:secret:[\\w/+=.@-]+$`).test(provider.clientSecretArn ?? ''),
+        `${at}.clientSecretArn`,
+        provider.clientSecretArn,
+        `store the client secret in Secrets Manager in ${region} and give the secret's ARN ` +
+          `(arn:aws:secretsmanager:${region}:<account>:secret:<name>), never the secret itself`,
+      );
+      check(
+        provider.scopes === undefined || provider.scopes.includes('openid'),
+        `${at}.scopes`,
+        provider.scopes,
+        "include 'openid': Cognito signs users in with the provider's ID token",
+      );
+    } else if (provider.type === 'saml') {
+      check(
+        provider.metadataUrl !== undefined && https(provider.metadataUrl),
+        `${at}.metadataUrl`,
+        provider.metadataUrl,
+        "set the https URL of the provider's SAML metadata document",
+      );
+    }
+    const mapping = Object.entries(provider.groupMapping ?? {});
+    check(
+      mapping.length === 0 || provider.groupsClaim !== undefined,
+      `${at}.groupMapping`,
+      Object.keys(provider.groupMapping ?? {}),
+      "set groupsClaim to the provider's claim listing the user's groups (e.g. groups), or remove groupMapping",
+    );
+    for (const [claim, targets] of mapping) {
+      for (const group of targets) {
+        check(
+          groups.has(group),
+          `${at}.groupMapping["${claim}"]`,
+          group,
+          `map to a group of edge.userGroups (${[...groups].join(', ')}), or add that group there`,
+        );
+      }
     }
   });
 }
@@ -415,6 +564,8 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     'use a whole number of bytes from 1 to 65536 (the most a regional WebACL inspects)',
   );
   checkApiClients(edge, catalogue, check, checkThrottle);
+  checkUserGroups(edge, catalogue, check);
+  checkIdentityProviders(edge, catalogue, env.region, check);
   check(['required', 'optional'].includes(edge.mfa), 'edge.mfa', edge.mfa, "use 'required' or 'optional'");
   if (config.profile === 'prod') {
     check(edge.mfa === 'required', 'edge.mfa', edge.mfa, "prod requires MFA: use 'required'");

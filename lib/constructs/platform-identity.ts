@@ -1,8 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { adminScopes, qualifiedScope, ServiceCatalogue } from '../catalogue/service-catalogue';
+import { IdentityProviderDefinition, IdentityProviders, providerGroupMappings } from './identity-providers';
+import { UserGroupDefinition, UserGroups } from './user-groups';
 
 /** Where a signed-in user may read and write in the shared data bucket: a prefix only they can reach. */
 export const USER_DATA_PREFIX = 'users/${cognito-identity.amazonaws.com:sub}/';
@@ -35,12 +38,23 @@ export interface PlatformIdentityProps {
    * @default ['http://localhost:8080/callback'] - a loopback address (RFC 8252) for local development only
    */
   readonly callbackUrls?: readonly string[];
+  /**
+   * The roles of users: Cognito groups and the scopes each grants. A user's access token carries exactly the scopes
+   * of their groups (UserGroups' pre token generation trigger); the user client itself allows no API scope.
+   * @default [] - no group: no user token carries an API scope
+   */
+  readonly groups?: readonly UserGroupDefinition[];
+  /** Company identity providers (OIDC, SAML) the hosted sign-in page offers beside the pool's own users. @default [] */
+  readonly identityProviders?: readonly IdentityProviderDefinition[];
+  /** Where the token trigger logs: encrypted, with retention (CentralLogging.createLogGroup). */
+  readonly tokenTriggerLogGroup: logs.ILogGroup;
 }
 
 /**
  * Who callers are: a Cognito user pool (no self sign-up, strong passwords, MFA, threat protection), one resource
  * server per catalogue service with its scopes, a machine client (client credentials) and a public user client
- * (authorization code + PKCE), and an identity pool whose only role is for signed-in users. Client developers'
+ * (authorization code + PKCE) whose users' API scopes come from their groups (UserGroups), optionally single sign-on
+ * through company identity providers, and an identity pool whose only role is for signed-in users. Client developers'
  * applications get machine clients of their own with `addMachineClient`.
  */
 export class PlatformIdentity extends Construct {
@@ -57,11 +71,16 @@ export class PlatformIdentity extends Construct {
   readonly identityPool: cognito.CfnIdentityPool;
   /** The one role of the identity pool; there is no unauthenticated role. */
   readonly authenticatedRole: iam.Role;
+  /** The users' groups and the trigger that turns them into access-token scopes. */
+  readonly userGroups: UserGroups;
+  /** The company identity providers the user client offers. */
+  readonly identityProviders: IdentityProviders;
 
   constructor(scope: Construct, id: string, props: PlatformIdentityProps) {
     super(scope, id);
     const retain = props.retain ?? true;
     const threatProtection = props.threatProtection ?? true;
+    const federatedGroups = (props.identityProviders ?? []).some((provider) => provider.groupsClaim !== undefined);
 
     this.userPool = new cognito.UserPool(this, 'Resource', {
       selfSignUpEnabled: false,
@@ -80,6 +99,9 @@ export class PlatformIdentity extends Construct {
       mfa: (props.mfa ?? 'required') === 'required' ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
       // TOTP only: SMS codes can be intercepted (SIM swap) and need an SNS role.
       mfaSecondFactor: { otp: true, sms: false },
+      // Where identity providers send group claims; mutable, as Cognito rewrites mapped attributes at every sign-in.
+      customAttributes: federatedGroups ? { idp_groups: new cognito.StringAttribute({ mutable: true, maxLen: 2048 }) } : undefined,
+      // Never Lite: access-token customization (the V2_0 token trigger that grants scopes by group) needs Essentials.
       featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
       standardThreatProtectionMode: threatProtection ? cognito.StandardThreatProtectionMode.FULL_FUNCTION : undefined,
       deletionProtection: retain,
@@ -110,18 +132,39 @@ export class PlatformIdentity extends Construct {
     }
     this.resourceServers = servers;
     this.scopes = oauthScopes;
-    // Every defined scope except the admin scopes, which an operator grants to a client of their choosing.
+    // The machine client: every defined scope except the admin scopes, which an operator grants to a client of their choosing.
     const notGranted = adminScopes(props.catalogue);
     const apiScopes = [...oauthScopes.keys()].filter((scope) => !notGranted.has(scope));
 
     this.machineClient = this.addMachineClient(this.userPool, 'MachineClient', { scopes: apiScopes });
-    this.userClient = this.addClient(this.userPool, 'UserClient', {
-      generateSecret: false,
-      oAuth: {
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...apiScopes.map((scope) => this.oauthScope(scope))],
-        callbackUrls: [...(props.callbackUrls ?? ['http://localhost:8080/callback'])],
+    const groups = props.groups ?? [];
+    // Throws on a scope no resource server defines, as for app clients.
+    for (const scope of groups.flatMap((group) => group.scopes)) this.oauthScope(scope);
+    this.identityProviders = new IdentityProviders(this, 'IdentityProviders', {
+      userPool: this.userPool,
+      providers: props.identityProviders ?? [],
+    });
+    // No API scope: a user token's API scopes come from the user's groups alone (added by the token trigger), so a
+    // user in no group, or a pool without the trigger, gets none.
+    this.userClient = this.addClient(
+      this.userPool,
+      'UserClient',
+      {
+        generateSecret: false,
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+          scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+          callbackUrls: [...(props.callbackUrls ?? ['http://localhost:8080/callback'])],
+        },
       },
+      [...this.identityProviders.providers.keys()],
+    );
+    for (const provider of this.identityProviders.providers.values()) this.userClient.node.addDependency(provider);
+    this.userGroups = new UserGroups(this, 'Groups', {
+      userPool: this.userPool,
+      groups,
+      providerGroups: providerGroupMappings(props.identityProviders ?? []),
+      logGroup: props.tokenTriggerLogGroup,
     });
 
     this.identityPool = new cognito.CfnIdentityPool(this, 'IdentityPool', {
@@ -173,7 +216,13 @@ export class PlatformIdentity extends Construct {
     return found;
   }
 
-  private addClient(scope: Construct, id: string, options: cognito.UserPoolClientOptions): cognito.UserPoolClient {
+  /** `federated`: identity providers the client offers besides the pool's own users. */
+  private addClient(
+    scope: Construct,
+    id: string,
+    options: cognito.UserPoolClientOptions,
+    federated: readonly string[] = [],
+  ): cognito.UserPoolClient {
     // The shared settings last, so no caller can loosen them.
     const client = new cognito.UserPoolClient(scope, id, {
       ...options,
@@ -183,7 +232,10 @@ export class PlatformIdentity extends Construct {
       accessTokenValidity: TOKEN_VALIDITY.access,
       idTokenValidity: TOKEN_VALIDITY.id,
       refreshTokenValidity: TOKEN_VALIDITY.refresh,
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders: [
+        cognito.UserPoolClientIdentityProvider.COGNITO,
+        ...federated.map((name) => cognito.UserPoolClientIdentityProvider.custom(name)),
+      ],
     });
     // Tokens come from the OAuth endpoints only. Left unset, Cognito would also allow SRP and custom auth, and
     // the L2 cannot express "refresh only", so the property is set on the L1.

@@ -71,3 +71,34 @@ export function renderPermissionsTable(
   );
   return ['| Service | Effect | Actions | Resources | Conditions |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
+
+/** A user pool group and the scopes the token trigger grants its members, as the synthesized template holds them. */
+export interface UserRole {
+  readonly group: string;
+  readonly scopes: readonly string[];
+}
+
+/**
+ * The users' roles of a synthesized template: every Cognito group, with the scopes in the environment of the pool's
+ * token trigger (`groupScopesVariable`), in template order.
+ */
+export function userRoles(template: { Resources?: Record<string, any> }, groupScopesVariable: string): UserRole[] {
+  const resources = Object.values<any>(template.Resources ?? {});
+  const trigger = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.[groupScopesVariable]);
+  const grants: Record<string, string[]> = trigger ? JSON.parse(trigger.Properties.Environment.Variables[groupScopesVariable]) : {};
+  return resources
+    .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
+    .map((r) => ({ group: r.Properties.GroupName, scopes: grants[r.Properties.GroupName] ?? [] }));
+}
+
+/**
+ * The README's user roles table: per Cognito group, the scopes its members' access tokens carry and the public routes
+ * (`METHOD /path`) those scopes open. A user in no group gets no scope and calls nothing.
+ */
+export function renderUserRolesTable(roles: readonly UserRole[], routes: readonly { key: string; scope: string }[]): string {
+  const rows = roles.map(({ group, scopes }) => {
+    const opened = routes.filter((route) => scopes.includes(route.scope)).map((route) => route.key);
+    return `| ${group} | ${cell(scopes)} | ${opened.length > 0 ? cell(opened) : '—'} |`;
+  });
+  return ['| Group | Scopes in its access tokens | Public routes it opens |', '| --- | --- | --- |', ...rows].join('\n');
+}

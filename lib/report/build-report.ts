@@ -5,7 +5,9 @@ import { createPlatformCharts } from '../charts';
 import { ACKNOWLEDGEMENTS, Acknowledgement } from '../compliance/acknowledgements';
 import { CONTROLS, ControlEvidence, SecurityControl } from '../compliance/controls';
 import { GateFinding } from '../compliance/gate-findings';
-import { constructPathLabels } from '../evidence/permissions-table';
+import { constructPathLabels, userRoles } from '../evidence/permissions-table';
+import { publicRoutes, routeKey } from '../catalogue/service-catalogue';
+import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 import { list } from '../evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../evidence/synthesized-policies';
 import { Platform } from '../platform';
@@ -14,7 +16,7 @@ import { AssemblyView } from '../evidence/assembly-view';
 import { callGraphDot } from './call-graph';
 import { callPairs } from '../evidence/call-pairs';
 import { controlStatus, ControlStatus } from './control-status';
-import { ReviewerReport, RolePermissions } from './render-report';
+import { ReviewerReport, RolePermissions, UserRolePermissions } from './render-report';
 import { renderSvg } from './render-svg';
 
 /**
@@ -69,6 +71,16 @@ export function rolePermissions(policies: SynthesizedPolicies, platform: Platfor
   }));
 }
 
+/** Users' groups as the synthesized Edge template defines them, with the public routes their scopes open. */
+export function userRolePermissions(assembly: AssemblyView, platform: Platform): UserRolePermissions[] {
+  const routes = publicRoutes(platform.catalogue);
+  return userRoles(assembly.templates[platform.edge.artifactId], TOKEN_SCOPES_ENV.groupScopes).map(({ group, scopes }) => ({
+    group,
+    scopes,
+    routes: routes.filter((route) => scopes.includes(route.scope)).map(routeKey),
+  }));
+}
+
 export interface ReportInputs {
   /** The platform built in-process from the same context as the assembly (for construct paths and manifests). */
   readonly platform: Platform;
@@ -82,7 +94,7 @@ export interface ReportInputs {
   readonly findings: readonly GateFinding[];
 }
 
-/** The whole reviewer report: controls matrix, both pictures, call pairs and permissions. */
+/** The whole reviewer report: controls matrix, both pictures, call pairs, permissions and user roles. */
 export async function buildReviewerReport(inputs: ReportInputs): Promise<ReviewerReport> {
   const manifests = platformManifests(inputs.platform);
   const { catalogue } = inputs.platform;
@@ -97,5 +109,6 @@ export async function buildReviewerReport(inputs: ReportInputs): Promise<Reviewe
     callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(catalogue, pairs)) : '',
     callPairs: pairs,
     permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
+    userRoles: userRolePermissions(inputs.assembly, inputs.platform),
   };
 }

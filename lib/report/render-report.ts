@@ -14,6 +14,13 @@ export interface RolePermissions {
   }[];
 }
 
+/** A role of the platform's users: a Cognito group, the scopes its tokens carry, and the public routes they open. */
+export interface UserRolePermissions {
+  readonly group: string;
+  readonly scopes: readonly string[];
+  readonly routes: readonly string[];
+}
+
 export interface ReviewerReport {
   readonly title: string;
   readonly environment: string;
@@ -23,6 +30,8 @@ export interface ReviewerReport {
   readonly callGraphSvg: string;
   readonly callPairs: readonly CallPair[];
   readonly permissions: readonly RolePermissions[];
+  /** Users' groups, from the synthesized user pool and its token trigger. */
+  readonly userRoles: readonly UserRolePermissions[];
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -125,6 +134,10 @@ export function renderHtml(report: ReviewerReport): string {
       ),
     )
     .join('\n');
+  const codes = (values: readonly string[]) => values.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ') || '—';
+  const userRoleRows = report.userRoles
+    .map((r) => `<tr><td><b>${escapeHtml(r.group)}</b></td><td>${codes(r.scopes)}</td><td>${codes(r.routes)}</td></tr>`)
+    .join('\n');
   const ackRows = report.acknowledgements
     .map(
       (a) =>
@@ -166,6 +179,12 @@ ${pairRows}
 <thead><tr><th>Role</th><th>Effect</th><th>Actions</th><th>Resources</th><th>Conditions</th></tr></thead>
 <tbody>
 ${permissionRows}
+</tbody></table>
+<h3 id="user-roles">User roles</h3>
+<p class="lead">The Cognito groups of the user pool and the API scopes the token trigger puts in their members' access tokens; a user in no group gets none.</p>
+<table><thead><tr><th>Group</th><th>Scopes</th><th>Public routes</th></tr></thead>
+<tbody>
+${userRoleRows}
 </tbody></table>
 <h2 id="acknowledgements">Acknowledged findings</h2>
 <table><colgroup><col style="width:25%"><col style="width:25%"><col style="width:50%"></colgroup>
@@ -214,6 +233,10 @@ export function renderMarkdown(report: ReviewerReport): string {
         `| ${i === 0 ? r.role : ''} | ${s.effect} | ${s.actions.map((a) => `\`${a}\``).join(' ')} | ${s.resources.map((x) => `\`${escapeMd(x)}\``).join(' ')} | ${escapeMd(s.conditions ?? '')} |`,
       ),
     );
+  }
+  lines.push('', '### User roles', '', '| Group | Scopes | Public routes |', '|---|---|---|');
+  for (const r of report.userRoles) {
+    lines.push(`| ${r.group} | ${r.scopes.map((x) => `\`${x}\``).join(' ')} | ${r.routes.map((x) => `\`${x}\``).join(' ') || '—'} |`);
   }
   lines.push('', '## Acknowledged findings', '', '| Construct | Finding ids | Reason |', '|---|---|---|');
   for (const a of report.acknowledgements)

@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ValidCatalogue } from '../catalogue/validate-catalogue';
-import { EdgeConfig, keyRequiredRoutes } from '../config';
+import { EdgeConfig, keyRequiredRoutes, userGroupsOf } from '../config';
 import { apiClientOutputs, EDGE_OUTPUTS } from './edge-outputs';
 import { ApiClients } from '../constructs/api-clients';
 import { ApiDomain } from '../constructs/api-domain';
@@ -61,6 +61,9 @@ export class EdgeStack extends Stack {
       mfa: edge.mfa,
       threatProtection: edge.threatProtection,
       retain: props.retainData,
+      groups: userGroupsOf(edge, props.catalogue),
+      identityProviders: edge.identityProviders,
+      tokenTriggerLogGroup: logDestinations.createLogGroup('TokenTriggerLogs'),
     });
 
     // The zone and certificates first: the load balancer's TLS listener presents the ingress name's certificate.

@@ -89,7 +89,7 @@ const CHANGES: readonly Change[] = [
     (d) => editClusterObjects(d, 'EC2NodeClass', '\\"associatePublicIPAddress\\":false', '\\"associatePublicIPAddress\\":true'),
   ],
   [
-    'IDN-7',
+    'IDN-9',
     'Karpenter may pass any role',
     (d) =>
       d
@@ -289,6 +289,66 @@ const CHANGES: readonly Change[] = [
             ),
           ),
         ),
+  ],
+
+  [
+    'IDN-7',
+    'the user client is granted the API scopes again (every signed-in user gets them)',
+    (d) => {
+      const [machine] = d.properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('client_credentials'));
+      const read = machine.AllowedOAuthScopes.filter((s: unknown) => text(s).includes('/read"'));
+      d.properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code')).forEach((p) =>
+        p.AllowedOAuthScopes.push(...read),
+      );
+    },
+  ],
+  [
+    'IDN-7',
+    'the pool has no token trigger (scopes no longer follow groups)',
+    (d) =>
+      d.properties('AWS::Cognito::UserPool').forEach((p) => {
+        delete p.LambdaConfig.PreTokenGenerationConfig;
+      }),
+  ],
+  [
+    'IDN-7',
+    'the trigger gets V1_0 events, which cannot change access tokens',
+    (d) =>
+      d.properties('AWS::Cognito::UserPool').forEach((p) => {
+        p.LambdaConfig.PreTokenGenerationConfig.LambdaVersion = 'V1_0';
+      }),
+  ],
+  [
+    'IDN-7',
+    'the pool is on the Lite plan (no access-token customization)',
+    (d) =>
+      d.properties('AWS::Cognito::UserPool').forEach((p) => {
+        p.UserPoolTier = 'LITE';
+      }),
+  ],
+  [
+    'IDN-8',
+    'a machine client offers a company identity provider',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('client_credentials'))
+        .forEach((p) => p.SupportedIdentityProviders.push('entra')),
+  ],
+  [
+    'IDN-8',
+    'the user client allows aws.cognito.signin.user.admin (users could rewrite their mapped provider groups)',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code'))
+        .forEach((p) => p.AllowedOAuthScopes.push('aws.cognito.signin.user.admin')),
+  ],
+  [
+    'IDN-8',
+    'the user client offers a provider the pool does not define',
+    (d) =>
+      d
+        .properties('AWS::Cognito::UserPoolClient', (p) => p.AllowedOAuthFlows?.includes('code'))
+        .forEach((p) => p.SupportedIdentityProviders.push('entra')),
   ],
 
   [

@@ -1,7 +1,7 @@
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
 import { EdgeConfig } from '../../lib/config';
-import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
+import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_IDENTITY_PROVIDERS, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
 /**
  * Configurations the gate must pass. The shipped profiles run every check (nag packs and cfn-guard);
@@ -10,10 +10,10 @@ import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_IMAGE_DIGESTS } fro
 const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: Partial<EdgeConfig>; guard: boolean }> = {
   dev: { context: {}, guard: true },
   // With image digests, so prod's Workloads stack goes through the gate too, and with client developers' keys, usage
-  // plans and app clients, an IPv4 and IPv6 allowlist and a geo rule, so every edge option does.
+  // plans and app clients, an IPv4 and IPv6 allowlist, a geo rule and single sign-on (OIDC and SAML), so every edge option does.
   prod: {
     context: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS, allowedCidrs: '203.0.113.0/24,2001:db8::/32', blockedCountries: 'KP' },
-    edge: { clients: TEST_API_CLIENTS },
+    edge: { clients: TEST_API_CLIENTS, identityProviders: TEST_IDENTITY_PROVIDERS },
     guard: true,
   },
   isolated: { context: { egress: 'isolated' }, guard: false },

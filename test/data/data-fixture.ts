@@ -61,6 +61,7 @@ export function buildData(
       ? new PlatformIdentity(new Stack(app, 'Edge', stackProps('edge')), 'Identity', {
           catalogue: REFERENCE_CATALOGUE,
           domainPrefix: `${config.profile}-platform-edge-${config.env.account}`,
+          tokenTriggerLogGroup: logging.logging.createLogGroup('TokenTriggerLogs'),
         })
       : undefined;
   const data = new DataStack(app, 'Data', {

@@ -89,7 +89,8 @@ describe('resource servers and clients', () => {
     const user = clients(dev).find((c) => c.GenerateSecret === false);
     expect(user.AllowedOAuthFlows).toEqual(['code']);
     expect(user.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
-    expect(grantedScopes(dev, user).sort()).toEqual(['openid', 'email', ...defaultClientScopes].sort());
+    // No API scope: a user token's API scopes come from the user's groups alone (see "user roles" below).
+    expect(grantedScopes(dev, user).sort()).toEqual(['email', 'openid']);
     expect(user.CallbackURLs).toEqual(['http://localhost:8080/callback']);
   });
 
@@ -148,6 +149,20 @@ describe('identity pool', () => {
   });
 
   test('the edge grants the role nothing: its data access is granted beside the bucket, in the data stack', () => {
-    dev.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    const role = Object.keys(
+      dev.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: Match.objectLike({
+            Statement: [Match.objectLike({ Principal: { Federated: 'cognito-identity.amazonaws.com' } })],
+          }),
+        },
+      }),
+    );
+    expect(role).toHaveLength(1);
+    const policies = [
+      ...Object.values(dev.findResources('AWS::IAM::ManagedPolicy')),
+      ...Object.values(dev.findResources('AWS::IAM::Policy')),
+    ];
+    expect(policies.filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes(role[0]))).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { constructPathLabels, renderPermissionsTable } from '../../lib/evidence/permissions-table';
+import { publicRoutes, routeKey, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { constructPathLabels, renderPermissionsTable, renderUserRolesTable, userRoles } from '../../lib/evidence/permissions-table';
+import { TOKEN_SCOPES_ENV } from '../../lib/private/token-scopes-trigger';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
+import { edgeTemplate } from '../support/token-trigger';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { platformData } from '../data/data-fixture';
 
@@ -31,4 +34,29 @@ test('the README table equals the generated one', () => {
   const match = MARKERS.exec(fs.readFileSync(README, 'utf8'));
   expect(match).not.toBeNull();
   expect(match![1].trim()).toEqual(table);
+});
+
+describe('user roles', () => {
+  const USER_ROLES_MARKERS = /<!-- user-roles:start -->\n([\s\S]*?)\n<!-- user-roles:end -->/;
+  let roles: ReturnType<typeof userRoles>;
+  let rolesTable: string;
+  beforeAll(() => {
+    roles = userRoles(edgeTemplate(synthesizedConfiguration('dev').assembly), TOKEN_SCOPES_ENV.groupScopes);
+    rolesTable = renderUserRolesTable(
+      roles,
+      publicRoutes(SERVICE_CATALOGUE).map((route) => ({ key: routeKey(route), scope: route.scope })),
+    );
+  });
+
+  test("one row per Cognito group of the template, with the scopes of the pool's token trigger and the routes they open", () => {
+    expect(roles.length).toBeGreaterThan(0);
+    expect(rolesTable.split('\n')).toContain('| orders-readers | `orders/read` | `GET /orders/{orderId}` |');
+    expect(rolesTable.split('\n')).toContain('| admins | `orders/admin`, `orders/read` | `GET /orders/{orderId}` |');
+  });
+
+  test('the README table equals the generated one', () => {
+    const match = USER_ROLES_MARKERS.exec(fs.readFileSync(README, 'utf8'));
+    expect(match).not.toBeNull();
+    expect(match![1].trim()).toEqual(rolesTable);
+  });
 });

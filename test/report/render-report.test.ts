@@ -115,6 +115,25 @@ describe('content', () => {
     expect(JSON.stringify(report.permissions)).not.toMatch(/\{\{/);
   });
 
+  test("users' roles: each group with its tokens' scopes and the routes they open, in both formats", () => {
+    expect(report.userRoles).toContainEqual({
+      group: 'admins',
+      scopes: ['orders/admin', 'orders/read'],
+      routes: ['GET /orders/{orderId}'],
+    });
+    expect(report.userRoles.map((r) => r.group)).toEqual([
+      'orders-readers',
+      'orders-writers',
+      'inventory-readers',
+      'inventory-writers',
+      'admins',
+    ]);
+    expect(html).toContain(
+      '<tr><td><b>orders-readers</b></td><td><code>orders/read</code></td><td><code>GET /orders/{orderId}</code></td></tr>',
+    );
+    expect(markdown).toContain('| orders-readers | `orders/read` | `GET /orders/{orderId}` |');
+  });
+
   test('the output is deterministic', async () => {
     expect(renderHtml(report)).toEqual(html);
     expect(html).not.toMatch(/\b20\d\d-\d\d-\d\d/);

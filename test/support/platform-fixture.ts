@@ -1,7 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiClientConfig, EdgeConfig, loadPlatformConfig, PlatformConfig, validatePlatformConfig } from '../../lib/config';
+import {
+  ApiClientConfig,
+  EdgeConfig,
+  IdentityProviderConfig,
+  loadPlatformConfig,
+  PlatformConfig,
+  validatePlatformConfig,
+} from '../../lib/config';
 import { createPlatform, Platform } from '../../lib/platform';
 import { REFERENCE_CATALOGUE } from './catalogue';
 
@@ -85,5 +92,30 @@ export const TEST_API_CLIENTS: readonly ApiClientConfig[] = [
     burstLimit: 4,
     quota: { limit: 100_000, period: 'month' },
     requireKey: false,
+  },
+];
+
+/**
+ * Single sign-on through one provider of each kind, both mapping a group claim to the catalogue's roles: Microsoft
+ * Entra ID over OIDC (client secret in Secrets Manager) and Okta over SAML.
+ */
+export const TEST_IDENTITY_PROVIDERS: readonly IdentityProviderConfig[] = [
+  {
+    type: 'oidc',
+    name: 'entra',
+    issuerUrl: 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000001/v2.0',
+    clientId: '00000000-0000-4000-8000-000000000002',
+    clientSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:platform/entra-client-AbCdEf',
+    clientSecretField: 'clientSecret',
+    groupsClaim: 'groups',
+    groupMapping: { '00000000-0000-4000-8000-00000000000a': ['orders-writers'], '00000000-0000-4000-8000-00000000000b': ['admins'] },
+  },
+  {
+    type: 'saml',
+    name: 'okta',
+    metadataUrl: 'https://example.okta.com/app/exk0000000000000000/sso/saml/metadata',
+    attributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+    groupsClaim: 'groups',
+    groupMapping: { 'Order desk': ['orders-readers', 'inventory-readers'] },
   },
 ];

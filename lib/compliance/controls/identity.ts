@@ -1,3 +1,4 @@
+import { TOKEN_SCOPES_ENV } from '../../private/token-scopes-trigger';
 import { containers, envValue, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
@@ -71,6 +72,34 @@ export const IDENTITY_CONTROLS: readonly SecurityControl[] = [
   },
   {
     id: 'IDN-7',
+    title:
+      "Roles for users: a user access token carries exactly the API scopes of the user's Cognito groups (a V2_0 pre token " +
+      'generation trigger on the pool, Essentials or Plus plan); the user client allows no API scope, so a user in no group gets none',
+    category: 'identity',
+    nist: ['AC-2', 'AC-3', 'AC-6', 'AC-6(1)'],
+    implementedIn: [
+      'lib/constructs/user-groups.ts',
+      'lib/private/token-scopes-trigger.ts',
+      'lib/constructs/platform-identity.ts',
+      'lib/config/user-groups.ts',
+    ],
+    provenBy: { file: 'test/smoke/user-roles-against-services.test.ts', test: 'each group calls exactly the routes its scopes open' },
+    evidence: userTokenScopesFollowGroups,
+  },
+  {
+    id: 'IDN-8',
+    title:
+      'Single sign-on: company identity providers are offered on the user client only (machine clients: the pool alone), ' +
+      'each defined on the pool; users cannot rewrite their attributes (no aws.cognito.signin.user.admin scope), so the group ' +
+      "claim a provider maps stays the provider's; an OIDC client secret is a Secrets Manager reference, never a template value",
+    category: 'identity',
+    nist: ['IA-2', 'IA-8', 'IA-5(7)', 'AC-2(1)'],
+    implementedIn: ['lib/constructs/identity-providers.ts', 'lib/constructs/platform-identity.ts', 'lib/config/validate-config.ts'],
+    provenBy: { file: 'test/edge/single-sign-on.test.ts', test: 'the client secret as a Secrets Manager reference' },
+    evidence: federationOnUserClientsOnly,
+  },
+  {
+    id: 'IDN-9',
     title: 'No identity may pass an arbitrary role: every iam:PassRole names its roles and the service they go to',
     category: 'identity',
     nist: ['AC-6', 'AC-6(10)'],
@@ -162,5 +191,56 @@ export function passRoleNamesRoles({ assembly }: ControlEvidence): boolean {
         ![s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')) &&
         s.Condition?.StringEquals?.['iam:PassedToService'] !== undefined,
     )
+  );
+}
+
+/** The token trigger of a pool: the function its V2_0 pre token generation config names, with the group grants. */
+function tokenTriggerOf(assembly: ControlEvidence['assembly'], stack: string, pool: Record<string, any>) {
+  const config = pool.LambdaConfig?.PreTokenGenerationConfig;
+  const [functionId, attribute] = config?.LambdaArn?.['Fn::GetAtt'] ?? [];
+  if (config?.LambdaVersion !== 'V2_0' || attribute !== 'Arn') return undefined;
+  const trigger = assembly.resources.find((r) => r.stack === stack && r.logicalId === functionId && r.type === 'AWS::Lambda::Function');
+  const grants = trigger?.properties.Environment?.Variables?.[TOKEN_SCOPES_ENV.groupScopes];
+  return typeof grants === 'string' ? (JSON.parse(grants) as Record<string, string[]>) : undefined;
+}
+
+export function userTokenScopesFollowGroups({ assembly }: ControlEvidence): boolean {
+  const pools = assembly.ofType('AWS::Cognito::UserPool');
+  const groups = new Set(assembly.ofType('AWS::Cognito::UserPoolGroup').map((g) => g.properties.GroupName));
+  return (
+    pools.length > 0 &&
+    pools.every((pool) => {
+      const grants = tokenTriggerOf(assembly, pool.stack, pool.properties);
+      return (
+        grants !== undefined &&
+        ['ESSENTIALS', 'PLUS'].includes(pool.properties.UserPoolTier) &&
+        Object.keys(grants).every((group) => groups.has(group))
+      );
+    }) &&
+    // Authorization-code clients (people) allow OpenID scopes only: API scopes are resource-server joins, never plain names.
+    assembly.every('AWS::Cognito::UserPoolClient', (p) =>
+      !(p.AllowedOAuthFlows ?? []).includes('code')
+        ? true
+        : (p.AllowedOAuthScopes ?? []).every((scope: unknown) => typeof scope === 'string' && !scope.includes('/')),
+    )
+  );
+}
+
+/** The scope that lets a token's holder call UpdateUserAttributes on themselves. */
+const SELF_SERVICE_SCOPE = 'aws.cognito.signin.user.admin';
+
+export function federationOnUserClientsOnly({ assembly }: ControlEvidence): boolean {
+  const providers = new Set(assembly.ofType('AWS::Cognito::UserPoolIdentityProvider').map((p) => p.properties.ProviderName));
+  return (
+    assembly.every('AWS::Cognito::UserPoolClient', (p) => {
+      const offered: unknown[] = p.SupportedIdentityProviders ?? [];
+      return (p.AllowedOAuthFlows ?? []).includes('code')
+        ? offered.every((name) => name === 'COGNITO' || providers.has(name)) && !(p.AllowedOAuthScopes ?? []).includes(SELF_SERVICE_SCOPE)
+        : text(offered) === text(['COGNITO']);
+    }) &&
+    assembly
+      .ofType('AWS::Cognito::UserPoolIdentityProvider')
+      .filter((p) => p.properties.ProviderType === 'OIDC')
+      .every((p) => /^\{\{resolve:secretsmanager:arn:[^}]+\}\}$/.test(String(p.properties.ProviderDetails?.client_secret)))
   );
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { definedScopes, SERVICE_CATALOGUE } from '../../../lib/catalogue/service-catalogue';
 import { SmokeTarget } from '../../../scripts/smoke/discovery';
 import { startTestBackends } from '../../../services/shared/test/support/test-backends';
-import { CLIENT_ID } from '../../../services/shared/test/support/test-cognito';
+import { CLIENT_ID, TestCognito } from '../../../services/shared/test/support/test-cognito';
 import { createTestCa, INGRESS_ID, workloadId, writeTlsFiles } from '../../../services/shared/test/support/test-pki';
 import { testServiceEnv } from '../../../services/shared/test/support/test-service-env';
 import { assertBundlesAreFresh, BundleName, RunningBundle, startBundle } from '../../../services/shared/test/support/service-bundles';
@@ -19,6 +19,8 @@ export interface TestStack {
   readonly target: SmokeTarget;
   /** The CA of every certificate the smoke client meets, which it must be told to trust. */
   readonly ca: string;
+  /** The pool's stand-in: mints access tokens the services accept, with any scopes and subject. */
+  readonly cognito: TestCognito;
   /** Kills one service, as when its pods are gone. */
   stop(name: BundleName): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startTestStack(): Promise<TestStack> {
     return {
       target: { apiUrl: `${edgeUrl}/`, tokenUrl: tokenEndpoint.url, clientId: CLIENT_ID, clientSecret },
       ca: ca.pem,
+      cognito,
       stop: async (name) => running.get(name)?.stop(),
       close,
     };
