@@ -27,6 +27,8 @@ export const CONTEXT_KEYS = {
   egress: 'egress',
   mtls: 'mtls',
   compute: 'compute',
+  imageCache: 'imageCache',
+  dockerHubCredentialArn: 'dockerHubCredentialArn',
   adminRoleArns: 'adminRoleArns',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
@@ -136,6 +138,11 @@ export function loadPlatformConfig(
       availabilityZones: zones ?? base.network.availabilityZones,
       egress: egress ?? base.network.egress,
       natGateways: zones ? Math.min(base.network.natGateways, zones.length) : base.network.natGateways,
+      // Isolated egress has no other way to the components' images.
+      imageCache:
+        asBoolean('network.imageCache', context(CONTEXT_KEYS.imageCache)) ??
+        ((egress ?? base.network.egress) === 'isolated' || base.network.imageCache),
+      dockerHubCredentialArn: asString(context(CONTEXT_KEYS.dockerHubCredentialArn)) ?? base.network.dockerHubCredentialArn,
     },
     logging: {
       retentionDays: retention ?? base.logging.retentionDays,

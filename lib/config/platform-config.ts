@@ -49,6 +49,16 @@ export interface NetworkConfig {
   readonly egress: EgressMode;
   /** NAT gateways when `egress` is `nat` (one per AZ for zone-independent egress in prod). */
   readonly natGateways: number;
+  /**
+   * Pull the platform components' images through an ECR pull-through cache in the account (required with `egress:
+   * isolated`, recommended in prod: it pins what runs). Off in `nat` unless chosen (`-c imageCache=true`).
+   */
+  readonly imageCache: boolean;
+  /**
+   * A Secrets Manager secret (`ecr-pullthroughcache/…`) with Docker Hub credentials for caching Istio's images.
+   * @default - the cache creates an empty `ecr-pullthroughcache/docker-hub` secret to fill before the cluster's first deploy
+   */
+  readonly dockerHubCredentialArn?: string;
 }
 
 export interface LoggingConfig {
@@ -254,6 +264,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       availabilityZones: zonesOf(env.region, prod ? 3 : 2),
       egress: 'nat',
       natGateways: prod ? 3 : 1,
+      imageCache: false,
     },
     logging: { retentionDays: prod ? 731 : 365 },
     cluster: {

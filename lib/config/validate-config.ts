@@ -7,6 +7,7 @@ import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { COMPUTE_MODES, EdgeConfig, PlatformConfig } from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
+import { PULL_THROUGH_CACHE_SECRET_PREFIX } from '../constructs/image-cache';
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -368,6 +369,22 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     'remove the repeated zone',
   );
   check(['nat', 'isolated'].includes(network.egress), 'network.egress', network.egress, "use 'nat' or 'isolated'");
+  check(
+    network.egress !== 'isolated' || network.imageCache,
+    'network.imageCache',
+    network.imageCache,
+    "isolated egress has no internet path: the image cache is how nodes get the components' images, so leave it on",
+  );
+  if (network.dockerHubCredentialArn !== undefined) {
+    check(
+      new RegExp(
+        `^arn:aws[a-z-]*:secretsmanager:${env.region}:${env.account}:secret:${PULL_THROUGH_CACHE_SECRET_PREFIX}[\\w/+=.@-]+$`,
+      ).test(network.dockerHubCredentialArn),
+      'network.dockerHubCredentialArn',
+      network.dockerHubCredentialArn,
+      `use the ARN of a Secrets Manager secret of this account and region whose name starts with ${PULL_THROUGH_CACHE_SECRET_PREFIX}`,
+    );
+  }
   if (network.egress === 'nat' && network.availabilityZones.length > 0) {
     check(
       Number.isInteger(network.natGateways) && network.natGateways >= 1 && network.natGateways <= network.availabilityZones.length,
