@@ -20,6 +20,8 @@ export class PlatformKeys extends Construct {
   readonly clusterSecrets: kms.Key;
   /** EBS volumes of cluster nodes. */
   readonly blockStorage: kms.Key;
+  /** The audit trail's log files and the configuration history (AuditTrail adds CloudTrail's statements). */
+  readonly audit: kms.Key;
 
   constructor(scope: Construct, id: string, props: PlatformKeysProps = {}) {
     super(scope, id);
@@ -28,6 +30,7 @@ export class PlatformKeys extends Construct {
     this.data = createPlatformKey(this, 'DataKey', 'data', retain);
     this.clusterSecrets = createPlatformKey(this, 'ClusterSecretsKey', 'cluster secrets', retain);
     this.blockStorage = createPlatformKey(this, 'BlockStorageKey', 'block storage', retain);
+    this.audit = createPlatformKey(this, 'AuditKey', 'audit trail', retain);
 
     // Managed node groups launch instances through the Auto Scaling service-linked role, which must create
     // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources.
