@@ -100,28 +100,30 @@ export class ServiceMonitoring extends Construct {
       this.alarms.push(created);
       return created;
     };
-    const insights = (metricName: string, dimensionsMap: Record<string, string>, label: string) =>
-      new cloudwatch.Metric({ namespace: CONTAINER_INSIGHTS_NAMESPACE, metricName, dimensionsMap, statistic: 'Maximum', period, label });
+    // Alarms take metrics without labels (a label turns the alarm into a metric query); the dashboard adds them.
+    const labelled = (label: string, metric: cloudwatch.Metric) => metric.with({ label });
+    const insights = (metricName: string, dimensionsMap: Record<string, string>) =>
+      new cloudwatch.Metric({ namespace: CONTAINER_INSIGHTS_NAMESPACE, metricName, dimensionsMap, statistic: 'Maximum', period });
     const cluster = { ClusterName: props.clusterName };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
     for (const service of props.services) {
       const scope = new Construct(this, service.name);
       const dimensionsMap = { Service: service.name };
-      const of = (f: logs.MetricFilter, statistic: string, label: string) => f.metric({ dimensionsMap, statistic, period, label });
-      const requests = of(filters.requests, 'Sum', 'requests');
-      const serverErrors = of(filters.serverErrors, 'Sum', '5xx');
+      const of = (f: logs.MetricFilter, statistic: string) => f.metric({ dimensionsMap, statistic, period });
+      const requests = of(filters.requests, 'Sum');
+      const serverErrors = of(filters.serverErrors, 'Sum');
       const errorRate = new cloudwatch.MathExpression({
         expression: 'FILL(errors, 0) / requests',
         usingMetrics: { errors: serverErrors, requests },
         period,
         label: '5xx rate',
       });
-      const latency = of(filters.latency, 'p99', 'p99 ms');
-      const authFailures = of(filters.authFailures, 'Sum', '401/403');
+      const latency = of(filters.latency, 'p99');
+      const authFailures = of(filters.authFailures, 'Sum');
       const pod = { ...cluster, Namespace: service.namespace, PodName: service.name };
-      const restarts = insights('pod_number_of_container_restarts', pod, 'container restarts');
-      const oomKilled = insights('pod_container_status_terminated_reason_oom_killed', pod, 'OOM killed');
+      const restarts = insights('pod_number_of_container_restarts', pod);
+      const oomKilled = insights('pod_container_status_terminated_reason_oom_killed', pod);
       alarm(scope, 'ServerErrorRate', errorRate, t.serverErrorRate ?? 0.05, `${service.name}: share of requests answered 5xx`);
       alarm(scope, 'LatencyP99', latency, t.latencyP99Ms ?? 1000, `${service.name}: p99 request duration above target`);
       alarm(
@@ -142,29 +144,37 @@ export class ServiceMonitoring extends Construct {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `${service.name}: requests and 5xx`,
-          left: [requests, serverErrors],
+          left: [labelled('requests', requests), labelled('5xx', serverErrors)],
           right: [errorRate],
           width: 6,
         }),
-        new cloudwatch.GraphWidget({ title: `${service.name}: p99 latency (ms)`, left: [latency], width: 6 }),
-        new cloudwatch.GraphWidget({ title: `${service.name}: 401/403`, left: [authFailures], width: 6 }),
-        new cloudwatch.GraphWidget({ title: `${service.name}: restarts and OOM kills`, left: [restarts, oomKilled], width: 6 }),
+        new cloudwatch.GraphWidget({ title: `${service.name}: p99 latency (ms)`, left: [labelled('p99 ms', latency)], width: 6 }),
+        new cloudwatch.GraphWidget({ title: `${service.name}: 401/403`, left: [labelled('401/403', authFailures)], width: 6 }),
+        new cloudwatch.GraphWidget({
+          title: `${service.name}: restarts and OOM kills`,
+          left: [labelled('container restarts', restarts), labelled('OOM killed', oomKilled)],
+          width: 6,
+        }),
       );
     }
 
     const pendingPeriods = Math.max(1, Math.round((t.pendingPodMinutes ?? 15) / 5));
-    const pending = insights('pod_status_pending', cluster, 'pending pods');
-    const failedNodes = insights('cluster_failed_node_count', cluster, 'failed nodes');
+    const pending = insights('pod_status_pending', cluster);
+    const failedNodes = insights('cluster_failed_node_count', cluster);
     alarm(this, 'PendingPods', pending, 0, 'Pods stuck Pending: no node can schedule them (capacity, affinity or quota)', pendingPeriods);
     alarm(this, 'FailedNodes', failedNodes, 0, 'Worker nodes failed');
     const pressure = (['Memory', 'Disk', 'Pid'] as const).map((kind) => {
       const condition = `${kind.toLowerCase()} pressure`;
-      const metric = insights(`node_status_condition_${kind.toLowerCase()}_pressure`, cluster, condition);
+      const metric = insights(`node_status_condition_${kind.toLowerCase()}_pressure`, cluster);
       alarm(this, `Node${kind}Pressure`, metric, 0, `A node reports ${condition}: the kubelet evicts pods`);
-      return metric;
+      return labelled(condition, metric);
     });
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Cluster: pending pods and failed nodes', left: [pending, failedNodes], width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Cluster: pending pods and failed nodes',
+        left: [labelled('pending pods', pending), labelled('failed nodes', failedNodes)],
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({ title: 'Cluster: node pressure', left: pressure, width: 12 }),
     );
   }
