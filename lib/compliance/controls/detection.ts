@@ -61,7 +61,13 @@ export const DETECTION_CONTROLS: readonly SecurityControl[] = [
     nist: ['AU-2', 'AU-3', 'AU-9', 'AU-12'],
     implementedIn: ['lib/constructs/audit-trail.ts', 'lib/constructs/audit-bucket.ts', 'lib/stacks/detection-stack.ts'],
     provenBy: { file: 'test/detection/audit-trail.test.ts', test: 'a multi-region trail of every management event' },
-    gateRules: ['CloudTrailEncryptionEnabled', 'CloudTrailLogFileValidationEnabled', 'CloudTrailCloudWatchLogsEnabled'],
+    gateRules: [
+      'CloudTrailEncryptionEnabled',
+      'CloudTrailLogFileValidationEnabled',
+      'CloudTrailCloudWatchLogsEnabled',
+      'cloud_trail_encryption_enabled_check',
+      'cloud_trail_cloud_watch_logs_enabled_check',
+    ],
     evidence: auditTrailRecordsEverythingProtected,
   },
   {
