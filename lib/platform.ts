@@ -7,6 +7,7 @@ import { ClusterStack, ClusterStackProps } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
+import { DetectionStack } from './stacks/detection-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
@@ -23,6 +24,7 @@ export interface Platform {
   readonly cluster: ClusterStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  readonly detection: DetectionStack;
   /** Absent in prod until image digests are configured (`-c imageDigests=orders=sha256:…,…`). */
   readonly workloads?: WorkloadsStack;
   /** The same charts for GitOps: literal values, and `${NAME}` placeholders for deploy-time values. */
@@ -40,6 +42,7 @@ export const STACK_IDS = {
   cluster: 'Cluster',
   data: 'Data',
   edge: 'Edge',
+  detection: 'Detection',
   workloads: 'Workloads',
 } as const;
 
@@ -77,11 +80,12 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     retainData: config.retainData,
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
+  const clusterName = platformClusterName(config.profile);
   // After the edge: the load balancer controller's permissions name the edge's target group.
   const cluster = new ClusterStack(app, STACK_IDS.cluster, {
     ...stackProps('cluster'),
     cluster: config.cluster,
-    clusterName: platformClusterName(config.profile),
+    clusterName,
     ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
@@ -94,6 +98,19 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     retainData: config.retainData,
     identityPoolRole: edge.identity.authenticatedRole,
     edgeRepository: config.cluster.mtls === 'native',
+  });
+
+  const detection = new DetectionStack(app, STACK_IDS.detection, {
+    ...stackProps('detection'),
+    detection: config.detection,
+    auditKey: keys.keys.audit,
+    logDestinations: logging.logging,
+    retainData: config.retainData,
+    retentionDays: config.logging.retentionDays,
+    clusterName,
+    applicationLogGroup: cluster.applicationLogGroup,
+    services: catalogue.services,
+    dataEventSources: { buckets: [data.dataBucket], tables: [...data.tables.values()].map((t) => t.table) },
   });
 
   const services = catalogue.services.map((service) => service.name);
@@ -143,7 +160,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
   }
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { catalogue, keys, logging, network, cluster, data, edge, workloads, gitOps };
+  return { catalogue, keys, logging, network, cluster, data, edge, detection, workloads, gitOps };
 }
 
 /** What the Cluster stack takes from the foundation stacks: one wiring, for the platform and for tests of the cluster alone. */

@@ -43,3 +43,13 @@ export const SERVICE_VARIABLE_SUFFIX = {
 export function serviceVariable(service: string, suffix: (typeof SERVICE_VARIABLE_SUFFIX)[keyof typeof SERVICE_VARIABLE_SUFFIX]): string {
   return `${service.toUpperCase().replace(/-/g, '_')}_${suffix}`;
 }
+
+/**
+ * The access log line every service writes per request (one JSON object on stdout), as the platform's alarms read it:
+ * `msg` is `message`, and the line carries the fields below. The cluster's log shipper nests the parsed line under
+ * its own key (see ServiceMonitoring), so both sides name the fields from here.
+ */
+export const ACCESS_LOG = {
+  message: 'request',
+  fields: { service: 'service', status: 'status', durationMs: 'durationMs' },
+} as const;

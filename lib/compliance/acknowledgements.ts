@@ -355,4 +355,70 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'The wildcard is the confinement: each signed-in user may reach only objects under users/<their own identity ' +
       'id>/ of the data bucket; the identity id is a policy variable filled in from the session, not chosen by the user.',
   },
+  // Audit and detection (lib/stacks/detection-stack.ts)
+  {
+    path: 'Detection/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler',
+    ids: ['cdk-validator-cfnguard::lambda_inside_vpc_check'],
+    reason:
+      "Dev profile only (retainData false): CDK's handler that empties the audit buckets when cdk destroy deletes them, " +
+      'calling only the S3 API and holding no data; prod keeps its audit evidence and has no such handler.',
+  },
+  {
+    path: 'Detection/AuditBucket',
+    ids: [
+      ...packIds('S3BucketReplicationEnabled'),
+      'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+    ],
+    reason:
+      'Single-region blueprint: cross-region replication needs a second region, bucket and key chosen by the adopter ' +
+      '(a landing zone usually copies trails to a log-archive account). Tampering is detectable without object lock: ' +
+      "CloudTrail's log-file validation signs a digest of every delivered file, versioning keeps overwritten or deleted " +
+      'files for 90 days, and prod retains the bucket; object lock would also stop the retention lifecycle and the dev ' +
+      'teardown. Nothing consumes bucket notifications (the log group carries the events).',
+  },
+  {
+    path: 'Detection/AuditBucket/AccessLogs',
+    ids: [
+      ...packIds('S3DefaultEncryptionKMS'),
+      'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+      'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
+    ],
+    reason:
+      'Target of the audit bucket server access logs: AWS documents SSE-S3 as the default encryption S3 log delivery ' +
+      'supports, so it is SSE-S3 (still encrypted, TLS-only, versioned, public access blocked). Logging the log bucket ' +
+      'into itself or another bucket would only log log delivery.',
+  },
+  {
+    path: 'Detection/Trail/Resource',
+    ids: [
+      'cdk-validator-cfnguard::cloud_trail_encryption_enabled_check',
+      'cdk-validator-cfnguard::cloud_trail_cloud_watch_logs_enabled_check',
+    ],
+    reason:
+      'Cross-stack references CT.CLOUDTRAIL.PR.1 and PR.3 cannot resolve: the trail is encrypted with the audit key of ' +
+      'the Keys stack and delivers to a log group of the Logging stack, whose ARNs arrive as Fn::GetStackOutput (the ' +
+      "rules accept only a literal or a resource of the same template). The nag packs' CloudTrailEncryptionEnabled and " +
+      'CloudTrailCloudWatchLogsEnabled pass, and test/detection/audit-trail.test.ts asserts the key, group and role.',
+  },
+  {
+    path: 'Detection/Trail/LogsRole/DefaultPolicy/Resource',
+    ids: packIds('IAMNoInlinePolicy'),
+    reason:
+      "CloudTrail's delivery role policy: two log actions on the one trail log group, bound to the role's lifecycle; " +
+      'a managed policy would add a second resource with no tighter scope.',
+  },
+  {
+    path: 'Detection/ConfigRecorder/Role',
+    ids: [
+      ...packIds('IAMNoInlinePolicy'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',
+      'AwsSolutions-IAM5[Resource::<AuditBucket9413D1BE.Arn>/config/AWSLogs/<AWS::AccountId>/Config/*]',
+    ],
+    reason:
+      'AWS_ConfigRole is the policy AWS documents for a configuration recorder role: read-only Describe/Get/List ' +
+      'calls on every resource type AWS Config records, kept current by AWS as types are added (a hand-written copy ' +
+      'would go stale). The inline policy lets the recorder deliver only under config/AWSLogs/<account>/Config/ of the ' +
+      'audit bucket (the wildcard is the object names AWS Config chooses) and use the audit key only through S3.',
+  },
 ];

@@ -1,5 +1,6 @@
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import {
+  ConfigRecorderMode,
   DEFAULT_REGION,
   EdgeDomainConfig,
   ComputeMode,
@@ -10,6 +11,7 @@ import {
   PROFILE_NAMES,
   ProfileName,
   profileDefaults,
+  TrailMode,
 } from './platform-config';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validatePlatformConfig } from './validate-config';
@@ -40,6 +42,11 @@ export const CONTEXT_KEYS = {
   manageApiGatewayAccountRole: 'manageApiGatewayAccountRole',
   allowedCidrs: 'allowedCidrs',
   blockedCountries: 'blockedCountries',
+  trail: 'trail',
+  organizationTrailLogGroup: 'organizationTrailLogGroup',
+  dataEvents: 'dataEvents',
+  securityHub: 'securityHub',
+  configRecorder: 'configRecorder',
 } as const;
 
 function asList(value: unknown): string[] | undefined {
@@ -130,6 +137,7 @@ export function loadPlatformConfig(
   const admins = asList(context(CONTEXT_KEYS.adminRoleArns));
   const retention = asNumber('logging.retentionDays', context(CONTEXT_KEYS.logRetentionDays));
   const egress = asString(context(CONTEXT_KEYS.egress)) as EgressMode | undefined;
+  const trail = (asString(context(CONTEXT_KEYS.trail)) as TrailMode | undefined) ?? base.detection.trail;
   const config: PlatformConfig = {
     ...base,
     network: {
@@ -165,6 +173,15 @@ export function loadPlatformConfig(
       manageApiGatewayAccountRole:
         asBoolean('edge.manageApiGatewayAccountRole', context(CONTEXT_KEYS.manageApiGatewayAccountRole)) ??
         base.edge.manageApiGatewayAccountRole,
+    },
+    detection: {
+      ...base.detection,
+      trail,
+      organizationTrailLogGroup: asString(context(CONTEXT_KEYS.organizationTrailLogGroup)) ?? base.detection.organizationTrailLogGroup,
+      // An organization trail records data events where it is defined, so the profile's choice applies to a trail of ours.
+      dataEvents: asBoolean('detection.dataEvents', context(CONTEXT_KEYS.dataEvents)) ?? (trail === 'create' && base.detection.dataEvents),
+      securityHub: asBoolean('detection.securityHub', context(CONTEXT_KEYS.securityHub)) ?? base.detection.securityHub,
+      configRecorder: (asString(context(CONTEXT_KEYS.configRecorder)) as ConfigRecorderMode | undefined) ?? base.detection.configRecorder,
     },
     workloads: {
       imageTag: asString(context(CONTEXT_KEYS.imageTag)) ?? base.workloads.imageTag,

@@ -5,7 +5,10 @@ import type { ApiDomainProps, ClientTruststore } from '../constructs/api-domain'
 import type { ApiFirewallRules } from '../constructs/api-firewall';
 import type { NodeGroupCapacity } from '../constructs/bottlerocket-nodegroup';
 import type { AddonVersions } from '../constructs/cluster-addons';
+import type { FindingsSeverity } from '../constructs/findings-routing';
 import type { ApiThrottle } from '../constructs/platform-api';
+import type { ServiceAlarmThresholds } from '../constructs/service-monitoring';
+import type { TrailAlarmThresholds } from '../constructs/trail-alarms';
 import type { HelmVersions } from '../constructs/platform-components';
 import type { KarpenterCapacity } from '../constructs/karpenter';
 import type { IdentityProviderDefinition, OidcProviderDefinition, SamlProviderDefinition } from '../constructs/identity-providers';
@@ -214,6 +217,45 @@ export interface WorkloadsConfig {
   readonly imageDigests: Readonly<Record<string, string>>;
 }
 
+/** Who records the account's API activity: a trail the platform creates, or an organization trail that already does. */
+export type TrailMode = 'create' | 'organization';
+export const TRAIL_MODES: readonly TrailMode[] = ['create', 'organization'];
+
+/** The AWS Config recorder the platform creates: recording every change, the daily state only, or none. */
+export type ConfigRecorderMode = 'continuous' | 'daily' | 'none';
+export const CONFIG_RECORDER_MODES: readonly ConfigRecorderMode[] = ['continuous', 'daily', 'none'];
+
+export type { FindingsSeverity, ServiceAlarmThresholds, TrailAlarmThresholds };
+
+/**
+ * Account-level audit and detection (the Detection stack). Each switch exists because an account in a landing zone
+ * may already have the thing, and AWS allows one per region (hub, recorder) or charges twice (trails).
+ */
+export interface DetectionConfig {
+  /**
+   * `create`: a multi-region trail of this platform (KMS-encrypted, validated, to the audit bucket and a log group).
+   * `organization`: an organization trail already records this account; the platform creates no trail.
+   */
+  readonly trail: TrailMode;
+  /**
+   * Organization mode only: the log group in this account and region that receives the organization trail, for the CIS
+   * alarms. @default - none: the CIS alarms belong where the organization trail's log group is (synth warns)
+   */
+  readonly organizationTrailLogGroup?: string;
+  /** Record object- and item-level access to the data bucket and service tables (`create` mode; charged per event). */
+  readonly dataEvents: boolean;
+  /** Security Hub with the FSBP and NIST 800-53 Rev. 5 standards, and an account Access Analyzer (false where an organization administrator enables them). */
+  readonly securityHub: boolean;
+  /** The AWS Config recorder (`none` where a landing zone such as Control Tower already records). */
+  readonly configRecorder: ConfigRecorderMode;
+  /** Which GuardDuty and Security Hub findings reach the alarm topic. */
+  readonly findings: FindingsSeverity;
+  /** Events per 5 minutes above which each CIS trail alarm fires. */
+  readonly trailAlarms: TrailAlarmThresholds;
+  /** Per-service and cluster alarm thresholds. */
+  readonly serviceAlarms: ServiceAlarmThresholds;
+}
+
 export interface PlatformConfig {
   readonly profile: ProfileName;
   readonly env: EnvironmentConfig;
@@ -223,6 +265,7 @@ export interface PlatformConfig {
   readonly logging: LoggingConfig;
   readonly cluster: ClusterConfig;
   readonly edge: EdgeConfig;
+  readonly detection: DetectionConfig;
   readonly workloads: WorkloadsConfig;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -299,6 +342,18 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       mfa: prod ? 'required' : 'optional',
       threatProtection: prod,
       manageApiGatewayAccountRole: true,
+    },
+    detection: {
+      trail: 'create',
+      // Data events are charged per event: prod records who read and wrote the data, dev does not.
+      dataEvents: prod,
+      securityHub: true,
+      // Security Hub's controls evaluate through AWS Config, so both profiles record; dev records each resource's
+      // state once a day, which costs a fraction of recording every change of a churning dev cluster.
+      configRecorder: prod ? 'continuous' : 'daily',
+      findings: { guardDutyMinimum: 7, securityHubLabels: ['CRITICAL', 'HIGH'] },
+      trailAlarms: {},
+      serviceAlarms: {},
     },
     workloads: { imageTag: '0.1.0', imageDigests: {} },
     tags: { Project: 'secure-microservice-platform', Environment: profile },

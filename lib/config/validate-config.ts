@@ -5,7 +5,9 @@ import { userGroupsOf } from './user-groups';
 import { providerGroupMappings } from '../constructs/identity-providers';
 import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
-import { COMPUTE_MODES, EdgeConfig, PlatformConfig } from './platform-config';
+import { SECURITY_HUB_SEVERITIES } from '../constructs/findings-routing';
+import { CIS_TRAIL_FILTERS } from '../constructs/trail-alarms';
+import { COMPUTE_MODES, CONFIG_RECORDER_MODES, DetectionConfig, EdgeConfig, PlatformConfig, TRAIL_MODES } from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
 import { PULL_THROUGH_CACHE_SECRET_PREFIX } from '../constructs/image-cache';
 
@@ -323,6 +325,100 @@ function checkIdentityProviders(edge: EdgeConfig, catalogue: ServiceCatalogue, r
   });
 }
 
+/** A CloudWatch Logs log group name. */
+const LOG_GROUP_NAME_PATTERN = /^[\w.\-/#]{1,512}$/;
+
+/** Checks the audit and detection switches and the alarm thresholds. */
+function checkDetection(detection: DetectionConfig, check: Check): void {
+  const { trail, organizationTrailLogGroup, findings, trailAlarms, serviceAlarms } = detection;
+  check(
+    TRAIL_MODES.includes(trail),
+    'detection.trail',
+    trail,
+    `use ${TRAIL_MODES.map((m) => `'${m}'`).join(' or ')} (-c trail=organization where an organization trail records this account)`,
+  );
+  if (organizationTrailLogGroup !== undefined) {
+    check(
+      trail === 'organization',
+      'detection.organizationTrailLogGroup',
+      organizationTrailLogGroup,
+      "only an organization trail's log group is named: set -c trail=organization, or leave it unset (the platform's trail has its own group)",
+    );
+    check(
+      LOG_GROUP_NAME_PATTERN.test(organizationTrailLogGroup),
+      'detection.organizationTrailLogGroup',
+      organizationTrailLogGroup,
+      'use the name of a CloudWatch Logs log group in this account and region, such as aws-controltower/CloudTrailLogs',
+    );
+  }
+  check(
+    !detection.dataEvents || trail === 'create',
+    'detection.dataEvents',
+    detection.dataEvents,
+    'data events are recorded by the trail that selects them: add the data bucket and tables to the organization trail, or use -c trail=create',
+  );
+  check(
+    CONFIG_RECORDER_MODES.includes(detection.configRecorder),
+    'detection.configRecorder',
+    detection.configRecorder,
+    `use ${CONFIG_RECORDER_MODES.map((m) => `'${m}'`).join(', ')} ('none' where a landing zone already records AWS Config)`,
+  );
+  const minimum = findings.guardDutyMinimum;
+  if (minimum !== undefined) {
+    check(
+      minimum >= 1 && minimum <= 8.9,
+      'detection.findings.guardDutyMinimum',
+      minimum,
+      'use a GuardDuty severity from 1 to 8.9 (7 pages on High findings, 4 on Medium and up)',
+    );
+  }
+  const labels = findings.securityHubLabels;
+  if (labels !== undefined) {
+    check(labels.length > 0, 'detection.findings.securityHubLabels', labels, "list at least one label, e.g. ['CRITICAL', 'HIGH']");
+    for (const label of labels) {
+      check(
+        SECURITY_HUB_SEVERITIES.includes(label),
+        'detection.findings.securityHubLabels',
+        label,
+        `use Security Hub severity labels: ${SECURITY_HUB_SEVERITIES.join(', ')}`,
+      );
+    }
+  }
+  for (const [name, threshold] of Object.entries(trailAlarms)) {
+    check(name in CIS_TRAIL_FILTERS, 'detection.trailAlarms', name, `use one of ${Object.keys(CIS_TRAIL_FILTERS).join(', ')}`);
+    check(
+      Number.isInteger(threshold) && threshold >= 0,
+      `detection.trailAlarms.${name}`,
+      threshold,
+      'use a whole number of events per 5 minutes (0 alarms on the first one, as CIS asks)',
+    );
+  }
+  const { serverErrorRate, latencyP99Ms, authFailures, containerRestarts, pendingPodMinutes } = serviceAlarms;
+  const checkOptional = (name: string, value: number | undefined, ok: (v: number) => boolean, fix: string) => {
+    if (value !== undefined) check(ok(value), `detection.serviceAlarms.${name}`, value, fix);
+  };
+  checkOptional('serverErrorRate', serverErrorRate, (v) => v > 0 && v < 1, 'use a share of requests between 0 and 1, such as 0.05');
+  checkOptional('latencyP99Ms', latencyP99Ms, (v) => v > 0, 'use a positive number of milliseconds, such as 1000');
+  checkOptional(
+    'authFailures',
+    authFailures,
+    (v) => Number.isInteger(v) && v >= 1,
+    'use a whole number of 401/403 answers per 5 minutes, at least 1',
+  );
+  checkOptional(
+    'containerRestarts',
+    containerRestarts,
+    (v) => Number.isInteger(v) && v >= 0,
+    'use a whole number of restarts per 5 minutes',
+  );
+  checkOptional(
+    'pendingPodMinutes',
+    pendingPodMinutes,
+    (v) => Number.isInteger(v) && v >= 5 && v <= 1440 && v % 5 === 0,
+    'use a multiple of 5 minutes from 5 to 1440 (alarms evaluate 5-minute periods)',
+  );
+}
+
 /**
  * Checks everything a synth would otherwise fail on late (or, worse, deploy wrongly).
  * Throws ConfigErrors listing every problem; each line names the field, the value and the fix.
@@ -587,6 +683,8 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   if (config.profile === 'prod') {
     check(edge.mfa === 'required', 'edge.mfa', edge.mfa, "prod requires MFA: use 'required'");
   }
+
+  checkDetection(config.detection, check);
 
   for (const [service, digest] of Object.entries(config.workloads.imageDigests)) {
     check(

@@ -8,6 +8,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { createPlatformKey } from '../private/platform-key';
 
+/** The service principal of EventBridge, which publishes rule matches to the alarm topic. */
+export const EVENTS_PRINCIPAL = 'events.amazonaws.com';
+
 export interface CentralLoggingProps {
   /** Retention applied to every log group this construct creates. */
   readonly retention: logs.RetentionDays;
@@ -81,12 +84,31 @@ export class CentralLogging extends Construct implements ILogDestinations {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
+    // EventBridge rules of this account (security findings, health events) publish to it too.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRulesToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal(EVENTS_PRINCIPAL)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'Platform alarms',
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRulesOfThisAccount',
+        principals: [new iam.ServicePrincipal(EVENTS_PRINCIPAL)],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': `arn:${partition}:events:${region}:${account}:rule/*` } },
+      }),
+    );
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }

@@ -22,6 +22,8 @@ export class PlatformKeys extends Construct {
   readonly blockStorage: kms.Key;
   /** Event queues: Karpenter's interruption queue, which EventBridge writes to. */
   readonly events: kms.Key;
+  /** The audit trail's log files and the configuration history (AuditTrail adds CloudTrail's statements). */
+  readonly audit: kms.Key;
 
   constructor(scope: Construct, id: string, props: PlatformKeysProps = {}) {
     super(scope, id);
@@ -31,6 +33,7 @@ export class PlatformKeys extends Construct {
     this.clusterSecrets = createPlatformKey(this, 'ClusterSecretsKey', 'cluster secrets', retain);
     this.blockStorage = createPlatformKey(this, 'BlockStorageKey', 'block storage', retain);
     this.events = createPlatformKey(this, 'EventsKey', 'event queue', retain);
+    this.audit = createPlatformKey(this, 'AuditKey', 'audit trail', retain);
 
     // Managed node groups launch instances through the Auto Scaling service-linked role, which must create
     // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources.

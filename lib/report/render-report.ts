@@ -89,14 +89,14 @@ export function renderHtml(report: ReviewerReport): string {
     .join('');
   const areaRows = CONTROL_AREAS.map(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
-    return `<tr><td>${label}</td><td>${of.length}</td><td>${count('passing', of)}</td><td>${count('acknowledged', of)}</td><td>${count('failing', of)}</td></tr>`;
+    return `<tr><td>${escapeHtml(label)}</td><td>${of.length}</td><td>${count('passing', of)}</td><td>${count('acknowledged', of)}</td><td>${count('failing', of)}</td></tr>`;
   }).join('\n');
   const rows = CONTROL_AREAS.flatMap(({ category, label }) => {
     const of = report.controls.filter((s) => s.control.category === category);
     return of.length === 0
       ? []
       : [
-          `<tr class="area"><td colspan="7">${label}</td></tr>`,
+          `<tr class="area"><td colspan="7">${escapeHtml(label)}</td></tr>`,
           ...of.map((s) => {
             const c = s.control;
             const notes = stateNotes(s);

@@ -5,6 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as cwlogs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IngressIdentity } from '../catalogue/service-catalogue';
 import { ClusterConfig } from '../config';
@@ -49,6 +50,8 @@ export class ClusterStack extends Stack {
   readonly components: PlatformComponents;
   /** Absent in Auto Mode. */
   readonly karpenter?: Karpenter;
+  /** Container Insights' `application` log group: every container's stdout, the services' JSON access logs among it. */
+  readonly applicationLogGroup: cwlogs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -62,6 +65,7 @@ export class ClusterStack extends Stack {
         logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
       }),
     );
+    this.applicationLogGroup = insightsLogGroups[CONTAINER_INSIGHTS_LOG_GROUPS.indexOf('application')];
 
     this.privateCluster = new PrivateCluster(this, 'Cluster', {
       clusterName: props.clusterName,

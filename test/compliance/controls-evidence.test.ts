@@ -655,12 +655,16 @@ const CHANGES: readonly Change[] = [
       d.properties('AWS::CloudWatch::Alarm').forEach((p) => {
         delete p.AlarmActions;
       }),
+    { alsoFails: ['DET-6', 'DET-7'] }, // every alarm, the detection stack's too
   ],
   [
     'DET-1',
     'an alarm notifies a topic outside the platform',
     (d) => {
-      d.properties('AWS::CloudWatch::Alarm')[0].AlarmActions = ['arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere'];
+      // One of the API's alarms: the Detection stack has alarms of its own.
+      d.properties('AWS::CloudWatch::Alarm', (p) => text(p).includes('AWS/ApiGateway'))[0].AlarmActions = [
+        'arn:aws:sns:us-east-1:111111111111:unencrypted-elsewhere',
+      ];
     },
   ],
   [
@@ -670,6 +674,90 @@ const CHANGES: readonly Change[] = [
       d.properties('AWS::WAFv2::LoggingConfiguration').forEach((p) => {
         delete p.RedactedFields;
       }),
+  ],
+
+  [
+    'DET-3',
+    'log-file validation is off',
+    (d) =>
+      d.properties('AWS::CloudTrail::Trail').forEach((p) => {
+        p.EnableLogFileValidation = false;
+      }),
+  ],
+  [
+    'DET-3',
+    'the trail records one region only',
+    (d) =>
+      d.properties('AWS::CloudTrail::Trail').forEach((p) => {
+        p.IsMultiRegionTrail = false;
+      }),
+  ],
+  [
+    'DET-3',
+    'any trail may write to the audit bucket (no aws:SourceArn)',
+    (d) =>
+      d
+        .properties('AWS::S3::BucketPolicy', (p) => text(p).includes('cloudtrail.amazonaws.com'))
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .forEach((s: any) => delete s.Condition?.StringEquals?.['aws:SourceArn']),
+  ],
+  [
+    'DET-4',
+    'GuardDuty findings go nowhere',
+    (d) => d.removeResources('AWS::Events::Rule', (p) => text(p.EventPattern).includes('aws.guardduty')),
+  ],
+  [
+    'DET-4',
+    'the alarm topic admits EventBridge rules of any account',
+    (d) =>
+      d
+        .properties('AWS::SNS::TopicPolicy')
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s: any) => text(s.Principal).includes('events.amazonaws.com'))
+        .forEach((s: any) => delete s.Condition),
+  ],
+  [
+    'DET-5',
+    'the NIST 800-53 standard is not enabled',
+    (d) => d.removeResources('AWS::SecurityHub::Standard', (p) => text(p).includes('nist-800-53')),
+  ],
+  [
+    'DET-5',
+    'AWS Config records only some resource types',
+    (d) =>
+      d.properties('AWS::Config::ConfigurationRecorder').forEach((p) => {
+        p.RecordingGroup.AllSupported = false;
+      }),
+  ],
+  [
+    'DET-6',
+    'the root-use filter is gone',
+    (d) => d.removeResources('AWS::Logs::MetricFilter', (p) => String(p.FilterPattern).includes('"Root"')),
+  ],
+  [
+    'DET-6',
+    'the CIS alarms notify nobody',
+    (d) =>
+      d
+        .properties('AWS::CloudWatch::Alarm', (p) => p.Namespace === 'Platform/Audit')
+        .forEach((p) => {
+          p.AlarmActions = [];
+        }),
+  ],
+  [
+    'DET-7',
+    'a service has no 401/403 alarm',
+    (d) => d.removeResources('AWS::CloudWatch::Alarm', (p) => p.MetricName === 'AuthFailures' && text(p.Dimensions).includes('"orders"')),
+  ],
+  [
+    'DET-7',
+    'OOM kills page nobody',
+    (d) =>
+      d
+        .properties('AWS::CloudWatch::Alarm', (p) => p.MetricName === 'pod_container_status_terminated_reason_oom_killed')
+        .forEach((p) => {
+          p.AlarmActions = [];
+        }),
   ],
 
   [

@@ -12,12 +12,13 @@ function keysTemplate(retain?: boolean): Template {
 describe('PlatformKeys', () => {
   const template = keysTemplate();
 
-  test('four keys separated by purpose, each rotating yearly', () => {
+  test('keys separated by purpose (data, cluster secrets, block storage, event queues, audit trail), each rotating yearly', () => {
     template.resourceCountIs('AWS::KMS::Key', 4);
     const descriptions = Object.values(template.findResources('AWS::KMS::Key'))
       .map((k) => k.Properties.Description)
       .sort();
     expect(descriptions).toEqual([
+      'Platform audit trail key',
       'Platform block storage key',
       'Platform cluster secrets key',
       'Platform data key',

@@ -1,5 +1,6 @@
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { helmReleases, KUBERNETES_MANIFEST_TYPE, manifestResources } from '../../lib/evidence/cluster-resources';
+import { resourcesBeforeTheirPrerequisites } from '../../lib/evidence/creation-order';
 import {
   crossStackCycles,
   describeTrap,
@@ -16,7 +17,7 @@ import { synthesizedConfiguration } from '../support/synthesized-configurations'
 
 const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
-const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds };
+const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds, resourcesBeforeTheirPrerequisites };
 
 const synthesized = (name: string): cxapi.CloudAssembly => synthesizedConfiguration(name).assembly;
 
@@ -80,6 +81,28 @@ describe('dev with an ordering removed', () => {
         expect.stringMatching(/Certificate cert-manager\/platform-ca .* must come after Cluster\/ComponentsCertManager/),
         expect.stringMatching(/PeerAuthentication istio-system\/default .* must come after Cluster\/ComponentsIstioBase/),
       ]),
+    );
+  });
+});
+
+describe('dev with the detection orderings removed', () => {
+  test('a standard not after the hub, a trail not after its bucket policy and a delivery channel not after the recorder are reported', () => {
+    const stacks = stackTemplates(synthesized('dev')).map((s) => {
+      if (s.id !== 'Detection') return s;
+      const resources = Object.fromEntries(
+        Object.entries(s.template.Resources ?? {}).map(([id, { DependsOn: _removed, ...rest }]) => [id, rest]),
+      );
+      return { ...s, template: { ...s.template, Resources: resources } };
+    });
+    expect(resourcesBeforeTheirPrerequisites(stacks).map((trap) => trap.problem)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^AWS::SecurityHub::Standard \S+ is not ordered after AWS::SecurityHub::Hub/),
+        expect.stringMatching(/^AWS::CloudTrail::Trail \S+ is not ordered after AWS::S3::BucketPolicy AuditBucketPolicy/),
+        expect.stringMatching(/^AWS::Config::DeliveryChannel \S+ is not ordered after AWS::Config::ConfigurationRecorder/),
+      ]),
+    );
+    expect(resourcesBeforeTheirPrerequisites(stacks).filter((trap) => trap.problem.startsWith('AWS::SecurityHub::Standard'))).toHaveLength(
+      2,
     );
   });
 });

@@ -134,6 +134,23 @@ describe('content', () => {
     expect(markdown).toContain('| orders-readers | `orders/read` | `GET /orders/{orderId}` |');
   });
 
+  test('the Detection & response area lists each of its controls with its proving test, all passing', () => {
+    const detection = CONTROLS.filter((c) => c.category === 'detection');
+    expect(detection.map((c) => c.id)).toEqual(expect.arrayContaining(['DET-3', 'DET-4', 'DET-5', 'DET-6', 'DET-7']));
+    expect(report.controls.filter((s) => s.control.category === 'detection').map((s) => [s.control.id, s.state])).toEqual(
+      detection.map((c) => [c.id, 'passing']),
+    );
+    const area = html.indexOf('<tr class="area"><td colspan="7">Detection &amp; response</td></tr>');
+    expect(area).toBeGreaterThan(0);
+    const next = html.indexOf('<tr class="area">', area + 1);
+    const rows = html.slice(area, next);
+    for (const c of detection) {
+      expect(rows).toContain(`<td class="id">${c.id}</td>`);
+      expect(rows).toContain(`<code>${c.provenBy.file}</code>`);
+    }
+    expect(html).toContain('<tr><td>Detection &amp; response</td>');
+  });
+
   test('the output is deterministic', async () => {
     expect(renderHtml(report)).toEqual(html);
     expect(html).not.toMatch(/\b20\d\d-\d\d-\d\d/);

@@ -16,7 +16,7 @@ export function configProblems(build: () => unknown): string[] {
 }
 
 /** The messages for the dev profile with one slice of its configuration changed. */
-export function sliceProblems<K extends 'cluster' | 'edge' | 'network' | 'logging'>(
+export function sliceProblems<K extends 'cluster' | 'edge' | 'network' | 'logging' | 'detection'>(
   slice: K,
   change: Partial<PlatformConfig[K]>,
 ): string[] {

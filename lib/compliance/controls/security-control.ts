@@ -14,7 +14,7 @@ export const CONTROL_AREAS: readonly { readonly category: ControlCategory; reado
   { category: 'resilience', label: 'Resilience' },
   { category: 'data', label: 'Data' },
   { category: 'edge', label: 'Edge' },
-  { category: 'detection', label: 'Detection' },
+  { category: 'detection', label: 'Detection & response' },
   { category: 'supply-chain', label: 'Supply chain' },
 ];
 

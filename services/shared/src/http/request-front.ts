@@ -6,6 +6,7 @@ import { SecureContextOptions, TLSSocket } from 'node:tls';
 import { AccessTokenAuthenticator, requireScope } from '../auth/access-token-authenticator';
 import { Principal } from '../auth/verified-token-cache';
 import { SharedServiceConfig } from '../config/shared-config';
+import { ACCESS_LOG } from '../../../../lib/catalogue/service-contract';
 import { LogFields, Logger } from '../log';
 import { guardServerConnections } from '../mtls/live-trust';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
@@ -344,7 +345,7 @@ export class RequestFront<R extends FrontRoute> {
       access.status = res.writableFinished ? res.statusCode : undefined;
       access.outcome = connection?.timedOut ? 'timed-out' : res.writableFinished ? 'completed' : 'client-closed';
       access.durationMs = Math.round((performance.now() - started) * 10) / 10;
-      this.props.logger.info('request', access);
+      this.props.logger.info(ACCESS_LOG.message, access);
     });
     void this.answer(req, res, requestId, connection, access, expectsContinue);
   }
