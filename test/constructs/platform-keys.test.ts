@@ -13,7 +13,7 @@ describe('PlatformKeys', () => {
   const template = keysTemplate();
 
   test('keys separated by purpose (data, cluster secrets, block storage, event queues, audit trail), each rotating yearly', () => {
-    template.resourceCountIs('AWS::KMS::Key', 4);
+    template.resourceCountIs('AWS::KMS::Key', 5);
     const descriptions = Object.values(template.findResources('AWS::KMS::Key'))
       .map((k) => k.Properties.Description)
       .sort();

@@ -8,7 +8,7 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
     category: 'data',
     nist: ['SC-12', 'SC-28'],
     implementedIn: ['lib/constructs/platform-keys.ts', 'lib/private/platform-key.ts'],
-    provenBy: { file: 'test/constructs/platform-keys.test.ts', test: 'keys separated by purpose, each rotating yearly' },
+    provenBy: { file: 'test/constructs/platform-keys.test.ts', test: 'keys separated by purpose' },
     gateRules: ['KMSBackingKeyRotationEnabled', 'kms_key_rotation_enabled_check'],
     evidence: keysSeparatedByPurposeAndRotated,
   },
