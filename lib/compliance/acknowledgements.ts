@@ -1,3 +1,5 @@
+import { PROFILE_NAMES, platformStackName } from '../config/platform-config';
+
 /**
  * Every acknowledged compliance finding of the platform, in one place, each scoped to the narrowest construct
  * (a construct path below the app) and to named finding ids, with the reason a reviewer can check.
@@ -271,5 +273,20 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     reason:
       'The wildcard is the confinement: each signed-in user may reach only objects under users/<their own identity ' +
       'id>/ of the data bucket; the identity id is a policy variable filled in from the session, not chosen by the user.',
+  },
+  // Delivery (lib/stacks/delivery-stack.ts)
+  {
+    path: 'Delivery',
+    ids: [
+      'AwsSolutions-IAM5[Resource::*]',
+      ...PROFILE_NAMES.map(
+        (profile) =>
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
+      ),
+    ],
+    reason:
+      'The deploy roles: ecr:GetAuthorizationToken names no resource (the login token is account-wide), and image push ' +
+      'is confined to the repositories under the platform data prefix, whose names the catalogue adds to. Each ' +
+      "repository's policy also denies push to every other principal; test/delivery/delivery-stack.test.ts holds the cases.",
   },
 ];

@@ -33,6 +33,8 @@ export interface DataStackProps extends StackProps {
    * @default false - ambient mode, where the Istio gateway is the ingress
    */
   readonly edgeRepository?: boolean;
+  /** The only principals that may push images to the repositories (the delivery deploy roles). @default - any the account's IAM policies allow */
+  readonly imagePushRoles?: readonly iam.IRole[];
 }
 
 /**
@@ -87,6 +89,7 @@ export class DataStack extends Stack {
           repositoryName: `${prefix}/${service.name}`,
           encryptionKey: props.dataKey,
           retain,
+          pushRoles: props.imagePushRoles,
         }),
       );
     }
@@ -94,7 +97,12 @@ export class DataStack extends Stack {
       const edge = props.catalogue.ingress.serviceAccount;
       repositories.set(
         edge,
-        new ServiceRepository(repositoryScope, edge, { repositoryName: `${prefix}/${edge}`, encryptionKey: props.dataKey, retain }),
+        new ServiceRepository(repositoryScope, edge, {
+          repositoryName: `${prefix}/${edge}`,
+          encryptionKey: props.dataKey,
+          retain,
+          pushRoles: props.imagePushRoles,
+        }),
       );
     }
     this.tables = tables;
