@@ -102,6 +102,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ...stackProps('data'),
     namePrefix: dataNamePrefix,
     imagePushRoles: [...delivery.deployRoles.values()],
+    imageFindingsTopic: logging.logging.alarmTopic,
     catalogue,
     dataKey: keys.keys.data,
     cluster: cluster.cluster,

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
+import { STACK_IDS } from '../../lib/platform';
 import { schemaErrors } from './support/schema-errors';
 import {
   environmentProblems,
@@ -96,6 +97,16 @@ test('prod deploys only after dev was deployed and smoke-tested, each in its own
     expect(runs(job)).toMatch(/cdk deploy .*-c imageDigests="\$IMAGE_DIGESTS"/);
     // The smoke test comes after the deploy.
     expect(runs(job).indexOf('npm run smoke')).toBeGreaterThan(runs(job).indexOf('cdk deploy'));
+  }
+});
+
+test('the deploy jobs deploy every platform stack but Delivery, which only an administrator deploys', () => {
+  const { delivery, ...platformStacks } = STACK_IDS;
+  for (const job of ['deploy-dev', 'deploy-prod']) {
+    const deploy = (workflow.jobs[job].steps ?? []).map((step) => step.run ?? '').find((run) => run.includes('cdk deploy'))!;
+    const stacks = /cdk deploy --exclusively ((?:\w+ )+)--/.exec(deploy)![1].trim().split(' ');
+    expect([...stacks].sort()).toEqual(Object.values(platformStacks).sort());
+    expect(stacks).not.toContain(delivery);
   }
 });
 
