@@ -76,8 +76,11 @@ describe('trust: only this repository, in the role environment', () => {
       { action: 'sts:AssumeRole', resource: '*', context: token(`repo:${REPOSITORY}:environment:dev`) },
     ],
   ];
-  test.each(allow)('allows %s', (_, request) => expect(evaluate(trustStatements(), request)).toBe('allow'));
-  test.each(deny)('denies %s', (_, request) => expect(evaluate(trustStatements(), request)).not.toBe('allow'));
+  test('only a job of the role environment in this repository, with the STS audience, assumes the role', () => {
+    const decide = ([description, request]: Case) => [description, evaluate(trustStatements(), request) === 'allow'];
+    expect(allow.map(decide)).toEqual(allow.map(([description]) => [description, true]));
+    expect(deny.map(decide)).toEqual(deny.map(([description]) => [description, false]));
+  });
 
   test('the federated principal is the GitHub provider the stack creates', () => {
     Template.fromStack(platform.delivery).hasResourceProperties('AWS::IAM::OIDCProvider', {

@@ -46,7 +46,10 @@ export const SUPPLY_CHAIN_CONTROLS: readonly SecurityControl[] = [
     category: 'supply-chain',
     nist: ['SA-10', 'SA-11', 'SR-3', 'AC-6'],
     implementedIn: ['lib/constructs/deploy-role.ts', 'lib/constructs/github-oidc-provider.ts', '.github/workflows/delivery.yml'],
-    provenBy: { file: 'test/delivery/delivery-stack.test.ts', test: 'trust: only this repository, in the role environment' },
+    provenBy: {
+      file: 'test/delivery/delivery-stack.test.ts',
+      test: 'only a job of the role environment in this repository, with the STS audience, assumes the role',
+    },
     evidence: deployRolesTrustOneEnvironment,
   },
   {
