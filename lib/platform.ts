@@ -5,6 +5,7 @@ import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ClusterStack, ClusterStackProps } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
+import { DeliveryStack } from './stacks/delivery-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
 import { DetectionStack } from './stacks/detection-stack';
@@ -25,6 +26,8 @@ export interface Platform {
   readonly data: DataStack;
   readonly edge: EdgeStack;
   readonly detection: DetectionStack;
+  /** The GitHub OIDC provider and deploy roles; deployed once by an administrator, never by the workflow. */
+  readonly delivery: DeliveryStack;
   /** Absent in prod until image digests are configured (`-c imageDigests=orders=sha256:…,…`). */
   readonly workloads?: WorkloadsStack;
   /** The same charts for GitOps: literal values, and `${NAME}` placeholders for deploy-time values. */
@@ -44,6 +47,7 @@ export const STACK_IDS = {
   edge: 'Edge',
   detection: 'Detection',
   workloads: 'Workloads',
+  delivery: 'Delivery',
 } as const;
 
 /**
@@ -90,8 +94,19 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
   });
+  // The repositories' name prefix, known before either stack exists: the deploy roles may push under it, and each
+  // repository admits pushes from those roles only.
+  const dataNamePrefix = platformStackName(config.profile, 'data');
+  const delivery = new DeliveryStack(app, STACK_IDS.delivery, {
+    ...stackProps('delivery'),
+    delivery: config.delivery,
+    imageRepositoryPrefix: dataNamePrefix,
+  });
   const data = new DataStack(app, STACK_IDS.data, {
     ...stackProps('data'),
+    namePrefix: dataNamePrefix,
+    imagePushRoles: [...delivery.deployRoles.values()],
+    imageFindingsTopic: logging.logging.alarmTopic,
     catalogue,
     dataKey: keys.keys.data,
     cluster: cluster.cluster,
@@ -160,7 +175,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
   }
 
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { catalogue, keys, logging, network, cluster, data, edge, detection, workloads, gitOps };
+  return { catalogue, keys, logging, network, cluster, data, edge, detection, delivery, workloads, gitOps };
 }
 
 /** What the Cluster stack takes from the foundation stacks: one wiring, for the platform and for tests of the cluster alone. */

@@ -1,3 +1,4 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
@@ -29,6 +30,12 @@ export function imageReference(config: PlatformConfig, repositoryUri: string, se
   const digest = config.workloads.imageDigests[service];
   if (digest) return `${repositoryUri}@${digest}`;
   return config.profile === 'prod' ? undefined : `${repositoryUri}:${config.workloads.imageTag}`;
+}
+
+/** The ECR registry of the platform's repositories, as a literal (the repositories' URIs hold deploy-time tokens). */
+export function ecrRegistry(config: PlatformConfig): string {
+  const suffix = RegionInfo.get(config.env.region).domainSuffix ?? 'amazonaws.com';
+  return `${config.env.account}.dkr.ecr.${config.env.region}.${suffix}`;
 }
 
 /**
@@ -75,6 +82,7 @@ export function workloadChartsProps(
     profile: config.profile,
     mtls: config.cluster.mtls,
     images,
+    imageRegistry: ecrRegistry(config),
     roleArns: refs.roleArns,
     ingressTargetGroupArn: refs.ingressTargetGroupArn,
     // The internal load balancer forwards from inside the VPC; its nodes' addresses are not known in advance.

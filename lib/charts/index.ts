@@ -1,6 +1,8 @@
 /** The cdk8s charts of the platform: build them into a cluster with `createPlatformCharts`, or to YAML with `writeManifests`. */
 export { BASELINE_CHART_ID, checkPlatformChartsProps, createPlatformCharts, EDGE_CHART_ID } from './platform-charts';
 export { edgeWorkload } from './edge-workload';
+export { IMAGE_POLICY_NAME, imageAdmissionPolicy } from './image-admission-policy';
+export type { ImageAdmissionPolicyProps } from './image-admission-policy';
 export type { PlatformCharts, PlatformChartsProps } from './platform-charts';
 export { INGRESS_CHART_ID, INGRESS_PORTS, IngressChart } from './ingress-chart';
 export type { IngressChartProps } from './ingress-chart';

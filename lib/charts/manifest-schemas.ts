@@ -17,6 +17,7 @@ export const SCHEMA_MODULES: Readonly<Record<string, string>> = {
   'autoscaling/v2': 'kubernetes-models/autoscaling/v2',
   'policy/v1': 'kubernetes-models/policy/v1',
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
+  'admissionregistration.k8s.io/v1': 'kubernetes-models/admissionregistration.k8s.io/v1',
   'security.istio.io/v1': '@kubernetes-models/istio/security.istio.io/v1',
   'networking.istio.io/v1': '@kubernetes-models/istio/networking.istio.io/v1',
   'cert-manager.io/v1': '@kubernetes-models/cert-manager/cert-manager.io/v1',

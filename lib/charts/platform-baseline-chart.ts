@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, serviceNamespaces } from './call-graph';
+import { imageAdmissionPolicy } from './image-admission-policy';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy } from './network-policies';
@@ -33,13 +34,21 @@ export interface PlatformBaselineChartProps {
    * @default false - the ingress namespace belongs to whoever installs the ingress (the mesh ingress chart in ambient mode)
    */
   readonly ingressNamespace?: boolean;
+  /**
+   * The only registry the platform's namespaces admit images from (`imageAdmissionPolicy`).
+   * @default - no image admission policy
+   */
+  readonly imageRegistry?: string;
+  /** Admit only images pinned by `@sha256:` digest as well. @default true */
+  readonly requireImageDigest?: boolean;
 }
 
 /**
  * What every service namespace gets before any workload: the namespace with restricted pod security (and ambient
  * mesh membership), default-deny networking, a resource budget, and the mesh identity layer — deny-all plus one
  * ALLOW policy per call edge in ambient mode, or one workload certificate per service and one for the ingress in
- * native mode (the ingress namespace itself belongs to whoever installs the ingress).
+ * native mode (the ingress namespace itself belongs to whoever installs the ingress); and admission of images from
+ * the platform's registry only.
  */
 export class PlatformBaselineChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformBaselineChartProps) {
@@ -63,6 +72,16 @@ export class PlatformBaselineChart extends Chart {
       addTypedObject(this, `${namespace}-quota`, resourceQuota(namespace, serviceCount, workload));
       addTypedObject(this, `${namespace}-limits`, limitRange(namespace, workload));
       if (mtls === 'istio-ambient') addTypedObject(this, `${namespace}-deny-all`, denyAllPolicy(namespace));
+    }
+    if (props.imageRegistry !== undefined) {
+      const namespaces = [...(props.ingressNamespace ? [catalogue.ingress.namespace] : []), ...serviceNamespaces(catalogue)];
+      const [policy, binding] = imageAdmissionPolicy({
+        registry: props.imageRegistry,
+        namespaces,
+        requireDigest: props.requireImageDigest,
+      });
+      addTypedObject(this, 'image-policy', policy);
+      addTypedObject(this, 'image-policy-binding', binding);
     }
     for (const service of catalogue.services) {
       if (mtls === 'istio-ambient') {

@@ -26,6 +26,12 @@ export interface PlatformChartsProps extends WorkloadOptions {
    */
   readonly images: Readonly<Record<string, string>>;
   /**
+   * The registry host the workload namespaces admit images from (a ValidatingAdmissionPolicy; by digest only in prod),
+   * e.g. `<account>.dkr.ecr.<region>.amazonaws.com`.
+   * @default - the one registry host the literal images of `images` name; required when there is none or several
+   */
+  readonly imageRegistry?: string;
+  /**
    * IAM role ARN per service name, bound to the service's ServiceAccount by an EKS Pod Identity association on the
    * AWS side; written as an annotation so a reader of the manifests sees it.
    * @default - no annotation
@@ -112,6 +118,15 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
     ),
     ...checkWorkload(resolveWorkload(props.profile, props)),
   ];
+  if (imageRegistry(props) === undefined) {
+    errors.push(
+      new ConfigError(
+        'imageRegistry',
+        props.imageRegistry,
+        'the images name no single registry host: set imageRegistry to the ECR registry, e.g. <account>.dkr.ecr.<region>.amazonaws.com',
+      ),
+    );
+  }
   const port = props.ingressServicePort;
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     errors.push(new ConfigError('ingressServicePort', port, 'use a whole number from 1 to 65535'));
@@ -137,6 +152,21 @@ export function checkPlatformChartsProps(props: PlatformChartsProps): ConfigErro
 }
 
 /**
+ * The registry the admission policy admits: the configured one, else the one registry host the images name (hosts
+ * that are deploy-time tokens, and names without a registry, cannot tell).
+ */
+function imageRegistry(props: PlatformChartsProps): string | undefined {
+  if (props.imageRegistry !== undefined) return props.imageRegistry;
+  const hosts = new Set(
+    Object.values(props.images)
+      .filter((image) => image.includes('/'))
+      .map((image) => image.split('/')[0])
+      .filter((host) => host.includes('.') && !Token.isUnresolved(host)),
+  );
+  return hosts.size === 1 ? [...hosts][0] : undefined;
+}
+
+/**
  * Builds every chart of the platform in `app`: the baseline, then one chart per catalogue service.
  * Throws ConfigErrors (each naming the field and the fix) before building anything if the input is bad.
  */
@@ -157,6 +187,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressSourceCidrs,
     ingressHostname,
     ingressListener = 'tls',
+    imageRegistry: _registry,
     ...workloadOptions
   } = props;
   const ingress =
@@ -181,6 +212,8 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressServiceName,
     ingressServicePort,
     ingressNamespace: edgeImage !== undefined,
+    imageRegistry: imageRegistry(props),
+    requireImageDigest: profile === 'prod',
   });
   if (ingress) baseline.addDependency(ingress);
   const services: Record<string, ServiceChart> = {};

@@ -1,4 +1,5 @@
 import { AUTO_MODE_NODE_ROLE_POLICIES } from '../constructs/private-cluster';
+import { PROFILE_NAMES, platformStackName } from '../config/platform-config';
 
 /**
  * Every acknowledged compliance finding of the platform, in one place, each scoped to the narrowest construct
@@ -420,5 +421,20 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'calls on every resource type AWS Config records, kept current by AWS as types are added (a hand-written copy ' +
       'would go stale). The inline policy lets the recorder deliver only under config/AWSLogs/<account>/Config/ of the ' +
       'audit bucket (the wildcard is the object names AWS Config chooses) and use the audit key only through S3.',
+  },
+  // Delivery (lib/stacks/delivery-stack.ts)
+  {
+    path: 'Delivery',
+    ids: [
+      'AwsSolutions-IAM5[Resource::*]',
+      ...PROFILE_NAMES.map(
+        (profile) =>
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
+      ),
+    ],
+    reason:
+      'The deploy roles: ecr:GetAuthorizationToken names no resource (the login token is account-wide), and image push ' +
+      'is confined to the repositories under the platform data prefix, whose names the catalogue adds to. Each ' +
+      "repository's policy also denies push to every other principal; test/delivery/delivery-stack.test.ts holds the cases.",
   },
 ];

@@ -47,6 +47,9 @@ export const CONTEXT_KEYS = {
   dataEvents: 'dataEvents',
   securityHub: 'securityHub',
   configRecorder: 'configRecorder',
+  githubRepository: 'githubRepository',
+  deliveryEnvironments: 'deliveryEnvironments',
+  githubOidcProviderArn: 'githubOidcProviderArn',
 } as const;
 
 function asList(value: unknown): string[] | undefined {
@@ -186,6 +189,11 @@ export function loadPlatformConfig(
     workloads: {
       imageTag: asString(context(CONTEXT_KEYS.imageTag)) ?? base.workloads.imageTag,
       imageDigests: asRecord('workloads.imageDigests', context(CONTEXT_KEYS.imageDigests)) ?? base.workloads.imageDigests,
+    },
+    delivery: {
+      repository: asString(context(CONTEXT_KEYS.githubRepository)) ?? base.delivery.repository,
+      environments: asList(context(CONTEXT_KEYS.deliveryEnvironments)) ?? base.delivery.environments,
+      oidcProviderArn: asString(context(CONTEXT_KEYS.githubOidcProviderArn)),
     },
   };
   return validatePlatformConfig(config, catalogue);

@@ -256,6 +256,29 @@ export interface DetectionConfig {
   readonly serviceAlarms: ServiceAlarmThresholds;
 }
 
+/**
+ * The GitHub workflow that delivers this profile (.github/workflows/delivery.yml) and the Delivery stack's roles for it.
+ * AWS accepts only the token's `sub` and `aud` as conditions, and an environment-scoped subject carries no branch:
+ * restrict each GitHub environment to the release branch (its deployment branch rule) and require reviewers on prod.
+ */
+export interface DeliveryConfig {
+  /** `<owner>/<repository>` on GitHub; `-c githubRepository=…`. Until set, the placeholder matches no repository. */
+  readonly repository: string;
+  /** GitHub environments whose jobs may deploy this profile, one deploy role each; `-c deliveryEnvironments=…`. */
+  readonly environments: readonly string[];
+  /**
+   * The account's existing GitHub OIDC provider (one per account), e.g. when two profiles share an account;
+   * `-c githubOidcProviderArn=…`. @default - the Delivery stack creates it
+   */
+  readonly oidcProviderArn?: string;
+}
+
+/**
+ * Deliberately not a GitHub repository (an owner name cannot end in a hyphen), so a role deployed before
+ * `delivery.repository` is configured trusts no workflow at all.
+ */
+export const PLACEHOLDER_REPOSITORY = 'set-githubRepository-/secure-microservice-platform';
+
 export interface PlatformConfig {
   readonly profile: ProfileName;
   readonly env: EnvironmentConfig;
@@ -267,6 +290,7 @@ export interface PlatformConfig {
   readonly edge: EdgeConfig;
   readonly detection: DetectionConfig;
   readonly workloads: WorkloadsConfig;
+  readonly delivery: DeliveryConfig;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -356,6 +380,8 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       serviceAlarms: {},
     },
     workloads: { imageTag: '0.1.0', imageDigests: {} },
+    // One account per environment: each profile's Delivery stack trusts the GitHub environment of the same name.
+    delivery: { repository: PLACEHOLDER_REPOSITORY, environments: [profile] },
     tags: { Project: 'secure-microservice-platform', Environment: profile },
   };
 }

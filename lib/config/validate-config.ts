@@ -7,7 +7,16 @@ import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 import { ConfigError, ConfigErrors } from '../catalogue/config-error';
 import { SECURITY_HUB_SEVERITIES } from '../constructs/findings-routing';
 import { CIS_TRAIL_FILTERS } from '../constructs/trail-alarms';
-import { COMPUTE_MODES, CONFIG_RECORDER_MODES, DetectionConfig, EdgeConfig, PlatformConfig, TRAIL_MODES } from './platform-config';
+import {
+  COMPUTE_MODES,
+  CONFIG_RECORDER_MODES,
+  DeliveryConfig,
+  DetectionConfig,
+  EdgeConfig,
+  PLACEHOLDER_REPOSITORY,
+  PlatformConfig,
+  TRAIL_MODES,
+} from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
 import { PULL_THROUGH_CACHE_SECRET_PREFIX } from '../constructs/image-cache';
 
@@ -35,6 +44,11 @@ const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** An API client's name: it becomes a construct id, AWS resource names and (without hyphens) output keys. */
 const CLIENT_NAME_PATTERN = /^(?=.{2,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
+/** A GitHub `<owner>/<repository>`: an owner is alphanumeric with inner single hyphens (max 39), a name has no slash. */
+const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/[\w.-]{1,100}$/;
+/** A GitHub environment name as it appears in the token's subject; no wildcard or separator characters. */
+const GITHUB_ENVIRONMENT_PATTERN = /^[\w.-]{1,255}$/;
+const GITHUB_OIDC_PROVIDER_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** The ISO 3166 alpha-2 codes an AWS WAF geo match accepts (the CloudFormation schema of GeoMatchStatement.CountryCodes). */
@@ -701,6 +715,46 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     'use a valid image tag such as 0.1.0',
   );
 
+  checkDelivery(config.delivery, check);
+
   if (errors.length > 0) throw new ConfigErrors(errors);
   return config;
+}
+
+/** Checks the delivery slice: who the deploy roles trust. */
+function checkDelivery(delivery: DeliveryConfig, check: Check): void {
+  check(
+    delivery.repository === PLACEHOLDER_REPOSITORY || GITHUB_REPOSITORY_PATTERN.test(delivery.repository),
+    'delivery.repository',
+    delivery.repository,
+    'use the GitHub repository that runs the delivery workflow as <owner>/<name> (-c githubRepository=my-org/platform)',
+  );
+  check(
+    delivery.environments.length > 0,
+    'delivery.environments',
+    delivery.environments,
+    'name at least one GitHub environment (-c deliveryEnvironments=dev): each gets a deploy role',
+  );
+  for (const environment of delivery.environments) {
+    check(
+      GITHUB_ENVIRONMENT_PATTERN.test(environment),
+      'delivery.environments',
+      environment,
+      'use the GitHub environment name exactly: letters, digits, ".", "-" and "_"',
+    );
+  }
+  check(
+    new Set(delivery.environments).size === delivery.environments.length,
+    'delivery.environments',
+    delivery.environments,
+    'remove the repeated environment',
+  );
+  if (delivery.oidcProviderArn !== undefined) {
+    check(
+      GITHUB_OIDC_PROVIDER_ARN_PATTERN.test(delivery.oidcProviderArn),
+      'delivery.oidcProviderArn',
+      delivery.oidcProviderArn,
+      "use the ARN of the account's GitHub provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com, or leave it unset",
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -14,7 +15,20 @@ export interface ServiceRepositoryProps {
   readonly untaggedImageRetention?: Duration;
   /** Tagged images kept; the oldest beyond this are deleted, so keep more than any rollback needs. @default 100 */
   readonly maxTaggedImages?: number;
+  /**
+   * The only principals that may push: the repository policy denies every other one, whatever its IAM policies allow
+   * (an administrator changes the policy to push by hand). @default - no restriction beyond IAM
+   */
+  readonly pushRoles?: readonly iam.IRole[];
 }
+
+/** The ECR actions that write an image (deleting is left to lifecycle rules and the dev teardown). */
+export const IMAGE_WRITE_ACTIONS: readonly string[] = [
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+];
 
 /**
  * One service's image repository: KMS-encrypted with the data key, scanned on push, immutable tags (a digest a
@@ -46,6 +60,19 @@ export class ServiceRepository extends Construct {
         { rulePriority: 2, tagStatus: ecr.TagStatus.ANY, maxImageCount: props.maxTaggedImages ?? 100 },
       ],
     });
+    if (props.pushRoles && props.pushRoles.length > 0) {
+      // A condition, not a NotPrincipal: ECR rejects a policy naming a principal that does not exist yet, and
+      // aws:PrincipalArn is the role's ARN for every session of it.
+      this.repository.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'PushOnlyFromDeployRoles',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: [...IMAGE_WRITE_ACTIONS],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.pushRoles.map((role) => role.roleArn) } },
+        }),
+      );
+    }
     const { account, region, urlSuffix } = Stack.of(this);
     this.repositoryUri = `${account}.dkr.ecr.${region}.${urlSuffix}/${this.repository.repositoryName}`;
   }

@@ -3,10 +3,12 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { tableName } from '../catalogue/service-catalogue';
 import { ValidCatalogue } from '../catalogue/validate-catalogue';
 import { DataBucket } from '../constructs/data-bucket';
+import { ImageScanning } from '../constructs/image-scanning';
 import { PodIdentityRole } from '../constructs/pod-identity-role';
 import { ServiceRepository } from '../constructs/service-repository';
 import { ServiceTable } from '../constructs/service-table';
@@ -33,6 +35,13 @@ export interface DataStackProps extends StackProps {
    * @default false - ambient mode, where the Istio gateway is the ingress
    */
   readonly edgeRepository?: boolean;
+  /** The only principals that may push images to the repositories (the delivery deploy roles). @default - any the account's IAM policies allow */
+  readonly imagePushRoles?: readonly iam.IRole[];
+  /**
+   * Turns on Inspector enhanced, continuous scanning of the repositories (registry-wide setting) and sends critical
+   * and high findings here. @default - basic scan on push only, no findings routed
+   */
+  readonly imageFindingsTopic?: sns.ITopic;
 }
 
 /**
@@ -87,6 +96,7 @@ export class DataStack extends Stack {
           repositoryName: `${prefix}/${service.name}`,
           encryptionKey: props.dataKey,
           retain,
+          pushRoles: props.imagePushRoles,
         }),
       );
     }
@@ -94,9 +104,16 @@ export class DataStack extends Stack {
       const edge = props.catalogue.ingress.serviceAccount;
       repositories.set(
         edge,
-        new ServiceRepository(repositoryScope, edge, { repositoryName: `${prefix}/${edge}`, encryptionKey: props.dataKey, retain }),
+        new ServiceRepository(repositoryScope, edge, {
+          repositoryName: `${prefix}/${edge}`,
+          encryptionKey: props.dataKey,
+          retain,
+          pushRoles: props.imagePushRoles,
+        }),
       );
     }
+    if (props.imageFindingsTopic)
+      new ImageScanning(this, 'ImageScanning', { repositoryPrefix: prefix, alarmTopic: props.imageFindingsTopic });
     this.tables = tables;
     this.identities = identities;
     this.repositories = repositories;

@@ -20,6 +20,8 @@ test('every object the charts emit, in both modes, validates against the pinned 
       'HorizontalPodAutoscaler',
       'PodDisruptionBudget',
       'Service',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
     ]),
   );
   expect(schemaProblems(manifests)).toEqual([]);

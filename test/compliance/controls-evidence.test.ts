@@ -782,6 +782,44 @@ const CHANGES: readonly Change[] = [
       delete d.properties('AWS::EKS::Addon')[0].AddonVersion;
     },
   ],
+  [
+    'SC-4',
+    'a deploy role trusts any workflow run of the repository (a wildcard subject)',
+    (d) =>
+      d
+        .properties('AWS::IAM::Role', (p) => text(p.AssumeRolePolicyDocument).includes('token.actions.githubusercontent.com'))
+        .forEach((p) =>
+          p.AssumeRolePolicyDocument.Statement.forEach((s: any) => {
+            const sub = 'token.actions.githubusercontent.com:sub';
+            s.Condition = { ...s.Condition, StringLike: { [sub]: `${s.Condition.StringEquals[sub].split(':environment:')[0]}:*` } };
+            delete s.Condition.StringEquals[sub];
+          }),
+        ),
+  ],
+  [
+    'SC-5',
+    'repository policies no longer restrict who pushes',
+    (d) =>
+      d.properties('AWS::ECR::Repository').forEach((p) => {
+        delete p.RepositoryPolicyText;
+      }),
+  ],
+  [
+    'SC-6',
+    'the registry falls back to basic scanning on push',
+    (d) =>
+      d.properties('AWS::ECR::RegistryScanningConfiguration').forEach((p) => {
+        p.ScanType = 'BASIC';
+      }),
+  ],
+  [
+    'SC-7',
+    'the image admission binding only warns',
+    (d) =>
+      d.objects('ValidatingAdmissionPolicyBinding').forEach((binding) => {
+        binding.spec.validationActions = ['Warn'];
+      }),
+  ],
 ];
 
 const ENVIRONMENTS = Object.keys(SUPPORTED_CONFIGURATIONS);
