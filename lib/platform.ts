@@ -9,6 +9,7 @@ import { EdgeStack } from './stacks/edge-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
+import { resolveWorkload } from './charts/workload-settings';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV, SERVICE_VARIABLE_SUFFIX, serviceVariable } from './catalogue/service-contract';
 import { REQUEST_BODY_SCHEMAS } from './catalogue/body-schemas';
@@ -85,6 +86,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
+    teamWorkload: resolveWorkload(config.profile),
   });
   const data = new DataStack(app, STACK_IDS.data, {
     ...stackProps('data'),

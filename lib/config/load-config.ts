@@ -9,6 +9,7 @@ import {
   PROFILE_NAMES,
   ProfileName,
   profileDefaults,
+  TeamConfig,
 } from './platform-config';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validatePlatformConfig } from './validate-config';
@@ -26,6 +27,7 @@ export const CONTEXT_KEYS = {
   egress: 'egress',
   mtls: 'mtls',
   adminRoleArns: 'adminRoleArns',
+  teams: 'teams',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
   imageTag: 'imageTag',
@@ -62,6 +64,24 @@ function asNumber(field: string, value: unknown): number | undefined {
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new ConfigErrors([new ConfigError(field, value, 'use a number')]);
   return parsed;
+}
+
+/** Teams as a JSON array (`-c teams='[{"name":…}]'` or an array in cdk.json). */
+function asTeams(value: unknown): TeamConfig[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    if (Array.isArray(parsed)) return parsed.map((team) => ({ ...team, roleArns: asList(team?.roleArns) ?? [] }));
+  } catch {
+    // reported below
+  }
+  throw new ConfigErrors([
+    new ConfigError(
+      'cluster.teams',
+      value,
+      'write a JSON array such as [{"name":"payments","access":"edit","roleArns":["arn:aws:iam::…:role/…"]}]',
+    ),
+  ]);
 }
 
 function asString(value: unknown): string | undefined {
@@ -142,6 +162,7 @@ export function loadPlatformConfig(
     cluster: {
       ...base.cluster,
       adminRoleArns: admins ?? base.cluster.adminRoleArns,
+      teams: asTeams(context(CONTEXT_KEYS.teams)) ?? base.cluster.teams,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
     },
     edge: {

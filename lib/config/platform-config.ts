@@ -7,6 +7,7 @@ import type { NodeGroupCapacity } from '../constructs/bottlerocket-nodegroup';
 import type { AddonVersions } from '../constructs/cluster-addons';
 import type { ApiThrottle } from '../constructs/platform-api';
 import type { HelmVersions } from '../constructs/platform-components';
+import type { TeamAccessLevel, TeamDefinition } from '../charts/team-namespace';
 
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
@@ -54,12 +55,22 @@ export interface LoggingConfig {
 export type { AddonVersions, ApiClientQuota, ClientTruststore, HelmVersions, QuotaPeriod };
 export type NodeGroupConfig = NodeGroupCapacity;
 
+/**
+ * An operator team (see `TeamDefinition`): its namespace, `edit` or `view` access inside it, and the IAM roles (IAM
+ * Identity Center permission-set roles included) that get it through namespace-scoped access entries. Example:
+ * `{ name: 'payments', access: 'edit', roleArns: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDev_0123456789abcdef'] }`
+ */
+export type TeamConfig = TeamDefinition;
+export type { TeamAccessLevel };
+
 export interface ClusterConfig {
   readonly kubernetesVersion: string;
   /** Must equal `kubernetesVersion`: kubectl supports one minor version of skew, the layer is chosen by it. */
   readonly kubectlLayerVersion: string;
   /** IAM role ARNs granted cluster admin through access entries. */
   readonly adminRoleArns: readonly string[];
+  /** Operator teams, each with a namespace and namespace-scoped access; never cluster admin (that is `adminRoleArns` only). */
+  readonly teams: readonly TeamConfig[];
   readonly nodeGroup: NodeGroupConfig;
   readonly addons: AddonVersions;
   readonly helm: HelmVersions;
@@ -181,6 +192,11 @@ const PINNED_HELM: HelmVersions = {
   awsPrivateCaIssuer: 'v1.9.0',
 };
 
+/** The role IAM Identity Center creates for a `PaymentsDeveloper` permission set (its path and suffix as IAM shows them). */
+function sampleTeamRoleArn(env: EnvironmentConfig): string {
+  return `arn:aws:iam::${env.account}:role/aws-reserved/sso.amazonaws.com/${env.region}/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef`;
+}
+
 function zonesOf(region: string, count: number): string[] {
   return ['a', 'b', 'c'].slice(0, count).map((suffix) => `${region}${suffix}`);
 }
@@ -203,6 +219,8 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       kubernetesVersion: '1.35',
       kubectlLayerVersion: '1.35',
       adminRoleArns: [`arn:aws:iam::${env.account}:role/PlatformAdmin`],
+      // A sample team signing in through an IAM Identity Center permission set, so dev exercises team tenancy.
+      teams: prod ? [] : [{ name: 'payments', access: 'edit', roleArns: [sampleTeamRoleArn(env)] }],
       nodeGroup: prod
         ? { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 50 }
         : { instanceTypes: ['t3.large'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 30 },

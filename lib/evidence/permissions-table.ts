@@ -2,6 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { list, StatementJson } from './policy-evaluator';
 import { placeholder, SynthesizedPolicies } from './synthesized-policies';
+import { Authorization, can } from './rbac-evaluator';
 
 /** Whose permissions a table row shows: a name (the catalogue service) and its role construct. */
 export interface NamedRole {
@@ -70,4 +71,32 @@ export function renderPermissionsTable(
     }),
   );
   return ['| Service | Effect | Actions | Resources | Conditions |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The README's team-access table: one row per team access entry of the synthesized templates, with what the RBAC
+ * evaluator answers for it, so the documentation shows what deploys, not what the configuration meant.
+ */
+export function renderTeamAccessTable(authz: Authorization): string {
+  const rows = authz.accessEntries
+    .filter((entry) => entry.kubernetesGroups.length > 0)
+    .map((entry) => {
+      const namespaces = entry.accessPolicies.flatMap((p) => (p.namespaces === 'cluster' ? ['(cluster)'] : p.namespaces));
+      const bindings = authz.objects
+        .filter((o) => o.kind.endsWith('RoleBinding') && (o.subjects ?? []).some((s: any) => entry.kubernetesGroups.includes(s.name)))
+        .map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name} → ${o.roleRef.kind} ${o.roleRef.name}`);
+      const secrets = (namespace: string) => can(authz, entry.principalArn, { verb: 'get', group: '', resource: 'secrets', namespace });
+      const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+      const clusterScoped = can(authz, entry.principalArn, { verb: 'create', group: '', resource: 'namespaces' });
+      return (
+        `| ${cell([entry.principalArn])} | ${cell(namespaces)} | ${cell(entry.accessPolicies.map((p) => p.policy))} | ` +
+        `${cell(entry.kubernetesGroups)} | ${bindings.join('; ') || '—'} | ${yesNo(namespaces.every(secrets))} | ` +
+        `${yesNo(secrets('kube-system'))} | ${yesNo(clusterScoped)} |`
+      );
+    });
+  return [
+    '| Role (access entry) | Namespaces | Access policy | Kubernetes group | Bindings | Secrets in its namespace | Secrets elsewhere | Cluster-scoped objects |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

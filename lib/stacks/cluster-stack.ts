@@ -13,6 +13,8 @@ import { EksThreatDetection } from '../constructs/eks-threat-detection';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
 import { PlatformComponents } from '../constructs/platform-components';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
+import { TeamAccess } from '../constructs/team-access';
+import { WorkloadSettings } from '../charts/workload-settings';
 
 /** Log streams of the CloudWatch observability add-on, each written to `/aws/containerinsights/<cluster>/<name>`. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['performance', 'application', 'host', 'dataplane'] as const;
@@ -33,6 +35,8 @@ export interface ClusterStackProps extends StackProps {
   readonly ingressTargetGroup: elbv2.ITargetGroup;
   /** The catalogue's ingress identity: the mesh gateway's namespace and service account (ambient mode). */
   readonly ingress: IngressIdentity;
+  /** Sizes each team namespace's quota and limits, as the services' are sized. */
+  readonly teamWorkload: WorkloadSettings;
 }
 
 /**
@@ -44,6 +48,7 @@ export class ClusterStack extends Stack {
   readonly cluster: eks.Cluster;
   readonly privateCluster: PrivateCluster;
   readonly components: PlatformComponents;
+  readonly teams: TeamAccess;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -87,6 +92,14 @@ export class ClusterStack extends Stack {
       // Pods need nodes, DNS and the Pod Identity agent; depending on them also makes teardown uninstall the
       // charts (and let controllers remove what they created in AWS) while nodes and networking still exist.
       dependsOn: [nodes.nodegroup, addons.coreDns, addons.vpcCni, addons.podIdentityAgent],
+    });
+
+    this.teams = new TeamAccess(this, 'Teams', {
+      cluster: this.cluster,
+      teams: config.teams,
+      mtls: config.mtls,
+      workload: props.teamWorkload,
+      dependsOn: [this.components.entryPointPolicy],
     });
 
     if (props.vpc.publicSubnets.length === 0) {

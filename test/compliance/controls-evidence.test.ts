@@ -269,6 +269,31 @@ const CHANGES: readonly Change[] = [
       }),
   ],
   [
+    'CL-8',
+    "a team's access policy applies cluster-wide",
+    (d) =>
+      d
+        .properties('AWS::EKS::AccessEntry', (p) => (p.KubernetesGroups ?? []).length > 0)
+        .forEach((p) => {
+          p.AccessPolicies[0].AccessScope = { Type: 'cluster' };
+        }),
+  ],
+  [
+    'CL-8',
+    "a team's group is bound to edit cluster-wide",
+    (d) => {
+      const [group] = d.properties('AWS::EKS::AccessEntry', (p) => (p.KubernetesGroups ?? []).length > 0)[0].KubernetesGroups;
+      const binding = {
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'team' },
+        roleRef: { kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'Group', name: group }],
+      };
+      d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('"kind":"RoleBinding"'))[0].Manifest =
+        JSON.stringify([binding]);
+    },
+  ],
+  [
     'CL-5',
     'pods reach the instance metadata service (hop limit 2)',
     (d) =>

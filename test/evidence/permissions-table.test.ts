@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { constructPathLabels, renderPermissionsTable } from '../../lib/evidence/permissions-table';
+import { constructPathLabels, renderPermissionsTable, renderTeamAccessTable } from '../../lib/evidence/permissions-table';
+import { clusterAuthorization } from '../../lib/evidence/rbac-evaluator';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { platformData } from '../data/data-fixture';
 
@@ -31,4 +33,22 @@ test('the README table equals the generated one', () => {
   const match = MARKERS.exec(fs.readFileSync(README, 'utf8'));
   expect(match).not.toBeNull();
   expect(match![1].trim()).toEqual(table);
+});
+
+describe('team access', () => {
+  const TEAM_MARKERS = /<!-- team-access:start -->\n([\s\S]*?)\n<!-- team-access:end -->/;
+  const teams = renderTeamAccessTable(clusterAuthorization(synthesizedConfiguration('dev').assembly.stacks.map((s) => s.template)));
+
+  test("one row per team access entry, with the evaluator's answers", () => {
+    expect(teams.split('\n').slice(2)).toEqual([
+      '| `arn:aws:iam::111111111111:role/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef` | `payments` | `AmazonEKSEditPolicy` | ' +
+        '`platform-team-payments-edit` | RoleBinding payments/team-edit → ClusterRole edit | yes | no | no |',
+    ]);
+  });
+
+  test('the README table equals the generated one', () => {
+    const match = TEAM_MARKERS.exec(fs.readFileSync(README, 'utf8'));
+    expect(match).not.toBeNull();
+    expect(match![1].trim()).toEqual(teams);
+  });
 });
