@@ -1,5 +1,5 @@
 import { Annotations, App, Tags } from 'aws-cdk-lib';
-import { configWarnings, PlatformConfig, platformStackName } from './config';
+import { configWarnings, machineClientSecretName, PlatformConfig, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -76,6 +76,8 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
+    machineClientSecretName: machineClientSecretName(config.profile),
+    secretsKey: keys.keys.data,
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
   // After the edge: the load balancer controller's permissions name the edge's target group.
@@ -96,6 +98,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     retainData: config.retainData,
     identityPoolRole: edge.identity.authenticatedRole,
     edgeRepository: config.cluster.mtls === 'native',
+    profile: config.profile,
   });
 
   const services = catalogue.services.map((service) => service.name);

@@ -24,6 +24,27 @@ export function platformStackName(profile: ProfileName, stack: string): string {
   return `${profile}-platform-${stack}`;
 }
 
+/**
+ * The Secrets Manager name of a platform secret, `<profile>-platform/<name>` (e.g. `dev-platform/orders/payment-api-key`):
+ * the only place secret names are made, for the stacks, the charts and the incident toolkit alike.
+ */
+export function platformSecretName(profile: ProfileName, name: string): string {
+  return `${profile}-platform/${name}`;
+}
+
+/** The Secrets Manager name of one of a service's catalogue secrets, `<profile>-platform/<service>/<secret>`. */
+export function serviceSecretName(profile: ProfileName, service: string, secret: string): string {
+  return platformSecretName(profile, `${service}/${secret}`);
+}
+
+/**
+ * Where the platform machine client's secret lives (`<profile>-platform/machine-client`). The incident toolkit's
+ * `rotate-client` writes a new client secret here with PutSecretValue; `npm run smoke` and operators read it here.
+ */
+export function machineClientSecretName(profile: ProfileName): string {
+  return platformSecretName(profile, 'machine-client');
+}
+
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
 export type EgressMode = 'nat' | 'isolated';
 
@@ -190,6 +211,7 @@ const PINNED_HELM: HelmVersions = {
   istio: '1.30.2',
   certManager: 'v1.20.3',
   awsPrivateCaIssuer: 'v1.9.0',
+  secretsStoreCsiProviderAws: '2.2.0',
 };
 
 /** The role IAM Identity Center creates for a `PaymentsDeveloper` permission set (its path and suffix as IAM shows them). */

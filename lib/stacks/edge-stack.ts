@@ -1,4 +1,6 @@
-import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +16,7 @@ import { ILogDestinations } from '../constructs/central-logging';
 import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
+import { PlatformSecret } from '../constructs/platform-secret';
 
 export interface EdgeStackProps extends StackProps {
   readonly edge: EdgeConfig;
@@ -26,6 +29,10 @@ export interface EdgeStackProps extends StackProps {
   readonly requestSchemas: RequestSchemas;
   /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
   readonly retainData: boolean;
+  /** Secrets Manager name of the machine client's secret (`machineClientSecretName`). */
+  readonly machineClientSecretName: string;
+  /** Encrypts the machine client's secret (the platform data key). */
+  readonly secretsKey: kms.IKey;
 }
 
 /**
@@ -36,6 +43,8 @@ export interface EdgeStackProps extends StackProps {
  */
 export class EdgeStack extends Stack {
   readonly identity: PlatformIdentity;
+  /** The machine client's secret in Secrets Manager, never in an output. */
+  readonly machineClientSecret: PlatformSecret;
   readonly api: PlatformApi;
   /** The configured client developers' app clients, API keys and usage plans. */
   readonly apiClients: ApiClients;
@@ -60,6 +69,16 @@ export class EdgeStack extends Stack {
       domainPrefix: `${name}-${this.account}`,
       mfa: edge.mfa,
       threatProtection: edge.threatProtection,
+      retain: props.retainData,
+    });
+    // The client secret as CloudFormation's ClientSecret attribute of the app client, resolved at deploy time into
+    // the secret: no custom resource or Lambda handles it, and neither the template nor an output holds it.
+    const machineClient = this.identity.machineClient.node.defaultChild as cognito.CfnUserPoolClient;
+    this.machineClientSecret = new PlatformSecret(this, 'MachineClientSecret', {
+      secretName: props.machineClientSecretName,
+      encryptionKey: props.secretsKey,
+      description: 'Client secret of the platform machine client (client credentials); rotated by the incident toolkit (rotate-client)',
+      value: SecretValue.resourceAttribute(machineClient.attrClientSecret),
       retain: props.retainData,
     });
 

@@ -20,6 +20,7 @@ test('every object the charts emit, in both modes, validates against the pinned 
       'HorizontalPodAutoscaler',
       'PodDisruptionBudget',
       'Service',
+      'SecretProviderClass',
     ]),
   );
   expect(schemaProblems(manifests)).toEqual([]);

@@ -252,9 +252,10 @@ describe('Helm components', () => {
         ['ztunnel', HELM_REPOSITORIES.istio, helm.istio],
         ['gateway', HELM_REPOSITORIES.istio, helm.istio],
         ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
+        ['secrets-store-csi-driver-provider-aws', HELM_REPOSITORIES.awsSecretsProvider, helm.secretsStoreCsiProviderAws],
       ]),
     );
-    expect(pinned).toHaveLength(7);
+    expect(pinned).toHaveLength(8);
     expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version])).toContainEqual([
       'aws-privateca-issuer',
       HELM_REPOSITORIES.awsPrivateCaIssuer,
