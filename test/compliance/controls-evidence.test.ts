@@ -294,6 +294,37 @@ const CHANGES: readonly Change[] = [
     },
   ],
   [
+    'DATA-7',
+    'a secret falls back to the AWS-managed key',
+    (d) =>
+      d.properties('AWS::SecretsManager::Secret').forEach((p) => {
+        delete p.KmsKeyId;
+      }),
+  ],
+  [
+    'DATA-7',
+    'a service role reads every secret',
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p).includes('secretsmanager:GetSecretValue'))
+        .forEach((p) => {
+          p.PolicyDocument.Statement.filter((s: any) => text(s.Action).includes('secretsmanager:GetSecretValue')).forEach((s: any) => {
+            s.Resource = '*';
+          });
+        }),
+    // A wildcard resource in a service role is what DATA-5 forbids too.
+    { alsoFails: ['DATA-5'] },
+  ],
+  [
+    'DATA-7',
+    "the machine client's secret is published as a stack output",
+    (d) => {
+      const [secret] = d.properties('AWS::SecretsManager::Secret', (p) => text(p.SecretString).includes('ClientSecret'));
+      const edge = d.template('Edge');
+      edge.Outputs = { ...edge.Outputs, MachineClientSecret: { Value: secret.SecretString } };
+    },
+  ],
+  [
     'CL-5',
     'pods reach the instance metadata service (hop limit 2)',
     (d) =>
