@@ -1,5 +1,5 @@
 import { Annotations, App, Tags } from 'aws-cdk-lib';
-import { configWarnings, machineClientSecretName, PlatformConfig, platformStackName } from './config';
+import { configWarnings, PlatformConfig, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -76,7 +76,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
-    machineClientSecretName: machineClientSecretName(config.profile),
+    profile: config.profile,
     secretsKey: keys.keys.data,
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);

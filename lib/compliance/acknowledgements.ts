@@ -259,13 +259,13 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'into itself or another bucket would only log log delivery.',
   },
   {
-    path: 'Edge/MachineClientSecret',
+    path: 'Edge/Secrets',
     ids: ['AwsSolutions-SMG4', ...packIds('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
     reason:
-      'The value is the Cognito machine client secret, which Cognito issues: a Secrets Manager rotation function ' +
-      'cannot choose it. It is rotated by the incident toolkit (rotate-client), which adds a new client secret in ' +
-      'Cognito, writes it here with PutSecretValue (name from machineClientSecretName) and removes the old one once ' +
-      'callers use the new one.',
+      'Each value is an app client secret, which Cognito issues: a Secrets Manager rotation function cannot choose ' +
+      'it. It is rotated by the incident toolkit (rotate-client), which adds a new client secret in Cognito, writes ' +
+      'it here with PutSecretValue (name from machineClientSecretName or apiClientSecretName) and removes the old ' +
+      'one once callers use the new one.',
   },
   {
     path: 'Data/Secrets',

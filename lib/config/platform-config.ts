@@ -45,6 +45,11 @@ export function machineClientSecretName(profile: ProfileName): string {
   return platformSecretName(profile, 'machine-client');
 }
 
+/** Where a client developer's app client secret lives (`<profile>-platform/api-clients/<client>`), for the same toolkit. */
+export function apiClientSecretName(profile: ProfileName, client: string): string {
+  return platformSecretName(profile, `api-clients/${client}`);
+}
+
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
 export type EgressMode = 'nat' | 'isolated';
 

@@ -4,7 +4,7 @@ import { REQUEST_BODY_SCHEMAS } from '../../lib/catalogue/body-schemas';
 import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
-import { EdgeConfig, machineClientSecretName, PlatformConfig } from '../../lib/config';
+import { EdgeConfig, PlatformConfig } from '../../lib/config';
 import { KeysStack } from '../../lib/stacks/keys-stack';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
@@ -48,7 +48,7 @@ export function buildEdge(
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
-    machineClientSecretName: machineClientSecretName(config.profile),
+    profile: config.profile,
     secretsKey: new KeysStack(app, 'Keys', { env, retainKeys: false }).keys.data,
   });
   return { app, edge, logging, config };

@@ -1,7 +1,8 @@
 import { SecretValue, Stack } from 'aws-cdk-lib';
 import { PlatformSecret } from '../../lib/constructs/platform-secret';
 import { Template } from 'aws-cdk-lib/assertions';
-import { machineClientSecretName } from '../../lib/config';
+import { apiClientSecretName, machineClientSecretName } from '../../lib/config';
+import { TEST_API_CLIENTS } from '../support/platform-fixture';
 import { buildEdge } from './edge-fixture';
 
 /**
@@ -42,4 +43,16 @@ test('a literal value is refused: the template would hold it', () => {
         value: SecretValue.unsafePlainText('hunter2'),
       }),
   ).toThrow(/pass a deploy-time reference, not a literal value/);
+});
+
+test("each client developer's app client secret is held the same way, under apiClientSecretName", () => {
+  const withClients = Template.fromStack(buildEdge({ edge: { clients: TEST_API_CLIENTS } }).edge);
+  const secrets = Object.values(withClients.findResources('AWS::SecretsManager::Secret')).map((s) => s.Properties);
+  expect(secrets.map((p) => p.Name).sort()).toEqual(
+    [machineClientSecretName('dev'), ...TEST_API_CLIENTS.map((c) => apiClientSecretName('dev', c.name))].sort(),
+  );
+  for (const properties of secrets) {
+    expect(properties.SecretString).toEqual({ 'Fn::GetAtt': [expect.any(String), 'ClientSecret'] });
+    expect(properties.KmsKeyId).toBeDefined();
+  }
 });
