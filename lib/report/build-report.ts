@@ -5,7 +5,8 @@ import { createPlatformCharts } from '../charts';
 import { ACKNOWLEDGEMENTS, Acknowledgement } from '../compliance/acknowledgements';
 import { CONTROLS, ControlEvidence, SecurityControl } from '../compliance/controls';
 import { GateFinding } from '../compliance/gate-findings';
-import { constructPathLabels } from '../evidence/permissions-table';
+import { constructPathLabels, teamAccessRows } from '../evidence/permissions-table';
+import { clusterAuthorization } from '../evidence/rbac-evaluator';
 import { list } from '../evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../evidence/synthesized-policies';
 import { Platform } from '../platform';
@@ -97,5 +98,6 @@ export async function buildReviewerReport(inputs: ReportInputs): Promise<Reviewe
     callGraphSvg: pairs.length > 0 ? await renderSvg(callGraphDot(catalogue, pairs)) : '',
     callPairs: pairs,
     permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
+    teamAccess: teamAccessRows(clusterAuthorization(Object.values(inputs.assembly.templates))),
   };
 }
