@@ -11,6 +11,7 @@ import { WorkloadsStack } from './stacks/workloads-stack';
 import { DetectionStack } from './stacks/detection-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
+import { resolveWorkload } from './charts/workload-settings';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV, SERVICE_VARIABLE_SUFFIX, serviceVariable } from './catalogue/service-contract';
 import { REQUEST_BODY_SCHEMAS } from './catalogue/body-schemas';
@@ -82,6 +83,8 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
+    profile: config.profile,
+    secretsKey: keys.keys.data,
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
   const clusterName = platformClusterName(config.profile);
@@ -93,6 +96,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ...clusterFoundations(keys, network, logging),
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
+    teamWorkload: resolveWorkload(config.profile),
   });
   // The repositories' name prefix, known before either stack exists: the deploy roles may push under it, and each
   // repository admits pushes from those roles only.
@@ -113,6 +117,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     retainData: config.retainData,
     identityPoolRole: edge.identity.authenticatedRole,
     edgeRepository: config.cluster.mtls === 'native',
+    profile: config.profile,
   });
 
   const detection = new DetectionStack(app, STACK_IDS.detection, {

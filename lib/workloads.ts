@@ -4,7 +4,7 @@ import * as path from 'path';
 import { PlatformChartsProps, writeManifests } from './charts';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV } from './catalogue/service-contract';
-import { PlatformConfig } from './config';
+import { PlatformConfig, serviceSecretName } from './config';
 import { ingressHostname } from './constructs/api-domain';
 import { TOKEN_VALIDITY } from './constructs/platform-identity';
 
@@ -91,6 +91,12 @@ export function workloadChartsProps(
     // Without a public name nothing the platform issues passes API Gateway's check: dev falls back to plain HTTP.
     ingressListener: config.edge.domain ? 'tls' : 'plaintext',
     environment,
+    secretNames: Object.fromEntries(
+      catalogue.services.map((service) => [
+        service.name,
+        Object.fromEntries((service.secrets ?? []).map((name) => [name, serviceSecretName(config.profile, service.name, name)])),
+      ]),
+    ),
   };
 }
 

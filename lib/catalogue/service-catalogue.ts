@@ -53,7 +53,16 @@ export interface ServiceDefinition {
   readonly table?: ServiceTableSpec;
   /** Whether the service owns a prefix (`<name>/`) in the shared data bucket. */
   readonly ownsDataPrefix: boolean;
+  /**
+   * Secrets the service reads, by name (a DNS label each): each is a Secrets Manager secret of its own that only this
+   * service's role may read, mounted read-only as the file `<SERVICE_SECRETS_DIR>/<name>`.
+   * @default - none
+   */
+  readonly secrets?: readonly string[];
 }
+
+/** The key orders signs order receipts with: the sample of a service secret delivered end to end. */
+export const RECEIPT_SIGNING_KEY_SECRET = 'receipt-signing-key';
 
 /** The in-cluster identity that forwards API Gateway traffic (mesh ingress or edge proxy) to public routes. */
 export interface IngressIdentity {
@@ -86,6 +95,7 @@ export const SERVICE_CATALOGUE: ServiceCatalogue = {
       // Values are `order#<customer>#<orderId>` and `customers#<orderId>`: see services/orders/src/dynamo-order-store.ts.
       table: { partitionKey: 'orderId', operations: ['GetItem', 'PutItem'] },
       ownsDataPrefix: true,
+      secrets: [RECEIPT_SIGNING_KEY_SECRET],
     },
     {
       name: 'inventory',

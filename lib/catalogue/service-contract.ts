@@ -14,6 +14,9 @@ export const SERVICE_HEALTH_PORT = 9090;
 export const INGRESS_CONTAINER_PORT = 8443;
 
 /** The environment variables the charts set on every service pod (and the edge's), by meaning. */
+/** The read-only directory the Secrets Store CSI driver mounts a service's secrets in, one file per secret. */
+export const SERVICE_SECRETS_DIR = '/var/run/secrets/platform';
+
 export const SERVICE_ENV = {
   mtlsMode: 'MTLS_MODE',
   port: 'PORT',
@@ -26,6 +29,8 @@ export const SERVICE_ENV = {
   clientIds: 'COGNITO_CLIENT_IDS',
   maxTokenLifetimeSeconds: 'COGNITO_MAX_TOKEN_LIFETIME_SECONDS',
   tableName: 'TABLE_NAME',
+  /** Where the service's catalogue secrets are mounted, one file per secret name (set only for services with secrets). */
+  secretsDir: 'SECRETS_DIR',
   /** The edge only: how its listener faces the load balancer (`tls` or `plaintext`). */
   ingressListener: 'INGRESS_LISTENER',
 } as const;

@@ -34,6 +34,20 @@ export function validateServiceCatalogue(catalogue: ServiceCatalogue, schemas: B
     check(DNS_LABEL.test(service.name), `${at}.name`, service.name, 'use a lowercase DNS label (a-z, 0-9, -), at most 63 characters');
     check(names.indexOf(service.name) === index, `${at}.name`, service.name, 'service names must be unique: rename one of them');
     check(DNS_LABEL.test(service.namespace), `${at}.namespace`, service.namespace, 'use a lowercase DNS label');
+    for (const secret of service.secrets ?? []) {
+      check(
+        DNS_LABEL.test(secret),
+        `${at}.secrets`,
+        secret,
+        'name each secret with a lowercase DNS label: it becomes a file name and part of the Secrets Manager name',
+      );
+    }
+    check(
+      new Set(service.secrets ?? []).size === (service.secrets ?? []).length,
+      `${at}.secrets`,
+      service.secrets,
+      'list each secret once',
+    );
     check(
       Number.isInteger(service.port) && service.port >= 1024 && service.port <= 65535,
       `${at}.port`,

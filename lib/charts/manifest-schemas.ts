@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { projectRoot } from '../private/project-root';
 import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
+import { SECRET_PROVIDER_CLASS_SCHEMA } from './service-secrets';
 
 /**
  * Validates manifests against pinned schemas: kubernetes-models 5.1.0 (Kubernetes), @kubernetes-models/istio 3.0.1,
@@ -18,6 +19,7 @@ export const SCHEMA_MODULES: Readonly<Record<string, string>> = {
   'policy/v1': 'kubernetes-models/policy/v1',
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
   'admissionregistration.k8s.io/v1': 'kubernetes-models/admissionregistration.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'security.istio.io/v1': '@kubernetes-models/istio/security.istio.io/v1',
   'networking.istio.io/v1': '@kubernetes-models/istio/networking.istio.io/v1',
   'cert-manager.io/v1': '@kubernetes-models/cert-manager/cert-manager.io/v1',
@@ -38,7 +40,10 @@ export function schemaProblems(manifests: readonly Manifest[]): string[] {
   const input = JSON.stringify({
     manifests,
     modules: SCHEMA_MODULES,
-    jsonSchemas: { 'elbv2.k8s.aws/v1beta1/TargetGroupBinding': TARGET_GROUP_BINDING_SCHEMA },
+    jsonSchemas: {
+      'elbv2.k8s.aws/v1beta1/TargetGroupBinding': TARGET_GROUP_BINDING_SCHEMA,
+      'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': SECRET_PROVIDER_CLASS_SCHEMA,
+    },
   });
   const output = execFileSync(process.execPath, [VALIDATOR], {
     cwd: projectRoot(),

@@ -69,6 +69,11 @@ export interface PlatformChartsProps extends WorkloadOptions {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Secrets Manager names of the services' catalogue secrets, by service name, then secret name.
+   * @default - `<service>/<secret>` for each (see ServiceChartProps.secretNames)
+   */
+  readonly secretNames?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
 }
@@ -180,6 +185,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     images,
     roleArns = {},
     environment = {},
+    secretNames = {},
     warn,
     ingressTargetGroupArn,
     ingressServiceName = catalogue.ingress.serviceAccount,
@@ -227,6 +233,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
       image: images[service.name],
       roleArn: roleArns[service.name],
       environment: environment[service.name],
+      secretNames: secretNames[service.name],
       warn,
     });
     chart.addDependency(baseline);

@@ -14,7 +14,8 @@ import {
   withPreStopSleep,
 } from './graceful-shutdown';
 import { servicePolicy } from './network-policies';
-import { SERVICE_HEALTH_PORT } from '../catalogue/service-contract';
+import { SERVICE_ENV, SERVICE_HEALTH_PORT, SERVICE_SECRETS_DIR } from '../catalogue/service-contract';
+import { SECRETS_STORE_CSI_DRIVER, secretProviderClass, secretProviderClassName } from './service-secrets';
 import { environmentErrors, serviceEnvironment } from './service-environment';
 import {
   applyRestrictedProfile,
@@ -82,6 +83,12 @@ export interface ServiceChartProps extends WorkloadOptions {
    */
   readonly servicePort?: number;
   /**
+   * Secrets Manager name of each of the service's catalogue secrets (`service.secrets`), by secret name: mounted
+   * read-only under SERVICE_SECRETS_DIR through the Secrets Store CSI driver, with the service's own Pod Identity role.
+   * @default - `<service>/<secret>` (the platform passes `<profile>-platform/<service>/<secret>`, see platformSecretName)
+   */
+  readonly secretNames?: Readonly<Record<string, string>>;
+  /**
    * Address ranges admitted on the service port besides the catalogue's callers: the load balancer, for the edge.
    * @default - none: only catalogue callers
    */
@@ -97,7 +104,10 @@ export function checkServiceChartProps(props: ServiceChartProps): { errors: Conf
   }
   const image = checkImage(`images.${props.serviceName}`, props.image, props.profile);
   const environment = environmentErrors(props.catalogue, service, props.mtls, props.environment);
-  return { errors: [...image.errors, ...environment, ...checkWorkload(resolveWorkload(props.profile, props))], warnings: image.warnings };
+  return {
+    errors: [...image.errors, ...environment, ...checkWorkload(resolveWorkload(props.profile, props))],
+    warnings: image.warnings,
+  };
 }
 
 /**
@@ -170,6 +180,8 @@ export class ServiceChart extends Chart {
     });
     // Select by the service's own label (not cdk8s' generated address label) so the manifests read plainly.
     for (const [key, value] of Object.entries(labels)) clusterService.selectLabel(key, value);
+    if ((service.secrets ?? []).length > 0)
+      addTypedObject(this, 'SecretProviderClass', secretProviderClass(service, props.secretNames ?? {}));
     addTypedObject(this, 'NetworkPolicy', servicePolicy(props.catalogue, service, props.mtls, settings.awsApiCidrs, props.sourceCidrs));
   }
 
@@ -210,11 +222,21 @@ export class ServiceChart extends Chart {
         Object.entries({
           ...props.environment,
           ...serviceEnvironment(props.catalogue, service, props.mtls),
+          // The directory, never a value: the secrets themselves are files of the CSI volume below.
+          ...((service.secrets ?? []).length > 0 ? { [SERVICE_ENV.secretsDir]: SERVICE_SECRETS_DIR } : {}),
         }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
       ),
     });
     // The root filesystem is read-only; /tmp is a small scratch volume.
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+    if ((service.secrets ?? []).length > 0) {
+      const volume = kplus.Volume.fromCsi(this, 'SecretsVolume', SECRETS_STORE_CSI_DRIVER, {
+        name: 'secrets',
+        readOnly: true,
+        attributes: { secretProviderClass: secretProviderClassName(service) },
+      });
+      container.mount(SERVICE_SECRETS_DIR, volume, { readOnly: true });
+    }
     if (native) {
       const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));
       const volume = kplus.Volume.fromSecret(this, 'WorkloadIdentityVolume', secret, { name: 'workload-identity', defaultMode: 0o440 });

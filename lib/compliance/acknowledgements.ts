@@ -343,6 +343,23 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'into itself or another bucket would only log log delivery.',
   },
   {
+    path: 'Edge/Secrets',
+    ids: ['AwsSolutions-SMG4', ...packIds('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
+    reason:
+      'Each value is an app client secret, which Cognito issues: a Secrets Manager rotation function cannot choose ' +
+      'it. It is rotated by the incident toolkit (rotate-client), which adds a new client secret in Cognito, writes ' +
+      'it here with PutSecretValue (name from machineClientSecretName or apiClientSecretName) and removes the old ' +
+      'one once callers use the new one.',
+  },
+  {
+    path: 'Data/Secrets',
+    ids: ['AwsSolutions-SMG4', ...packIds('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
+    reason:
+      "Service secrets are read once at pod start (orders' receipt-signing key signs receipts customers keep, so a new " +
+      'key must be introduced by the service, not swapped underneath it). An operator rotates with PutSecretValue and ' +
+      'a rollout; a rotation function per secret kind is left to the services that can take it (README, Managed secrets).',
+  },
+  {
     path: 'Data/Identities/orders/Policy/Resource',
     ids: ['AwsSolutions-IAM5[Resource::<DataBucketB1A7365C.Arn>/orders/*]'],
     reason:

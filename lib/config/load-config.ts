@@ -12,6 +12,7 @@ import {
   ProfileName,
   profileDefaults,
   TrailMode,
+  TeamConfig,
 } from './platform-config';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { validatePlatformConfig } from './validate-config';
@@ -32,6 +33,7 @@ export const CONTEXT_KEYS = {
   imageCache: 'imageCache',
   dockerHubCredentialArn: 'dockerHubCredentialArn',
   adminRoleArns: 'adminRoleArns',
+  teams: 'teams',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
   imageTag: 'imageTag',
@@ -76,6 +78,24 @@ function asNumber(field: string, value: unknown): number | undefined {
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new ConfigErrors([new ConfigError(field, value, 'use a number')]);
   return parsed;
+}
+
+/** Teams as a JSON array (`-c teams='[{"name":…}]'` or an array in cdk.json). */
+function asTeams(value: unknown): TeamConfig[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    if (Array.isArray(parsed)) return parsed.map((team) => ({ ...team, roleArns: asList(team?.roleArns) ?? [] }));
+  } catch {
+    // reported below
+  }
+  throw new ConfigErrors([
+    new ConfigError(
+      'cluster.teams',
+      value,
+      'write a JSON array such as [{"name":"payments","access":"edit","roleArns":["arn:aws:iam::…:role/…"]}]',
+    ),
+  ]);
 }
 
 function asString(value: unknown): string | undefined {
@@ -162,6 +182,7 @@ export function loadPlatformConfig(
     cluster: {
       ...base.cluster,
       adminRoleArns: admins ?? base.cluster.adminRoleArns,
+      teams: asTeams(context(CONTEXT_KEYS.teams)) ?? base.cluster.teams,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
       compute: (asString(context(CONTEXT_KEYS.compute)) as ComputeMode | undefined) ?? base.cluster.compute,
     },

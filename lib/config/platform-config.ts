@@ -13,6 +13,7 @@ import type { HelmVersions } from '../constructs/platform-components';
 import type { KarpenterCapacity } from '../constructs/karpenter';
 import type { IdentityProviderDefinition, OidcProviderDefinition, SamlProviderDefinition } from '../constructs/identity-providers';
 import type { UserGroupDefinition } from '../constructs/user-groups';
+import type { TeamAccessLevel, TeamDefinition } from '../charts/team-namespace';
 
 /**
  * The one typed configuration of the platform. Profiles hold per-environment values; `bin/` picks one,
@@ -32,6 +33,32 @@ export function platformStackName(profile: ProfileName, stack: string): string {
 /** The EKS cluster's name, e.g. `dev-platform`: what `aws eks update-kubeconfig --name` and `npm run incident` use. */
 export function platformClusterName(profile: ProfileName): string {
   return `${profile}-platform`;
+}
+
+/**
+ * The Secrets Manager name of a platform secret, `<profile>-platform/<name>` (e.g. `dev-platform/orders/payment-api-key`):
+ * the only place secret names are made, for the stacks, the charts and the incident toolkit alike.
+ */
+export function platformSecretName(profile: ProfileName, name: string): string {
+  return `${profile}-platform/${name}`;
+}
+
+/** The Secrets Manager name of one of a service's catalogue secrets, `<profile>-platform/<service>/<secret>`. */
+export function serviceSecretName(profile: ProfileName, service: string, secret: string): string {
+  return platformSecretName(profile, `${service}/${secret}`);
+}
+
+/**
+ * Where the platform machine client's secret lives (`<profile>-platform/machine-client`). The incident toolkit's
+ * `rotate-client` writes a new client secret here with PutSecretValue; `npm run smoke` and operators read it here.
+ */
+export function machineClientSecretName(profile: ProfileName): string {
+  return platformSecretName(profile, 'machine-client');
+}
+
+/** Where a client developer's app client secret lives (`<profile>-platform/api-clients/<client>`), for the same toolkit. */
+export function apiClientSecretName(profile: ProfileName, client: string): string {
+  return platformSecretName(profile, `api-clients/${client}`);
 }
 
 /** How workloads reach the internet: through NAT gateways, or not at all (fully private cluster). */
@@ -86,12 +113,22 @@ export const COMPUTE_MODES: readonly ComputeMode[] = ['karpenter', 'auto-mode'];
 
 export type { KarpenterCapacity };
 
+/**
+ * An operator team (see `TeamDefinition`): its namespace, `edit` or `view` access inside it, and the IAM roles (IAM
+ * Identity Center permission-set roles included) that get it through namespace-scoped access entries. Example:
+ * `{ name: 'payments', access: 'edit', roleArns: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PaymentsDev_0123456789abcdef'] }`
+ */
+export type TeamConfig = TeamDefinition;
+export type { TeamAccessLevel };
+
 export interface ClusterConfig {
   readonly kubernetesVersion: string;
   /** Must equal `kubernetesVersion`: kubectl supports one minor version of skew, the layer is chosen by it. */
   readonly kubectlLayerVersion: string;
   /** IAM role ARNs granted cluster admin through access entries. */
   readonly adminRoleArns: readonly string[];
+  /** Operator teams, each with a namespace and namespace-scoped access; never cluster admin (that is `adminRoleArns` only). */
+  readonly teams: readonly TeamConfig[];
   readonly nodeGroup: NodeGroupConfig;
   readonly compute: ComputeMode;
   /** The Karpenter node pool's limits and capacity type (compute `karpenter`). */
@@ -313,7 +350,13 @@ const PINNED_HELM: HelmVersions = {
   istio: '1.30.2',
   certManager: 'v1.20.3',
   awsPrivateCaIssuer: 'v1.9.0',
+  secretsStoreCsiProviderAws: '2.2.0',
 };
+
+/** The role IAM Identity Center creates for a `PaymentsDeveloper` permission set (its path and suffix as IAM shows them). */
+function sampleTeamRoleArn(env: EnvironmentConfig): string {
+  return `arn:aws:iam::${env.account}:role/aws-reserved/sso.amazonaws.com/${env.region}/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef`;
+}
 
 function zonesOf(region: string, count: number): string[] {
   return ['a', 'b', 'c'].slice(0, count).map((suffix) => `${region}${suffix}`);
@@ -338,6 +381,8 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       kubernetesVersion: '1.35',
       kubectlLayerVersion: '1.35',
       adminRoleArns: [`arn:aws:iam::${env.account}:role/PlatformAdmin`],
+      // A sample team signing in through an IAM Identity Center permission set, so dev exercises team tenancy.
+      teams: prod ? [] : [{ name: 'payments', access: 'edit', roleArns: [sampleTeamRoleArn(env)] }],
       nodeGroup: prod
         ? { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 50 }
         : { instanceTypes: ['t3.large'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 30 },

@@ -19,6 +19,7 @@ import {
 } from './platform-config';
 import { parseCidr, parseIpv4Cidr } from '../private/cidr';
 import { PULL_THROUGH_CACHE_SECRET_PREFIX } from '../constructs/image-cache';
+import { IAM_ROLE_ARN_PATTERN, teamsErrors } from './teams';
 
 /** The retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -40,7 +41,6 @@ export const WAF_MIN_RATE_LIMIT = 10;
 /** An AWS region name, e.g. eu-west-1 or us-gov-west-1. */
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
-const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 /** An API client's name: it becomes a construct id, AWS resource names and (without hyphens) output keys. */
 const CLIENT_NAME_PATTERN = /^(?=.{2,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;
@@ -546,6 +546,7 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   for (const arn of cluster.adminRoleArns) {
     check(IAM_ROLE_ARN_PATTERN.test(arn), 'cluster.adminRoleArns', arn, 'use an IAM role ARN such as arn:aws:iam::123456789012:role/Admin');
   }
+  errors.push(...teamsErrors(cluster.teams, cluster.adminRoleArns, catalogue));
   const nodes = cluster.nodeGroup;
   check(
     Number.isInteger(nodes.minSize) && nodes.minSize >= 1,

@@ -7,7 +7,8 @@ import { HelmChartSource, HelmComponent } from './helm-component';
 import { IngressGateway } from './ingress-gateway';
 import { refuseDependenciesOnItself } from '../private/parts-beside';
 
-const ISTIO_NAMESPACE = 'istio-system';
+/** Where istiod, the CNI node agent and ztunnel run. */
+export const ISTIO_NAMESPACE = 'istio-system';
 
 /** Istio's charts, all of one version: Istio supports no skew between them. */
 export interface IstioCharts {

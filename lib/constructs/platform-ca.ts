@@ -11,7 +11,8 @@ import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
 import { refuseDependenciesOnItself } from '../private/parts-beside';
 
-const CERT_MANAGER_NAMESPACE = 'cert-manager';
+/** Where cert-manager and the Private CA issuer run. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 /** The charts of the platform CA, pinned. */
 export interface PlatformCaCharts {

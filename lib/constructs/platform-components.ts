@@ -6,7 +6,7 @@ import { IngressIdentity } from '../catalogue/service-catalogue';
 import { MtlsMode } from '../catalogue/service-contract';
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { EntryPointPolicy } from './entry-point-policy';
-import { HelmChartSource } from './helm-component';
+import { HelmChartSource, HelmComponent } from './helm-component';
 import { IstioAmbientMesh } from './istio-ambient-mesh';
 import { PlatformCa } from './platform-ca';
 
@@ -16,6 +16,7 @@ export const HELM_REPOSITORIES = {
   istio: 'https://istio-release.storage.googleapis.com/charts',
   jetstack: 'https://charts.jetstack.io',
   awsPrivateCaIssuer: 'https://cert-manager.github.io/aws-privateca-issuer',
+  awsSecretsProvider: 'https://aws.github.io/secrets-store-csi-driver-provider-aws',
 } as const;
 
 /** Helm chart versions of the platform components, pinned in one place. */
@@ -28,6 +29,11 @@ export interface HelmVersions {
   readonly certManager: string;
   /** The `aws-privateca-issuer` chart, installed when a Private CA signs the platform CA. */
   readonly awsPrivateCaIssuer: string;
+  /**
+   * The `secrets-store-csi-driver-provider-aws` chart (AWS Secrets and Configuration Provider), which also installs
+   * its pinned Secrets Store CSI driver subchart.
+   */
+  readonly secretsStoreCsiProviderAws: string;
 }
 
 /** Every chart the platform installs, from the pinned versions. */
@@ -50,8 +56,29 @@ export function platformCharts(versions: HelmVersions) {
       chart: 'aws-privateca-issuer',
       version: versions.awsPrivateCaIssuer,
     },
+    secretsStoreCsiProviderAws: {
+      repository: HELM_REPOSITORIES.awsSecretsProvider,
+      chart: 'secrets-store-csi-driver-provider-aws',
+      version: versions.secretsStoreCsiProviderAws,
+    },
   } satisfies Record<string, HelmChartSource>;
 }
+
+/** Where the Secrets Store CSI driver and its AWS provider run (node-level DaemonSets). */
+export const SECRETS_STORE_NAMESPACE = 'kube-system';
+
+/**
+ * The AWS provider's chart values: install the CSI driver subchart; never copy secrets into Kubernetes Secrets (they
+ * stay files in the pods that mount them); have the driver hand the provider a service-account token for EKS Pod
+ * Identity (`usePodIdentity: "true"` in each SecretProviderClass), so each pod reads with its own role.
+ */
+export const SECRETS_STORE_VALUES = {
+  'secrets-store-csi-driver': {
+    install: true,
+    syncSecret: { enabled: false },
+    tokenRequests: [{ audience: 'pods.eks.amazonaws.com' }],
+  },
+};
 
 export interface PlatformComponentsProps {
   readonly cluster: eks.ICluster;
@@ -86,6 +113,8 @@ export class PlatformComponents extends Construct {
   /** Present in ambient mode. */
   readonly mesh?: IstioAmbientMesh;
   readonly platformCa: PlatformCa;
+  /** Mounts the services' Secrets Manager secrets as files (SecretProviderClass objects need its CRDs first). */
+  readonly secretsStore: HelmComponent;
 
   constructor(scope: Construct, id: string, props: PlatformComponentsProps) {
     super(scope, id);
@@ -106,5 +135,12 @@ export class PlatformComponents extends Construct {
       this.mesh = new IstioAmbientMesh(this, 'Mesh', { cluster, charts, ingress: props.ingress, dependsOn });
     }
     this.platformCa = new PlatformCa(this, 'CertificateAuthority', { cluster, charts, privateCa: props.privateCa, dependsOn });
+    this.secretsStore = new HelmComponent(this, 'SecretsStore', {
+      cluster,
+      source: charts.secretsStoreCsiProviderAws,
+      namespace: SECRETS_STORE_NAMESPACE,
+      values: SECRETS_STORE_VALUES,
+      dependsOn,
+    });
   }
 }

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BottlerocketNodegroup, NodeGroupCapacity } from './bottlerocket-nodegroup';
 import { AddonVersions, ClusterAddons } from './cluster-addons';
+import { accessEntryPrincipalArn } from '../private/access-entry-principal';
 
 /**
  * The kubectl layer for each Kubernetes version this blueprint supports; kubectl talks to the cluster in the
@@ -165,7 +166,7 @@ export class PrivateCluster extends Construct {
     const clusterAdmin = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
       accessScopeType: eks.AccessScopeType.CLUSTER,
     });
-    props.admins.forEach((role, index) => this.cluster.grantAccess(`Admin${index}`, role.roleArn, [clusterAdmin]));
+    props.admins.forEach((role, index) => this.cluster.grantAccess(`Admin${index}`, accessEntryPrincipalArn(role.roleArn), [clusterAdmin]));
 
     if (!props.autoMode) {
       this.nodes = new BottlerocketNodegroup(this, 'Nodes', {

@@ -15,6 +15,8 @@ export const PRIVATE_CLUSTER_ENDPOINT_SERVICES: Readonly<Record<string, ec2.Inte
   ElasticLoadBalancing: ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING,
   Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
   Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
+  // The Secrets Store CSI driver's AWS provider fetches the services' secrets on the nodes.
+  SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
 };
 
 export interface SecureVpcProps {

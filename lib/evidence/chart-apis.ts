@@ -18,6 +18,10 @@ import { platformCharts } from '../constructs/platform-components';
  *   cainjector-service.yaml}.
  * - aws-privateca-issuer v1.9.0: cert-manager/aws-privateca-issuer tag v1.9.0, charts/aws-pca-issuer/{crds, templates,
  *   values.yaml}.
+ * - secrets-store-csi-driver-provider-aws 2.2.0: aws/secrets-store-csi-driver-provider-aws,
+ *   charts/secrets-store-csi-driver-provider-aws/{Chart.yaml, Chart.lock (secrets-store-csi-driver 1.5.2), values.yaml,
+ *   templates}: DaemonSets only, no Service, no webhook; the driver subchart installs the secrets-store.csi.x-k8s.io
+ *   CRDs (SecretProviderClass) when `secrets-store-csi-driver.install` is true.
  * Only webhooks with `failurePolicy: Fail` are listed: while such a webhook's pods are not ready, the API server
  * rejects every object it admits ("no endpoints available for service …"). A webhook that fails open (the controller's
  * `mpod.elbv2.k8s.aws`, `failurePolicy: Ignore` by default) cannot fail a deployment.
@@ -29,6 +33,7 @@ const VERIFIED_VERSIONS: HelmVersions = {
   istio: '1.30.2',
   certManager: 'v1.20.3',
   awsPrivateCaIssuer: 'v1.9.0',
+  secretsStoreCsiProviderAws: '2.2.0',
 };
 
 /** A label that makes a webhook admit an object: on the object (a pod's own labels) or on its namespace. */
@@ -220,6 +225,13 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified | keyof typeof ka
     webhooks: [],
     creates: [SERVICE, POD],
     serviceTypes: (values) => [values.service?.type ?? 'ClusterIP'],
+  },
+  secretsStoreCsiProviderAws: {
+    source: verified.secretsStoreCsiProviderAws,
+    crdGroups: (values) => (values['secrets-store-csi-driver']?.install === false ? [] : ['secrets-store.csi.x-k8s.io']),
+    webhooks: [],
+    creates: [POD],
+    serviceTypes: () => [],
   },
 };
 

@@ -2,6 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { list, StatementJson } from './policy-evaluator';
 import { placeholder, SynthesizedPolicies } from './synthesized-policies';
+import { Authorization, can } from './rbac-evaluator';
 
 /** Whose permissions a table row shows: a name (the catalogue service) and its role construct. */
 export interface NamedRole {
@@ -101,4 +102,62 @@ export function renderUserRolesTable(roles: readonly UserRole[], routes: readonl
     return `| ${group} | ${cell(scopes)} | ${opened.length > 0 ? cell(opened) : '—'} |`;
   });
   return ['| Group | Scopes in its access tokens | Public routes it opens |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** What one team access entry grants, as the RBAC evaluator answers it. */
+export interface TeamAccessRow {
+  readonly principalArn: string;
+  readonly namespaces: readonly string[];
+  readonly policies: readonly string[];
+  readonly groups: readonly string[];
+  /** `<kind> <namespace>/<name> → <role kind> <role>` of every binding naming one of its groups. */
+  readonly bindings: readonly string[];
+  readonly secretsInItsNamespaces: boolean;
+  /** Whether it reads Secrets in any other namespace the templates create, kube-system or default. */
+  readonly secretsElsewhere: boolean;
+  readonly clusterScopedObjects: boolean;
+}
+
+/** One row per team access entry (an entry carrying Kubernetes groups) of the synthesized templates. */
+export function teamAccessRows(authz: Authorization): TeamAccessRow[] {
+  const known = [
+    ...new Set(['kube-system', 'default', ...authz.objects.filter((o) => o.kind === 'Namespace').map((o) => String(o.metadata?.name))]),
+  ];
+  return authz.accessEntries
+    .filter((entry) => entry.kubernetesGroups.length > 0)
+    .map((entry) => {
+      const namespaces = entry.accessPolicies.flatMap((p) => (p.namespaces === 'cluster' ? ['(cluster)'] : p.namespaces));
+      const secrets = (namespace: string) => can(authz, entry.principalArn, { verb: 'get', group: '', resource: 'secrets', namespace });
+      return {
+        principalArn: entry.principalArn,
+        namespaces,
+        policies: entry.accessPolicies.map((p) => p.policy),
+        groups: entry.kubernetesGroups,
+        bindings: authz.objects
+          .filter((o) => o.kind.endsWith('RoleBinding') && (o.subjects ?? []).some((s: any) => entry.kubernetesGroups.includes(s.name)))
+          .map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name} → ${o.roleRef.kind} ${o.roleRef.name}`),
+        secretsInItsNamespaces: namespaces.every(secrets),
+        secretsElsewhere: known.filter((ns) => !namespaces.includes(ns)).some(secrets),
+        clusterScopedObjects: can(authz, entry.principalArn, { verb: 'create', group: '', resource: 'namespaces' }),
+      };
+    });
+}
+
+/**
+ * The README's team-access table: one row per team access entry of the synthesized templates, with what the RBAC
+ * evaluator answers for it, so the documentation shows what deploys, not what the configuration meant.
+ */
+export function renderTeamAccessTable(authz: Authorization): string {
+  const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+  const rows = teamAccessRows(authz).map(
+    (row) =>
+      `| ${cell([row.principalArn])} | ${cell(row.namespaces)} | ${cell(row.policies)} | ${cell(row.groups)} | ` +
+      `${row.bindings.join('; ') || '—'} | ${yesNo(row.secretsInItsNamespaces)} | ${yesNo(row.secretsElsewhere)} | ` +
+      `${yesNo(row.clusterScopedObjects)} |`,
+  );
+  return [
+    '| Role (access entry) | Namespaces | Access policy | Kubernetes group | Bindings | Secrets in its namespace | Secrets elsewhere | Cluster-scoped objects |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

@@ -5,9 +5,10 @@ import { createPlatformCharts } from '../charts';
 import { ACKNOWLEDGEMENTS, Acknowledgement } from '../compliance/acknowledgements';
 import { CONTROLS, ControlEvidence, SecurityControl } from '../compliance/controls';
 import { GateFinding } from '../compliance/gate-findings';
-import { constructPathLabels, userRoles } from '../evidence/permissions-table';
 import { publicRoutes, routeKey } from '../catalogue/service-catalogue';
 import { TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
+import { constructPathLabels, teamAccessRows, userRoles } from '../evidence/permissions-table';
+import { clusterAuthorization } from '../evidence/rbac-evaluator';
 import { list } from '../evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../evidence/synthesized-policies';
 import { Platform } from '../platform';
@@ -110,5 +111,6 @@ export async function buildReviewerReport(inputs: ReportInputs): Promise<Reviewe
     callPairs: pairs,
     permissions: rolePermissions(inputs.policies, inputs.platform, inputs.root),
     userRoles: userRolePermissions(inputs.assembly, inputs.platform),
+    teamAccess: teamAccessRows(clusterAuthorization(Object.values(inputs.assembly.templates))),
   };
 }

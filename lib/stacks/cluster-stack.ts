@@ -15,6 +15,8 @@ import { Karpenter } from '../constructs/karpenter';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
 import { PlatformComponents } from '../constructs/platform-components';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
+import { TeamAccess } from '../constructs/team-access';
+import { WorkloadSettings } from '../charts/workload-settings';
 
 /** Log streams of the CloudWatch observability add-on, each written to `/aws/containerinsights/<cluster>/<name>`. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['performance', 'application', 'host', 'dataplane'] as const;
@@ -37,6 +39,8 @@ export interface ClusterStackProps extends StackProps {
   readonly ingressTargetGroup: elbv2.ITargetGroup;
   /** The catalogue's ingress identity: the mesh gateway's namespace and service account (ambient mode). */
   readonly ingress: IngressIdentity;
+  /** Sizes each team namespace's quota and limits, as the services' are sized. */
+  readonly teamWorkload: WorkloadSettings;
 }
 
 /**
@@ -52,6 +56,7 @@ export class ClusterStack extends Stack {
   readonly karpenter?: Karpenter;
   /** Container Insights' `application` log group: every container's stdout, the services' JSON access logs among it. */
   readonly applicationLogGroup: cwlogs.ILogGroup;
+  readonly teams: TeamAccess;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -113,6 +118,14 @@ export class ClusterStack extends Stack {
         dependsOn: [...podsCanRun, this.components.entryPointPolicy],
       });
     }
+
+    this.teams = new TeamAccess(this, 'Teams', {
+      cluster: this.cluster,
+      teams: config.teams,
+      mtls: config.mtls,
+      workload: props.teamWorkload,
+      dependsOn: [this.components.entryPointPolicy],
+    });
 
     if (isolated) {
       Annotations.of(this).addWarningV2(

@@ -7,7 +7,7 @@ export const EDGE_OUTPUTS = {
   /** The user pool domain's OAuth 2.0 token endpoint. */
   tokenUrl: 'TokenUrl',
   userPoolId: 'UserPoolId',
-  /** The client-credentials app client; its secret is read with DescribeUserPoolClient, never output. */
+  /** The client-credentials app client; its secret is in Secrets Manager (`machineClientSecretName`), never output. */
   machineClientId: 'MachineClientId',
 } as const;
 

@@ -1,10 +1,12 @@
-import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ValidCatalogue } from '../catalogue/validate-catalogue';
-import { EdgeConfig, keyRequiredRoutes, userGroupsOf } from '../config';
+import { apiClientSecretName, EdgeConfig, keyRequiredRoutes, machineClientSecretName, ProfileName, userGroupsOf } from '../config';
 import { apiClientOutputs, EDGE_OUTPUTS } from './edge-outputs';
 import { ApiClients } from '../constructs/api-clients';
 import { ApiDomain } from '../constructs/api-domain';
@@ -14,6 +16,7 @@ import { ILogDestinations } from '../constructs/central-logging';
 import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
+import { PlatformSecret } from '../constructs/platform-secret';
 
 export interface EdgeStackProps extends StackProps {
   readonly edge: EdgeConfig;
@@ -26,6 +29,10 @@ export interface EdgeStackProps extends StackProps {
   readonly requestSchemas: RequestSchemas;
   /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
   readonly retainData: boolean;
+  /** Names the app client secrets in Secrets Manager (`machineClientSecretName`, `apiClientSecretName`). */
+  readonly profile: ProfileName;
+  /** Encrypts the app client secrets (the platform data key). */
+  readonly secretsKey: kms.IKey;
 }
 
 /**
@@ -36,6 +43,10 @@ export interface EdgeStackProps extends StackProps {
  */
 export class EdgeStack extends Stack {
   readonly identity: PlatformIdentity;
+  /** The machine client's secret in Secrets Manager, never in an output. */
+  readonly machineClientSecret: PlatformSecret;
+  /** Each client developer's app client secret in Secrets Manager, by client name. */
+  readonly apiClientSecrets: ReadonlyMap<string, PlatformSecret>;
   readonly api: PlatformApi;
   /** The configured client developers' app clients, API keys and usage plans. */
   readonly apiClients: ApiClients;
@@ -65,6 +76,23 @@ export class EdgeStack extends Stack {
       identityProviders: edge.identityProviders,
       tokenTriggerLogGroup: logDestinations.createLogGroup('TokenTriggerLogs'),
     });
+    // Each client secret as CloudFormation's ClientSecret attribute of its app client, resolved at deploy time into
+    // the secret: no custom resource or Lambda handles it, and neither the template nor an output holds it.
+    const secrets = new Construct(this, 'Secrets');
+    const clientSecret = (id: string, client: cognito.UserPoolClient, secretName: string, description: string) =>
+      new PlatformSecret(secrets, id, {
+        secretName,
+        encryptionKey: props.secretsKey,
+        description: `${description}; rotated by the incident toolkit (rotate-client)`,
+        value: SecretValue.resourceAttribute((client.node.defaultChild as cognito.CfnUserPoolClient).attrClientSecret),
+        retain: props.retainData,
+      });
+    this.machineClientSecret = clientSecret(
+      'MachineClient',
+      this.identity.machineClient,
+      machineClientSecretName(props.profile),
+      'Client secret of the platform machine client (client credentials)',
+    );
 
     // The zone and certificates first: the load balancer's TLS listener presents the ingress name's certificate.
     this.domain = edge.domain && new ApiDomain(this, 'Domain', edge.domain);
@@ -113,6 +141,12 @@ export class EdgeStack extends Stack {
       identity: this.identity,
       namePrefix: apiName,
     });
+    this.apiClientSecrets = new Map(
+      [...this.apiClients.clients].map(([name, client]) => [
+        name,
+        clientSecret(name, client.appClient, apiClientSecretName(props.profile, name), `Client secret of the ${name} app client`),
+      ]),
+    );
 
     this.firewall = new ApiFirewall(this, 'Firewall', {
       ...edge.waf,

@@ -22,6 +22,7 @@ test('every object the charts emit, in both modes, validates against the pinned 
       'Service',
       'ValidatingAdmissionPolicy',
       'ValidatingAdmissionPolicyBinding',
+      'SecretProviderClass',
     ]),
   );
   expect(schemaProblems(manifests)).toEqual([]);

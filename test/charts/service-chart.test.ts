@@ -1,3 +1,6 @@
+import { SERVICE_SECRETS_DIR } from '../../lib/catalogue/service-contract';
+import { RECEIPT_SIGNING_KEY_SECRET } from '../../lib/catalogue/service-catalogue';
+import { schemaProblems } from '../../lib/charts/manifest-schemas';
 import { Testing } from 'cdk8s';
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { ConfigErrors } from '../../lib/catalogue/config-error';
@@ -72,8 +75,18 @@ describe('Deployment', () => {
   });
 
   test('a writable /tmp only, since the root filesystem is read-only', () => {
-    expect(container(ambient.orders).volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
-    expect(podSpec(ambient.orders).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    // orders' other mount is its secrets, read-only (see 'catalogue secrets: …').
+    expect(container(ambient.orders).volumeMounts).toEqual([
+      { mountPath: '/tmp', name: 'tmp' },
+      { mountPath: SERVICE_SECRETS_DIR, name: 'secrets', readOnly: true },
+    ]);
+    expect(podSpec(ambient.orders).volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      {
+        name: 'secrets',
+        csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'orders-secrets' } },
+      },
+    ]);
   });
 
   test('ambient mode: the mesh does mTLS; one plain-HTTP URL per callee, from the catalogue', () => {
@@ -82,6 +95,7 @@ describe('Deployment', () => {
       PORT: '8443',
       HEALTH_PORT: '9090',
       SHUTDOWN_GRACE_MS: '20000',
+      SECRETS_DIR: SERVICE_SECRETS_DIR,
       INVENTORY_URL: 'http://inventory.shop.svc:8443',
       PAYMENTS_URL: 'http://payments.billing.svc:9443',
     });
@@ -93,6 +107,7 @@ describe('Deployment', () => {
       PORT: '8443',
       HEALTH_PORT: '9090',
       SHUTDOWN_GRACE_MS: '20000',
+      SECRETS_DIR: SERVICE_SECRETS_DIR,
       TLS_CERT_FILE: `${WORKLOAD_CERT_DIR}/tls.crt`,
       TLS_KEY_FILE: `${WORKLOAD_CERT_DIR}/tls.key`,
       TLS_CA_FILE: `${WORKLOAD_CERT_DIR}/ca.crt`,
@@ -288,4 +303,63 @@ describe('snapshots', () => {
   };
   test.each(['istio-ambient', 'native'] as const)('%s orders', (mtls) => expect(sample[mtls].orders).toMatchSnapshot());
   test.each(['istio-ambient', 'native'] as const)('%s inventory', (mtls) => expect(sample[mtls].inventory).toMatchSnapshot());
+});
+
+describe('catalogue secrets', () => {
+  const manifests = Testing.synth(
+    new ServiceChart(Testing.app(), 'orders', {
+      catalogue: REFERENCE_CATALOGUE,
+      serviceName: 'orders',
+      profile: 'dev',
+      mtls: 'istio-ambient',
+      image: digestImage('orders'),
+      secretNames: { [RECEIPT_SIGNING_KEY_SECRET]: 'dev-platform/orders/receipt-signing-key' },
+    }),
+  ) as Manifest[];
+
+  test('catalogue secrets: one SecretProviderClass, fetched with the pod’s own Pod Identity role, copied into no Kubernetes Secret', () => {
+    const providers = manifests.filter((m) => m.kind === 'SecretProviderClass');
+    expect(providers).toEqual([
+      {
+        apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+        kind: 'SecretProviderClass',
+        metadata: { name: 'orders-secrets', namespace: 'shop' },
+        spec: {
+          provider: 'aws',
+          parameters: {
+            usePodIdentity: 'true',
+            objects:
+              '- objectName: "dev-platform/orders/receipt-signing-key"\n  objectType: "secretsmanager"\n  objectAlias: "receipt-signing-key"\n',
+          },
+        },
+      },
+    ]);
+    expect(schemaProblems(manifests)).toEqual([]);
+  });
+
+  test('catalogue secrets: mounted read-only as files; the environment names the directory, never a value', () => {
+    const deployment = manifests.find((m) => m.kind === 'Deployment')!;
+    const spec = deployment.spec.template.spec;
+    expect(spec.volumes).toContainEqual({
+      name: 'secrets',
+      csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'orders-secrets' } },
+    });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: SERVICE_SECRETS_DIR, name: 'secrets', readOnly: true });
+    expect(spec.containers[0].env).toContainEqual({ name: 'SECRETS_DIR', value: SERVICE_SECRETS_DIR });
+    expect(JSON.stringify(spec.containers)).not.toMatch(/secretKeyRef|secretRef|receipt-signing-key/);
+  });
+
+  test('a service without secrets gets no provider class, volume or SECRETS_DIR', () => {
+    const inventory = Testing.synth(
+      new ServiceChart(Testing.app(), 'inventory', {
+        catalogue: REFERENCE_CATALOGUE,
+        serviceName: 'inventory',
+        profile: 'dev',
+        mtls: 'istio-ambient',
+        image: digestImage('inventory'),
+      }),
+    ) as Manifest[];
+    expect(inventory.map((m) => m.kind)).not.toContain('SecretProviderClass');
+    expect(JSON.stringify(inventory)).not.toMatch(/SECRETS_DIR|secrets-store/);
+  });
 });

@@ -36,6 +36,7 @@ test('one YAML file per chart, numbered in apply order, replacing the previous r
     'HorizontalPodAutoscaler',
     'PodDisruptionBudget',
     'Service',
+    'SecretProviderClass',
     'NetworkPolicy',
   ]);
 });

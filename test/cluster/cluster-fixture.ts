@@ -9,6 +9,7 @@ import { ClusterStack } from '../../lib/stacks/cluster-stack';
 import { testApp, testConfig } from '../support/platform-fixture';
 import { clusterFoundations } from '../../lib/platform';
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
+import { resolveWorkload } from '../../lib/charts/workload-settings';
 
 /** The ingress target group the cluster stack is given (the Edge stack's in the platform). */
 const TEST_INGRESS_TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/ingress/0123456789abcdef';
@@ -38,6 +39,7 @@ export function buildClusterStack(
       targetGroupArn: TEST_INGRESS_TARGET_GROUP_ARN,
     }),
     ingress: REFERENCE_CATALOGUE.ingress,
+    teamWorkload: resolveWorkload(config.profile),
   });
   extend({ app, stack });
   return { app, config, stack, keys, logging, network, template: Template.fromStack(stack) };

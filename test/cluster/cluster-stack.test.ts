@@ -9,6 +9,7 @@ import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
+import { accessEntryPrincipalArn } from '../../lib/private/access-entry-principal';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 import { parseJson } from '../../lib/evidence/cluster-resources';
 
@@ -76,9 +77,14 @@ describe('control plane', () => {
     expect(manifests).not.toContain('aws-auth');
   });
 
-  test("each configured admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler and Karpenter's nodes", () => {
+  test("each configured admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler, Karpenter's nodes and namespace-scoped teams", () => {
     const entries = ofType(dev.template, 'AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
-    const admins = entries.filter((e) => typeof e.PrincipalArn === 'string');
+    // Team roles have entries too, scoped to their namespaces (test/cluster/team-access.test.ts): never cluster-wide.
+    const teamRoles = dev.config.cluster.teams.flatMap((team) => team.roleArns.map(accessEntryPrincipalArn));
+    const teams = entries.filter((e) => teamRoles.includes(e.PrincipalArn));
+    expect(teams.map((e) => e.PrincipalArn)).toEqual(teamRoles);
+    for (const entry of teams) expect(entry.AccessPolicies.map((p: any) => p.AccessScope.Type)).toEqual(['namespace']);
+    const admins = entries.filter((e) => typeof e.PrincipalArn === 'string' && !teamRoles.includes(e.PrincipalArn));
     expect(admins.map((e) => e.PrincipalArn)).toEqual(dev.config.cluster.adminRoleArns);
     for (const entry of admins) {
       expect(entry.AccessPolicies).toEqual([
@@ -268,9 +274,10 @@ describe('Helm components', () => {
         ['cert-manager', HELM_REPOSITORIES.jetstack, helm.certManager],
         ['karpenter-crd', `${KARPENTER_REGISTRY}/karpenter-crd`, KARPENTER_VERSION],
         ['karpenter', `${KARPENTER_REGISTRY}/karpenter`, KARPENTER_VERSION],
+        ['secrets-store-csi-driver-provider-aws', HELM_REPOSITORIES.awsSecretsProvider, helm.secretsStoreCsiProviderAws],
       ]),
     );
-    expect(pinned).toHaveLength(9);
+    expect(pinned).toHaveLength(10);
     expect(charts(prod.template).map((c) => [c.Chart, c.Repository, c.Version])).toContainEqual([
       'aws-privateca-issuer',
       HELM_REPOSITORIES.awsPrivateCaIssuer,

@@ -384,6 +384,62 @@ const CHANGES: readonly Change[] = [
       }),
   ],
   [
+    'CL-9',
+    "a team's access policy applies cluster-wide",
+    (d) =>
+      d
+        .properties('AWS::EKS::AccessEntry', (p) => (p.KubernetesGroups ?? []).length > 0)
+        .forEach((p) => {
+          p.AccessPolicies[0].AccessScope = { Type: 'cluster' };
+        }),
+  ],
+  [
+    'CL-9',
+    "a team's group is bound to edit cluster-wide",
+    (d) => {
+      const [group] = d.properties('AWS::EKS::AccessEntry', (p) => (p.KubernetesGroups ?? []).length > 0)[0].KubernetesGroups;
+      const binding = {
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'team' },
+        roleRef: { kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'Group', name: group }],
+      };
+      d.properties('Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('"kind":"RoleBinding"'))[0].Manifest =
+        JSON.stringify([binding]);
+    },
+  ],
+  [
+    'DATA-7',
+    'a secret falls back to the AWS-managed key',
+    (d) =>
+      d.properties('AWS::SecretsManager::Secret').forEach((p) => {
+        delete p.KmsKeyId;
+      }),
+  ],
+  [
+    'DATA-7',
+    'a service role reads every secret',
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p).includes('secretsmanager:GetSecretValue'))
+        .forEach((p) => {
+          p.PolicyDocument.Statement.filter((s: any) => text(s.Action).includes('secretsmanager:GetSecretValue')).forEach((s: any) => {
+            s.Resource = '*';
+          });
+        }),
+    // A wildcard resource in a service role is what DATA-5 forbids too.
+    { alsoFails: ['DATA-5'] },
+  ],
+  [
+    'DATA-7',
+    "the machine client's secret is published as a stack output",
+    (d) => {
+      const [secret] = d.properties('AWS::SecretsManager::Secret', (p) => text(p.SecretString).includes('ClientSecret'));
+      const edge = d.template('Edge');
+      edge.Outputs = { ...edge.Outputs, MachineClientSecret: { Value: secret.SecretString } };
+    },
+  ],
+  [
     'CL-5',
     'pods reach the instance metadata service (hop limit 2)',
     (d) =>

@@ -71,6 +71,7 @@ export function buildData(
     cluster,
     retainData: config.retainData,
     identityPoolRole: identity?.authenticatedRole,
+    profile: config.profile,
   });
   return { app, config, keys, logging, cluster, data, identity };
 }

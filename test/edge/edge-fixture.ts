@@ -5,6 +5,7 @@ import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue';
 import { REFERENCE_CATALOGUE } from '../support/catalogue';
 import { EdgeConfig, PlatformConfig } from '../../lib/config';
+import { KeysStack } from '../../lib/stacks/keys-stack';
 import { EdgeStack } from '../../lib/stacks/edge-stack';
 import { LoggingStack } from '../../lib/stacks/logging-stack';
 import { NetworkStack } from '../../lib/stacks/network-stack';
@@ -47,6 +48,8 @@ export function buildEdge(
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
+    profile: config.profile,
+    secretsKey: new KeysStack(app, 'Keys', { env, retainKeys: false }).keys.data,
   });
   return { app, edge, logging, config };
 }

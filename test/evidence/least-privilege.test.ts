@@ -50,8 +50,15 @@ function world() {
     tableArn: (name: string) => policies.resolveToken(data, tableOf(name).table.tableArn),
     tableName: (name: string) => tableOf(name).tableName,
     repositoryArn: (name: string) => policies.resolveToken(data, data.repositories.get(name)!.repository.repositoryArn),
+    secretArn: (service: string, secret: string) => policies.resolveToken(data, data.secrets.get(service)!.get(secret)!.secret.secretArn),
   };
 }
+
+/** What Secrets Manager asks KMS for when it decrypts a secret for a caller. */
+const viaSecretsManager = (region: string, secretArn: string) => ({
+  'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
+  'kms:EncryptionContext:SecretARN': secretArn,
+});
 
 type Case = [description: string, request: AccessRequest];
 
@@ -108,6 +115,33 @@ function serviceCases(service: ServiceDefinition): { allow: Case[]; deny: Case[]
       { action: 's3:ListBucket', resource: w.bucketArn, context: { 's3:prefix': `${other.name}/` } },
     ]);
   }
+  for (const secret of service.secrets ?? []) {
+    const arn = w.secretArn(service.name, secret);
+    allow.push([`read its ${secret} secret`, { action: 'secretsmanager:GetSecretValue', resource: arn }]);
+    allow.push([
+      `decrypt its ${secret} secret through Secrets Manager`,
+      { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaSecretsManager(w.region, arn) },
+    ]);
+    deny.push([`change its ${secret} secret`, { action: 'secretsmanager:PutSecretValue', resource: arn }]);
+    deny.push([`change the ${secret} secret's policy`, { action: 'secretsmanager:PutResourcePolicy', resource: arn }]);
+    deny.push([
+      `use the data key through Secrets Manager for another secret`,
+      { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaSecretsManager(w.region, `${arn}-other`) },
+    ]);
+  }
+  for (const other of others) {
+    for (const secret of other.secrets ?? []) {
+      const arn = w.secretArn(other.name, secret);
+      deny.push([`read ${other.name}'s ${secret} secret`, { action: 'secretsmanager:GetSecretValue', resource: arn }]);
+      deny.push([
+        `decrypt ${other.name}'s ${secret} secret`,
+        { action: 'kms:Decrypt', resource: w.dataKeyArn, context: viaSecretsManager(w.region, arn) },
+      ]);
+    }
+  }
+  const machineClientSecret = `arn:aws:secretsmanager:${w.region}:${w.account}:secret:dev-platform/machine-client-AbCdEf`;
+  deny.push(['read the machine client secret', { action: 'secretsmanager:GetSecretValue', resource: machineClientSecret }]);
+  deny.push(['list every secret', { action: 'secretsmanager:ListSecrets', resource: '*' }]);
   const own = `${w.bucketArn}/${service.name}/file`;
   if (service.ownsDataPrefix) {
     allow.push(['read its prefix', { action: 's3:GetObject', resource: own }]);
@@ -169,6 +203,16 @@ function expectedServiceStatements(service: ServiceDefinition): StatementJson[] 
       Condition: {
         StringEquals: { 'kms:ViaService': `s3.${w.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': w.bucketArn },
       },
+    });
+  }
+  for (const secret of service.secrets ?? []) {
+    const arn = w.secretArn(service.name, secret);
+    statements.push({ Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: [arn] });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [w.dataKeyArn],
+      Condition: { StringEquals: viaSecretsManager(w.region, arn) },
     });
   }
   return statements;

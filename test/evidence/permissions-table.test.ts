@@ -1,7 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { publicRoutes, routeKey, SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
-import { constructPathLabels, renderPermissionsTable, renderUserRolesTable, userRoles } from '../../lib/evidence/permissions-table';
+import {
+  constructPathLabels,
+  renderPermissionsTable,
+  renderTeamAccessTable,
+  renderUserRolesTable,
+  userRoles,
+} from '../../lib/evidence/permissions-table';
+import { clusterAuthorization } from '../../lib/evidence/rbac-evaluator';
 import { TOKEN_SCOPES_ENV } from '../../lib/private/token-scopes-trigger';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
 import { edgeTemplate } from '../support/token-trigger';
@@ -58,5 +65,23 @@ describe('user roles', () => {
     const match = USER_ROLES_MARKERS.exec(fs.readFileSync(README, 'utf8'));
     expect(match).not.toBeNull();
     expect(match![1].trim()).toEqual(rolesTable);
+  });
+});
+
+describe('team access', () => {
+  const TEAM_MARKERS = /<!-- team-access:start -->\n([\s\S]*?)\n<!-- team-access:end -->/;
+  const teams = renderTeamAccessTable(clusterAuthorization(synthesizedConfiguration('dev').assembly.stacks.map((s) => s.template)));
+
+  test("one row per team access entry, with the evaluator's answers", () => {
+    expect(teams.split('\n').slice(2)).toEqual([
+      '| `arn:aws:iam::111111111111:role/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef` | `payments` | `AmazonEKSEditPolicy` | ' +
+        '`platform-team-payments-edit` | RoleBinding payments/team-edit → ClusterRole edit | yes | no | no |',
+    ]);
+  });
+
+  test('the README table equals the generated one', () => {
+    const match = TEAM_MARKERS.exec(fs.readFileSync(README, 'utf8'));
+    expect(match).not.toBeNull();
+    expect(match![1].trim()).toEqual(teams);
   });
 });

@@ -151,6 +151,22 @@ describe('content', () => {
     expect(html).toContain('<tr><td>Detection &amp; response</td>');
   });
 
+  test("the team access section answers for each team's access entry: its namespace only, no Secret elsewhere, nothing cluster-scoped", () => {
+    expect(report.teamAccess).toEqual([
+      {
+        principalArn: 'arn:aws:iam::111111111111:role/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef',
+        namespaces: ['payments'],
+        policies: ['AmazonEKSEditPolicy'],
+        groups: ['platform-team-payments-edit'],
+        bindings: ['RoleBinding payments/team-edit → ClusterRole edit'],
+        secretsInItsNamespaces: true,
+        secretsElsewhere: false,
+        clusterScopedObjects: false,
+      },
+    ]);
+    for (const text of [html, markdown]) expect(text).toContain('AWSReservedSSO_PaymentsDeveloper_0123456789abcdef');
+  });
+
   test('the output is deterministic', async () => {
     expect(renderHtml(report)).toEqual(html);
     expect(html).not.toMatch(/\b20\d\d-\d\d-\d\d/);

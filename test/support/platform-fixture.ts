@@ -60,14 +60,17 @@ export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod'
 /** A digest per catalogue service (`-c imageDigests=…`), so prod synthesizes its Workloads stack too. */
 export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}`;
 
+/** A view team as an operator configures it for prod (`-c teams=…`): prod has no sample team of its own. */
+export const TEST_PROD_TEAMS = JSON.stringify([{ name: 'audit', access: 'view', roleArns: ['arn:aws:iam::111111111111:role/Auditor'] }]);
+
 /**
  * Every configuration the platform supports, as context: deploy-time and shutdown rules and the entry-point
  * enforcements are checked over each. Prod and native mode carry digests, so their workloads (and native mode's
- * edge proxy, the load balancer's target) render.
+ * edge proxy, the load balancer's target) render; prod has a view team, the others dev's sample edit team.
  */
 export const SUPPORTED_CONFIGURATIONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   dev: {},
-  prod: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS },
+  prod: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS, teams: TEST_PROD_TEAMS },
   'native mTLS': { mtls: 'native', imageDigests: `${TEST_IMAGE_DIGESTS},ingress-gateway=sha256:${'3'.repeat(64)}` },
   'isolated egress': { egress: 'isolated' },
 };

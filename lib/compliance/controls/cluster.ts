@@ -1,4 +1,5 @@
 import { clusterObjects, text } from './evidence-readers';
+import { can, clusterAuthorization, ResourceRequest } from '../../evidence/rbac-evaluator';
 import { ControlEvidence, SecurityControl } from './security-control';
 
 export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
@@ -97,6 +98,23 @@ export const CLUSTER_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'test/cluster/karpenter.test.ts', test: 'IMDSv2 required with a hop limit of 1' },
     evidence: karpenterNodesHardened,
   },
+  {
+    id: 'CL-9',
+    title:
+      'Operator teams reach their own namespace only: access entries with namespace-scoped edit or view policies and the group ' +
+      'a namespaced RoleBinding names; no Secret outside it, no cluster-scoped object; cluster admin is a separate explicit list',
+    category: 'cluster',
+    nist: ['AC-2', 'AC-3', 'AC-6'],
+    cisEks: ['4.1.1', '4.1.2'],
+    implementedIn: [
+      'lib/constructs/team-access.ts',
+      'lib/charts/team-namespace.ts',
+      'lib/config/teams.ts',
+      'lib/private/access-entry-principal.ts',
+    ],
+    provenBy: { file: 'test/cluster/team-access.test.ts', test: 'changes its own namespace only' },
+    evidence: teamsConfinedToTheirNamespaces,
+  },
 ];
 
 export function clusterEndpointPrivateOnly({ assembly }: ControlEvidence): boolean {
@@ -182,5 +200,43 @@ export function karpenterNodesHardened({ assembly }: ControlEvidence): boolean {
         volumes.every((v) => v.ebs?.encrypted === true && v.ebs.kmsKeyID !== undefined)
       );
     })
+  );
+}
+
+/** What no team may do anywhere: create cluster-scoped objects, or read Secrets of the whole cluster. */
+const CLUSTER_SCOPED_REQUESTS: readonly ResourceRequest[] = [
+  { verb: 'create', group: '', resource: 'namespaces' },
+  { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+  { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+  { verb: 'list', group: '', resource: 'secrets' },
+];
+
+/**
+ * Every access entry carrying Kubernetes groups (a team's) has only namespace-scoped policies, and the evaluator finds
+ * its principal unable to create cluster-scoped objects or to read a Secret in any namespace outside its scope; no
+ * ClusterRoleBinding names a group. Evaluated over the templates, where the access entries and team RBAC live.
+ */
+export function teamsConfinedToTheirNamespaces({ assembly }: ControlEvidence): boolean {
+  const authz = clusterAuthorization(Object.values(assembly.templates));
+  if (authz.accessEntries.length === 0) return false;
+  const namespaces = [
+    ...new Set(['kube-system', 'default', ...authz.objects.filter((o) => o.kind === 'Namespace').map((o) => String(o.metadata?.name))]),
+  ];
+  const groupBoundClusterWide = authz.objects.some(
+    (o) => o.kind === 'ClusterRoleBinding' && (o.subjects ?? []).some((s: any) => s.kind === 'Group'),
+  );
+  return (
+    !groupBoundClusterWide &&
+    authz.accessEntries
+      .filter((entry) => entry.kubernetesGroups.length > 0)
+      .every((entry) => {
+        const scopes = entry.accessPolicies.flatMap((p) => (p.namespaces === 'cluster' ? ['*'] : p.namespaces));
+        if (scopes.includes('*')) return false;
+        const outside = namespaces.filter((ns) => !scopes.includes(ns));
+        return (
+          CLUSTER_SCOPED_REQUESTS.every((request) => !can(authz, entry.principalArn, request)) &&
+          outside.every((namespace) => !can(authz, entry.principalArn, { verb: 'get', group: '', resource: 'secrets', namespace }))
+        );
+      })
   );
 }

@@ -75,6 +75,18 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
     provenBy: { file: 'test/data/data-stack.test.ts', test: 'signed-in users reach only their own prefix' },
     evidence: usersReachOnlyTheirOwnPrefix,
   },
+  {
+    id: 'DATA-7',
+    title:
+      'Every secret the platform holds is in Secrets Manager, encrypted with a platform key, its value never in a template ' +
+      "or output; only its owner's role reads it (GetSecretValue on that secret, Decrypt only through Secrets Manager for it)",
+    category: 'data',
+    nist: ['SC-28', 'SC-12', 'IA-5(7)', 'AC-6'],
+    implementedIn: ['lib/constructs/platform-secret.ts', 'lib/stacks/edge-stack.ts', 'lib/stacks/data-stack.ts'],
+    provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'must-deny cases are denied' },
+    gateRules: ['SecretsManagerUsingKMSKey'],
+    evidence: secretsManagedAndOwnerRead,
+  },
 ];
 
 export function keysSeparatedByPurposeAndRotated({ assembly }: ControlEvidence): boolean {
@@ -135,4 +147,44 @@ export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boole
 
 export function usersReachOnlyTheirOwnPrefix({ assembly }: ControlEvidence): boolean {
   return assembly.some('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('users/${cognito-identity.amazonaws.com:sub}'));
+}
+
+const statementsOf = (resources: readonly { properties: Record<string, any> }[]): any[] =>
+  resources
+    .flatMap((r) => [r.properties.PolicyDocument, ...(r.properties.Policies ?? []).map((p: any) => p.PolicyDocument)])
+    .flatMap((document) => document?.Statement ?? []);
+const allows = (statement: any, action: string) =>
+  statement.Effect === 'Allow' &&
+  [statement.Action].flat().some((a: string) => a === '*' || a === action || a === `${action.split(':')[0]}:*`);
+
+/**
+ * Secrets are in Secrets Manager with a customer-managed key and no literal value; no output names one; every
+ * identity statement allowing GetSecretValue names secrets (no wildcard), and every one allowing Decrypt through
+ * Secrets Manager is bound to one secret by its encryption context.
+ */
+export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boolean {
+  const secrets = assembly.ofType('AWS::SecretsManager::Secret');
+  const secretIds = secrets.map((s) => s.logicalId);
+  const statements = statementsOf([
+    ...assembly.ofType('AWS::IAM::ManagedPolicy'),
+    ...assembly.ofType('AWS::IAM::Policy'),
+    ...assembly.ofType('AWS::IAM::Role'),
+  ]);
+  const outputs = Object.values<any>(assembly.templates).flatMap((t) => Object.values<any>(t.Outputs ?? {}));
+  return (
+    secrets.length > 0 &&
+    secrets.every(
+      (s) =>
+        s.properties.KmsKeyId !== undefined &&
+        !text(s.properties.KmsKeyId).includes('alias/aws/') &&
+        typeof s.properties.SecretString !== 'string',
+    ) &&
+    outputs.every((o) => !/ClientSecret/.test(text(o.Value)) && !secretIds.some((id) => text(o.Value).includes(`"${id}"`))) &&
+    statements
+      .filter((st) => allows(st, 'secretsmanager:GetSecretValue'))
+      .every((st) => ![st.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*'))) &&
+    statements
+      .filter((st) => allows(st, 'kms:Decrypt') && text(st.Condition).includes('secretsmanager.'))
+      .every((st) => st.Condition?.StringEquals?.['kms:EncryptionContext:SecretARN'] !== undefined)
+  );
 }

@@ -83,7 +83,7 @@ export const WORKLOAD_CONTROLS: readonly SecurityControl[] = [
     category: 'workload',
     nist: ['SC-28', 'IA-5(7)'],
     cisEks: ['4.4.1'],
-    implementedIn: ['lib/charts/service-chart.ts', 'lib/charts/workload-certificates.ts'],
+    implementedIn: ['lib/charts/service-chart.ts', 'lib/charts/workload-certificates.ts', 'lib/charts/service-secrets.ts'],
     provenBy: { file: 'test/charts/service-chart.test.ts', test: 'native mode: certificate secret mounted read-only' },
     evidence: secretsMountedReadOnly,
   },
@@ -187,7 +187,9 @@ export function secretsMountedReadOnly({ manifests }: ControlEvidence): boolean 
         (spec.containers as any[]).every((c) =>
           (c.volumeMounts ?? []).every((m: any) => {
             const volume = (spec.volumes ?? []).find((v: any) => v.name === m.name);
-            return volume?.secret === undefined || m.readOnly === true;
+            // Kubernetes Secrets and Secrets Store CSI volumes (Secrets Manager) alike.
+            const holdsSecrets = volume?.secret !== undefined || volume?.csi !== undefined;
+            return !holdsSecrets || (m.readOnly === true && (volume.csi === undefined || volume.csi.readOnly === true));
           }),
         ),
     )

@@ -1,7 +1,9 @@
-import { ServiceDefinition } from '../../../lib/catalogue/service-catalogue';
+import { join } from 'node:path';
+import { RECEIPT_SIGNING_KEY_SECRET, ServiceDefinition } from '../../../lib/catalogue/service-catalogue';
 import { SERVICE_ENV } from '../../../lib/catalogue/service-contract';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
+import { readOperatorFileSync } from '../../shared/src/config/operator-files';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
 
 /** Every environment variable orders reads (shared ones in loadSharedConfig), validated at start-up. */
@@ -15,6 +17,34 @@ export interface OrdersConfig {
   readonly peerTimeoutMs: number;
   /** PEER_RETRIES: retries after a failed attempt (with exponential backoff). */
   readonly peerRetries: number;
+  /**
+   * `<SECRETS_DIR>/receipt-signing-key`, the key order receipts are signed with: a Secrets Manager secret the chart
+   * mounts as a file. Without SECRETS_DIR (local runs) orders are answered without a receipt.
+   */
+  readonly receiptSigningKey?: Buffer;
+}
+
+/** The receipt key from the mounted secrets directory; a directory without it stops start-up with the fix. */
+function receiptSigningKey(secretsDir: string | undefined): Buffer | undefined {
+  if (secretsDir === undefined) return undefined;
+  const file = join(secretsDir, RECEIPT_SIGNING_KEY_SECRET);
+  let key: string;
+  try {
+    key = readOperatorFileSync(file).trim();
+  } catch {
+    throw new ServiceConfigError(
+      SERVICE_ENV.secretsDir,
+      `has no readable ${RECEIPT_SIGNING_KEY_SECRET}`,
+      `mount the ${RECEIPT_SIGNING_KEY_SECRET} secret at ${file}`,
+    );
+  }
+  if (key.length < 32)
+    throw new ServiceConfigError(
+      SERVICE_ENV.secretsDir,
+      `holds a ${RECEIPT_SIGNING_KEY_SECRET} of ${key.length} characters`,
+      'use a key of at least 32 characters',
+    );
+  return Buffer.from(key, 'utf8');
 }
 
 export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinition): OrdersConfig {
@@ -33,5 +63,6 @@ export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinit
     inventoryUrl,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
+    receiptSigningKey: receiptSigningKey(reader.optional(SERVICE_ENV.secretsDir)),
   };
 }

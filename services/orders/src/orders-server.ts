@@ -33,7 +33,7 @@ export function createOrdersServer(config: OrdersConfig, store: OrderStore, logg
     catalogue: SERVICE_CATALOGUE,
     service: ORDERS_SERVICE,
     config: config.shared,
-    handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE)),
+    handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE), config.receiptSigningKey),
     schemas: REQUEST_BODY_SCHEMAS,
     ...security,
     logger,

@@ -67,6 +67,13 @@ export class EvidenceDraft {
   }
 
   /** The changed copy, as the controls read it. */
+  /** One stack's template (by stack id, e.g. `Edge`), to change in place. */
+  template(stack: string): Record<string, any> {
+    const template = this.templates[stack];
+    if (!template) throw new Error(`no stack ${stack} in the evidence: use one of ${Object.keys(this.templates).join(', ')}`);
+    return template;
+  }
+
   evidence(): ControlEvidence {
     return { ...this.reference, assembly: this.reference.assembly.withTemplates(this.templates), manifests: this.manifests };
   }
