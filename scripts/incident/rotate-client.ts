@@ -4,8 +4,8 @@ import {
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { ProfileName } from '../../lib/config/platform-config';
+import { DescribeSecretCommand, PutSecretValueCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { apiClientSecretName, machineClientSecretName, ProfileName } from '../../lib/config/platform-config';
 import { apiClientOutputs, EDGE_OUTPUTS } from '../../lib/stacks/edge-outputs';
 import { UsageError } from '../smoke/args';
 import { edgeStackOutputs, IncidentContext, isAwsNotFound, userPoolIdOf } from './context';
@@ -15,12 +15,16 @@ import { IncidentError } from './steps';
 export const MACHINE_CLIENT = 'machine';
 
 /**
- * The Secrets Manager secret that holds an app client's secret, unless `--secret-id` names another:
- * `<profile>-platform/app-clients/<client>`. Its value is JSON `{ clientId, clientSecretId, clientSecret }`.
+ * The Secrets Manager secret that holds an app client's secret, unless `--secret-id` names another: the one the Edge
+ * stack creates (`machineClientSecretName`, `apiClientSecretName`). Its value is the client secret alone, as the stack
+ * stores it; the tag `CLIENT_SECRET_ID_TAG` names the Cognito secret it holds.
  */
 export function appClientSecretName(profile: ProfileName, client: string): string {
-  return `${profile}-platform/app-clients/${client}`;
+  return client === MACHINE_CLIENT ? machineClientSecretName(profile) : apiClientSecretName(profile, client);
 }
+
+/** The tag on the Secrets Manager secret naming the Cognito client secret id it holds (what a rerun compares). */
+export const CLIENT_SECRET_ID_TAG = 'platform:client-secret-id';
 
 /**
  * A rerun within this time of a rotation finds the client's only secret to be the stored one and changes nothing; later,
@@ -90,14 +94,13 @@ export async function rotateClient(context: IncidentContext, options: RotateClie
   await context.steps.change(
     'store-secret',
     secretId,
-    'PutSecretValue { clientId, clientSecretId, clientSecret }: consumers read the new secret here',
-    () =>
-      secrets.send(
-        new PutSecretValueCommand({
-          SecretId: secretId,
-          SecretString: JSON.stringify({ clientId, clientSecretId: created!.ClientSecretId, clientSecret: created!.ClientSecretValue }),
-        }),
-      ),
+    `PutSecretValue of the new client secret, tagged ${CLIENT_SECRET_ID_TAG}: consumers read the new secret here`,
+    async () => {
+      await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: created!.ClientSecretValue }));
+      await secrets.send(
+        new TagResourceCommand({ SecretId: secretId, Tags: [{ Key: CLIENT_SECRET_ID_TAG, Value: created!.ClientSecretId }] }),
+      );
+    },
   );
   for (const old of oldest.slice(makeRoom.length)) await deleteSecret(old.ClientSecretId!, 'the compromised secret stops working');
 }
@@ -114,23 +117,15 @@ async function clientIdOf(context: IncidentContext, client: string): Promise<str
   return clientId;
 }
 
-/** The Cognito secret id the Secrets Manager secret holds; the secret must exist (it is where consumers read it). */
+/** The Cognito secret id the Secrets Manager secret holds (its tag); the secret must exist (it is where consumers read it). */
 async function storedSecretId(context: IncidentContext, secretId: string): Promise<string | undefined> {
-  const { secrets } = context.aws;
   try {
-    await secrets.send(new DescribeSecretCommand({ SecretId: secretId }));
+    const described = await context.aws.secrets.send(new DescribeSecretCommand({ SecretId: secretId }));
+    return described.Tags?.find((tag) => tag.Key === CLIENT_SECRET_ID_TAG)?.Value;
   } catch (err) {
     if (isAwsNotFound(err)) {
       throw new UsageError(`secret ${secretId} not found: pass --secret-id <name or ARN> of the secret the client's consumers read`);
     }
-    throw err;
-  }
-  try {
-    const value = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-    return value ? (JSON.parse(value) as { clientSecretId?: string }).clientSecretId : undefined;
-  } catch (err) {
-    // A secret without a value yet, or a value in another format: nothing the toolkit stored.
-    if (isAwsNotFound(err) || err instanceof SyntaxError) return undefined;
     throw err;
   }
 }

@@ -6,18 +6,19 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DescribeSecretCommand,
-  GetSecretValueCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { CLIENT_SECRET_ID_TAG } from '../../scripts/incident/rotate-client';
 import { mocks, NOW, resetAws, runIncident, sent, sentNames, summary, USER_POOL_ID } from './support';
 
-const SECRET_ID = 'dev-platform/app-clients/machine';
+const SECRET_ID = 'dev-platform/machine-client';
 const OLD = { ClientSecretId: 'machine-client-id--1700000000', ClientSecretCreateDate: new Date('2026-06-01T00:00:00Z') };
 
 /** Cognito's client secrets and the Secrets Manager secret, as stateful mocks. */
-function secrets(initial: ClientSecretDescriptorType[] = [OLD]): { secrets: ClientSecretDescriptorType[]; stored?: string } {
-  const state: { secrets: ClientSecretDescriptorType[]; stored?: string } = { secrets: [...initial] };
+function secrets(initial: ClientSecretDescriptorType[] = [OLD]): { secrets: ClientSecretDescriptorType[]; stored?: string; tag?: string } {
+  const state: { secrets: ClientSecretDescriptorType[]; stored?: string; tag?: string } = { secrets: [...initial] };
   mocks.cognito
     .on(ListUserPoolClientSecretsCommand, { UserPoolId: USER_POOL_ID, ClientId: 'machine-client-id' })
     .callsFake(async () => ({ ClientSecrets: state.secrets }));
@@ -30,20 +31,21 @@ function secrets(initial: ClientSecretDescriptorType[] = [OLD]): { secrets: Clie
     state.secrets = state.secrets.filter((s) => s.ClientSecretId !== ClientSecretId);
     return {};
   });
-  mocks.secrets.on(DescribeSecretCommand, { SecretId: SECRET_ID }).resolves({ Name: SECRET_ID });
-  mocks.secrets.on(GetSecretValueCommand).callsFake(async () => {
-    if (!state.stored)
-      throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value", $metadata: {} });
-    return { SecretString: state.stored };
-  });
+  mocks.secrets
+    .on(DescribeSecretCommand, { SecretId: SECRET_ID })
+    .callsFake(async () => ({ Name: SECRET_ID, Tags: state.tag ? [{ Key: CLIENT_SECRET_ID_TAG, Value: state.tag }] : [] }));
   mocks.secrets.on(PutSecretValueCommand).callsFake(async ({ SecretString }) => {
     state.stored = SecretString;
+    return {};
+  });
+  mocks.secrets.on(TagResourceCommand).callsFake(async ({ Tags }) => {
+    state.tag = Tags?.find((tag: { Key?: string }) => tag.Key === CLIENT_SECRET_ID_TAG)?.Value;
     return {};
   });
   return state;
 }
 
-const MUTATIONS = ['AddUserPoolClientSecret', 'DeleteUserPoolClientSecret', 'PutSecretValue'];
+const MUTATIONS = ['AddUserPoolClientSecret', 'DeleteUserPoolClientSecret', 'PutSecretValue', 'TagResource'];
 
 beforeEach(() => resetAws());
 
@@ -71,18 +73,9 @@ test('apply: a new Cognito secret, stored in Secrets Manager, then the old one d
   ]);
   expect(sent(mocks.secrets)).toEqual([
     ['DescribeSecret', { SecretId: SECRET_ID }],
-    ['GetSecretValue', { SecretId: SECRET_ID }],
-    [
-      'PutSecretValue',
-      {
-        SecretId: SECRET_ID,
-        SecretString: JSON.stringify({
-          clientId: 'machine-client-id',
-          clientSecretId: 'machine-client-id--1780601400',
-          clientSecret: 'new-secret-value',
-        }),
-      },
-    ],
+    // The value alone, as the Edge stack stores it, so every reader keeps reading it the same way.
+    ['PutSecretValue', { SecretId: SECRET_ID, SecretString: 'new-secret-value' }],
+    ['TagResource', { SecretId: SECRET_ID, Tags: [{ Key: CLIENT_SECRET_ID_TAG, Value: 'machine-client-id--1780601400' }] }],
   ]);
   expect(state.secrets.map((s) => s.ClientSecretId)).toEqual(['machine-client-id--1780601400']);
   expect(JSON.stringify(records)).not.toContain('new-secret-value');
@@ -95,7 +88,7 @@ test('with two secrets already, the oldest goes first to make room (Cognito keep
   expect(records.map((r) => `${r.step} ${r.target.split('/').pop()}`)).toEqual([
     `delete-old-secret ${OLD.ClientSecretId}`,
     'add-secret machine-client-id',
-    `store-secret machine`,
+    `store-secret machine-client`,
     `delete-old-secret ${other.ClientSecretId}`,
   ]);
 });
