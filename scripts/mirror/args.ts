@@ -45,9 +45,10 @@ export function parseMirrorArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
     return found && [found[0], String(found[1]).trim()];
   };
 
-  const [, profile] = first(['--profile', values.profile], ['context profile', context('profile')]) ?? ['', 'dev'];
-  if (!PROFILE_NAMES.includes(profile as ProfileName))
-    throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_NAMES.join('|')}`);
+  const [profileFrom, profile] = first(['--profile', values.profile], ['cdk.json context profile', context('profile')]) ?? ['', 'dev'];
+  if (!PROFILE_NAMES.includes(profile as ProfileName)) {
+    throw new UsageError(`${profileFrom} is "${profile}": use --profile ${PROFILE_NAMES.join('|')}`);
+  }
 
   const account = first(
     ['--account', values.account],

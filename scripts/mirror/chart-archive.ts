@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
+import { MirrorError } from './mirror-error';
 
 const BLOCK = 512;
 
@@ -42,5 +43,5 @@ export function chartMetadata(archive: Buffer): Record<string, unknown> {
       return metadata as Record<string, unknown>;
     }
   }
-  throw new Error('the archive holds no <chart>/Chart.yaml: it is not a Helm chart');
+  throw new MirrorError('the archive holds no <chart>/Chart.yaml: it is not a Helm chart');
 }

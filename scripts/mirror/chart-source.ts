@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { HelmChartSource } from '../../lib/constructs/helm-component';
-import { chartLayer, Fetch, OciRegistry, RegistryError } from './oci-registry';
+import { MirrorError } from './mirror-error';
+import { chartLayer, Fetch, OciRegistry } from './oci-registry';
 
 /** A chart version found at its source: the digest the source declares for its archive, and how to download it. */
 export interface SourceChart {
@@ -34,7 +35,7 @@ export class ChartSources {
     const entries = (await this.index(base))[source.chart] ?? [];
     const entry = entries.find((candidate) => String(candidate.version) === source.version);
     const url = Array.isArray(entry?.urls) ? entry.urls[0] : undefined;
-    if (!entry || typeof url !== 'string') throw new RegistryError(`${source.chart} ${source.version} is not in ${base}/index.yaml`);
+    if (!entry || typeof url !== 'string') throw new MirrorError(`${source.chart} ${source.version} is not in ${base}/index.yaml`);
     const archiveUrl = new URL(url, `${base}/`).toString();
     return {
       declaredDigest: typeof entry.digest === 'string' ? `sha256:${entry.digest}` : undefined,
@@ -64,13 +65,13 @@ export class ChartSources {
     }
     const manifest = await registry.manifest(name, source.version);
     const layer = manifest && chartLayer(manifest);
-    if (!layer) throw new RegistryError(`${source.repository}:${source.version} is not a Helm chart in ${host}`);
+    if (!layer) throw new MirrorError(`${source.repository}:${source.version} is not a Helm chart in ${host}`);
     return { declaredDigest: layer.digest, download: () => registry.blob(name, layer.digest) };
   }
 
   private async get(url: string): Promise<Response> {
     const response = await this.fetch(url);
-    if (response.status !== 200) throw new RegistryError(`GET ${url}: HTTP ${response.status}`);
+    if (response.status !== 200) throw new MirrorError(`GET ${url}: HTTP ${response.status}`);
     return response;
   }
 }

@@ -1,4 +1,4 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECRClient, ECRServiceException } from '@aws-sdk/client-ecr';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
@@ -10,7 +10,8 @@ import { UsageError } from '../usage-error';
 import { parseMirrorArgs } from './args';
 import { ChartLock, CHART_DIGESTS_FILE } from './lock-file';
 import { mirrorCharts } from './mirror-charts';
-import { Fetch, RegistryError } from './oci-registry';
+import { MirrorError } from './mirror-error';
+import { Fetch } from './oci-registry';
 
 export interface MirrorCliOptions {
   readonly argv: readonly string[];
@@ -51,7 +52,7 @@ export async function runMirrorCli(options: MirrorCliOptions): Promise<number> {
         lock: ChartLock.read(lockFile),
         lockName: path.relative(root, lockFile),
         ecr,
-        fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+        fetch: reportingFailures(options.fetch ?? ((url, init) => fetch(url, init))),
         apply: args.apply,
         record: args.record,
         out,
@@ -65,10 +66,22 @@ export async function runMirrorCli(options: MirrorCliOptions): Promise<number> {
       err(`mirror: ${error.message}`);
       return 2;
     }
-    if (error instanceof ConfigErrors || error instanceof RegistryError) {
+    if (error instanceof ConfigErrors || error instanceof MirrorError) {
       err(`mirror: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ECRServiceException || (error as Error).name === 'CredentialsProviderError') {
+      err(`mirror: ECR: ${(error as Error).message} (check the AWS credentials and region)`);
       return 1;
     }
     throw error;
   }
+}
+
+/** A request that cannot reach its host (no route, DNS, TLS) fails with one line naming the URL. */
+function reportingFailures(send: Fetch): Fetch {
+  return (url, init) =>
+    send(url, init).catch((error: Error & { cause?: Error }) => {
+      throw new MirrorError(`${init?.method ?? 'GET'} ${url}: ${error.cause?.message ?? error.message}`);
+    });
 }

@@ -1,11 +1,12 @@
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { Fetch, OciRegistry, RegistryError } from './oci-registry';
+import { MirrorError } from './mirror-error';
+import { Fetch, OciRegistry } from './oci-registry';
 
 /** The account's private registry, signed in with an ECR authorization token (basic auth, valid 12 hours). */
 export async function ecrRegistry(ecr: ECRClient, host: string, fetch: Fetch): Promise<OciRegistry> {
   const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
   const token = authorizationData?.[0]?.authorizationToken;
-  if (!token) throw new RegistryError(`ECR gave no authorization token for ${host}`);
+  if (!token) throw new MirrorError(`ECR gave no authorization token for ${host}`);
   return new OciRegistry(host, fetch, token);
 }
 

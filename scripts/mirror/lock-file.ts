@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HelmChartSource } from '../../lib/constructs/helm-component';
 import { projectRoot } from '../../lib/private/project-root';
+import { MirrorError } from './mirror-error';
 
 /** The committed record of every mirrored chart's archive digest (trust on first use, then pinned). */
 export const CHART_DIGESTS_FILE = path.join(projectRoot(), 'lib', 'compliance', 'chart-digests.json');
@@ -22,13 +23,18 @@ function sameChart(a: HelmChartSource, b: HelmChartSource): boolean {
 export class ChartLock {
   static read(file: string): ChartLock {
     const where = path.relative(process.cwd(), file) || file;
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new MirrorError(`${where}: ${(error as Error).message}`);
+    }
     const charts = (parsed as { charts?: unknown }).charts;
-    if (!Array.isArray(charts)) throw new Error(`${where}: expected { "charts": [...] }`);
+    if (!Array.isArray(charts)) throw new MirrorError(`${where}: expected { "charts": [...] }`);
     for (const entry of charts as LockedChart[]) {
       const valid = ['repository', 'chart', 'version'].every((key) => typeof entry?.[key as keyof LockedChart] === 'string');
       if (!valid || !DIGEST_PATTERN.test(String(entry.digest))) {
-        throw new Error(`${where}: entry ${JSON.stringify(entry)} needs repository, chart, version and a sha256:<64 hex> digest`);
+        throw new MirrorError(`${where}: entry ${JSON.stringify(entry)} needs repository, chart, version and a sha256:<64 hex> digest`);
       }
     }
     return new ChartLock(file, charts as LockedChart[]);

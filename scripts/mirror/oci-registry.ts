@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MirrorError } from './mirror-error';
 
 /** The Helm chart media types (Helm's OCI support) and the OCI image manifest they travel in. */
 export const MEDIA_TYPES = {
@@ -29,15 +30,7 @@ export interface OciManifest {
 /** How the mirror reaches chart repositories and registries (https://<host>); tests answer from 127.0.0.1. */
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
-/** An unexpected answer from a chart repository or registry: one line naming the URL and the status. */
-export class RegistryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RegistryError';
-  }
-}
-
-/** A Helm chart layer's digest in a manifest, or undefined when the manifest holds no chart. */
+/** The Helm chart layer of a manifest, or undefined when the manifest holds no chart. */
 export function chartLayer(manifest: OciManifest): OciDescriptor | undefined {
   return manifest.layers.find((layer) => layer.mediaType === MEDIA_TYPES.helmChart);
 }
@@ -72,7 +65,7 @@ export class OciRegistry {
     await this.expect(response, [200], `blob ${name}@${digest}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     const got = sha256Digest(bytes);
-    if (got !== digest) throw new RegistryError(`blob ${name}@${digest} from ${this.host} has digest ${got}: refusing it`);
+    if (got !== digest) throw new MirrorError(`blob ${name}@${digest} from ${this.host} has digest ${got}: refusing it`);
     return bytes;
   }
 
@@ -85,7 +78,7 @@ export class OciRegistry {
     const started = await this.request('POST', `/v2/${name}/blobs/uploads/`);
     await this.expect(started, [202], `upload to ${name}`);
     const location = started.headers.get('location');
-    if (!location) throw new RegistryError(`upload to ${name} on ${this.host}: no Location in the answer`);
+    if (!location) throw new MirrorError(`upload to ${name} on ${this.host}: no Location in the answer`);
     const url = new URL(location, `https://${this.host}`);
     url.searchParams.set('digest', digest);
     const put = await this.request('PUT', url.toString(), {
@@ -125,20 +118,20 @@ export class OciRegistry {
   /** The anonymous token a Bearer challenge (`realm="…",service="…",scope="…"`) names. */
   private async token(challenge: string): Promise<string> {
     const params = Object.fromEntries([...challenge.matchAll(/(?:^|[\s,])(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
-    if (!params.realm) throw new RegistryError(`${this.host} asks for a token without naming where to get it: ${challenge}`);
+    if (!params.realm) throw new MirrorError(`${this.host} asks for a token without naming where to get it: ${challenge}`);
     const url = new URL(params.realm);
     for (const key of ['service', 'scope']) if (params[key]) url.searchParams.set(key, params[key]);
     const response = await this.fetch(url.toString());
     await this.expect(response, [200], `token from ${url.origin}`);
     const body = (await response.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
-    if (!token) throw new RegistryError(`${url.origin} answered without a token`);
+    if (!token) throw new MirrorError(`${url.origin} answered without a token`);
     return token;
   }
 
   private async expect(response: Response, statuses: readonly number[], what: string): Promise<void> {
     if (statuses.includes(response.status)) return;
     const detail = (await response.text()).slice(0, 200).replace(/\s+/g, ' ');
-    throw new RegistryError(`${what} on ${this.host}: HTTP ${response.status} ${detail}`.trim());
+    throw new MirrorError(`${what} on ${this.host}: HTTP ${response.status} ${detail}`.trim());
   }
 }

@@ -1,4 +1,4 @@
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, ECRClient, ECRServiceException, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -244,5 +244,40 @@ describe('digest pinning', () => {
         .map((chart) => ({ ...chart, digest: digests.get(`${chart.chart}@${chart.version}`) })),
     );
     expect((await run(['--apply'], lock)).plan.every((line) => line.action === 'skip')).toBe(true);
+  });
+});
+
+describe('a failure is one line and exit code 1, never a stack trace', () => {
+  test('an unreachable source names the URL', async () => {
+    const unreachable = HTTPS_CHARTS[0];
+    const original = helm.routes;
+    helm.routes = () => ({});
+    try {
+      const { code, err } = await run([], lockFile());
+      expect(code).toBe(1);
+      expect(err).toEqual([
+        `mirror: GET ${unreachable.repository}/index.yaml: test network: ${new URL(unreachable.repository).origin} is not routed to 127.0.0.1`,
+      ]);
+    } finally {
+      helm.routes = original;
+    }
+  });
+
+  test('a malformed lock file names the file and the entry', async () => {
+    const lock = path.join(dir, 'bad.json');
+    fs.writeFileSync(lock, JSON.stringify({ charts: [{ repository: 'r', chart: 'c', version: '1', digest: 'md5:abc' }] }));
+    const { code, err } = await run([], lock);
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      expect.stringMatching(/^mirror: \S*bad\.json: entry .*"md5:abc".* needs repository, chart, version and a sha256:<64 hex> digest$/),
+    ]);
+  });
+
+  test('an ECR error says to check the credentials', async () => {
+    ecr
+      .on(GetAuthorizationTokenCommand)
+      .rejects(new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized' }));
+    const { code, err } = await run([], lockFile());
+    expect([code, err]).toEqual([1, ['mirror: ECR: not authorized (check the AWS credentials and region)']]);
   });
 });
