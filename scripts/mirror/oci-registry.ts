@@ -79,7 +79,7 @@ export class OciRegistry {
     await this.expect(started, [202], `upload to ${name}`);
     const location = started.headers.get('location');
     if (!location) throw new MirrorError(`upload to ${name} on ${this.host}: no Location in the answer`);
-    const url = new URL(location, `https://${this.host}`);
+    const url = new URL(location, this.origin);
     url.searchParams.set('digest', digest);
     const put = await this.request('PUT', url.toString(), {
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
@@ -97,14 +97,18 @@ export class OciRegistry {
     await this.expect(response, [201], `manifest ${name}:${tag}`);
   }
 
+  private get origin(): string {
+    return `https://${this.host}`;
+  }
+
   private async request(method: string, pathOrUrl: string, init: RequestInit = {}): Promise<Response> {
-    const url = pathOrUrl.startsWith('/') ? `${`https://${this.host}`}${pathOrUrl}` : pathOrUrl;
-    const send = () =>
-      this.fetch(url, {
-        ...init,
-        method,
-        headers: { ...(init.headers as Record<string, string>), ...(this.authorization ? { authorization: this.authorization } : {}) },
-      });
+    const url = new URL(pathOrUrl, this.origin);
+    // The registry's credentials go to the registry only, never to a host an upload Location names.
+    const sendsCredentials = url.origin === this.origin;
+    const send = () => {
+      const authorization: Record<string, string> = sendsCredentials && this.authorization ? { authorization: this.authorization } : {};
+      return this.fetch(url.toString(), { ...init, method, headers: { ...(init.headers as Record<string, string>), ...authorization } });
+    };
     let response = await send();
     const challenge = response.headers.get('www-authenticate');
     if (response.status === 401 && challenge?.startsWith('Bearer ') && !this.authorization?.startsWith('Bearer ')) {
