@@ -40,7 +40,8 @@ export const WAF_MIN_RATE_LIMIT = 10;
 
 /** An AWS region name, e.g. eu-west-1 or us-gov-west-1. */
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ACCOUNT_PATTERN = /^\d{12}$/;
+/** A 12-digit AWS account id. */
+export const ACCOUNT_PATTERN = /^\d{12}$/;
 /** An API client's name: it becomes a construct id, AWS resource names and (without hyphens) output keys. */
 const CLIENT_NAME_PATTERN = /^(?=.{2,32}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const METHOD_ROUTE_PATTERN = /^(GET|POST|PUT|DELETE) \/\S*$/;

@@ -1,5 +1,8 @@
 import { PROFILE_NAMES, ProfileName } from '../../lib/config/platform-config';
 import { REGION_PATTERN } from '../../lib/config/validate-config';
+import { UsageError } from '../usage-error';
+
+export { UsageError };
 
 /** What `npm run smoke -- …` was asked to check. */
 export interface SmokeArgs {
@@ -7,14 +10,6 @@ export interface SmokeArgs {
   readonly profile: ProfileName;
   /** The region the stacks are deployed in, from AWS_REGION or AWS_DEFAULT_REGION. */
   readonly region: string;
-}
-
-/** A mistake on the command line or in the environment: one line naming the argument and the fix, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 export const PROFILE_CHOICES = PROFILE_NAMES.join('|');
