@@ -73,6 +73,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ...stackProps('network'),
     network: config.network,
     logDestinations: logging.logging,
+    imageCacheKey: keys.keys.data,
   });
   const edge = new EdgeStack(app, STACK_IDS.edge, {
     ...stackProps('edge'),
@@ -188,13 +189,14 @@ export function clusterFoundations(
   keys: KeysStack,
   network: NetworkStack,
   logging: LoggingStack,
-): Pick<ClusterStackProps, 'vpc' | 'workloadSubnets' | 'secretsKey' | 'volumeKey' | 'eventsKey' | 'logDestinations'> {
+): Pick<ClusterStackProps, 'vpc' | 'workloadSubnets' | 'secretsKey' | 'volumeKey' | 'eventsKey' | 'logDestinations' | 'imageCache'> {
   return {
     vpc: network.network.vpc,
     workloadSubnets: network.network.workloadSubnets,
     secretsKey: keys.keys.clusterSecrets,
     volumeKey: keys.keys.blockStorage,
     eventsKey: keys.keys.events,
+    imageCache: network.imageCache,
     logDestinations: logging.logging,
   };
 }

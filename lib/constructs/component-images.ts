@@ -14,6 +14,14 @@ export interface ComponentImages {
 }
 
 const ISTIO_HUB = 'docker.io/istio';
+
+/** The CSI driver subchart's images, by their path under its `linux` values (`image`, `crds.image`, …). */
+const CSI_DRIVER_IMAGES: readonly (readonly [readonly string[], string])[] = [
+  [['image'], 'registry.k8s.io/csi-secrets-store/driver'],
+  [['crds', 'image'], 'registry.k8s.io/csi-secrets-store/driver-crds'],
+  [['registrarImage'], 'registry.k8s.io/sig-storage/csi-node-driver-registrar'],
+  [['livenessProbeImage'], 'registry.k8s.io/sig-storage/livenessprobe'],
+];
 const istioHub = (cached: (image: string) => string) => cached(ISTIO_HUB);
 
 export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
@@ -43,6 +51,21 @@ export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
   'aws-privateca-issuer': {
     images: ['public.ecr.aws/k1n1h4h4/cert-manager-aws-privateca-issuer'],
     values: (cached) => ({ image: { repository: cached('public.ecr.aws/k1n1h4h4/cert-manager-aws-privateca-issuer') } }),
+  },
+  // The AWS provider, and the Secrets Store CSI driver it installs as its `secrets-store-csi-driver` subchart.
+  'secrets-store-csi-driver-provider-aws': {
+    images: ['public.ecr.aws/aws-secrets-manager/secrets-store-csi-driver-provider-aws', ...CSI_DRIVER_IMAGES.map(([, image]) => image)],
+    values: (cached) => ({
+      image: { repository: cached('public.ecr.aws/aws-secrets-manager/secrets-store-csi-driver-provider-aws') },
+      'secrets-store-csi-driver': {
+        linux: Object.fromEntries(
+          CSI_DRIVER_IMAGES.map(([path, image]) => [
+            path[0],
+            path.length === 1 ? { repository: cached(image) } : { [path[1]]: { repository: cached(image) } },
+          ]),
+        ),
+      },
+    }),
   },
   'karpenter-crd': { images: [], values: () => ({}) },
   karpenter: {

@@ -1,6 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { arnTarget } from '../private/arn-target';
 
 /** Security Hub's severity labels, from the ASFF `Severity.Label`. */
 export const SECURITY_HUB_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
@@ -33,9 +34,8 @@ export class FindingsRouting extends Construct {
 
   constructor(scope: Construct, id: string, props: FindingsRoutingProps) {
     super(scope, id);
-    // The topic's own policy admits this account's rules, so the target is its ARN alone (events-targets' SnsTopic
-    // would add a statement for every EventBridge rule of every account).
-    const target: events.IRuleTarget = { bind: () => ({ arn: props.topic.topicArn }) };
+    // The topic's own policy admits this account's rules (events-targets' SnsTopic would admit every account's).
+    const target = arnTarget(props.topic.topicArn);
     const route = (ruleId: string, description: string, eventPattern: events.EventPattern) => {
       const rule = new events.Rule(this, ruleId, { description, eventPattern });
       rule.addTarget(target);

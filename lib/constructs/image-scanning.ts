@@ -1,8 +1,8 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { arnTarget } from '../private/arn-target';
 
 export interface ImageScanningProps {
   /** Repositories whose names start with this (followed by `/`) are scanned continuously. */
@@ -41,7 +41,8 @@ export class ImageScanning extends Construct {
           resources: { details: { awsEcrContainerImage: { repositoryName: [{ prefix: `${props.repositoryPrefix}/` }] } } },
         },
       },
-      targets: [new targets.SnsTopic(props.alarmTopic)],
+      // The alarm topic admits this account's rules by source ARN.
+      targets: [arnTarget(props.alarmTopic.topicArn)],
     });
   }
 }

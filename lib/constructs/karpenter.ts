@@ -13,6 +13,7 @@ import {
   NODE_ROLE_MANAGED_POLICIES,
 } from './bottlerocket-nodegroup';
 import { ClusterManifest } from './cluster-manifest';
+import { arnTarget } from '../private/arn-target';
 import { HelmChartSource, HelmComponent } from './helm-component';
 
 /** The Karpenter release this construct is written against (chart values, CRDs and IAM statements of 1.15.0). */
@@ -273,8 +274,8 @@ export class Karpenter extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    // A plain target instead of aws-events-targets' SqsQueue, which would grant EventBridge encrypt and re-encrypt too.
-    const target: events.IRuleTarget = { bind: () => ({ arn: queue.queueArn }) };
+    // Not aws-events-targets' SqsQueue, which would grant EventBridge encrypt and re-encrypt too.
+    const target = arnTarget(queue.queueArn);
     for (const event of INTERRUPTION_EVENTS) {
       this.interruptionRules.push(
         new events.Rule(this, event.id, {

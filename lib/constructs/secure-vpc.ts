@@ -17,6 +17,12 @@ export const PRIVATE_CLUSTER_ENDPOINT_SERVICES: Readonly<Record<string, ec2.Inte
   Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
   // The Secrets Store CSI driver's AWS provider fetches the services' secrets on the nodes.
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  // Karpenter's interruption queue.
+  Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
+  // aws-privateca-issuer, when AWS Private CA signs the platform CA.
+  PrivateCa: ec2.InterfaceVpcEndpointAwsService.PRIVATE_CERTIFICATE_AUTHORITY,
+  // The services fetch the user pool's signing keys (JWKS) unless given them as a file.
+  CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
 };
 
 export interface SecureVpcProps {

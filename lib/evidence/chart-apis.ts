@@ -1,6 +1,7 @@
 import { HelmVersions } from '../config';
 import { HelmChartSource } from '../constructs/helm-component';
 import { karpenterCharts } from '../constructs/karpenter';
+import { chartMirrorRepository } from '../constructs/chart-mirror';
 import { platformCharts } from '../constructs/platform-components';
 
 /**
@@ -235,9 +236,16 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified | keyof typeof ka
   },
 };
 
-/** The table entry for a chart, by repository and chart name (any version). */
+/** The table entry for a chart, by repository (its own, or its copy in an ECR chart mirror) and chart name (any version). */
 export function chartApisOf(repository: unknown, chart: unknown): ChartApis | undefined {
-  return Object.values(CHART_APIS).find((apis) => apis.source.repository === repository && apis.source.chart === chart);
+  return Object.values(CHART_APIS).find(
+    (apis) =>
+      apis.source.chart === chart &&
+      (apis.source.repository === repository ||
+        (typeof repository === 'string' &&
+          repository.startsWith('oci://') &&
+          repository.endsWith(`/${chartMirrorRepository(apis.source.chart)}`))),
+  );
 }
 
 /**

@@ -12,6 +12,9 @@ import { ClusterConfig } from '../config';
 import { ILogDestinations } from '../constructs/central-logging';
 import { EksThreatDetection } from '../constructs/eks-threat-detection';
 import { Karpenter } from '../constructs/karpenter';
+import { chartMirrorRegistry } from '../constructs/chart-mirror';
+import { ComponentSourcing } from '../constructs/component-sourcing';
+import { cachedImage, ImageCache } from '../constructs/image-cache';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
 import { PlatformComponents } from '../constructs/platform-components';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
@@ -34,6 +37,11 @@ export interface ClusterStackProps extends StackProps {
   readonly volumeKey: kms.IKey;
   /** Karpenter's interruption queue. */
   readonly eventsKey: kms.IKey;
+  /**
+   * The pull-through cache the components' images come from (Network stack); with isolated egress the charts then come
+   * from the ECR mirror too. @default - charts and images from their public registries
+   */
+  readonly imageCache?: ImageCache;
   readonly logDestinations: ILogDestinations;
   /** The private load balancer's target group (Edge stack): the only one the load balancer controller may register targets in. */
   readonly ingressTargetGroup: elbv2.ITargetGroup;
@@ -65,6 +73,15 @@ export class ClusterStack extends Stack {
     // The kubectl provider's handlers log to groups aws-eks-v2 creates without a key; registered first, so it
     // applies to every log group constructed in this stack.
     PropertyInjectors.of(this).add(new LogGroupEncryption(logs));
+    const isolated = props.vpc.publicSubnets.length === 0;
+    // Without an internet path, every Helm component comes from the account: its chart from the mirror (`npm run
+    // mirror`), its images from the pull-through cache; with the cache alone (`egress: nat`), only the images.
+    if (props.imageCache) {
+      ComponentSourcing.apply(this, {
+        chartMirror: isolated ? chartMirrorRegistry(this.account, this.region) : undefined,
+        image: (upstream) => cachedImage(this.account, this.region, upstream),
+      });
+    }
     const insightsLogGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((name) =>
       logs.createLogGroup(`ContainerInsights-${name}`, {
         logGroupName: `/aws/containerinsights/${props.clusterName}/${name}`,
@@ -93,7 +110,6 @@ export class ClusterStack extends Stack {
     // Pods need nodes, DNS and the Pod Identity agent; depending on them also makes teardown uninstall the charts
     // (and let controllers remove what they created in AWS) while nodes and networking still exist.
     const podsCanRun = [...(nodes ? [nodes.nodegroup] : []), addons.coreDns, addons.vpcCni, addons.podIdentityAgent];
-    const isolated = props.vpc.publicSubnets.length === 0;
     this.components = new PlatformComponents(this, 'Components', {
       cluster: this.cluster,
       versions: config.helm,
@@ -127,12 +143,14 @@ export class ClusterStack extends Stack {
       dependsOn: [this.components.entryPointPolicy],
     });
 
+    if (props.imageCache) {
+      for (const role of [this.privateCluster.nodes?.role, this.karpenter?.nodeRole]) if (role) props.imageCache.grantPullThrough(role);
+    }
     if (isolated) {
       Annotations.of(this).addWarningV2(
-        '@platform/cluster:chartsNeedEgress',
-        'egress is isolated, but the kubectl handler ' +
-          'fetches the platform Helm charts from their public repositories at deploy time: mirror them to ECR (OCI) and point ' +
-          'HELM_REPOSITORIES there, or use egress nat',
+        '@platform/cluster:chartsFromMirror',
+        'egress is isolated: the kubectl handler installs the platform Helm charts from the ECR mirror ' +
+          `${chartMirrorRegistry(this.account, this.region)}; run npm run mirror -- --apply (with internet access) before the first deploy`,
       );
     }
 

@@ -11,6 +11,10 @@ export const ALLOWED_LICENSES: ReadonlySet<string> = new Set([
   '0BSD',
   'BlueOak-1.0.0',
   'CC0-1.0',
+  // Public-domain dedication (stream-buffers, under @kubernetes/client-node): no conditions at all.
+  'Unlicense',
+  // The PSF licence (argparse, a port of Python's, under js-yaml): permissive, attribution only.
+  'Python-2.0',
 ]);
 
 /** The part of package-lock.json (lockfileVersion 2 or 3) the check reads. */

@@ -29,7 +29,12 @@ export function buildClusterStack(
   const env = { account: config.env.account, region: config.env.region };
   const keys = new KeysStack(app, 'Keys', { env, retainKeys: false });
   const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: false });
-  const network = new NetworkStack(app, 'Network', { env, network: config.network, logDestinations: logging.logging });
+  const network = new NetworkStack(app, 'Network', {
+    env,
+    network: config.network,
+    logDestinations: logging.logging,
+    imageCacheKey: keys.keys.data,
+  });
   const stack = new ClusterStack(app, 'Cluster', {
     env,
     cluster: config.cluster,

@@ -89,6 +89,16 @@ describe('bad configuration stops with one line naming the field, the value and 
     ['a non-numeric retention', { logRetentionDays: 'forever' }, 'invalid config logging.retentionDays="forever": use a number'],
     ['an unknown egress mode', { egress: 'internet' }, `invalid config network.egress="internet": use 'nat' or 'isolated'`],
     ['an unknown mTLS mode', { mtls: 'sidecar' }, `invalid config cluster.mtls="sidecar": use 'istio-ambient' or 'native'`],
+    [
+      'isolated egress without the image cache',
+      { egress: 'isolated', imageCache: false },
+      "invalid config network.imageCache=false: isolated egress has no internet path: the image cache is how nodes get the components' images, so leave it on",
+    ],
+    [
+      'a Docker Hub credential that is not a pull-through cache secret of this account',
+      { dockerHubCredentialArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dockerhub-AbCdEf' },
+      'invalid config network.dockerHubCredentialArn="arn:aws:secretsmanager:us-east-1:111111111111:secret:dockerhub-AbCdEf": use the ARN of a Secrets Manager secret of this account and region whose name starts with ecr-pullthroughcache/',
+    ],
     ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
     ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
     [

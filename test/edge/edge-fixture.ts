@@ -37,7 +37,13 @@ export function buildEdge(
   const config: PlatformConfig = { ...base, edge: { ...base.edge, ...options.edge } };
   const env = { account: config.env.account, region: config.env.region };
   const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: config.retainData });
-  const network = new NetworkStack(app, 'Network', { env, network: config.network, logDestinations: logging.logging });
+  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false });
+  const network = new NetworkStack(app, 'Network', {
+    env,
+    network: config.network,
+    logDestinations: logging.logging,
+    imageCacheKey: keys.keys.data,
+  });
   const edge = new EdgeStack(app, 'Edge', {
     env,
     stackName: `${config.profile}-platform-edge`,
@@ -49,7 +55,7 @@ export function buildEdge(
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
     profile: config.profile,
-    secretsKey: new KeysStack(app, 'Keys', { env, retainKeys: false }).keys.data,
+    secretsKey: keys.keys.data,
   });
   return { app, edge, logging, config };
 }

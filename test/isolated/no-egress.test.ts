@@ -1,0 +1,149 @@
+import { ecrRegistryHost, pinnedCharts } from '../../lib/constructs/chart-mirror';
+import { COMPONENT_IMAGES } from '../../lib/constructs/component-images';
+import { cachedImage, UPSTREAM_REGISTRIES } from '../../lib/constructs/image-cache';
+import { externalReferences } from '../../lib/evidence/egress-references';
+import { HELM_CHART_TYPE } from '../../lib/evidence/cluster-resources';
+import { stackTemplates, StackTemplate } from '../../lib/evidence/stack-templates';
+import { synthesizedConfiguration } from '../support/synthesized-configurations';
+import { SUPPORTED_CONFIGURATIONS, testConfig } from '../support/platform-fixture';
+import { buildClusterStack } from '../cluster/cluster-fixture';
+
+const ISOLATED = 'isolated egress';
+const config = testConfig(SUPPORTED_CONFIGURATIONS[ISOLATED]);
+const registry = ecrRegistryHost(config.env.account, config.env.region);
+const stacksOf = (name: string) => stackTemplates(synthesizedConfiguration(name).assembly);
+const resourcesOf = (stacks: readonly StackTemplate[], type: string) =>
+  stacks.flatMap((s) =>
+    Object.values<any>(s.template.Resources ?? {})
+      .filter((r) => r.Type === type)
+      .map((r) => ({ stack: s.id, ...r })),
+  );
+const text = (value: unknown) => JSON.stringify(value) ?? '';
+
+describe('isolated egress: the cluster is given nothing outside the account and AWS', () => {
+  test('no chart repository, image reference or URL in any chart, values or manifest points elsewhere', () => {
+    expect(externalReferences(stacksOf(ISOLATED), registry)).toEqual([]);
+  });
+
+  // What the same check finds where charts and images come from the internet: the rule is not vacuous.
+  test('with nat egress and no cache, the same check finds the public chart repositories and image registries', () => {
+    const found = externalReferences(stacksOf('dev'), registry).map((f) => f.value);
+    expect(found).toEqual(expect.arrayContaining(['https://charts.jetstack.io', 'oci://public.ecr.aws/karpenter/karpenter']));
+  });
+
+  test('every chart comes from the ECR mirror, and npm run mirror copies every chart any configuration installs', () => {
+    const mirrored = pinnedCharts(config.cluster.helm).map((c) => `${c.chart}@${c.version}`);
+    for (const name of Object.keys(SUPPORTED_CONFIGURATIONS)) {
+      for (const chart of resourcesOf(stacksOf(name), HELM_CHART_TYPE)) {
+        expect(mirrored).toContain(`${chart.Properties.Chart}@${chart.Properties.Version}`);
+      }
+    }
+    for (const chart of resourcesOf(stacksOf(ISOLATED), HELM_CHART_TYPE)) {
+      expect(chart.Properties.Repository).toBe(`oci://${registry}/platform-charts/${chart.Properties.Chart}`);
+    }
+  });
+
+  test('the image cache has a rule for each upstream registry and a repository for each image of each installed chart', () => {
+    const stacks = stacksOf(ISOLATED);
+    const repositories = resourcesOf(stacks, 'AWS::ECR::Repository').map((r) => r.Properties.RepositoryName);
+    const rules = resourcesOf(stacks, 'AWS::ECR::PullThroughCacheRule').map((r) => r.Properties.EcrRepositoryPrefix);
+    for (const chart of resourcesOf(stacks, HELM_CHART_TYPE)) {
+      for (const image of COMPONENT_IMAGES[chart.Properties.Chart].images) {
+        expect(repositories).toContain(cachedImage(config.env.account, config.env.region, image).slice(registry.length + 1));
+        expect(rules).toContain(UPSTREAM_REGISTRIES[image.split('/')[0]].prefix);
+      }
+    }
+  });
+});
+
+/**
+ * AWS APIs the cluster's identities may call, by IAM service prefix, and the VPC endpoint service that serves each.
+ * Derived from the synthesized policies of every role a pod (Pod Identity) or a node (EC2) assumes, so a new
+ * component's permissions name the endpoint it needs; AWS-managed policies are read from the table below.
+ */
+const ENDPOINT_OF: Readonly<Record<string, string>> = {
+  ec2: 'ec2',
+  elasticloadbalancing: 'elasticloadbalancing',
+  sqs: 'sqs',
+  ssm: 'ssm',
+  kms: 'kms',
+  eks: 'eks',
+  'eks-auth': 'eks-auth',
+  dynamodb: 'dynamodb',
+  s3: 's3',
+  logs: 'logs',
+  cloudwatch: 'monitoring',
+  sts: 'sts',
+  ecr: 'ecr.api',
+  'acm-pca': 'acm-pca',
+  secretsmanager: 'secretsmanager',
+};
+
+/** Services a policy names that the cluster does not call in an isolated VPC, each with why. */
+const NOT_CALLED_WHEN_ISOLATED: Readonly<Record<string, string>> = {
+  iam: 'Karpenter reads an instance profile only when a node class names a role; ours names the pre-created profile',
+  xray: "the CloudWatch agent sends traces only with a traces section in its configuration; the add-on's has none",
+};
+
+/** The services each AWS-managed policy on a pod or node role calls (from the policies' documents). */
+const MANAGED_POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
+  AmazonEKSWorkerNodePolicy: ['ec2', 'eks'],
+  AmazonEKSWorkerNodeMinimalPolicy: ['eks-auth'],
+  AmazonEC2ContainerRegistryPullOnly: ['ecr'],
+  AmazonEKS_CNI_Policy: ['ec2'],
+  CloudWatchAgentServerPolicy: ['cloudwatch', 'ec2', 'logs', 'ssm', 'xray'],
+};
+
+test('isolated egress: every AWS API a pod or node identity may call has a VPC endpoint', () => {
+  const stacks = stacksOf(ISOLATED);
+  const roles = stacks.flatMap((s) =>
+    Object.entries<any>(s.template.Resources ?? {})
+      .filter(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Role' && /pods\.eks\.amazonaws\.com|ec2\.amazonaws\.com/.test(text(r.Properties.AssumeRolePolicyDocument)),
+      )
+      .map(([id, r]) => ({ stack: s, id, role: r })),
+  );
+  expect(roles.length).toBeGreaterThan(5);
+  const services = new Set<string>();
+  for (const { stack, id, role } of roles) {
+    const managed = text(role.Properties.ManagedPolicyArns).match(/policy\/(?:service-role\/)?([A-Za-z0-9_-]+)/g) ?? [];
+    for (const arn of managed) {
+      const name = arn.split('/').pop()!;
+      expect(Object.keys(MANAGED_POLICY_SERVICES)).toContain(name);
+      MANAGED_POLICY_SERVICES[name].forEach((service) => services.add(service));
+    }
+    const documents = [
+      ...(role.Properties.Policies ?? []).map((p: any) => p.PolicyDocument),
+      ...Object.values<any>(stack.template.Resources ?? {})
+        .filter((r) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) && text(r.Properties.Roles).includes(`"${id}"`))
+        .map((r) => r.Properties.PolicyDocument),
+    ];
+    for (const statement of documents.flatMap((d) => d.Statement)) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of [statement.Action].flat()) services.add(String(action).split(':')[0]);
+    }
+  }
+  const endpoints = resourcesOf(stacks, 'AWS::EC2::VPCEndpoint').map((e) => text(e.Properties.ServiceName));
+  const missing = [...services]
+    .filter((service) => !(service in NOT_CALLED_WHEN_ISOLATED))
+    .filter((service) => ENDPOINT_OF[service] === undefined || !endpoints.some((name) => name.includes(`.${ENDPOINT_OF[service]}"`)));
+  expect(missing).toEqual([]);
+  expect(services.has('sqs')).toBe(true);
+});
+
+describe('nat egress', () => {
+  test('without the cache nothing changes: public charts and images, no cache resources', () => {
+    const stacks = stacksOf('dev');
+    expect(resourcesOf(stacks, 'AWS::ECR::PullThroughCacheRule')).toEqual([]);
+    expect(resourcesOf(stacks, HELM_CHART_TYPE).every((c) => !c.Properties.Repository.includes(registry))).toBe(true);
+  });
+
+  test('with imageCache: true the images come from the cache, the charts still from their repositories', () => {
+    const { template } = buildClusterStack({}, { imageCache: true });
+    const charts = Object.values<any>(template.toJSON().Resources).filter((r) => r.Type === HELM_CHART_TYPE);
+    expect(charts.every((c) => !String(c.Properties.Repository).includes(registry))).toBe(true);
+    const karpenter = charts.find((c) => c.Properties.Chart === 'karpenter');
+    expect(text(karpenter.Properties.Values)).toContain(`${registry}/ecr-public/karpenter/controller`);
+  });
+});
