@@ -155,6 +155,18 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'managed node role; Auto Mode nodes enforce IMDSv2 and give pods no access to node credentials.',
   },
   {
+    path: 'Network/ImageCache/Credentials-docker-hub/Resource',
+    ids: [
+      'AwsSolutions-SMG4',
+      ...packIds('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('SecretsManagerUsingKMSKey'),
+    ],
+    reason:
+      "The Docker Hub access token ECR's pull-through cache signs in with (egress isolated or imageCache): a third-party " +
+      "account's credential, which only Docker Hub can rotate, and which ECR reads with its service-linked role: AWS " +
+      'documents that such a secret must use the default aws/secretsmanager key. It grants pulls of public images only.',
+  },
+  {
     path: 'Cluster/Karpenter/Controller/Identity/Policy',
     ids: [
       'AwsSolutions-IAM5[Resource::*]',

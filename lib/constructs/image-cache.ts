@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ecrRegistryHost } from './chart-mirror';
+import { denyImageWritesExcept } from './service-repository';
 
 /**
  * The upstream registries the platform's images come from, each with the ECR pull-through cache namespace it is
@@ -79,7 +80,9 @@ export class ImageCache extends Construct {
         }),
       );
     }
-    const { account, region } = Stack.of(this);
+    const { account, region, partition } = Stack.of(this);
+    // Only ECR's pull-through cache writes into a cache repository (its service-linked role pushes what it imports).
+    const cacheWriter = `arn:${partition}:iam::${account}:role/aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache`;
     for (const image of [...new Set(props.images)].sort()) {
       const name = cachedImage(account, region, image).split('/').slice(1).join('/');
       this.repositories.push(
@@ -94,6 +97,7 @@ export class ImageCache extends Construct {
           emptyOnDelete: true,
         }),
       );
+      denyImageWritesExcept(this.repositories[this.repositories.length - 1], 'WritesOnlyByThePullThroughCache', [cacheWriter]);
     }
   }
 
@@ -104,19 +108,25 @@ export class ImageCache extends Construct {
     const secret = new secretsmanager.Secret(this, `Credentials-${prefix}`, {
       secretName: `${PULL_THROUGH_CACHE_SECRET_PREFIX}${prefix}`,
       description: `Pull-through cache credentials for ${prefix}: put {"username": "...", "accessToken": "..."} here before the first deploy of the cluster`,
+      // ECR reads pull-through cache credentials only under the AWS managed key (its documented requirement).
     });
     this.credentialSecrets.push(secret);
     return secret;
   }
 
-  /** Lets a node role import upstream images into the cache repositories on first pull. */
+  /** Lets a node role import upstream images into the cache repositories on first pull (one managed policy for all). */
   grantPullThrough(role: iam.IRole): void {
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'PullThroughCache',
-        actions: ['ecr:BatchImportUpstreamImage'],
-        resources: this.repositories.map((repository) => repository.repositoryArn),
-      }),
-    );
+    this.pullThroughPolicy ??= new iam.ManagedPolicy(this, 'PullThroughPolicy', {
+      description: 'Nodes: import upstream images into the pull-through cache repositories on first pull',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ecr:BatchImportUpstreamImage'],
+          resources: this.repositories.map((repository) => repository.repositoryArn),
+        }),
+      ],
+    });
+    role.addManagedPolicy(this.pullThroughPolicy);
   }
+
+  private pullThroughPolicy?: iam.ManagedPolicy;
 }

@@ -31,6 +31,23 @@ export const IMAGE_WRITE_ACTIONS: readonly string[] = [
 ];
 
 /**
+ * Denies the image-writing actions to every principal but `writers` on a repository. A condition, not a NotPrincipal:
+ * ECR rejects a policy naming a principal that does not exist yet, and aws:PrincipalArn is the role's ARN for every
+ * session of it.
+ */
+export function denyImageWritesExcept(repository: ecr.IRepository, sid: string, writers: readonly string[]): void {
+  repository.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...IMAGE_WRITE_ACTIONS],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...writers] } },
+    }),
+  );
+}
+
+/**
  * One service's image repository: KMS-encrypted with the data key, scanned on push, immutable tags (a digest a
  * chart pins always names the same image), and a lifecycle that bounds its size.
  */
@@ -61,16 +78,10 @@ export class ServiceRepository extends Construct {
       ],
     });
     if (props.pushRoles && props.pushRoles.length > 0) {
-      // A condition, not a NotPrincipal: ECR rejects a policy naming a principal that does not exist yet, and
-      // aws:PrincipalArn is the role's ARN for every session of it.
-      this.repository.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'PushOnlyFromDeployRoles',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: [...IMAGE_WRITE_ACTIONS],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.pushRoles.map((role) => role.roleArn) } },
-        }),
+      denyImageWritesExcept(
+        this.repository,
+        'PushOnlyFromDeployRoles',
+        props.pushRoles.map((role) => role.roleArn),
       );
     }
     const { account, region, urlSuffix } = Stack.of(this);

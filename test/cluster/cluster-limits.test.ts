@@ -193,10 +193,15 @@ describe('LogGroupEncryption', () => {
 });
 
 describe('private-cluster traps', () => {
-  test('with isolated egress, synth warns that the platform charts need a mirror', () => {
+  test('with isolated egress, synth says the charts come from the ECR mirror, which npm run mirror must fill first', () => {
     const isolated = buildClusterStack({}, { egress: 'isolated' });
     expect(
-      Annotations.fromStack(isolated.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated.*mirror them to ECR')),
+      Annotations.fromStack(isolated.stack).findWarning(
+        '*',
+        Match.stringLikeRegexp(
+          'egress is isolated: .*ECR mirror oci://111111111111.dkr.ecr.us-east-1.amazonaws.com/platform-charts; run npm run mirror',
+        ),
+      ),
     ).toHaveLength(1);
     expect(Annotations.fromStack(built.stack).findWarning('*', Match.stringLikeRegexp('egress is isolated'))).toHaveLength(0);
   });

@@ -49,22 +49,35 @@ test("each image's cache repository exists ahead: KMS-encrypted with the given k
     EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },
     ImageScanningConfiguration: { ScanOnPush: true },
     ImageTagMutability: 'IMMUTABLE',
+    // Only the pull-through cache's service-linked role writes into a cache repository.
+    RepositoryPolicyText: {
+      Statement: [
+        Match.objectLike({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': Match.anyValue() } },
+        }),
+      ],
+    },
   });
+  for (const repository of Object.values<any>(template.findResources('AWS::ECR::Repository'))) {
+    expect(JSON.stringify(repository.Properties.RepositoryPolicyText.Statement[0].Condition)).toContain(
+      ':iam::111111111111:role/aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache',
+    );
+  }
   expect(cachedImage(ENV.account, ENV.region, 'docker.io/istio/pilot')).toBe(
     '111111111111.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/istio/pilot',
   );
 });
 
-test('nodes may import upstream images into the cache repositories only', () => {
+test('nodes may import upstream images into the cache repositories only, through one managed policy', () => {
   const { template } = build();
-  const [policy] = Object.values<any>(template.findResources('AWS::IAM::Policy'));
+  const [[policyId, policy]] = Object.entries<any>(template.findResources('AWS::IAM::ManagedPolicy'));
   expect(policy.Properties.PolicyDocument.Statement).toEqual([
-    expect.objectContaining({
-      Action: 'ecr:BatchImportUpstreamImage',
-      Resource: expect.arrayContaining([expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) })]),
-    }),
+    expect.objectContaining({ Effect: 'Allow', Action: 'ecr:BatchImportUpstreamImage' }),
   ]);
   expect(policy.Properties.PolicyDocument.Statement[0].Resource).toHaveLength(3);
+  template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: policyId }] });
 });
 
 test('an image from a registry without a cache rule is refused with the registries that have one', () => {

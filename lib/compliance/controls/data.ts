@@ -1,3 +1,4 @@
+import { PULL_THROUGH_CACHE_SECRET_PREFIX } from '../../constructs/image-cache';
 import { deniesPlainHttp, everyResourceHasPolicy, text } from './evidence-readers';
 import { ControlEvidence, SecurityControl } from './security-control';
 
@@ -78,7 +79,8 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
   {
     id: 'DATA-7',
     title:
-      'Every secret the platform holds is in Secrets Manager, encrypted with a platform key, its value never in a template ' +
+      'Every secret the platform holds is in Secrets Manager, encrypted with a platform key (ECR pull-through cache ' +
+      'credentials excepted: ECR requires the AWS managed key), its value never in a template ' +
       "or output; only its owner's role reads it (GetSecretValue on that secret, Decrypt only through Secrets Manager for it)",
     category: 'data',
     nist: ['SC-28', 'SC-12', 'IA-5(7)', 'AC-6'],
@@ -163,7 +165,10 @@ const allows = (statement: any, action: string) =>
  * Secrets Manager is bound to one secret by its encryption context.
  */
 export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boolean {
-  const secrets = assembly.ofType('AWS::SecretsManager::Secret');
+  // ECR reads pull-through cache credentials only under the AWS managed key (its documented requirement).
+  const secrets = assembly
+    .ofType('AWS::SecretsManager::Secret')
+    .filter((s) => !String(s.properties.Name ?? '').startsWith(PULL_THROUGH_CACHE_SECRET_PREFIX));
   const secretIds = secrets.map((s) => s.logicalId);
   const statements = statementsOf([
     ...assembly.ofType('AWS::IAM::ManagedPolicy'),
