@@ -24,6 +24,9 @@ export const UPSTREAM_REGISTRIES: Readonly<
 /** ECR reads a pull-through cache rule's credentials only from secrets with this name prefix. */
 export const PULL_THROUGH_CACHE_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
+/** Images each cache repository keeps (every tag a chart version used, the oldest expiring first). */
+export const CACHED_IMAGES_KEPT = 10;
+
 /** Where an upstream image (`host/path`, no tag) is cached in an account's registry. */
 export function cachedImage(account: string, region: string, upstreamImage: string): string {
   const [host, ...path] = upstreamImage.split('/');
@@ -91,6 +94,8 @@ export class ImageCache extends Construct {
           encryption: ecr.RepositoryEncryption.KMS,
           encryptionKey: props.encryptionKey,
           imageScanOnPush: true,
+          // Chart upgrades bring new tags; the cache keeps the newest few, so a rollback still finds its image.
+          lifecycleRules: [{ rulePriority: 1, tagStatus: ecr.TagStatus.ANY, maxImageCount: CACHED_IMAGES_KEPT }],
           // A tag, once cached, keeps the image it first named: the cache pins what runs even if upstream re-tags.
           imageTagMutability: ecr.TagMutability.IMMUTABLE,
           removalPolicy: RemovalPolicy.DESTROY,

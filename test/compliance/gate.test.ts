@@ -16,7 +16,8 @@ const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: 
     edge: { clients: TEST_API_CLIENTS, identityProviders: TEST_IDENTITY_PROVIDERS },
     guard: true,
   },
-  isolated: { context: { egress: 'isolated' }, guard: false },
+  // With cfn-guard too: only this configuration has the image cache and the chart mirror.
+  isolated: { context: { egress: 'isolated' }, guard: true },
   native: { context: { mtls: 'native' }, guard: false },
   // EKS Auto Mode instead of Karpenter and the managed node group: the cluster, its role and the nodes' role change.
   autoMode: { context: { compute: 'auto-mode' }, guard: true },

@@ -49,6 +49,7 @@ test("each image's cache repository exists ahead: KMS-encrypted with the given k
     EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },
     ImageScanningConfiguration: { ScanOnPush: true },
     ImageTagMutability: 'IMMUTABLE',
+    LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"countNumber":10') },
     // Only the pull-through cache's service-linked role writes into a cache repository.
     RepositoryPolicyText: {
       Statement: [
