@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { logBucketProps, secureBucketProps } from '../private/secure-bucket';
+import { kmsBucketProps, logBucketProps } from '../private/secure-bucket';
 
 export interface AuditBucketProps {
   /** Customer-managed key for SSE-KMS (the platform audit key). */
@@ -29,12 +29,7 @@ export class AuditBucket extends Construct {
     const retention = props.retention;
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, retention));
     this.bucket = new s3.Bucket(this, 'Resource', {
-      ...secureBucketProps(retain),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'audit/',
+      ...kmsBucketProps(retain, props.encryptionKey, this.accessLogBucket, 'audit/'),
       lifecycleRules: [
         {
           expiration: retention,

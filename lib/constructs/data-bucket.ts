@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { logBucketProps, secureBucketProps } from '../private/secure-bucket';
+import { kmsBucketProps, logBucketProps } from '../private/secure-bucket';
 import { USER_DATA_PREFIX } from './platform-identity';
 
 export interface DataBucketProps {
@@ -35,12 +35,7 @@ export class DataBucket extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', logBucketProps(retain, props.accessLogRetention));
     this.bucket = new s3.Bucket(this, 'Resource', {
-      ...secureBucketProps(retain),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'data/',
+      ...kmsBucketProps(retain, props.encryptionKey, this.accessLogBucket, 'data/'),
       lifecycleRules: [
         {
           noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(90),

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MIN_AUDIT_RETENTION_DAYS } from '../config/validate-config';
 
@@ -35,5 +36,20 @@ export function logBucketProps(retain: boolean, retention: Duration = Duration.d
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       },
     ],
+  };
+}
+
+/**
+ * A bucket of platform data or evidence: encrypted with a platform key (with an S3 bucket key, so one KMS request
+ * serves many objects), its server access logs written under `logPrefix` of `accessLogs`.
+ */
+export function kmsBucketProps(retain: boolean, encryptionKey: kms.IKey, accessLogs: s3.IBucket, logPrefix: string): s3.BucketProps {
+  return {
+    ...secureBucketProps(retain),
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey,
+    bucketKeyEnabled: true,
+    serverAccessLogsBucket: accessLogs,
+    serverAccessLogsPrefix: logPrefix,
   };
 }
