@@ -486,6 +486,12 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     network.imageCache,
     "isolated egress has no internet path: the image cache is how nodes get the components' images, so leave it on",
   );
+  check(
+    !(network.imageCache && cluster.compute === 'auto-mode'),
+    'cluster.compute',
+    cluster.compute,
+    "the image cache grants its import permission to the platform's node roles, and Auto Mode's nodes are AWS's: use compute karpenter with the image cache (egress isolated or imageCache)",
+  );
   if (network.dockerHubCredentialArn !== undefined) {
     check(
       new RegExp(

@@ -3,8 +3,8 @@
  * chart values that point them somewhere else: what an image cache must hold and how each chart is told to use it.
  * Read from the charts' documented values at the pinned versions (aws-load-balancer-controller `image.repository`;
  * Istio's `global.hub` and ztunnel's `hub`; cert-manager's per-component `image.repository`; aws-privateca-issuer
- * `image.repository`; Karpenter `controller.image.repository`, whose chart also pins the image digest, which a
- * pull-through cache keeps). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
+ * `image.repository`; Karpenter `controller.image.repository`, without the digest its chart pins, since a pull-through
+ * cache fills a repository on a pull by tag, not by digest (the cache's immutable tags then pin the image)). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
  */
 export interface ComponentImages {
   /** Upstream repositories the chart's pods pull from. */
@@ -70,6 +70,6 @@ export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
   'karpenter-crd': { images: [], values: () => ({}) },
   karpenter: {
     images: ['public.ecr.aws/karpenter/controller'],
-    values: (cached) => ({ controller: { image: { repository: cached('public.ecr.aws/karpenter/controller') } } }),
+    values: (cached) => ({ controller: { image: { repository: cached('public.ecr.aws/karpenter/controller'), digest: '' } } }),
   },
 };

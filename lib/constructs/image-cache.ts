@@ -47,7 +47,8 @@ export interface ImageCacheProps {
   /**
    * Secrets Manager secrets (name prefix `ecr-pullthroughcache/`, `{"username","accessToken"}`) by upstream host, for
    * the registries that need one.
-   * @default - an empty secret `ecr-pullthroughcache/<prefix>` per such registry, for the operator to fill before the
+   * @default - a secret `ecr-pullthroughcache/<prefix>` per such registry holding a generated placeholder, which the
+   * operator replaces with the credentials before the
    * first pull (a secret's value does not belong in code)
    */
   readonly credentials?: Readonly<Record<string, string>>;

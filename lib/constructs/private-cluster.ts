@@ -124,7 +124,7 @@ export class PrivateCluster extends Construct {
       throw new Error('admins is empty: the cluster creator gets no access, so list at least one admin role');
     }
 
-    // The kubectl handler's own group: HTTPS out only (API server, VPC endpoints, Helm repositories through NAT), and
+    // The kubectl handler's own group: HTTPS out only (API server, VPC endpoints, Helm repositories through NAT or the ECR chart mirror), and
     // the only source the control plane admits besides the nodes.
     this.kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
       vpc: props.vpc,
@@ -151,7 +151,7 @@ export class PrivateCluster extends Construct {
           }
         : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
       // With a private endpoint the handler runs in the cluster's private subnets (set by aws-eks-v2) and reaches
-      // the API server, STS and ECR through the VPC's endpoints, and Helm repositories through NAT.
+      // the API server, STS and ECR through the VPC's endpoints, and Helm repositories through NAT (isolated: the ECR mirror).
       kubectlProviderOptions: { kubectlLayer: layer.create(this, 'KubectlLayer'), securityGroups: [this.kubectlSecurityGroup] },
     });
     this.cluster.connections.allowFrom(this.kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the API server');

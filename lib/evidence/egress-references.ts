@@ -8,29 +8,32 @@ export interface ExternalReference {
   readonly value: string;
 }
 
-/** Keys whose string value names where an image comes from, in chart values and Kubernetes objects. */
-const IMAGE_KEYS: ReadonlySet<string> = new Set(['image', 'repository', 'hub', 'registry']);
+/** Keys whose string value names where an image comes from, in chart values and Kubernetes objects (`…Image` too). */
+const isImageKey = (key: string) => ['image', 'repository', 'hub', 'registry'].includes(key) || /Image$/.test(key);
 
 /**
  * Every chart repository, image reference and URL of what the cluster is given (the Helm charts the kubectl handler
  * installs, with their values, and the Kubernetes manifests it applies) that points anywhere but the account's own ECR
- * registry (`registryHost`), an AWS endpoint (`*.amazonaws.com`) or a Service inside the cluster (`*.svc`): what a
+ * registry (`registryHost`; images from nowhere else), an AWS endpoint of its region or a Service inside the cluster: what a
  * cluster without an internet path could not reach. A deploy-time value stands for a reference of the platform's own
  * (a repository URI of the Data stack) and is not judged.
  */
 export function externalReferences(stacks: readonly StackTemplate[], registryHost: string): ExternalReference[] {
   const found: ExternalReference[] = [];
-  const inAccount = (host: string) =>
-    host === registryHost || host.endsWith('.amazonaws.com') || host.endsWith('.svc') || host.endsWith('.svc.cluster.local');
+  // The registry host names the region (`<account>.dkr.ecr.<region>.amazonaws.com`): only that region's endpoints are
+  // in the VPC, and images come from the account's own registry alone.
+  const region = registryHost.split('.')[3];
+  const reachable = (host: string) =>
+    host === registryHost || host.endsWith(`.${region}.amazonaws.com`) || host.endsWith('.svc') || host.endsWith('.svc.cluster.local');
   const judge = (path: string, key: string | undefined, value: string) => {
     if (value.includes(TOKEN_PLACEHOLDER)) return;
     for (const match of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^/\s"'?#:]+)/gi)) {
-      if (!inAccount(match[1].toLowerCase())) found.push({ path, value });
+      if (!reachable(match[1].toLowerCase())) found.push({ path, value });
     }
     // An image or registry value names its host before the first slash (`docker.io/istio`, `quay.io/jetstack/x:1`).
-    if (key !== undefined && IMAGE_KEYS.has(key) && !value.includes('://')) {
+    if (key !== undefined && isImageKey(key) && !value.includes('://')) {
       const host = value.includes('/') ? value.split('/')[0] : undefined;
-      if (host === undefined || !inAccount(host)) found.push({ path, value });
+      if (host !== registryHost) found.push({ path, value });
     }
   };
   for (const stack of stacks) {

@@ -75,6 +75,14 @@ const CHANGES: readonly Change[] = [
   ['RES-4', 'the interruption queue accepts plain HTTP', (d) => d.properties('AWS::SQS::QueuePolicy').forEach(withoutTlsConditions)],
   [
     'RES-4',
+    "any account's EventBridge may send to the interruption queue",
+    (d) =>
+      d
+        .properties('AWS::SQS::QueuePolicy')
+        .forEach((p) => p.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow').forEach((s: any) => delete s.Condition)),
+  ],
+  [
+    'RES-4',
     'no rule sends Spot interruption warnings',
     (d) => d.removeResources('AWS::Events::Rule', (p) => text(p.EventPattern).includes('Spot Instance Interruption')),
   ],
@@ -87,6 +95,18 @@ const CHANGES: readonly Change[] = [
     'CL-8',
     'the node class launches with public IP addresses',
     (d) => editClusterObjects(d, 'EC2NodeClass', '\\"associatePublicIPAddress\\":false', '\\"associatePublicIPAddress\\":true'),
+  ],
+  [
+    'IDN-9',
+    'Karpenter may pass any role of the account (a joined ARN ending in role/*)',
+    (d) =>
+      d
+        .properties('AWS::IAM::ManagedPolicy', (p) => text(p.PolicyDocument).includes('iam:PassRole'))
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((statement: any) => statement.Action === 'iam:PassRole')
+        .forEach((statement: any) => {
+          statement.Resource = { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/*']] };
+        }),
   ],
   [
     'IDN-9',

@@ -99,6 +99,11 @@ describe('bad configuration stops with one line naming the field, the value and 
       { dockerHubCredentialArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dockerhub-AbCdEf' },
       'invalid config network.dockerHubCredentialArn="arn:aws:secretsmanager:us-east-1:111111111111:secret:dockerhub-AbCdEf": use the ARN of a Secrets Manager secret of this account and region whose name starts with ecr-pullthroughcache/',
     ],
+    [
+      'Auto Mode with the image cache',
+      { egress: 'isolated', compute: 'auto-mode' },
+      'invalid config cluster.compute="auto-mode": the image cache grants its import permission to the platform\'s node roles',
+    ],
     ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
     ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
     [

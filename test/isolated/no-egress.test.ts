@@ -61,7 +61,7 @@ describe('isolated egress: the cluster is given nothing outside the account and 
  * Derived from the synthesized policies of every role a pod (Pod Identity) or a node (EC2) assumes, so a new
  * component's permissions name the endpoint it needs; AWS-managed policies are read from the table below.
  */
-const ENDPOINT_OF: Readonly<Record<string, string>> = {
+const ENDPOINT_OF: Readonly<Record<string, string | readonly string[]>> = {
   ec2: 'ec2',
   elasticloadbalancing: 'elasticloadbalancing',
   sqs: 'sqs',
@@ -74,7 +74,8 @@ const ENDPOINT_OF: Readonly<Record<string, string>> = {
   logs: 'logs',
   cloudwatch: 'monitoring',
   sts: 'sts',
-  ecr: 'ecr.api',
+  // The API, and the registry nodes pull layers from.
+  ecr: ['ecr.api', 'ecr.dkr'],
   'acm-pca': 'acm-pca',
   secretsmanager: 'secretsmanager',
 };
@@ -127,9 +128,54 @@ test('isolated egress: every AWS API a pod or node identity may call has a VPC e
   const endpoints = resourcesOf(stacks, 'AWS::EC2::VPCEndpoint').map((e) => text(e.Properties.ServiceName));
   const missing = [...services]
     .filter((service) => !(service in NOT_CALLED_WHEN_ISOLATED))
-    .filter((service) => ENDPOINT_OF[service] === undefined || !endpoints.some((name) => name.includes(`.${ENDPOINT_OF[service]}"`)));
+    .filter(
+      (service) =>
+        ENDPOINT_OF[service] === undefined ||
+        ![ENDPOINT_OF[service]].flat().every((endpoint) => endpoints.some((name) => name.includes(`.${endpoint}"`))),
+    );
   expect(missing).toEqual([]);
   expect(services.has('sqs')).toBe(true);
+});
+
+test('the check finds an image value, an image in a manifest and a URL of another region or registry', () => {
+  const chart = (values: unknown) => ({
+    Type: HELM_CHART_TYPE,
+    Properties: { Repository: `oci://${registry}/platform-charts/x`, Chart: 'x', Values: JSON.stringify(values) },
+  });
+  const manifest = (objects: unknown[]) => ({
+    Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+    Properties: { Manifest: JSON.stringify(objects) },
+  });
+  const stacks: StackTemplate[] = [
+    {
+      id: 'Probe',
+      stackName: 'probe',
+      dependencies: [],
+      template: {
+        Resources: {
+          Quay: chart({ image: { repository: 'quay.io/jetstack/cert-manager-controller' } }),
+          Hub: chart({ global: { hub: 'docker.io/istio' } }),
+          Sidecar: chart({ sidecarImage: 'ghcr.io/x/y:1' }),
+          OtherAccount: chart({ image: { repository: '999999999999.dkr.ecr.us-east-1.amazonaws.com/x' } }),
+          OtherRegion: chart({ endpoint: 'https://sts.eu-west-1.amazonaws.com' }),
+          Pod: manifest([{ kind: 'Pod', spec: { containers: [{ image: 'docker.io/library/busybox:1' }] } }]),
+          Fine: chart({
+            image: { repository: `${registry}/quay/x` },
+            sts: `https://sts.${config.env.region}.amazonaws.com`,
+            peer: 'http://orders.shop.svc:8443',
+          }),
+        },
+      },
+    },
+  ];
+  expect(externalReferences(stacks, registry).map((f) => f.path.split('/')[2])).toEqual([
+    'Quay',
+    'Hub',
+    'Sidecar',
+    'OtherAccount',
+    'OtherRegion',
+    'Pod',
+  ]);
 });
 
 describe('nat egress', () => {

@@ -190,7 +190,8 @@ export function karpenterNodesHardened({ assembly }: ControlEvidence): boolean {
     classes.every(({ spec }) => {
       const volumes: any[] = spec?.blockDeviceMappings ?? [];
       return (
-        (spec.amiSelectorTerms ?? []).every((term: any) => String(term.alias).startsWith('bottlerocket@')) &&
+        (spec.amiSelectorTerms ?? []).length > 0 &&
+        spec.amiSelectorTerms.every((term: any) => String(term.alias).startsWith('bottlerocket@')) &&
         spec.metadataOptions?.httpTokens === 'required' &&
         spec.metadataOptions.httpPutResponseHopLimit === 1 &&
         spec.associatePublicIPAddress === false &&

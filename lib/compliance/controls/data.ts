@@ -165,10 +165,10 @@ const allows = (statement: any, action: string) =>
  * Secrets Manager is bound to one secret by its encryption context.
  */
 export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boolean {
+  const secrets = assembly.ofType('AWS::SecretsManager::Secret');
   // ECR reads pull-through cache credentials only under the AWS managed key (its documented requirement).
-  const secrets = assembly
-    .ofType('AWS::SecretsManager::Secret')
-    .filter((s) => !String(s.properties.Name ?? '').startsWith(PULL_THROUGH_CACHE_SECRET_PREFIX));
+  const pullThroughCredentials = (s: { properties: Record<string, any> }) =>
+    String(s.properties.Name ?? '').startsWith(PULL_THROUGH_CACHE_SECRET_PREFIX);
   const secretIds = secrets.map((s) => s.logicalId);
   const statements = statementsOf([
     ...assembly.ofType('AWS::IAM::ManagedPolicy'),
@@ -180,8 +180,7 @@ export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boole
     secrets.length > 0 &&
     secrets.every(
       (s) =>
-        s.properties.KmsKeyId !== undefined &&
-        !text(s.properties.KmsKeyId).includes('alias/aws/') &&
+        (pullThroughCredentials(s) || (s.properties.KmsKeyId !== undefined && !text(s.properties.KmsKeyId).includes('alias/aws/'))) &&
         typeof s.properties.SecretString !== 'string',
     ) &&
     outputs.every((o) => !/ClientSecret/.test(text(o.Value)) && !secretIds.some((id) => text(o.Value).includes(`"${id}"`))) &&

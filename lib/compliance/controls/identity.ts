@@ -178,19 +178,16 @@ export function adminScopeGrantedToNoClient({ assembly, catalogue }: ControlEvid
 }
 
 export function passRoleNamesRoles({ assembly }: ControlEvidence): boolean {
-  const statements = [...assembly.ofType('AWS::IAM::ManagedPolicy'), ...assembly.ofType('AWS::IAM::Policy')].flatMap(
-    (policy) => policy.properties.PolicyDocument?.Statement ?? [],
-  );
-  const passRole = statements.filter(
-    (s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => ['iam:PassRole', 'iam:*', '*'].includes(a)),
-  );
+  const statements = [
+    ...[...assembly.ofType('AWS::IAM::ManagedPolicy'), ...assembly.ofType('AWS::IAM::Policy')].map((p) => p.properties.PolicyDocument),
+    ...assembly.ofType('AWS::IAM::Role').flatMap((role) => (role.properties.Policies ?? []).map((p: any) => p.PolicyDocument)),
+  ].flatMap((document) => document?.Statement ?? []);
+  // `iam:Pass*`, `iam:*` and `*` pass roles too.
+  const passesRoles = (action: string) => action === '*' || /^iam:(\*|Pass\*|PassRole)$/.test(action);
+  const passRole = statements.filter((s: any) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => passesRoles(String(a))));
   return (
     passRole.length > 0 &&
-    passRole.every(
-      (s: any) =>
-        ![s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')) &&
-        s.Condition?.StringEquals?.['iam:PassedToService'] !== undefined,
-    )
+    passRole.every((s: any) => !text(s.Resource).includes('*') && s.Condition?.StringEquals?.['iam:PassedToService'] !== undefined)
   );
 }
 

@@ -120,8 +120,15 @@ export function interruptionsReachKarpenter({ assembly }: ControlEvidence): bool
   return (
     queues.length > 0 &&
     queues.every((q) => q.properties.KmsMasterKeyId !== undefined) &&
-    everyResourceHasPolicy(assembly, 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', (policy) =>
-      deniesPlainHttp(policy.PolicyDocument, ['sqs:*']),
+    everyResourceHasPolicy(
+      assembly,
+      'AWS::SQS::Queue',
+      'AWS::SQS::QueuePolicy',
+      (policy) =>
+        deniesPlainHttp(policy.PolicyDocument, ['sqs:*']) &&
+        (policy.PolicyDocument.Statement ?? [])
+          .filter((s: any) => s.Effect === 'Allow')
+          .every((s: any) => s.Condition?.StringEquals?.['aws:SourceAccount'] !== undefined),
     ) &&
     INTERRUPTION_DETAIL_TYPES.every(ruleFor) &&
     controllers.length > 0 &&
