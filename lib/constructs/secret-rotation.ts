@@ -86,7 +86,6 @@ export class SecretRotation extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
     // Secrets Manager invokes the function when the schedule is created or changed: its rights must exist by then.
-    schedule.addDependency(permission);
-    schedule.node.addDependency(this.grantee.managedPolicy!);
+    schedule.node.addDependency(permission, this.grantee.managedPolicy!);
   }
 }
