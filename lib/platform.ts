@@ -119,6 +119,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     identityPoolRole: edge.identity.authenticatedRole,
     edgeRepository: config.cluster.mtls === 'native',
     profile: config.profile,
+    logDestinations: logging.logging,
   });
 
   const detection = new DetectionStack(app, STACK_IDS.detection, {

@@ -364,12 +364,26 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'one once callers use the new one.',
   },
   {
-    path: 'Data/Secrets',
-    ids: ['AwsSolutions-SMG4', ...packIds('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
+    path: 'Data/SecretRotation/Function/Resource',
+    ids: [
+      ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
+      ...packIds('LambdaInsideVPC'),
+      'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    ],
     reason:
-      "Service secrets are read once at pod start (orders' receipt-signing key signs receipts customers keep, so a new " +
-      'key must be introduced by the service, not swapped underneath it). An operator rotates with PutSecretValue and ' +
-      'a rollout; a rotation function per secret kind is left to the services that can take it (README, Managed secrets).',
+      'The rotation function of generated service secrets: Secrets Manager invokes it for one step at a time, records ' +
+      'a failed step and retries the rotation itself, so a dead-letter queue would only duplicate that, and reserved ' +
+      'concurrency would only block rotations (and fails to deploy in accounts with a small concurrency quota). It calls ' +
+      'Secrets Manager alone and holds nothing but the value it writes; outside the VPC it needs no network interfaces ' +
+      'or endpoint policy, and its role may only rotate these secrets (test/data/secret-rotation.test.ts).',
+  },
+  {
+    path: 'Data/SecretRotation/Policy/Resource',
+    ids: ['AwsSolutions-IAM5[Resource::*]'],
+    reason:
+      'secretsmanager:GetRandomPassword acts on no resource, so IAM accepts only "*" for it; every other statement ' +
+      'names the rotated secrets, their key (through Secrets Manager, for those secrets) or the log group.',
   },
   {
     path: 'Data/Identities/orders/Policy/Resource',

@@ -68,15 +68,25 @@ export function platformCharts(versions: HelmVersions) {
 export const SECRETS_STORE_NAMESPACE = 'kube-system';
 
 /**
+ * How often the CSI driver re-fetches every mounted secret, so a rotated value reaches the pods' files within this
+ * (the services then re-read the file, see services/orders/src/config.ts). Each poll is one GetSecretValue per pod and
+ * secret: minutes, not seconds.
+ */
+export const SECRET_ROTATION_POLL_INTERVAL = '2m';
+
+/**
  * The AWS provider's chart values: install the CSI driver subchart; never copy secrets into Kubernetes Secrets (they
  * stay files in the pods that mount them); have the driver hand the provider a service-account token for EKS Pod
- * Identity (`usePodIdentity: "true"` in each SecretProviderClass), so each pod reads with its own role.
+ * Identity (`usePodIdentity: "true"` in each SecretProviderClass), so each pod reads with its own role; and re-fetch
+ * mounted secrets every SECRET_ROTATION_POLL_INTERVAL, so rotated secrets reach running pods without a restart.
  */
 export const SECRETS_STORE_VALUES = {
   'secrets-store-csi-driver': {
     install: true,
     syncSecret: { enabled: false },
     tokenRequests: [{ audience: 'pods.eks.amazonaws.com' }],
+    enableSecretRotation: true,
+    rotationPollInterval: SECRET_ROTATION_POLL_INTERVAL,
   },
 };
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { GENERATED_SECRET } from '../private/secret-rotation-function';
 
 export interface PlatformSecretProps {
   /** The secret's name, from `platformSecretName`: what workloads, the toolkit and operators look it up by. */
@@ -12,7 +13,7 @@ export interface PlatformSecretProps {
   readonly description: string;
   /**
    * The value, as a reference CloudFormation resolves at deploy time (e.g. a resource attribute), never a literal.
-   * @default - a random 64-character value Secrets Manager generates
+   * @default - a random value Secrets Manager generates (GENERATED_SECRET: 64 characters, no punctuation)
    */
   readonly value?: SecretValue;
   /** Keep the secret when the stack is deleted. @default true */
@@ -39,7 +40,7 @@ export class PlatformSecret extends Construct {
       description: props.description,
       encryptionKey: props.encryptionKey,
       secretStringValue: props.value,
-      generateSecretString: props.value === undefined ? { passwordLength: 64, excludePunctuation: true } : undefined,
+      generateSecretString: props.value === undefined ? { ...GENERATED_SECRET } : undefined,
       removalPolicy: (props.retain ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
   }
@@ -50,14 +51,31 @@ export class PlatformSecret extends Construct {
    * write the reader into the key's policy, a reference from the keys stack to every reader's stack.
    */
   grantRead(grantee: iam.IGrantable): void {
+    this.grantOnSecret(grantee, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], ['kms:Decrypt']);
+  }
+
+  /**
+   * Rotating the value (a rotation function): read it, store a new version and move its staging labels, on this
+   * secret only; Decrypt and GenerateDataKey on its key only as Secrets Manager uses it for this secret.
+   */
+  grantRotation(grantee: iam.IGrantable): void {
+    this.grantOnSecret(
+      grantee,
+      [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+    );
+  }
+
+  private grantOnSecret(grantee: iam.IGrantable, secretActions: string[], keyActions: string[]): void {
+    iam.Grant.addToPrincipal({ grantee, actions: secretActions, resourceArns: [this.secret.secretArn] });
     iam.Grant.addToPrincipal({
       grantee,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [this.secret.secretArn],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kms:Decrypt'],
+      actions: keyActions,
       resourceArns: [this.encryptionKey.keyArn],
       conditions: {
         StringEquals: {

@@ -3,12 +3,10 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { transformSync } from 'esbuild';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { inlineFunctionCode } from '../private/inline-function-code';
 import { ManagedPolicyPrincipal } from '../private/managed-policy-principal';
-import { projectRoot } from '../private/project-root';
 import { GroupScopes, ProviderGroups, TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 
 /** A role of the platform's users: a Cognito group and the API scopes its members' access tokens carry. */
@@ -34,13 +32,9 @@ export interface UserGroupsProps {
   readonly logGroup: logs.ILogGroup;
 }
 
-/** The trigger's source: one dependency-free TypeScript file, transpiled (never bundled) so synth stays offline. */
-const TRIGGER_SOURCE = path.join('lib', 'private', 'token-scopes-trigger.ts');
-
-/** The trigger's inline code: the same bytes on every synth, whatever runs the app (pinned esbuild, fixed options). */
+/** The trigger's inline code, from its one dependency-free TypeScript file. */
 export function tokenScopesTriggerCode(): string {
-  const source = fs.readFileSync(path.join(projectRoot(), TRIGGER_SOURCE), 'utf8');
-  return transformSync(source, { loader: 'ts', format: 'cjs', target: 'node22', charset: 'utf8' }).code;
+  return inlineFunctionCode(path.join('lib', 'private', 'token-scopes-trigger.ts'));
 }
 
 /**

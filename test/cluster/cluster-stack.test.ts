@@ -285,6 +285,12 @@ describe('Helm components', () => {
     ]);
   });
 
+  test('the Secrets Store CSI driver re-fetches mounted secrets, so rotated values reach running pods', () => {
+    const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
+    const driver = JSON.parse(byChart['secrets-store-csi-driver-provider-aws'].Values)['secrets-store-csi-driver'];
+    expect(driver).toMatchObject({ enableSecretRotation: true, rotationPollInterval: '2m', syncSecret: { enabled: false } });
+  });
+
   test('Istio runs in ambient mode and installs in order base, istiod, cni, ztunnel', () => {
     const byChart = Object.fromEntries(charts(dev.template).map((c) => [c.Chart, c]));
     expect(['base', 'istiod', 'cni', 'ztunnel'].map((chart) => byChart[chart].Release)).toEqual([

@@ -460,6 +460,16 @@ const CHANGES: readonly Change[] = [
     },
   ],
   [
+    'DATA-7',
+    'a generated service secret loses its rotation schedule',
+    (d) => {
+      const data = d.template('Data');
+      for (const [id, resource] of Object.entries<any>(data.Resources)) {
+        if (resource.Type === 'AWS::SecretsManager::RotationSchedule') delete data.Resources[id];
+      }
+    },
+  ],
+  [
     'CL-5',
     'pods reach the instance metadata service (hop limit 2)',
     (d) =>

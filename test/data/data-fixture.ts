@@ -72,6 +72,7 @@ export function buildData(
     retainData: config.retainData,
     identityPoolRole: identity?.authenticatedRole,
     profile: config.profile,
+    logDestinations: logging.logging,
   });
   return { app, config, keys, logging, cluster, data, identity };
 }

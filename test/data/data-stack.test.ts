@@ -156,9 +156,11 @@ describe('service identities', () => {
       (identity) => roles[dev.data.getLogicalId(identity.role.node.defaultChild as CfnElement)],
     );
     expect(serviceRoles).toHaveLength(REFERENCE_CATALOGUE.services.length);
-    // The only other role is CDK's bucket-emptying provider of the dev teardown (see test/deploy/teardown.test.ts).
+    // The only other roles: CDK's bucket-emptying provider of the dev teardown (see test/deploy/teardown.test.ts) and
+    // the secret rotation function's (test/data/secret-rotation.test.ts).
     expect(Object.keys(roles).filter((id) => !serviceRoles.includes(roles[id]))).toEqual([
       expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderRole/),
+      expect.stringMatching(/^SecretRotationRole/),
     ]);
     for (const role of serviceRoles)
       expect(role.Properties).toMatchObject({
@@ -183,7 +185,8 @@ describe('service identities', () => {
 
   test('permissions live in customer-managed policies, never inline', () => {
     devTemplate.resourceCountIs('AWS::IAM::Policy', 0);
-    devTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', REFERENCE_CATALOGUE.services.length);
+    // One per service role, and the secret rotation function's.
+    devTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', REFERENCE_CATALOGUE.services.length + 1);
   });
 });
 

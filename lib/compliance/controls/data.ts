@@ -81,10 +81,16 @@ export const DATA_CONTROLS: readonly SecurityControl[] = [
     title:
       'Every secret the platform holds is in Secrets Manager, encrypted with a platform key (ECR pull-through cache ' +
       'credentials excepted: ECR requires the AWS managed key), its value never in a template ' +
-      "or output; only its owner's role reads it (GetSecretValue on that secret, Decrypt only through Secrets Manager for it)",
+      "or output; only its owner's role reads it (GetSecretValue on that secret, Decrypt only through Secrets Manager for it); " +
+      'every secret Secrets Manager generates has a rotation schedule',
     category: 'data',
     nist: ['SC-28', 'SC-12', 'IA-5(7)', 'AC-6'],
-    implementedIn: ['lib/constructs/platform-secret.ts', 'lib/stacks/edge-stack.ts', 'lib/stacks/data-stack.ts'],
+    implementedIn: [
+      'lib/constructs/platform-secret.ts',
+      'lib/constructs/secret-rotation.ts',
+      'lib/stacks/edge-stack.ts',
+      'lib/stacks/data-stack.ts',
+    ],
     provenBy: { file: 'test/evidence/least-privilege.test.ts', test: 'must-deny cases are denied' },
     gateRules: ['SecretsManagerUsingKMSKey'],
     evidence: secretsManagedAndOwnerRead,
@@ -137,7 +143,13 @@ export function dataBucketHardened({ assembly }: ControlEvidence): boolean {
 
 export function serviceRolesLeastPrivilege({ assembly }: ControlEvidence): boolean {
   const roles = assembly.ofType('AWS::IAM::Role').filter((r) => r.stack === 'Data');
-  const policies = assembly.ofType('AWS::IAM::ManagedPolicy').filter((r) => r.stack === 'Data');
+  // The service roles are the ones pods assume; the Data stack's other roles (secret rotation) are proven on their own.
+  const serviceRoles = new Set(
+    roles.filter((r) => text(r.properties.AssumeRolePolicyDocument).includes('pods.eks.amazonaws.com')).map((r) => r.logicalId),
+  );
+  const policies = assembly
+    .ofType('AWS::IAM::ManagedPolicy')
+    .filter((r) => r.stack === 'Data' && (r.properties.Roles ?? []).some((role: any) => serviceRoles.has(role?.Ref)));
   return (
     roles.length > 0 &&
     roles.every((r) => r.properties.Policies === undefined) &&
@@ -176,8 +188,16 @@ export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boole
     ...assembly.ofType('AWS::IAM::Role'),
   ]);
   const outputs = Object.values<any>(assembly.templates).flatMap((t) => Object.values<any>(t.Outputs ?? {}));
+  // A generated value is self-contained, so it can rotate; values other systems issue are rotated where they are issued.
+  const rotated = new Set(
+    assembly
+      .ofType('AWS::SecretsManager::RotationSchedule')
+      .filter((r) => r.properties.RotationLambdaARN !== undefined && r.properties.RotationRules?.ScheduleExpression !== undefined)
+      .map((r) => `${r.stack}/${r.properties.SecretId?.Ref}`),
+  );
   return (
     secrets.length > 0 &&
+    secrets.filter((s) => s.properties.GenerateSecretString !== undefined).every((s) => rotated.has(`${s.stack}/${s.logicalId}`)) &&
     secrets.every(
       (s) =>
         (pullThroughCredentials(s) || (s.properties.KmsKeyId !== undefined && !text(s.properties.KmsKeyId).includes('alias/aws/'))) &&

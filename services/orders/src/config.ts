@@ -3,7 +3,7 @@ import { RECEIPT_SIGNING_KEY_SECRET, ServiceDefinition } from '../../../lib/cata
 import { SERVICE_ENV } from '../../../lib/catalogue/service-contract';
 import { ServiceConfigError } from '../../shared/src/config/config-error';
 import { EnvReader } from '../../shared/src/config/env-reader';
-import { readOperatorFileSync } from '../../shared/src/config/operator-files';
+import { ReloadingOperatorFile } from '../../shared/src/config/operator-files';
 import { loadSharedConfig, SharedServiceConfig } from '../../shared/src/config/shared-config';
 
 /** Every environment variable orders reads (shared ones in loadSharedConfig), validated at start-up. */
@@ -19,25 +19,15 @@ export interface OrdersConfig {
   readonly peerRetries: number;
   /**
    * `<SECRETS_DIR>/receipt-signing-key`, the key order receipts are signed with: a Secrets Manager secret the chart
-   * mounts as a file. Without SECRETS_DIR (local runs) orders are answered without a receipt.
+   * mounts as a file, rotated there by the Secrets Store CSI driver and re-read every SECRETS_RELOAD_INTERVAL_MS
+   * (default 10 s). Without SECRETS_DIR (local runs) orders are answered without a receipt.
    */
-  readonly receiptSigningKey?: Buffer;
+  readonly receiptSigningKey?: ReloadingOperatorFile<Buffer>;
 }
 
-/** The receipt key from the mounted secrets directory; a directory without it stops start-up with the fix. */
-function receiptSigningKey(secretsDir: string | undefined): Buffer | undefined {
-  if (secretsDir === undefined) return undefined;
-  const file = join(secretsDir, RECEIPT_SIGNING_KEY_SECRET);
-  let key: string;
-  try {
-    key = readOperatorFileSync(file).trim();
-  } catch {
-    throw new ServiceConfigError(
-      SERVICE_ENV.secretsDir,
-      `has no readable ${RECEIPT_SIGNING_KEY_SECRET}`,
-      `mount the ${RECEIPT_SIGNING_KEY_SECRET} secret at ${file}`,
-    );
-  }
+/** A receipt key as the file holds it; a short one is refused (at start-up: stops it; later: the current key stays). */
+function parseReceiptSigningKey(text: string): Buffer {
+  const key = text.trim();
   if (key.length < 32)
     throw new ServiceConfigError(
       SERVICE_ENV.secretsDir,
@@ -45,6 +35,22 @@ function receiptSigningKey(secretsDir: string | undefined): Buffer | undefined {
       'use a key of at least 32 characters',
     );
   return Buffer.from(key, 'utf8');
+}
+
+/** The receipt key from the mounted secrets directory; a directory without it stops start-up with the fix. */
+function receiptSigningKey(secretsDir: string | undefined, reloadIntervalMs: number): ReloadingOperatorFile<Buffer> | undefined {
+  if (secretsDir === undefined) return undefined;
+  const file = join(secretsDir, RECEIPT_SIGNING_KEY_SECRET);
+  try {
+    return new ReloadingOperatorFile(file, reloadIntervalMs, parseReceiptSigningKey);
+  } catch (err) {
+    if (err instanceof ServiceConfigError) throw err;
+    throw new ServiceConfigError(
+      SERVICE_ENV.secretsDir,
+      `has no readable ${RECEIPT_SIGNING_KEY_SECRET}`,
+      `mount the ${RECEIPT_SIGNING_KEY_SECRET} secret at ${file}`,
+    );
+  }
 }
 
 export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinition): OrdersConfig {
@@ -63,6 +69,9 @@ export function loadOrdersConfig(env: NodeJS.ProcessEnv, service: ServiceDefinit
     inventoryUrl,
     peerTimeoutMs: reader.integer('PEER_TIMEOUT_MS', 2000, 10, 60_000),
     peerRetries: reader.integer('PEER_RETRIES', 2, 0, 5),
-    receiptSigningKey: receiptSigningKey(reader.optional(SERVICE_ENV.secretsDir)),
+    receiptSigningKey: receiptSigningKey(
+      reader.optional(SERVICE_ENV.secretsDir),
+      reader.integer('SECRETS_RELOAD_INTERVAL_MS', 10_000, 10, 300_000),
+    ),
   };
 }

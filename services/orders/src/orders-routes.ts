@@ -11,19 +11,20 @@ import { receiptOf } from './receipts';
  * subject. A caller reads and retries its own orders only; another subject's order is as unknown to it as an id
  * nobody uses (404, and the same 201 for a POST), so ids do not leak. A token with `adminScope` (the catalogue's
  * orders admin scope, as tokens carry it) reads any subject's order by id; undefined means no token can.
- * With a receipt-signing key, every order in a reply carries its `receipt` (see `receiptOf`).
+ * With a receipt-signing key, every order in a reply carries its `receipt` (see `receiptOf`), signed with the key
+ * current when the reply is made: `receiptSigningKey` is asked on every reply, so a rotated key takes effect at once.
  */
 export function ordersRoutes(
   store: OrderStore,
   inventory: InventoryClient,
   adminScope: string | undefined,
-  receiptSigningKey?: Buffer,
+  receiptSigningKey?: () => Buffer,
 ): RouteHandler[] {
   const isAdmin = (principal: Principal) => adminScope !== undefined && principal.scopes.has(adminScope);
   const present = (reply: Reply): Reply =>
     receiptSigningKey === undefined
       ? reply
-      : { ...reply, body: { ...(reply.body as Order), receipt: receiptOf(receiptSigningKey, reply.body as Order) } };
+      : { ...reply, body: { ...(reply.body as Order), receipt: receiptOf(receiptSigningKey(), reply.body as Order) } };
 
   return [
     {

@@ -15,6 +15,8 @@ const INVENTORY_SERVICE = catalogueEntry('inventory');
 
 export function createOrdersServer(config: OrdersConfig, store: OrderStore, logger: Logger): ServiceServer {
   const security = createServiceSecurity(config.shared, logger);
+  const receiptKey = config.receiptSigningKey;
+  receiptKey?.onRefused((reason) => logger.warn('receipt-signing key not reloaded, keeping the current one', { reason }));
   const inventory = new PeerClient({
     name: INVENTORY_SERVICE.name,
     baseUrl: config.inventoryUrl,
@@ -33,10 +35,10 @@ export function createOrdersServer(config: OrdersConfig, store: OrderStore, logg
     catalogue: SERVICE_CATALOGUE,
     service: ORDERS_SERVICE,
     config: config.shared,
-    handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE), config.receiptSigningKey),
+    handlers: ordersRoutes(store, new InventoryClient(inventory), adminScopeOf(ORDERS_SERVICE), receiptKey && (() => receiptKey.current)),
     schemas: REQUEST_BODY_SCHEMAS,
     ...security,
     logger,
-    closeOnShutdown: [inventory],
+    closeOnShutdown: [inventory, { close: async () => receiptKey?.stop() }],
   });
 }

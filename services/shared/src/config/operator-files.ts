@@ -16,3 +16,51 @@ export function readOperatorFile(path: string): Promise<Buffer> {
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- a configured path, never request input
   return readFile(path);
 }
+
+/**
+ * A file named by the service's configuration, read and parsed at start-up (a bad file stops it), then re-read every
+ * `intervalMs`, so a rotated value (a Secrets Store CSI driver mount, a cert-manager secret) is used without a
+ * restart. Polling rather than fs.watch follows the `..data` symlink swap both use; a new text that `parse` rejects,
+ * or a failed read (a rotation half done), keeps the current value until a later tick. A request in flight keeps the
+ * value it read; the next one gets the new value.
+ */
+export class ReloadingOperatorFile<T> {
+  private text: string;
+  private value: T;
+  private readonly timer: NodeJS.Timeout;
+  private readonly refusedListeners: ((reason: string) => void)[] = [];
+
+  constructor(
+    readonly path: string,
+    intervalMs: number,
+    private readonly parse: (text: string) => T,
+  ) {
+    this.text = readOperatorFileSync(path);
+    this.value = parse(this.text);
+    this.timer = setInterval(() => void this.reload(), intervalMs).unref();
+  }
+
+  get current(): T {
+    return this.value;
+  }
+
+  /** Told why a re-read was refused and the current value kept (the reason must never quote the file). */
+  onRefused(listener: (reason: string) => void): void {
+    this.refusedListeners.push(listener);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      const text = (await readOperatorFile(this.path)).toString('utf8');
+      if (text === this.text) return;
+      this.value = this.parse(text);
+      this.text = text;
+    } catch (err) {
+      this.refusedListeners.forEach((listener) => listener((err as Error).message));
+    }
+  }
+}
