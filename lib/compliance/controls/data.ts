@@ -178,7 +178,8 @@ const allows = (statement: any, action: string) =>
  */
 export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boolean {
   const secrets = assembly.ofType('AWS::SecretsManager::Secret');
-  // ECR reads pull-through cache credentials only under the AWS managed key (its documented requirement).
+  // Pull-through cache credentials are another service's (Docker Hub rotates them) and ECR reads them only under the
+  // AWS managed key (its documented requirement); its generated value is a placeholder the operator replaces.
   const pullThroughCredentials = (s: { properties: Record<string, any> }) =>
     String(s.properties.Name ?? '').startsWith(PULL_THROUGH_CACHE_SECRET_PREFIX);
   const secretIds = secrets.map((s) => s.logicalId);
@@ -197,7 +198,9 @@ export function secretsManagedAndOwnerRead({ assembly }: ControlEvidence): boole
   );
   return (
     secrets.length > 0 &&
-    secrets.filter((s) => s.properties.GenerateSecretString !== undefined).every((s) => rotated.has(`${s.stack}/${s.logicalId}`)) &&
+    secrets
+      .filter((s) => s.properties.GenerateSecretString !== undefined && !pullThroughCredentials(s))
+      .every((s) => rotated.has(`${s.stack}/${s.logicalId}`)) &&
     secrets.every(
       (s) =>
         (pullThroughCredentials(s) || (s.properties.KmsKeyId !== undefined && !text(s.properties.KmsKeyId).includes('alias/aws/'))) &&
