@@ -21,6 +21,8 @@ const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: 
   native: { context: { mtls: 'native' }, guard: false },
   // EKS Auto Mode instead of Karpenter and the managed node group: the cluster, its role and the nodes' role change.
   autoMode: { context: { compute: 'auto-mode' }, guard: true },
+  // Signature verification at admission: Kyverno and its Pod Identity role in the Cluster stack.
+  signatures: { context: { imageSignatures: 'cosign-keyless', githubRepository: 'example-org/platform' }, guard: false },
 };
 
 const findingsByConfig = new Map<string, Finding[]>();
