@@ -750,6 +750,12 @@ function checkImageSignatures(config: PlatformConfig, check: Check): void {
     mode,
     "keyless verification needs Sigstore's public Fulcio and Rekor, which isolated egress cannot reach: use egress: nat, or leave imageSignatures off (the registry and digest admission policy still applies)",
   );
+  check(
+    !config.network.imageCache,
+    'network.imageCache',
+    config.network.imageCache,
+    "Kyverno's images come from reg.kyverno.io and ghcr.io, which no ECR pull-through cache rule serves (UPSTREAM_REGISTRIES): leave the image cache off with imageSignatures, or add a rule for them first",
+  );
 }
 
 /** Checks the delivery slice: who the deploy roles trust. */

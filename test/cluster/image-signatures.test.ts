@@ -178,6 +178,10 @@ describe('configuration errors', () => {
     expect(errorOf({ ...SIGNATURES, egress: 'isolated' })).toMatch(/cluster\.imageSignatures[\s\S]*Rekor[\s\S]*egress: nat/);
   });
 
+  test("the image cache cannot serve Kyverno's registries", () => {
+    expect(errorOf({ ...SIGNATURES, imageCache: true })).toMatch(/network\.imageCache[\s\S]*reg\.kyverno\.io/);
+  });
+
   test('an unknown mode', () => {
     expect(errorOf({ imageSignatures: 'notary' })).toMatch(/cluster\.imageSignatures[\s\S]*cosign-keyless/);
   });
