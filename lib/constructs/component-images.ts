@@ -4,8 +4,10 @@
  * Read from the charts' documented values at the pinned versions (aws-load-balancer-controller `image.repository`;
  * Istio's `global.hub` and ztunnel's `hub`; cert-manager's per-component `image.repository`; aws-privateca-issuer
  * `image.repository`; Karpenter `controller.image.repository`, whose chart also pins the image digest, which a
- * pull-through cache keeps; Kyverno's per-image `registry` and `repository`, its registry `reg.kyverno.io` by default
- * and `ghcr.io` for the webhook-cleanup hook). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
+ * pull-through cache keeps). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
+ * Kyverno (image signature verification) is absent: its images come from reg.kyverno.io and ghcr.io, which no
+ * pull-through cache rule serves, so the configuration refuses it with the image cache (and ComponentSourcing would
+ * name the missing entry).
  */
 export interface ComponentImages {
   /** Upstream repositories the chart's pods pull from. */
@@ -24,24 +26,6 @@ const CSI_DRIVER_IMAGES: readonly (readonly [readonly string[], string])[] = [
   [['livenessProbeImage'], 'registry.k8s.io/sig-storage/livenessprobe'],
 ];
 const istioHub = (cached: (image: string) => string) => cached(ISTIO_HUB);
-
-/** Kyverno's images by their values path; the chart writes each as `<registry>/<repository>:<tag>`. */
-const KYVERNO_IMAGES: readonly (readonly [readonly string[], string])[] = [
-  [['admissionController', 'container', 'image'], 'reg.kyverno.io/kyverno/kyverno'],
-  [['admissionController', 'initContainer', 'image'], 'reg.kyverno.io/kyverno/kyvernopre'],
-  [['reportsController', 'image'], 'reg.kyverno.io/kyverno/reports-controller'],
-  [['backgroundController', 'image'], 'reg.kyverno.io/kyverno/background-controller'],
-  [['cleanupController', 'image'], 'reg.kyverno.io/kyverno/cleanup-controller'],
-  [['crds', 'migration', 'image'], 'reg.kyverno.io/kyverno/kyverno-cli'],
-  [['webhooksCleanup', 'image'], 'ghcr.io/kyverno/readiness-checker'],
-];
-
-/** `{ a: { b: leaf } }` for the path `[a, b]`, merged into `into`. */
-function setPath(into: Record<string, unknown>, path: readonly string[], leaf: unknown): void {
-  const [head, ...rest] = path;
-  if (rest.length === 0) into[head] = leaf;
-  else setPath((into[head] ??= {}) as Record<string, unknown>, rest, leaf);
-}
 
 export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
   'aws-load-balancer-controller': {
@@ -85,17 +69,6 @@ export const COMPONENT_IMAGES: Readonly<Record<string, ComponentImages>> = {
         ),
       },
     }),
-  },
-  kyverno: {
-    images: KYVERNO_IMAGES.map(([, image]) => image),
-    values: (cached) => {
-      const values: Record<string, unknown> = {};
-      for (const [path, image] of KYVERNO_IMAGES) {
-        const [registry, ...repository] = cached(image).split('/');
-        setPath(values, path, { registry, repository: repository.join('/') });
-      }
-      return values;
-    },
   },
   'karpenter-crd': { images: [], values: () => ({}) },
   karpenter: {
