@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
 import { HelmChartSource, HelmComponent } from './helm-component';
+import { repositoriesUnder } from './service-repository';
 
 /** Signature verification at admission: none (the registry/digest policy alone), or the delivery workflow's cosign keyless signature. */
 export type ImageSignatureMode = 'off' | 'cosign-keyless';
@@ -65,7 +65,6 @@ export class ImageSignatureVerification extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageSignatureVerificationProps) {
     super(scope, id);
-    const repositories = Stack.of(this).formatArn({ service: 'ecr', resource: 'repository', resourceName: `${props.repositoryPrefix}/*` });
     this.kyverno = new HelmComponent(this, 'Kyverno', {
       cluster: props.cluster,
       source: props.source,
@@ -78,7 +77,7 @@ export class ImageSignatureVerification extends Construct {
           new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
           new iam.PolicyStatement({
             actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeImages'],
-            resources: [repositories],
+            resources: [repositoriesUnder(props.repositoryPrefix)],
           }),
         ],
       },
