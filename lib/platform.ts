@@ -12,6 +12,7 @@ import { DetectionStack } from './stacks/detection-stack';
 import { DeployTimeValue, WorkloadReferences, workloadChartsProps } from './workloads';
 import { PlatformChartsProps } from './charts';
 import { resolveWorkload } from './charts/workload-settings';
+import { workloadNamespaces } from './charts/image-admission-policy';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV, SERVICE_VARIABLE_SUFFIX, serviceVariable } from './catalogue/service-contract';
 import { REQUEST_BODY_SCHEMAS } from './catalogue/body-schemas';
@@ -89,6 +90,9 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
   });
   for (const warning of configWarnings(config)) Annotations.of(edge).addWarningV2(warning.id, warning.message);
   const clusterName = platformClusterName(config.profile);
+  // The repositories' name prefix, known before either stack exists: the deploy roles may push under it, each
+  // repository admits pushes from those roles only, and Kyverno may read signatures under it.
+  const dataNamePrefix = platformStackName(config.profile, 'data');
   // After the edge: the load balancer controller's permissions name the edge's target group.
   const cluster = new ClusterStack(app, STACK_IDS.cluster, {
     ...stackProps('cluster'),
@@ -98,10 +102,11 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     ingressTargetGroup: edge.ingressTargetGroup,
     ingress: catalogue.ingress,
     teamWorkload: resolveWorkload(config.profile),
+    signatureVerification:
+      config.cluster.imageSignatures === 'cosign-keyless'
+        ? { workloadNamespaces: workloadNamespaces(catalogue, config.cluster.mtls === 'native'), repositoryPrefix: dataNamePrefix }
+        : undefined,
   });
-  // The repositories' name prefix, known before either stack exists: the deploy roles may push under it, and each
-  // repository admits pushes from those roles only.
-  const dataNamePrefix = platformStackName(config.profile, 'data');
   const delivery = new DeliveryStack(app, STACK_IDS.delivery, {
     ...stackProps('delivery'),
     delivery: config.delivery,

@@ -83,6 +83,7 @@ export function workloadChartsProps(
     mtls: config.cluster.mtls,
     images,
     imageRegistry: ecrRegistry(config),
+    signatureRepository: config.cluster.imageSignatures === 'cosign-keyless' ? config.delivery.repository : undefined,
     roleArns: refs.roleArns,
     ingressTargetGroupArn: refs.ingressTargetGroupArn,
     // The internal load balancer forwards from inside the VPC; its nodes' addresses are not known in advance.

@@ -1,5 +1,7 @@
 import type { IValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import type { IValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { ServiceCatalogue } from '../catalogue/service-catalogue';
+import { serviceNamespaces } from './call-graph';
 
 /** Name of the policy and of its binding. */
 export const IMAGE_POLICY_NAME = 'platform-images';
@@ -28,6 +30,14 @@ export interface ImageAdmissionPolicyProps {
   readonly namespaces: readonly string[];
   /** Also require every image to be pinned by `@sha256:` digest. @default true */
   readonly requireDigest?: boolean;
+}
+
+/**
+ * The namespaces the platform's image admission covers: every service namespace, and the ingress namespace when the
+ * platform runs its own edge proxy there (native mTLS); the mesh ingress chart's gateway runs a vendor image.
+ */
+export function workloadNamespaces(catalogue: ServiceCatalogue, ingressNamespace: boolean): string[] {
+  return [...(ingressNamespace ? [catalogue.ingress.namespace] : []), ...serviceNamespaces(catalogue)];
 }
 
 /** The CEL condition one image must meet: from the registry, and (when required) pinned by digest. */

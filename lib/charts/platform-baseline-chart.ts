@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { ServiceCatalogue } from '../catalogue/service-catalogue';
 import { MtlsMode } from '../catalogue/service-contract';
 import { asCaller, serviceNamespaces } from './call-graph';
-import { imageAdmissionPolicy } from './image-admission-policy';
+import { imageAdmissionPolicy, workloadNamespaces } from './image-admission-policy';
+import { imageSignaturePolicy } from './image-signature-policy';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy } from './network-policies';
@@ -41,6 +42,12 @@ export interface PlatformBaselineChartProps {
   readonly imageRegistry?: string;
   /** Admit only images pinned by `@sha256:` digest as well. @default true */
   readonly requireImageDigest?: boolean;
+  /**
+   * Also require the cosign keyless signature of this GitHub repository's delivery workflow on every image from
+   * `imageRegistry` (Kyverno `verifyImages`; Kyverno must be installed first).
+   * @default - no signature verification
+   */
+  readonly signatureRepository?: string;
 }
 
 /**
@@ -74,7 +81,7 @@ export class PlatformBaselineChart extends Chart {
       if (mtls === 'istio-ambient') addTypedObject(this, `${namespace}-deny-all`, denyAllPolicy(namespace));
     }
     if (props.imageRegistry !== undefined) {
-      const namespaces = [...(props.ingressNamespace ? [catalogue.ingress.namespace] : []), ...serviceNamespaces(catalogue)];
+      const namespaces = workloadNamespaces(catalogue, props.ingressNamespace === true);
       const [policy, binding] = imageAdmissionPolicy({
         registry: props.imageRegistry,
         namespaces,
@@ -82,6 +89,18 @@ export class PlatformBaselineChart extends Chart {
       });
       addTypedObject(this, 'image-policy', policy);
       addTypedObject(this, 'image-policy-binding', binding);
+      if (props.signatureRepository !== undefined) {
+        addTypedObject(
+          this,
+          'image-signature-policy',
+          imageSignaturePolicy({
+            registry: props.imageRegistry,
+            namespaces,
+            githubRepository: props.signatureRepository,
+            requireDigest: props.requireImageDigest,
+          }),
+        );
+      }
     }
     for (const service of catalogue.services) {
       if (mtls === 'istio-ambient') {

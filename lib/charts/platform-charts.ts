@@ -32,6 +32,12 @@ export interface PlatformChartsProps extends WorkloadOptions {
    */
   readonly imageRegistry?: string;
   /**
+   * Require every image from the registry to carry the cosign keyless signature of this GitHub repository's delivery
+   * workflow (a Kyverno ClusterPolicy; Kyverno must already run, see ImageSignatureVerification).
+   * @default - no signature verification
+   */
+  readonly signatureRepository?: string;
+  /**
    * IAM role ARN per service name, bound to the service's ServiceAccount by an EKS Pod Identity association on the
    * AWS side; written as an annotation so a reader of the manifests sees it.
    * @default - no annotation
@@ -194,6 +200,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressHostname,
     ingressListener = 'tls',
     imageRegistry: _registry,
+    signatureRepository,
     ...workloadOptions
   } = props;
   const ingress =
@@ -220,6 +227,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressNamespace: edgeImage !== undefined,
     imageRegistry: imageRegistry(props),
     requireImageDigest: profile === 'prod',
+    signatureRepository,
   });
   if (ingress) baseline.addDependency(ingress);
   const services: Record<string, ServiceChart> = {};

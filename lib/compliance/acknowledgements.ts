@@ -137,6 +137,22 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'target health, VPCs, security groups), none of which supports resource-level permissions. Its only writes, ' +
       'RegisterTargets and DeregisterTargets, name the ingress target group; test/cluster/side-doors.test.ts holds the exact policy.',
   },
+  // cluster.imageSignatures: 'cosign-keyless' (lib/constructs/image-signature-verification.ts)
+  {
+    path: 'Cluster/Components/SignatureVerification/Kyverno/Identity/Policy',
+    ids: [
+      'AwsSolutions-IAM5[Resource::*]',
+      ...PROFILE_NAMES.map(
+        (profile) =>
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
+      ),
+    ],
+    reason:
+      "Kyverno's admission controller reads image signatures, which cosign stores next to the images: " +
+      'ecr:GetAuthorizationToken names no resource (the login token is account-wide), and the read actions are confined ' +
+      'to the repositories under the platform data prefix, whose names the catalogue adds to; ' +
+      'test/cluster/image-signatures.test.ts evaluates the allowed and denied cases.',
+  },
   // compute: 'auto-mode' (lib/constructs/private-cluster.ts)
   {
     path: 'Cluster/Cluster/Resource/Role',

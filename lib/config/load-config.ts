@@ -5,6 +5,7 @@ import {
   EdgeDomainConfig,
   ComputeMode,
   EgressMode,
+  ImageSignatureMode,
   MtlsMode,
   PLACEHOLDER_ACCOUNT,
   PlatformConfig,
@@ -30,6 +31,7 @@ export const CONTEXT_KEYS = {
   egress: 'egress',
   mtls: 'mtls',
   compute: 'compute',
+  imageSignatures: 'imageSignatures',
   imageCache: 'imageCache',
   dockerHubCredentialArn: 'dockerHubCredentialArn',
   adminRoleArns: 'adminRoleArns',
@@ -185,6 +187,7 @@ export function loadPlatformConfig(
       teams: asTeams(context(CONTEXT_KEYS.teams)) ?? base.cluster.teams,
       mtls: (asString(context(CONTEXT_KEYS.mtls)) as MtlsMode | undefined) ?? base.cluster.mtls,
       compute: (asString(context(CONTEXT_KEYS.compute)) as ComputeMode | undefined) ?? base.cluster.compute,
+      imageSignatures: (asString(context(CONTEXT_KEYS.imageSignatures)) as ImageSignatureMode | undefined) ?? base.cluster.imageSignatures,
     },
     edge: {
       ...base.edge,

@@ -10,6 +10,7 @@ import type { ApiThrottle } from '../constructs/platform-api';
 import type { ServiceAlarmThresholds } from '../constructs/service-monitoring';
 import type { TrailAlarmThresholds } from '../constructs/trail-alarms';
 import type { HelmVersions } from '../constructs/platform-components';
+import { IMAGE_SIGNATURE_MODES, type ImageSignatureMode } from '../constructs/image-signature-verification';
 import type { KarpenterCapacity } from '../constructs/karpenter';
 import type { IdentityProviderDefinition, OidcProviderDefinition, SamlProviderDefinition } from '../constructs/identity-providers';
 import type { UserGroupDefinition } from '../constructs/user-groups';
@@ -111,6 +112,9 @@ export type ComputeMode = 'karpenter' | 'auto-mode';
 
 export const COMPUTE_MODES: readonly ComputeMode[] = ['karpenter', 'auto-mode'];
 
+export type { ImageSignatureMode };
+export { IMAGE_SIGNATURE_MODES };
+
 export type { KarpenterCapacity };
 
 /**
@@ -143,6 +147,12 @@ export interface ClusterConfig {
   readonly guardDuty: boolean;
   /** Platform CA for native mTLS: self-signed in-cluster root (dev) or an AWS Private CA ARN (prod). */
   readonly privateCaArn?: string;
+  /**
+   * Verify at admission that every workload image carries the delivery workflow's cosign keyless signature (Kyverno
+   * `verifyImages`); `-c imageSignatures=cosign-keyless`. Off in both profiles: it needs `delivery.repository` set and
+   * images the workflow signed, and Sigstore's public Fulcio/Rekor reachable (so not with `egress: isolated`).
+   */
+  readonly imageSignatures: ImageSignatureMode;
 }
 
 export type ApiThrottleConfig = ApiThrottle;
@@ -351,6 +361,7 @@ const PINNED_HELM: HelmVersions = {
   certManager: 'v1.20.3',
   awsPrivateCaIssuer: 'v1.9.0',
   secretsStoreCsiProviderAws: '2.2.0',
+  kyverno: '3.9.0',
 };
 
 /** The role IAM Identity Center creates for a `PaymentsDeveloper` permission set (its path and suffix as IAM shows them). */
@@ -396,6 +407,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
       helm: PINNED_HELM,
       mtls: 'istio-ambient',
       guardDuty: prod,
+      imageSignatures: 'off',
     },
     edge: {
       throttle: prod ? { rateLimit: 500, burstLimit: 1000 } : { rateLimit: 50, burstLimit: 100 },

@@ -13,6 +13,7 @@ import {
   DeliveryConfig,
   DetectionConfig,
   EdgeConfig,
+  IMAGE_SIGNATURE_MODES,
   PLACEHOLDER_REPOSITORY,
   PlatformConfig,
   TRAIL_MODES,
@@ -724,9 +725,43 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   );
 
   checkDelivery(config.delivery, check);
+  checkImageSignatures(config, check);
 
   if (errors.length > 0) throw new ConfigErrors(errors);
   return config;
+}
+
+/**
+ * Signature verification trusts the delivery workflow of `delivery.repository`, and checks keyless signatures online
+ * against Sigstore's public Fulcio root and Rekor log, which an isolated cluster cannot reach.
+ */
+function checkImageSignatures(config: PlatformConfig, check: Check): void {
+  const mode = config.cluster.imageSignatures;
+  check(
+    IMAGE_SIGNATURE_MODES.includes(mode),
+    'cluster.imageSignatures',
+    mode,
+    `use one of ${IMAGE_SIGNATURE_MODES.join(', ')} (-c imageSignatures=cosign-keyless)`,
+  );
+  if (mode !== 'cosign-keyless') return;
+  check(
+    config.delivery.repository !== PLACEHOLDER_REPOSITORY,
+    'delivery.repository',
+    config.delivery.repository,
+    'cosign-keyless verification trusts the delivery workflow of one repository: set it (-c githubRepository=my-org/platform), or leave imageSignatures off',
+  );
+  check(
+    config.network.egress !== 'isolated',
+    'cluster.imageSignatures',
+    mode,
+    "keyless verification needs Sigstore's public Fulcio and Rekor, which isolated egress cannot reach: use egress: nat, or leave imageSignatures off (the registry and digest admission policy still applies)",
+  );
+  check(
+    !config.network.imageCache,
+    'network.imageCache',
+    config.network.imageCache,
+    "Kyverno's images come from reg.kyverno.io and ghcr.io, which no ECR pull-through cache rule serves (UPSTREAM_REGISTRIES): leave the image cache off with imageSignatures, or add a rule for them first",
+  );
 }
 
 /** Checks the delivery slice: who the deploy roles trust. */

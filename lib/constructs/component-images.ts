@@ -5,6 +5,9 @@
  * Istio's `global.hub` and ztunnel's `hub`; cert-manager's per-component `image.repository`; aws-privateca-issuer
  * `image.repository`; Karpenter `controller.image.repository`, without the digest its chart pins, since a pull-through
  * cache fills a repository on a pull by tag, not by digest (the cache's immutable tags then pin the image)). Tags stay the charts' own (their appVersion), so a chart upgrade moves its images with it.
+ * Kyverno (image signature verification) is absent: its images come from reg.kyverno.io and ghcr.io, which no
+ * pull-through cache rule serves, so the configuration refuses it with the image cache (and ComponentSourcing would
+ * name the missing entry).
  */
 export interface ComponentImages {
   /** Upstream repositories the chart's pods pull from. */

@@ -1,8 +1,9 @@
-import { Aws, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ManagedPolicyPrincipal } from '../private/managed-policy-principal';
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './github-oidc-provider';
+import { repositoriesUnder } from './service-repository';
 
 /** What pushing an image (and its cosign signature, which is read back by digest) takes in ECR. */
 export const IMAGE_PUSH_ACTIONS: readonly string[] = [
@@ -73,13 +74,8 @@ export class DeployRole extends Construct {
     );
     // ECR's login token is account-wide: it names no repository, so it cannot be scoped.
     principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
-    // Pseudo parameters rather than the stack's literal account and region: the wildcard's finding id (and so its
-    // acknowledgement) is then the same in every account.
     principal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [...IMAGE_PUSH_ACTIONS],
-        resources: [`arn:${Aws.PARTITION}:ecr:${Aws.REGION}:${Aws.ACCOUNT_ID}:repository/${props.imageRepositoryPrefix}/*`],
-      }),
+      new iam.PolicyStatement({ actions: [...IMAGE_PUSH_ACTIONS], resources: [repositoriesUnder(props.imageRepositoryPrefix)] }),
     );
   }
 }

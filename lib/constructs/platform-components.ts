@@ -7,6 +7,7 @@ import { MtlsMode } from '../catalogue/service-contract';
 import { AwsLoadBalancerController } from './aws-load-balancer-controller';
 import { EntryPointPolicy } from './entry-point-policy';
 import { HelmChartSource, HelmComponent } from './helm-component';
+import { ImageSignatureVerification } from './image-signature-verification';
 import { IstioAmbientMesh } from './istio-ambient-mesh';
 import { PlatformCa } from './platform-ca';
 
@@ -17,6 +18,7 @@ export const HELM_REPOSITORIES = {
   jetstack: 'https://charts.jetstack.io',
   awsPrivateCaIssuer: 'https://cert-manager.github.io/aws-privateca-issuer',
   awsSecretsProvider: 'https://aws.github.io/secrets-store-csi-driver-provider-aws',
+  kyverno: 'https://kyverno.github.io/kyverno/',
 } as const;
 
 /** Helm chart versions of the platform components, pinned in one place. */
@@ -34,6 +36,8 @@ export interface HelmVersions {
    * its pinned Secrets Store CSI driver subchart.
    */
   readonly secretsStoreCsiProviderAws: string;
+  /** The `kyverno` chart, installed when image signatures are verified at admission. */
+  readonly kyverno: string;
 }
 
 /** Every chart the platform installs, from the pinned versions. */
@@ -61,6 +65,7 @@ export function platformCharts(versions: HelmVersions) {
       chart: 'secrets-store-csi-driver-provider-aws',
       version: versions.secretsStoreCsiProviderAws,
     },
+    kyverno: { repository: HELM_REPOSITORIES.kyverno, chart: 'kyverno', version: versions.kyverno },
   } satisfies Record<string, HelmChartSource>;
 }
 
@@ -105,6 +110,12 @@ export interface PlatformComponentsProps {
   readonly privateCa?: acmpca.ICertificateAuthority;
   /** Namespace and service account of the ingress gateway the private load balancer forwards to (ambient mode). */
   readonly ingress: IngressIdentity;
+  /**
+   * Verify image signatures at admission: Kyverno, its webhooks scoped to these workload namespaces, reading
+   * signatures from the repositories under this prefix.
+   * @default - no signature verification (the registry and digest admission policy alone)
+   */
+  readonly signatureVerification?: { readonly workloadNamespaces: readonly string[]; readonly repositoryPrefix: string };
   /** Components are installed after these (nodes, coredns) and uninstalled before them on teardown. */
   readonly dependsOn: readonly IDependable[];
 }
@@ -125,6 +136,8 @@ export class PlatformComponents extends Construct {
   readonly platformCa: PlatformCa;
   /** Mounts the services' Secrets Manager secrets as files (SecretProviderClass objects need its CRDs first). */
   readonly secretsStore: HelmComponent;
+  /** Present when image signatures are verified. */
+  readonly signatureVerification?: ImageSignatureVerification;
 
   constructor(scope: Construct, id: string, props: PlatformComponentsProps) {
     super(scope, id);
@@ -152,5 +165,14 @@ export class PlatformComponents extends Construct {
       values: SECRETS_STORE_VALUES,
       dependsOn,
     });
+    // Its webhooks admit the workload namespaces only, so no other chart waits for it or is blocked by it.
+    if (props.signatureVerification) {
+      this.signatureVerification = new ImageSignatureVerification(this, 'SignatureVerification', {
+        cluster,
+        source: charts.kyverno,
+        ...props.signatureVerification,
+        dependsOn,
+      });
+    }
   }
 }

@@ -1,8 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+
+/**
+ * Every repository under a name prefix, as an IAM resource. Pseudo parameters rather than a stack's literal account
+ * and region: the wildcard's finding id (and so its acknowledgement) is then the same in every account.
+ */
+export function repositoriesUnder(prefix: string): string {
+  return `arn:${Aws.PARTITION}:ecr:${Aws.REGION}:${Aws.ACCOUNT_ID}:repository/${prefix}/*`;
+}
 
 export interface ServiceRepositoryProps {
   /** Repository name; the charts reference images as `<registry>/<name>@sha256:…`. */

@@ -23,6 +23,11 @@ import { platformCharts } from '../constructs/platform-components';
  *   charts/secrets-store-csi-driver-provider-aws/{Chart.yaml, Chart.lock (secrets-store-csi-driver 1.5.2), values.yaml,
  *   templates}: DaemonSets only, no Service, no webhook; the driver subchart installs the secrets-store.csi.x-k8s.io
  *   CRDs (SecretProviderClass) when `secrets-store-csi-driver.install` is true.
+ * - kyverno 3.9.0 (Kyverno v1.19.0): kyverno/kyverno tags kyverno-chart-3.9.0 (charts/kyverno/{Chart.yaml, values.yaml,
+ *   templates}: no webhook in the templates) and v1.19.0 (pkg/controllers/webhook/controller.go, pkg/config/config.go):
+ *   the admission controller registers its webhooks itself once it runs: the policy webhooks (kyverno.io and
+ *   policies.kyverno.io objects, Fail) and, per policy, resource webhooks whose namespaceSelector is the chart's
+ *   `config.webhooks` (Fail for a `failurePolicy: Fail` policy); the cleanup controller's webhooks come with it.
  * Only webhooks with `failurePolicy: Fail` are listed: while such a webhook's pods are not ready, the API server
  * rejects every object it admits ("no endpoints available for service …"). A webhook that fails open (the controller's
  * `mpod.elbv2.k8s.aws`, `failurePolicy: Ignore` by default) cannot fail a deployment.
@@ -35,6 +40,7 @@ const VERIFIED_VERSIONS: HelmVersions = {
   certManager: 'v1.20.3',
   awsPrivateCaIssuer: 'v1.9.0',
   secretsStoreCsiProviderAws: '2.2.0',
+  kyverno: '3.9.0',
 };
 
 /** A label that makes a webhook admit an object: on the object (a pod's own labels) or on its namespace. */
@@ -51,8 +57,11 @@ export interface AdmissionWebhook {
   readonly groups: readonly string[];
   /** Kinds it admits; `Pod` also stands for every workload whose pod template creates pods. @default - every kind of the groups */
   readonly kinds?: readonly string[];
-  /** It admits only objects carrying one of these labels. @default - every object of its groups and kinds */
-  readonly optIn?: readonly OptInLabel[];
+  /**
+   * It admits only objects carrying one of these labels (given the chart's values, when they choose the selector).
+   * @default - every object of its groups and kinds
+   */
+  readonly optIn?: readonly OptInLabel[] | ((values: ChartValues) => readonly OptInLabel[] | undefined);
   /** Whether the chart's values register it fail-closed. @default - always */
   readonly enabled?: (values: ChartValues) => boolean;
   /** How to turn it off where nothing needs it, offered next to "order after the chart". @default - no alternative */
@@ -80,6 +89,9 @@ export interface ChartApis {
   /** `spec.type` of each Service the chart creates with these values, which the entry-point policy judges. */
   readonly serviceTypes: (values: ChartValues) => readonly string[];
 }
+
+/** The label the API server gives every namespace, its own name (immutable): what namespace selectors by name select on. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const SERVICE: CreatedObject = { group: '', kind: 'Service' };
 const POD: CreatedObject = { group: '', kind: 'Pod' };
@@ -227,6 +239,33 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified | keyof typeof ka
     creates: [SERVICE, POD],
     serviceTypes: (values) => [values.service?.type ?? 'ClusterIP'],
   },
+  kyverno: {
+    source: verified.kyverno,
+    crdGroups: (values) =>
+      values.crds?.install === false ? [] : ['kyverno.io', 'policies.kyverno.io', 'reports.kyverno.io', 'wgpolicyk8s.io'],
+    webhooks: [
+      {
+        name: 'kyverno-policy-validating-webhook-cfg / kyverno-policy-mutating-webhook-cfg',
+        groups: ['kyverno.io', 'policies.kyverno.io'],
+      },
+      {
+        // Registered for the kinds a Fail policy matches (the platform's: Pods), in the namespaces `config.webhooks` selects.
+        name: 'kyverno-resource-validating-webhook-cfg / kyverno-resource-mutating-webhook-cfg',
+        groups: [''],
+        kinds: ['Pod'],
+        optIn: (values) => kyvernoWebhookNamespaces(values)?.map((name) => ({ on: 'namespace', key: NAMESPACE_NAME_LABEL, value: name })),
+      },
+      {
+        name: 'kyverno-cleanup-validating-webhook-cfg',
+        groups: ['kyverno.io'],
+        kinds: ['CleanupPolicy', 'ClusterCleanupPolicy'],
+        enabled: (values) => values.cleanupController?.enabled !== false,
+        disarm: 'set cleanupController.enabled: false in the Kyverno values: the platform has no cleanup policy',
+      },
+    ],
+    creates: [SERVICE, POD],
+    serviceTypes: () => ['ClusterIP'],
+  },
   secretsStoreCsiProviderAws: {
     source: verified.secretsStoreCsiProviderAws,
     crdGroups: (values) => (values['secrets-store-csi-driver']?.install === false ? [] : ['secrets-store.csi.x-k8s.io']),
@@ -235,6 +274,17 @@ export const CHART_APIS: Readonly<Record<keyof typeof verified | keyof typeof ka
     serviceTypes: () => [],
   },
 };
+
+/**
+ * The namespaces Kyverno's resource webhooks admit, from `config.webhooks.namespaceSelector` when it selects names
+ * with `In`; any other selector (the chart's default excludes kube-system only) is read as every namespace.
+ */
+function kyvernoWebhookNamespaces(values: ChartValues): readonly string[] | undefined {
+  const expressions: readonly any[] = values.config?.webhooks?.namespaceSelector?.matchExpressions ?? [];
+  const [byName] = expressions;
+  const selectsNames = expressions.length === 1 && byName.key === NAMESPACE_NAME_LABEL && byName.operator === 'In';
+  return selectsNames && Array.isArray(byName.values) ? byName.values : undefined;
+}
 
 /** The table entry for a chart, by repository (its own, or its copy in an ECR chart mirror) and chart name (any version). */
 export function chartApisOf(repository: unknown, chart: unknown): ChartApis | undefined {

@@ -1,4 +1,4 @@
-import { BUILT_IN_GROUPS, chartApisOf, ChartApis, CreatedObject, AdmissionWebhook } from './chart-apis';
+import { BUILT_IN_GROUPS, chartApisOf, ChartApis, CreatedObject, AdmissionWebhook, NAMESPACE_NAME_LABEL } from './chart-apis';
 import { HelmRelease, helmReleases, KubernetesObject, ManifestResource, manifestResources, ResourceRef } from './cluster-resources';
 import {
   AssemblyInput,
@@ -433,7 +433,7 @@ function requireForObjects(
       reliesOnChart: release,
     }));
     for (const { release, apis } of inCluster) {
-      for (const webhook of admittingWebhooks(apis, release, admittedAs(object), namespace?.labels ?? {})) {
+      for (const webhook of admittingWebhooks(apis, release, admittedAs(object), namespaceLabels(object.namespace, namespace))) {
         requirements.push({
           on: release,
           why: `${apis.source.chart}'s webhook ${webhook.name} admits it`,
@@ -472,7 +472,7 @@ function requireForChart(
   for (const other of described) {
     if (other.release === release || other.release.cluster !== release.cluster) continue;
     for (const created of apis.creates) {
-      for (const webhook of admittingWebhooks(other.apis, other.release, [created], namespace?.labels ?? {})) {
+      for (const webhook of admittingWebhooks(other.apis, other.release, [created], namespaceLabels(release.namespace, namespace))) {
         ledger.require(
           release,
           {
@@ -506,17 +506,25 @@ function admittingWebhooks(
   objects: readonly CreatedObject[],
   namespaceLabels: Readonly<Record<string, string>>,
 ): AdmissionWebhook[] {
-  return apis.webhooks.filter(
-    (webhook) =>
-      (webhook.enabled?.(release.values ?? {}) ?? true) &&
+  const values = release.values ?? {};
+  return apis.webhooks.filter((webhook) => {
+    const optIn = typeof webhook.optIn === 'function' ? webhook.optIn(values) : webhook.optIn;
+    return (
+      (webhook.enabled?.(values) ?? true) &&
       objects.some(
         (object) =>
           webhook.groups.includes(object.group) &&
           (webhook.kinds === undefined || webhook.kinds.includes(object.kind)) &&
-          (webhook.optIn === undefined ||
-            webhook.optIn.some((label) => (label.on === 'namespace' ? namespaceLabels : (object.labels ?? {}))[label.key] === label.value)),
-      ),
-  );
+          (optIn === undefined ||
+            optIn.some((label) => (label.on === 'namespace' ? namespaceLabels : (object.labels ?? {}))[label.key] === label.value)),
+      )
+    );
+  });
+}
+
+/** A namespace's labels as webhooks see them: the API server labels every namespace with its own name. */
+function namespaceLabels(name: string | undefined, namespace: { readonly labels: Record<string, string> } | undefined) {
+  return { ...(name === undefined ? {} : { [NAMESPACE_NAME_LABEL]: name }), ...namespace?.labels };
 }
 
 interface NamespaceCreator extends ResourceRef {

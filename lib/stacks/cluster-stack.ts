@@ -16,7 +16,7 @@ import { chartMirrorRegistry } from '../constructs/chart-mirror';
 import { ComponentSourcing } from '../constructs/component-sourcing';
 import { cachedImage, ImageCache } from '../constructs/image-cache';
 import { LogGroupEncryption } from '../constructs/log-group-encryption';
-import { PlatformComponents } from '../constructs/platform-components';
+import { PlatformComponents, PlatformComponentsProps } from '../constructs/platform-components';
 import { controlPlaneLogGroupName, PrivateCluster } from '../constructs/private-cluster';
 import { TeamAccess } from '../constructs/team-access';
 import { WorkloadSettings } from '../charts/workload-settings';
@@ -49,6 +49,11 @@ export interface ClusterStackProps extends StackProps {
   readonly ingress: IngressIdentity;
   /** Sizes each team namespace's quota and limits, as the services' are sized. */
   readonly teamWorkload: WorkloadSettings;
+  /**
+   * Where Kyverno's webhooks admit pods and which repositories it reads signatures from, when `cluster.imageSignatures`
+   * is on. @default - no signature verification
+   */
+  readonly signatureVerification?: PlatformComponentsProps['signatureVerification'];
 }
 
 /**
@@ -119,6 +124,7 @@ export class ClusterStack extends Stack {
       privateCa: config.privateCaArn
         ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'PlatformPrivateCa', config.privateCaArn)
         : undefined,
+      signatureVerification: props.signatureVerification,
       dependsOn: podsCanRun,
     });
     if (nodes) {

@@ -3,6 +3,8 @@ import { covers, Finding, rawGateFindings, unacknowledged } from '../support/com
 import { EdgeConfig } from '../../lib/config';
 import { buildPlatform, PROD_CONTEXT, TEST_API_CLIENTS, TEST_IDENTITY_PROVIDERS, TEST_IMAGE_DIGESTS } from '../support/platform-fixture';
 
+const SIGNATURES = { imageSignatures: 'cosign-keyless', githubRepository: 'example-org/platform' };
+
 /**
  * Configurations the gate must pass. The shipped profiles run every check (nag packs and cfn-guard);
  * the variants change the network and mesh, and run the nag packs (cfn-guard costs ~2 s per stack).
@@ -21,6 +23,10 @@ const CONFIGURATIONS: Record<string, { context: Record<string, unknown>; edge?: 
   native: { context: { mtls: 'native' }, guard: false },
   // EKS Auto Mode instead of Karpenter and the managed node group: the cluster, its role and the nodes' role change.
   autoMode: { context: { compute: 'auto-mode' }, guard: true },
+  // Signature verification at admission (Kyverno and its Pod Identity role in the Cluster stack), in both profiles: its
+  // role's acknowledged resource names each profile's repository prefix.
+  signatures: { context: SIGNATURES, guard: false },
+  signaturesProd: { context: { ...PROD_CONTEXT, imageDigests: TEST_IMAGE_DIGESTS, ...SIGNATURES }, guard: false },
 };
 
 const findingsByConfig = new Map<string, Finding[]>();
