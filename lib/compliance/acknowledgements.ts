@@ -20,6 +20,14 @@ export interface Acknowledgement {
 const packIds = (rule: string, packs: readonly string[] = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) =>
   packs.map((pack) => `${pack}-${rule}`);
 
+/** What the packs ask of a function an AWS service invokes itself (concurrency, dead letters, VPC placement). */
+const AWS_INVOKED_FUNCTION_FINDINGS = [
+  ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
+  ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
+  ...packIds('LambdaInsideVPC'),
+  'cdk-validator-cfnguard::lambda_inside_vpc_check',
+];
+
 export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   {
     path: 'Network/Network/Resource',
@@ -307,12 +315,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     path: 'Edge/Identity/Groups/Trigger/Resource',
-    ids: [
-      ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...packIds('LambdaInsideVPC'),
-      'cdk-validator-cfnguard::lambda_inside_vpc_check',
-    ],
+    ids: AWS_INVOKED_FUNCTION_FINDINGS,
     reason:
       "The user pool's pre token generation trigger: Cognito invokes it synchronously at every sign-in and refresh, so a " +
       'dead-letter queue would never receive an event, and reserved concurrency would only refuse sign-ins at the limit ' +
@@ -381,12 +384,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   {
     path: 'Data/SecretRotation/Function/Resource',
-    ids: [
-      ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...packIds('LambdaDLQ', ['NIST.800.53.R5', 'HIPAA.Security']),
-      ...packIds('LambdaInsideVPC'),
-      'cdk-validator-cfnguard::lambda_inside_vpc_check',
-    ],
+    ids: AWS_INVOKED_FUNCTION_FINDINGS,
     reason:
       'The rotation function of generated service secrets: Secrets Manager invokes it for one step at a time, records ' +
       'a failed step and retries the rotation itself, so a dead-letter queue would only duplicate that, and reserved ' +
