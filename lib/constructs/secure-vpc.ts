@@ -23,6 +23,8 @@ export const PRIVATE_CLUSTER_ENDPOINT_SERVICES: Readonly<Record<string, ec2.Inte
   PrivateCa: ec2.InterfaceVpcEndpointAwsService.PRIVATE_CERTIFICATE_AUTHORITY,
   // The services fetch the user pool's signing keys (JWKS) unless given them as a file.
   CognitoIdp: ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP,
+  // The kubectl provider's framework function, in the VPC, invokes the kubectl handler through the Lambda API.
+  Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
 };
 
 export interface SecureVpcProps {

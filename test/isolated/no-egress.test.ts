@@ -78,12 +78,14 @@ const ENDPOINT_OF: Readonly<Record<string, string | readonly string[]>> = {
   ecr: ['ecr.api', 'ecr.dkr'],
   'acm-pca': 'acm-pca',
   secretsmanager: 'secretsmanager',
+  lambda: 'lambda',
 };
 
 /** Services a policy names that the cluster does not call in an isolated VPC, each with why. */
 const NOT_CALLED_WHEN_ISOLATED: Readonly<Record<string, string>> = {
   iam: 'Karpenter reads an instance profile only when a node class names a role; ours names the pre-created profile',
   xray: "the CloudWatch agent sends traces only with a traces section in its configuration; the add-on's has none",
+  'ecr-public': 'the kubectl handler signs in to ECR Public only for charts in public.ecr.aws; isolated, every chart is in the mirror',
 };
 
 /** The services each AWS-managed policy on a pod or node role calls (from the policies' documents). */
@@ -93,18 +95,30 @@ const MANAGED_POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
   AmazonEC2ContainerRegistryPullOnly: ['ecr'],
   AmazonEKS_CNI_Policy: ['ec2'],
   CloudWatchAgentServerPolicy: ['cloudwatch', 'ec2', 'logs', 'ssm', 'xray'],
+  AWSLambdaBasicExecutionRole: ['logs'],
+  AWSLambdaVPCAccessExecutionRole: ['ec2'],
+  AmazonEC2ContainerRegistryReadOnly: ['ecr'],
+  AmazonElasticContainerRegistryPublicReadOnly: ['ecr-public', 'sts'],
 };
 
-test('isolated egress: every AWS API a pod or node identity may call has a VPC endpoint', () => {
+test('isolated egress: every AWS API a pod, node or in-VPC function may call has a VPC endpoint', () => {
   const stacks = stacksOf(ISOLATED);
-  const roles = stacks.flatMap((s) =>
-    Object.entries<any>(s.template.Resources ?? {})
+  const roles = stacks.flatMap((s) => {
+    const resources = s.template.Resources ?? {};
+    // Functions placed in the VPC (the kubectl handler and its provider) call AWS from the isolated subnets too.
+    const inVpc = new Set(
+      Object.values<any>(resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.VpcConfig !== undefined)
+        .map((r) => r.Properties.Role?.['Fn::GetAtt']?.[0]),
+    );
+    return Object.entries<any>(resources)
       .filter(
-        ([, r]) =>
-          r.Type === 'AWS::IAM::Role' && /pods\.eks\.amazonaws\.com|ec2\.amazonaws\.com/.test(text(r.Properties.AssumeRolePolicyDocument)),
+        ([id, r]) =>
+          r.Type === 'AWS::IAM::Role' &&
+          (inVpc.has(id) || /pods\.eks\.amazonaws\.com|ec2\.amazonaws\.com/.test(text(r.Properties.AssumeRolePolicyDocument))),
       )
-      .map(([id, r]) => ({ stack: s, id, role: r })),
-  );
+      .map(([id, r]) => ({ stack: s, id, role: r }));
+  });
   expect(roles.length).toBeGreaterThan(5);
   const services = new Set<string>();
   for (const { stack, id, role } of roles) {
