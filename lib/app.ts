@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
+import * as fs from 'fs';
 import * as path from 'path';
 import { ServiceCatalogue } from './catalogue/service-catalogue';
 import { validateServiceCatalogue } from './catalogue/validate-catalogue';
 import { addComplianceGate } from './compliance/compliance-gate';
+import { readValidationReport, unacknowledgedErrors, VALIDATION_REPORT_FILE } from './compliance/validation-report';
 import { ConfigErrors, loadPlatformConfig } from './config';
 import { createPlatform, Platform } from './platform';
 import { projectRoot } from './private/project-root';
@@ -42,7 +44,15 @@ export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, option
     return 1;
   }
   addComplianceGate(app, { cacheDirectory: options.gateCacheDirectory });
-  app.synth();
+  // A report left by an earlier synth must not speak for this one.
+  fs.rmSync(path.join(app.outdir, VALIDATION_REPORT_FILE), { force: true });
+  const assembly = app.synth();
+  const errors = unacknowledgedErrors(readValidationReport(assembly.directory));
+  if (errors.length > 0) {
+    for (const error of errors) log(`unacknowledged compliance finding: ${error}`);
+    log('fix the resource, or acknowledge the finding with a reason in lib/compliance/acknowledgements.ts');
+    return 1;
+  }
   if (platform.gitOps) writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues);
   return 0;
 }
