@@ -20,6 +20,12 @@ export interface Acknowledgement {
 const packIds = (rule: string, packs: readonly string[] = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) =>
   packs.map((pack) => `${pack}-${rule}`);
 
+/** The wildcard finding of a policy confined to the platform's repositories (the Data stack's prefix), in either profile. */
+const platformRepositoryWildcards = PROFILE_NAMES.map(
+  (profile) =>
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
+);
+
 /** What the packs ask of a function an AWS service invokes itself (concurrency, dead letters, VPC placement). */
 const AWS_INVOKED_FUNCTION_FINDINGS = [
   ...packIds('LambdaConcurrency', ['NIST.800.53.R5', 'HIPAA.Security']),
@@ -148,13 +154,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   // cluster.imageSignatures: 'cosign-keyless' (lib/constructs/image-signature-verification.ts)
   {
     path: 'Cluster/Components/SignatureVerification/Kyverno/Identity/Policy',
-    ids: [
-      'AwsSolutions-IAM5[Resource::*]',
-      ...PROFILE_NAMES.map(
-        (profile) =>
-          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
-      ),
-    ],
+    ids: ['AwsSolutions-IAM5[Resource::*]', ...platformRepositoryWildcards],
     reason:
       "Kyverno's admission controller reads image signatures, which cosign stores next to the images: " +
       'ecr:GetAuthorizationToken names no resource (the login token is account-wide), and the read actions are confined ' +
@@ -482,13 +482,7 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   // Delivery (lib/stacks/delivery-stack.ts)
   {
     path: 'Delivery',
-    ids: [
-      'AwsSolutions-IAM5[Resource::*]',
-      ...PROFILE_NAMES.map(
-        (profile) =>
-          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/${platformStackName(profile, 'data')}/*]`,
-      ),
-    ],
+    ids: ['AwsSolutions-IAM5[Resource::*]', ...platformRepositoryWildcards],
     reason:
       'The deploy roles: ecr:GetAuthorizationToken names no resource (the login token is account-wide), and image push ' +
       'is confined to the repositories under the platform data prefix, whose names the catalogue adds to. Each ' +
