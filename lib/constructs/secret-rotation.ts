@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import * as path from 'path';
 import { inlineFunctionCode } from '../private/inline-function-code';
+import { inlineFunction } from '../private/inline-function';
 import { ManagedPolicyPrincipal } from '../private/managed-policy-principal';
 import { PlatformSecret } from './platform-secret';
 
@@ -46,26 +47,18 @@ export class SecretRotation extends Construct {
         `rotateEvery is ${this.rotateEvery.toHumanString()}: use a whole number of days from 1 to 1000 (Secrets Manager's range)`,
       );
     }
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Rotates generated secrets: new versions of those secrets only, and its own log group',
-    });
-    this.grantee = new ManagedPolicyPrincipal(this, role);
-    props.logGroup.grantWrite(this.grantee);
-    // GetRandomPassword acts on no resource: IAM accepts only "*" for it.
-    this.grantee.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
-    this.function = new lambda.Function(this, 'Function', {
+    const { fn, grantee } = inlineFunction(this, 'Function', {
       description: 'Rotates generated platform secrets to a new random value',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(secretRotationCode()),
-      role,
+      roleDescription: 'Rotates generated secrets: new versions of those secrets only, and its own log group',
+      code: secretRotationCode(),
       // A step is one or two Secrets Manager calls.
       timeout: Duration.seconds(30),
-      memorySize: 128,
       logGroup: props.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
     });
+    this.function = fn;
+    this.grantee = grantee;
+    // GetRandomPassword acts on no resource: IAM accepts only "*" for it.
+    this.grantee.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] }));
   }
 
   /** Rotates `secret` every `rotateEvery`, starting one interval after deployment. */

@@ -1,12 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { inlineFunctionCode } from '../private/inline-function-code';
-import { ManagedPolicyPrincipal } from '../private/managed-policy-principal';
+import { inlineFunction } from '../private/inline-function';
 import { GroupScopes, ProviderGroups, TOKEN_SCOPES_ENV } from '../private/token-scopes-trigger';
 
 /** A role of the platform's users: a Cognito group and the API scopes its members' access tokens carry. */
@@ -63,28 +62,19 @@ export class UserGroups extends Construct {
     }
     this.groups = groups;
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Pre token generation trigger: writes its own log group, nothing else',
-    });
-    props.logGroup.grantWrite(new ManagedPolicyPrincipal(this, role));
     const grants: GroupScopes = Object.fromEntries(props.groups.map((g) => [g.name, [...g.scopes].sort()]));
-    this.trigger = new lambda.Function(this, 'Trigger', {
+    this.trigger = inlineFunction(this, 'Trigger', {
       description: "Sets a user access token's API scopes to what the user's groups grant",
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(tokenScopesTriggerCode()),
-      role,
+      roleDescription: 'Pre token generation trigger: writes its own log group, nothing else',
+      code: tokenScopesTriggerCode(),
       // Cognito waits at most 5 seconds for a trigger; the function only computes.
       timeout: Duration.seconds(5),
-      memorySize: 128,
       environment: {
         [TOKEN_SCOPES_ENV.groupScopes]: JSON.stringify(grants),
         [TOKEN_SCOPES_ENV.providerGroups]: JSON.stringify(props.providerGroups ?? {}),
       },
       logGroup: props.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-    });
+    }).fn;
     props.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.trigger, cognito.LambdaVersion.V2_0);
   }
 }
