@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { platformFromContext } from '../lib/app';
+import { GATE_CACHE_DIR, platformFromContext } from '../lib/app';
 import { rawGateFindings } from '../lib/compliance/gate-findings';
 import { SERVICE_CATALOGUE } from '../lib/catalogue/service-catalogue';
 import { SynthesizedPolicies } from '../lib/evidence/synthesized-policies';
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   // The account and region cdk.out was synthesized for (the CLI takes them from the caller's credentials).
   const { account, region } = assembly.assembly.stacks[0].environment;
   const platform = platformFromContext(app, SERVICE_CATALOGUE, { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region });
-  const findings = rawGateFindings(app, { guard: true }); // synthesizes the in-process app
+  const findings = rawGateFindings(app, { guard: true, guardCacheDirectory: GATE_CACHE_DIR }); // synthesizes the in-process app
 
   // Construct paths and findings come from the in-process app: it must be the environment in cdk.out.
   const rebuilt = new AssemblyView(app.synth());

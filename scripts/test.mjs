@@ -3,10 +3,12 @@
 // whole run then takes about the CPU time divided by two, not tsc's time plus jest's. Lint (ESLint, then Prettier's
 // check) runs beside them the same way. The run fails if any fails; tsc's and lint's messages follow jest's report. Extra arguments go to jest (`npm test -- test/edge`).
 // --incremental keeps what it learnt in dist/ (git-ignored), so a repeat run skips checking unchanged files.
+// With no test paths named, jest runs the suites grouped by directory (scripts/jest-groups.mjs).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeJestGroups } from './jest-groups.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -36,13 +38,24 @@ const typecheck = run(
   { capture: true },
 );
 
-const lint = run(bin('eslint', 'bin/eslint.js'), ['.', '--max-warnings', '0'], { capture: true }).then(async (eslint) => {
-  const prettier = await run(bin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn'], { capture: true });
+// Both keep a cache in dist/ keyed by file contents (and their own configuration and version), so a repeat run
+// re-lints only the files that changed: about 25 s of CPU on a fresh clone, about 2 s after.
+const lintCache = (name) => ['--cache', '--cache-location', join(root, 'dist', name), '--cache-strategy', 'content'];
+const lint = run(bin('eslint', 'bin/eslint.js'), ['.', '--max-warnings', '0', ...lintCache('eslintcache')], {
+  capture: true,
+}).then(async (eslint) => {
+  const prettier = await run(bin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn', ...lintCache('prettiercache')], {
+    capture: true,
+  });
   return { code: eslint.code || prettier.code, output: eslint.output + prettier.output };
 });
 
+const jestArgs = process.argv.slice(2);
+// A bare word chooses files (or is an option's value): then each file keeps its own registry, as jest.config.js says.
+const choosesFiles = jestArgs.some((arg) => !arg.startsWith('-'));
+const groupedConfig = choosesFiles ? [] : ['--config', writeJestGroups(root, join(root, 'dist', 'jest-groups'))];
 const build = await run(join(root, 'scripts', 'build-services.mjs'), []);
-const tests = build.code === 0 ? await run(bin('jest', 'bin/jest.js'), process.argv.slice(2)) : { code: 0 };
+const tests = build.code === 0 ? await run(bin('jest', 'bin/jest.js'), [...groupedConfig, ...jestArgs]) : { code: 0 };
 const tsc = await typecheck;
 const linted = await lint;
 

@@ -16,9 +16,9 @@ export function nagPacks(scope?: IConstruct): NagPack[] {
   return [new AwsSolutionsChecks(scope), new NIST80053R5Checks(scope), new HIPAASecurityChecks(scope), new PCIDSS321Checks(scope)];
 }
 
-/** The cfn-guard validator: AWS Control Tower proactive rules plus ours. */
-export function guardValidator(): PlatformGuardValidator {
-  return new PlatformGuardValidator();
+/** The cfn-guard validator: AWS Control Tower proactive rules plus ours; `cacheDirectory` keeps each template's findings. */
+export function guardValidator(cacheDirectory?: string): PlatformGuardValidator {
+  return new PlatformGuardValidator({ cacheDirectory });
 }
 
 /**
@@ -42,7 +42,7 @@ export function applyAcknowledgements(app: App, acknowledgements: readonly Ackno
 export interface ComplianceGateOptions {
   /**
    * A directory where each plugin's report is kept, keyed by everything it reads, so an unchanged re-synth replays
-   * it (see GateCache). `cdk synth` uses one; tests do not, so each run validates afresh.
+   * it (see GateCache), and cfn-guard's findings per template (see PlatformGuardValidator). `cdk synth` uses one.
    * @default - no cache: every plugin runs
    */
   readonly cacheDirectory?: string;
@@ -54,7 +54,7 @@ export interface ComplianceGateOptions {
  * `@aws-cdk/core:validateAgainstDefaultRules` context flag), and any unacknowledged finding fails synth.
  */
 export function addComplianceGate(app: App, options: ComplianceGateOptions = {}): void {
-  const plugins = [...nagPacks(app), guardValidator()];
+  const plugins = [...nagPacks(app), guardValidator(options.cacheDirectory)];
   if (options.cacheDirectory === undefined) {
     Validations.of(app).addPlugins(...plugins);
   } else {

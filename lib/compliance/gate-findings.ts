@@ -14,10 +14,11 @@ const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
 /**
  * Every finding the compliance gate raises on an app that has NO acknowledgements applied: the four cdk-nag packs
- * (on the construct tree) and, unless `guard: false`, cfn-guard (on the synthesized templates; about two seconds
- * per stack). Used by the gate tests and the reviewer report, so both see exactly what synth sees.
+ * (on the construct tree) and, unless `guard: false`, cfn-guard (on the synthesized templates; up to two seconds
+ * per stack, unless `guardCacheDirectory` has the template's findings). Used by the gate tests and the reviewer report, so
+ * both see exactly what synth sees.
  */
-export function rawGateFindings(app: App, options: { guard?: boolean } = {}): GateFinding[] {
+export function rawGateFindings(app: App, options: { guard?: boolean; guardCacheDirectory?: string } = {}): GateFinding[] {
   // Synthesize first: aspects and property injectors run during synth, and the plugins see their result.
   const assembly = app.synth();
   const findings: GateFinding[] = [];
@@ -38,7 +39,7 @@ export function rawGateFindings(app: App, options: { guard?: boolean } = {}): Ga
     }
   }
   const templatePaths = assembly.stacks.map((stack) => path.join(assembly.directory, stack.templateFile));
-  const report = guardValidator().validate({ templatePaths, appConstruct: app });
+  const report = guardValidator(options.guardCacheDirectory).validate({ templatePaths, appConstruct: app });
   for (const violation of report.violations) {
     for (const resource of violation.violatingResources) {
       const key = `${path.basename(resource.templatePath)}#${resource.resourceLogicalId}`;

@@ -1,3 +1,4 @@
+// test-group: compliance-gate
 import { ACKNOWLEDGEMENTS } from '../../lib/compliance/acknowledgements';
 import { covers, Finding, rawGateFindings, unacknowledged } from '../support/compliance';
 import { EdgeConfig } from '../../lib/config';
