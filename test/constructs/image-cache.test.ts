@@ -1,13 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { cachedImage, ImageCache } from '../../lib/constructs/image-cache';
+import { testApp } from '../support/platform-fixture';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
 function build(credentials?: Record<string, string>) {
-  const stack = new Stack(new App(), 'Cache', { env: ENV });
+  const stack = new Stack(testApp(), 'Cache', { env: ENV });
   const cache = new ImageCache(stack, 'ImageCache', {
     images: ['public.ecr.aws/karpenter/controller', 'docker.io/istio/pilot', 'quay.io/jetstack/cert-manager-controller'],
     credentials,

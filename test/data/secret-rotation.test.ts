@@ -19,6 +19,7 @@ import { AccessRequest, evaluate } from '../../lib/evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { GENERATED_SECRET, rotate, RotationEvent } from '../../lib/private/secret-rotation-function';
 import { buildData, DataFixture } from './data-fixture';
+import { testApp } from '../support/platform-fixture';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev-platform/orders/receipt-signing-key-AbCdEf';
 const OLD = 'old-version';
@@ -99,7 +100,7 @@ describe('the rotation function', () => {
 
 describe('the rotation construct', () => {
   const build = (rotateEvery?: Duration) => {
-    const stack = new Stack(undefined, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
     const secret = new PlatformSecret(stack, 'Key', { secretName: 's', encryptionKey: new kms.Key(stack, 'K'), description: 'd' });
     new SecretRotation(stack, 'Rotation', { logGroup: new logs.LogGroup(stack, 'Logs'), rotateEvery }).rotate(secret);
     return Template.fromStack(stack);

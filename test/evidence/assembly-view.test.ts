@@ -1,9 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AssemblyView } from '../../lib/evidence/assembly-view';
+import { testApp } from '../support/platform-fixture';
 
 function topicView(): AssemblyView {
-  const app = new App();
+  const app = testApp();
   new sns.Topic(new Stack(app, 'Alarms'), 'Topic', { displayName: 'alarms' });
   return new AssemblyView(app.synth());
 }

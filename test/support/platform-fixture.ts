@@ -29,6 +29,9 @@ export function testApp(context: Record<string, unknown> = {}, options: { schema
     context: { ...CDK_JSON_CONTEXT, ...NO_ASSET_STAGING, ...context },
     builtinCloudFormationValidation: options.schemaValidation ?? false,
     treeMetadata: false,
+    // Construct metadata would record where each construct was made: a stack trace per construct, mapped through
+    // jest's source maps (seconds per run); templates and findings do not depend on it.
+    stackTraces: false,
   });
 }
 

@@ -16,14 +16,18 @@ export interface TestCognito {
   mint(scopes: string[], claims?: TokenClaims, options?: { key?: 'forged-same-kid' | 'forged-other-kid' }): string;
 }
 
+// RSA key generation is the slowest step of most test set-ups: one pool key and one forger key per process, each
+// made on first use (tokens of one suite's pool are never meant to fail in another's: forging is what the forger is for).
+let pool: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
+let forger: KeyObject | undefined;
+const poolKey = () => (pool ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
+
 /**
  * A local stand-in for a user pool's signing keys: a JWKS file and RS256 tokens, no network. Signed with
  * node:crypto because jose 6 is ESM-only and the repository's jest runs CommonJS.
  */
 export function createTestCognito(dir: string): TestCognito {
-  const pool = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  // Made on first use: RSA key generation is the slowest step of most test set-ups, and few tests forge.
-  let forger: KeyObject | undefined;
+  const pool = poolKey();
   const forgerKey = () => (forger ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
   const jwk = { ...pool.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
   const jwksFile = join(dir, 'jwks.json');
