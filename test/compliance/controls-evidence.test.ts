@@ -1,8 +1,8 @@
 import { MtlsMode } from '../../lib/catalogue/service-contract';
 import { CONTROLS, ControlEvidence } from '../../lib/compliance/controls';
 import { imagesFromPlatformRepositories } from '../../lib/compliance/controls/supply-chain';
-import { controlEvidence } from '../support/control-evidence';
-import { buildPlatform, SUPPORTED_CONFIGURATIONS, testConfig } from '../support/platform-fixture';
+import { sharedControlEvidence } from '../support/control-evidence';
+import { SUPPORTED_CONFIGURATIONS, testConfig } from '../support/platform-fixture';
 import { EvidenceDraft } from './support/evidence-draft';
 
 /**
@@ -917,10 +917,7 @@ const changesIn = (mode: MtlsMode) =>
   );
 
 beforeAll(() => {
-  for (const name of ENVIRONMENTS) {
-    const { app, platform, config } = buildPlatform(SUPPORTED_CONFIGURATIONS[name]);
-    reference.set(name, controlEvidence(app, platform, config.profile));
-  }
+  for (const name of ENVIRONMENTS) reference.set(name, sharedControlEvidence(name));
 });
 
 describe('the table of changes', () => {

@@ -3,6 +3,8 @@ import { Testing } from 'cdk8s';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Manifest } from '../../lib/evidence/access-layers';
+import { platformManifests } from '../../lib/report/build-report';
 import { buildPlatform, SUPPORTED_CONFIGURATIONS } from './platform-fixture';
 import { SYNTH_CACHE_VARIABLE } from './synth-cache';
 
@@ -13,10 +15,12 @@ export interface WorkloadManifests {
   readonly edge?: unknown[];
 }
 
-/** A supported configuration as `buildPlatform(context).app.synth()` wrote it, and its workload charts rendered. */
+/** A supported configuration as `buildPlatform(context).app.synth()` wrote it, and its Kubernetes objects rendered. */
 export interface SynthesizedConfiguration {
   readonly assembly: cxapi.CloudAssembly;
   readonly workloads: WorkloadManifests;
+  /** Every object of the platform's charts as the report renders them (`platformManifests`), for the controls. */
+  readonly platformManifests: Manifest[];
 }
 
 const CHARTS_FILE = 'workload-manifests.json';
@@ -33,7 +37,7 @@ function synthesizeInto(name: string, directory: string): void {
     services: Object.fromEntries(Object.entries(charts.services).map(([service, chart]) => [service, Testing.synth(chart)])),
     ...(charts.edge ? { edge: Testing.synth(charts.edge) } : {}),
   };
-  fs.writeFileSync(path.join(directory, CHARTS_FILE), JSON.stringify(workloads));
+  fs.writeFileSync(path.join(directory, CHARTS_FILE), JSON.stringify({ workloads, platformManifests: platformManifests(platform) }));
 }
 
 const loaded = new Map<string, SynthesizedConfiguration>();
@@ -69,7 +73,7 @@ export function synthesizedConfiguration(name: string): SynthesizedConfiguration
   }
   const result: SynthesizedConfiguration = {
     assembly: new cxapi.CloudAssembly(directory),
-    workloads: JSON.parse(fs.readFileSync(path.join(directory, CHARTS_FILE), 'utf8')),
+    ...JSON.parse(fs.readFileSync(path.join(directory, CHARTS_FILE), 'utf8')),
   };
   loaded.set(name, result);
   return result;
