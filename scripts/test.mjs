@@ -3,12 +3,12 @@
 // whole run then takes about the CPU time divided by two, not tsc's time plus jest's. Lint (ESLint, then Prettier's
 // check) runs beside them the same way. The run fails if any fails; tsc's and lint's messages follow jest's report. Extra arguments go to jest (`npm test -- test/edge`).
 // --incremental keeps what it learnt in dist/ (git-ignored), so a repeat run skips checking unchanged files.
-// With no test paths named, jest runs the suites grouped by directory (scripts/jest-groups.mjs).
+// A whole run (no files or tests chosen) runs the suites grouped by directory (scripts/jest-groups.mjs).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeJestGroups } from './jest-groups.mjs';
+import { runsWholeSuite, writeJestGroups } from './jest-groups.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -51,9 +51,15 @@ const lint = run(bin('eslint', 'bin/eslint.js'), ['.', '--max-warnings', '0', ..
 });
 
 const jestArgs = process.argv.slice(2);
-// A bare word chooses files (or is an option's value): then each file keeps its own registry, as jest.config.js says.
-const choosesFiles = jestArgs.some((arg) => !arg.startsWith('-'));
-const groupedConfig = choosesFiles ? [] : ['--config', writeJestGroups(root, join(root, 'dist', 'jest-groups'))];
+let groupedConfig = [];
+if (runsWholeSuite(jestArgs)) {
+  try {
+    groupedConfig = ['--config', writeJestGroups(root, join(root, 'dist', 'jest-groups'))];
+  } catch (error) {
+    console.error(`npm test: ${error.message}`);
+    process.exit(1);
+  }
+}
 const build = await run(join(root, 'scripts', 'build-services.mjs'), []);
 // Synthesis makes many short-lived objects: a larger young generation (64 MB semi-spaces; V8's default is 16) spends
 // about a tenth less CPU on garbage collection across the run.

@@ -9,6 +9,7 @@ import { IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readCacheEntry, writeCacheEntry } from '../private/cache-file';
 
 /**
  * Replays a validation plugin's report when nothing it reads has changed, so an unchanged re-synth skips the
@@ -59,18 +60,15 @@ export class GateCache {
     }
     const prefix = `${plugin.name.replace(/[^A-Za-z0-9.-]+/g, '_')}-`;
     const file = path.join(this.directory, `${prefix}${hash.digest('hex').slice(0, 32)}.json`);
-    const cached = readIfPresent(file);
-    if (cached !== undefined) return rebase(JSON.parse(cached), (p) => path.join(outdir, p));
+    const cached = readCacheEntry<PolicyValidationPluginReport>(file);
+    if (cached !== undefined) return rebase(cached, (p) => path.join(outdir, p));
 
     const report = compute();
-    fs.mkdirSync(this.directory, { recursive: true });
-    const stale = fs
-      .readdirSync(this.directory)
-      .filter((name) => name.startsWith(prefix) && name.endsWith('.json') && name !== path.basename(file));
-    for (const old of stale) fs.rmSync(path.join(this.directory, old), { force: true });
-    const temporary = `${file}.${process.pid}`;
-    fs.writeFileSync(temporary, JSON.stringify(rebase(report, (p) => path.relative(outdir, p))));
-    fs.renameSync(temporary, file);
+    writeCacheEntry(
+      file,
+      rebase(report, (p) => path.relative(outdir, p)),
+      (names) => names.filter((name) => name.startsWith(prefix) && name.endsWith('.json')),
+    );
     return report;
   }
 }
@@ -99,16 +97,6 @@ function acknowledgedRules(root: IConstruct | undefined): [string, unknown[]][] 
       construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((entry) => entry.data),
     ])
     .filter(([, acknowledged]) => acknowledged.length > 0);
-}
-
-/** The file's text, or undefined when it does not exist (or another synth just removed it). */
-function readIfPresent(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 /** The report with every template path mapped (absolute ↔ relative to the cloud assembly). */

@@ -8,6 +8,7 @@ import {
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readCacheEntry, writeCacheEntry } from '../private/cache-file';
 import { projectRoot } from '../private/project-root';
 
 /** Our own cfn-guard rules, for controls the packs miss. */
@@ -52,14 +53,17 @@ export function controlTowerRulesFor(resourceTypes: ReadonlySet<string>): string
 export interface PlatformGuardValidatorProps {
   /** Where each template's findings are kept under the hash of all they depend on, so an unchanged template is not validated again. @default - none: every template is validated */
   readonly cacheDirectory?: string;
+  /** Our own rule files, run on every template beside the Control Tower rules that can fire on it. @default GUARD_RULES_DIR */
+  readonly rulesDirectory?: string;
 }
 
 /**
- * cfn-guard with the AWS Control Tower proactive rules and ours. The validator runs every rule file against every
- * template it is given, so this plugin runs it once per template with only the rule files that name a resource
- * type present in that template (the others cannot fire): the same findings, about three times faster. A template's
- * findings depend only on its bytes, the rule files and the cfn-guard build, so they are reused under a hash of
- * those: templates that are the same in two configurations, or unchanged since the last synth, are validated once.
+ * cfn-guard with the AWS Control Tower proactive rules and ours. Given all templates, the upstream validator runs
+ * every rule file against every one of them; this plugin runs it once per template with only the Control Tower rule
+ * files that name a resource type present in that template (the others cannot fire): the same violations, per
+ * template and rule as upstream reports them, in about a third of the time of all 237 rule files. A template's findings
+ * depend only on its bytes, the rule files, the cfn-guard build and this file, so they are kept under a hash of those:
+ * templates that are the same in two configurations, or unchanged since the last synth, are validated once.
  * It keeps the upstream plugin's name, so acknowledgements read `cdk-validator-cfnguard::<rule>`.
  */
 export class PlatformGuardValidator implements IPolicyValidationPluginBeta1 {
@@ -68,91 +72,58 @@ export class PlatformGuardValidator implements IPolicyValidationPluginBeta1 {
   constructor(private readonly props: PlatformGuardValidatorProps = {}) {}
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const violations = new Map<string, PolicyViolationBeta1>();
-    for (const templatePath of context.templatePaths) {
-      for (const violation of this.templateViolations(templatePath, context)) {
-        const resources = violation.violatingResources.map((resource) => ({ ...resource, templatePath }));
-        const seen = violations.get(violation.ruleName);
-        violations.set(
-          violation.ruleName,
-          seen
-            ? { ...seen, violatingResources: [...seen.violatingResources, ...resources] }
-            : { ...violation, violatingResources: resources },
-        );
-      }
-    }
-    return { success: violations.size === 0, violations: [...violations.values()] };
+    const violations = context.templatePaths.flatMap((templatePath) =>
+      this.templateViolations(templatePath, context).map((violation) => ({
+        ...violation,
+        violatingResources: violation.violatingResources.map((resource) => ({ ...resource, templatePath })),
+      })),
+    );
+    return { success: violations.length === 0, violations };
   }
 
   /** cfn-guard's violations for one template, from the cache directory when its key is there. */
   private templateViolations(templatePath: string, context: IPolicyValidationContextBeta1): PolicyViolationBeta1[] {
     const template = fs.readFileSync(templatePath);
     const types = new Set(Object.values<{ Type: string }>(JSON.parse(template.toString('utf8')).Resources ?? {}).map((r) => r.Type));
-    const rules = [...guardFiles(GUARD_RULES_DIR), ...controlTowerRulesFor(types)];
+    const rules = [...guardFiles(this.props.rulesDirectory ?? GUARD_RULES_DIR), ...controlTowerRulesFor(types)];
     const hash = createHash('sha256').update(guardBuild());
     for (const rule of rules) hash.update(`\0${path.basename(rule)}\0${ruleText(rule)}`);
-    const key = hash.update('\0').update(template).digest('hex').slice(0, 40);
+    const file =
+      this.props.cacheDirectory &&
+      path.join(this.props.cacheDirectory, `guard-${hash.update('\0').update(template).digest('hex').slice(0, 40)}.json`);
 
-    const cached = this.readCached(key);
+    const cached = file ? readCacheEntry<PolicyViolationBeta1[]>(file) : undefined;
     if (cached) return cached;
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules, maxBuffer: 64 * 1024 * 1024 }).validate({
+    const { violations } = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules, maxBuffer: 64 * 1024 * 1024 }).validate({
       ...context,
       templatePaths: [templatePath],
     });
-    this.writeCached(key, report.violations);
-    return report.violations;
-  }
-
-  private cacheFile(key: string): string | undefined {
-    return this.props.cacheDirectory === undefined ? undefined : path.join(this.props.cacheDirectory, `guard-${key}.json`);
-  }
-
-  private readCached(key: string): PolicyViolationBeta1[] | undefined {
-    const file = this.cacheFile(key);
-    if (file === undefined) return undefined;
-    try {
-      return JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      // Absent, or removed by another synth's clean-up meanwhile: validate.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+    if (file) {
+      // Without the template's path: an entry serves any copy of the same bytes.
+      const entry = violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map(({ templatePath: _, ...rest }) => rest) }));
+      writeCacheEntry(file, entry, (names) => oldestGuardEntries(path.dirname(file), names));
     }
-  }
-
-  /** Stores the violations (written aside and renamed, so a concurrent reader never sees half a file); keeps the newest entries. */
-  private writeCached(key: string, violations: PolicyViolationBeta1[]): void {
-    const file = this.cacheFile(key);
-    if (file === undefined) return;
-    const directory = path.dirname(file);
-    fs.mkdirSync(directory, { recursive: true });
-    const temporary = `${file}.${process.pid}`;
-    const withoutPaths = violations.map((v) => ({
-      ...v,
-      violatingResources: v.violatingResources.map(({ templatePath: _, ...rest }) => rest),
-    }));
-    fs.writeFileSync(temporary, JSON.stringify(withoutPaths));
-    fs.renameSync(temporary, file);
-    const entries = fs
-      .readdirSync(directory)
-      .filter((name) => name.startsWith('guard-') && name.endsWith('.json'))
-      .flatMap((name) => {
-        try {
-          return [{ name, mtime: fs.statSync(path.join(directory, name)).mtimeMs }];
-        } catch {
-          return [];
-        }
-      })
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const old of entries.slice(CACHE_ENTRIES)) fs.rmSync(path.join(directory, old.name), { force: true });
+    return violations;
   }
 }
 
-/** The cfn-guard build the validator runs: its package's version and the bundled binary's release. */
+/** The guard entries beyond the newest CACHE_ENTRIES in the directory. */
+function oldestGuardEntries(directory: string, names: string[]): string[] {
+  return names
+    .filter((name) => name.startsWith('guard-') && name.endsWith('.json'))
+    .map((name) => ({ name, mtime: fs.statSync(path.join(directory, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(CACHE_ENTRIES - 1)
+    .map(({ name }) => name);
+}
+
+/** What the findings depend on besides rules and template: the cfn-guard package and binary release, and this file (how it runs them). */
 let build: string | undefined;
 function guardBuild(): string {
   build ??= [
     fs.readFileSync(path.join(GUARD_PACKAGE_DIR, 'package.json'), 'utf8'),
     fs.readFileSync(path.join(GUARD_PACKAGE_DIR, 'guard-version.json'), 'utf8'),
+    fs.readFileSync(path.join(projectRoot(), 'lib', 'compliance', 'guard-validator.ts'), 'utf8'),
   ].join('\0');
   return build;
 }

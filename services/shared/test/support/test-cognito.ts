@@ -16,8 +16,9 @@ export interface TestCognito {
   mint(scopes: string[], claims?: TokenClaims, options?: { key?: 'forged-same-kid' | 'forged-other-kid' }): string;
 }
 
-// RSA key generation is the slowest step of most test set-ups: one pool key and one forger key per process, each
-// made on first use (tokens of one suite's pool are never meant to fail in another's: forging is what the forger is for).
+// RSA key generation is the slowest step of most test set-ups: one pool key and one forger key per module registry (a
+// test file, or a group of them), each made on first use (tokens of one suite's pool are never meant to fail in
+// another's: forging is what the forger is for).
 let pool: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
 let forger: KeyObject | undefined;
 const poolKey = () => (pool ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
