@@ -23,7 +23,7 @@ export interface SynthesisOptions {
   readonly log?: (line: string) => void;
   /** @default MANIFESTS_DIR */
   readonly manifestsDir?: string;
-  /** See ComplianceGateOptions.cacheDirectory. @default - no cache */
+  /** See ComplianceGateOptions.cacheDirectory; also keeps the manifests' schema verdict (SchemaCheckOptions). @default - no cache */
   readonly gateCacheDirectory?: string;
 }
 
@@ -53,7 +53,11 @@ export function synthesizePlatform(app: App, catalogue: ServiceCatalogue, option
     log('fix the resource, or acknowledge the finding with a reason in lib/compliance/acknowledgements.ts');
     return 1;
   }
-  if (platform.gitOps) writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues);
+  if (platform.gitOps) {
+    writeGitOpsManifests(manifestsDir, platform.gitOps.charts, platform.gitOps.deployTimeValues, {
+      cacheDirectory: options.gateCacheDirectory,
+    });
+  }
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformChartsProps, writeManifests } from './charts';
+import { PlatformChartsProps, SchemaCheckOptions, writeManifests } from './charts';
 import { ValidCatalogue } from './catalogue/validate-catalogue';
 import { SERVICE_ENV } from './catalogue/service-contract';
 import { PlatformConfig, serviceSecretName } from './config';
@@ -115,9 +115,14 @@ export interface DeployTimeValue {
  * in `deploy-time-values.env` (fill it from the stack outputs, then `envsubst`). Nothing is written if a chart is
  * invalid; a token with no placeholder is an error rather than a broken manifest.
  */
-export function writeGitOpsManifests(outdir: string, props: PlatformChartsProps, values: readonly DeployTimeValue[]): string[] {
+export function writeGitOpsManifests(
+  outdir: string,
+  props: PlatformChartsProps,
+  values: readonly DeployTimeValue[],
+  schemaCheck: SchemaCheckOptions = {},
+): string[] {
   // Chart warnings were already reported on the Workloads stack during synth.
-  const files = writeManifests(outdir, { ...props, warn: () => undefined });
+  const files = writeManifests(outdir, { ...props, warn: () => undefined }, schemaCheck);
   for (const file of files) {
     let text = fs.readFileSync(file, 'utf8');
     for (const value of values) text = text.split(value.token).join(`\${${value.name}}`);

@@ -12,5 +12,6 @@ export { POD_IDENTITY_ROLE_ANNOTATION, ServiceChart } from './service-chart';
 export type { ServiceChartProps } from './service-chart';
 export { MANIFEST_SUFFIX, writeManifests } from './write-manifests';
 export { validateManifests } from './manifest-schemas';
+export type { SchemaCheckOptions } from './manifest-schemas';
 export { PLATFORM_CA_ISSUER, WORKLOAD_CERT_DIR } from './workload-certificates';
 export type { WorkloadOptions } from './workload-settings';

@@ -1,5 +1,8 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
+import { readCacheEntry, writeCacheEntry } from '../private/cache-file';
 import { projectRoot } from '../private/project-root';
 import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
 import { SECRET_PROVIDER_CLASS_SCHEMA } from './service-secrets';
@@ -7,7 +10,8 @@ import { SECRET_PROVIDER_CLASS_SCHEMA } from './service-secrets';
 /**
  * Validates manifests against pinned schemas: kubernetes-models 5.1.0 (Kubernetes), @kubernetes-models/istio 3.0.1,
  * @kubernetes-models/cert-manager 6.0.0, and our TargetGroupBinding schema. Those packages are ES modules only and
- * this project is CommonJS, so the validators run in a child `node` process (about half a second, no network).
+ * this project is CommonJS, so the validators run in a child `node` process (about half a second, no network;
+ * skipped when `cacheDirectory` holds a clean verdict on the same input, validator and packages).
  * An apiVersion without a pinned schema is an error, so nothing reaches the cluster unchecked.
  */
 
@@ -35,8 +39,16 @@ export interface Manifest {
 /** The validator program (manifest-validator.mjs): a real module, run by the child `node`. */
 const VALIDATOR = path.join(projectRoot(), 'lib', 'charts', 'manifest-validator.mjs');
 
+/** The packages the validator reads schemas from: their versions are part of a kept verdict's key. */
+const SCHEMA_PACKAGES = ['kubernetes-models', '@kubernetes-models/istio', '@kubernetes-models/cert-manager', 'ajv'];
+
+export interface SchemaCheckOptions {
+  /** Where the verdict on manifests that all validate is kept, so an unchanged re-synth skips the child process (~0.5 s). @default - none: always validated */
+  readonly cacheDirectory?: string;
+}
+
 /** Every schema problem of the manifests, one line each; empty when all validate. */
-export function schemaProblems(manifests: readonly Manifest[]): string[] {
+export function schemaProblems(manifests: readonly Manifest[], options: SchemaCheckOptions = {}): string[] {
   const input = JSON.stringify({
     manifests,
     modules: SCHEMA_MODULES,
@@ -45,16 +57,24 @@ export function schemaProblems(manifests: readonly Manifest[]): string[] {
       'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': SECRET_PROVIDER_CLASS_SCHEMA,
     },
   });
-  const output = execFileSync(process.execPath, [VALIDATOR], {
-    cwd: projectRoot(),
-    input,
-    encoding: 'utf8',
-  });
-  return JSON.parse(output) as string[];
+  const file = options.cacheDirectory && path.join(options.cacheDirectory, `manifests-${verdictKey(input)}.json`);
+  if (file && readCacheEntry<string[]>(file)?.length === 0) return [];
+  const problems: string[] = JSON.parse(execFileSync(process.execPath, [VALIDATOR], { cwd: projectRoot(), input, encoding: 'utf8' }));
+  // Only a clean verdict is kept (one entry, the latest): manifests with problems stop synth, and are checked again.
+  if (file && problems.length === 0) writeCacheEntry(file, problems, (names) => names.filter((n) => n.startsWith('manifests-')));
+  return problems;
 }
 
 /** Throws, listing every problem, unless all manifests validate. */
-export function validateManifests(manifests: readonly Manifest[]): void {
-  const problems = schemaProblems(manifests);
+export function validateManifests(manifests: readonly Manifest[], options: SchemaCheckOptions = {}): void {
+  const problems = schemaProblems(manifests, options);
   if (problems.length > 0) throw new Error(`manifests fail schema validation:\n${problems.join('\n')}`);
+}
+
+/** A hash of the validator's input, its source and the schema packages' versions: what its verdict depends on. */
+function verdictKey(input: string): string {
+  const hash = createHash('sha256').update(input).update(fs.readFileSync(VALIDATOR));
+  for (const name of SCHEMA_PACKAGES)
+    hash.update(`\0${name}@${JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version}`);
+  return hash.digest('hex').slice(0, 32);
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { validateManifests } from './manifest-schemas';
+import { SchemaCheckOptions, validateManifests } from './manifest-schemas';
 import { createPlatformCharts, PlatformChartsProps } from './platform-charts';
 
 /** Suffix of the files `writeManifests` owns in its folder (and replaces on every run). */
@@ -14,13 +14,16 @@ export const MANIFEST_SUFFIX = '.k8s.yaml';
  * manifests disappear too.
  * @returns the paths written
  */
-export function writeManifests(outdir: string, props: PlatformChartsProps): string[] {
+export function writeManifests(outdir: string, props: PlatformChartsProps, schemaCheck: SchemaCheckOptions = {}): string[] {
   const charts = createPlatformCharts(new App({ outdir }), props);
   const files = charts.all.map((chart, index) => ({
     file: path.join(outdir, `${String(index).padStart(2, '0')}-${chart.node.id}${MANIFEST_SUFFIX}`),
     manifests: chart.toJson(),
   }));
-  validateManifests(files.flatMap((f) => f.manifests));
+  validateManifests(
+    files.flatMap((f) => f.manifests),
+    schemaCheck,
+  );
 
   fs.mkdirSync(outdir, { recursive: true });
   for (const stale of fs.readdirSync(outdir).filter((name) => name.endsWith(MANIFEST_SUFFIX))) fs.rmSync(path.join(outdir, stale));

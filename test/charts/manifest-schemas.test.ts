@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { schemaProblems } from '../../lib/charts/manifest-schemas';
 import { targetGroupBinding } from '../../lib/charts/target-group-binding';
 import { chartProps, synthPlatform, TARGET_GROUP_ARN, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
@@ -49,4 +52,37 @@ test('a wrong type or enum, a missing required field, or an unpinned apiVersion 
     'manifest 3 (Widget /w): no pinned schema for apiVersion example.com/v1',
     'manifest 4 (Podd /p): no pinned schema for v1/Podd',
   ]);
+});
+
+describe('the kept verdict (cdk synth passes its cache directory)', () => {
+  const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const invalid = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bad-type' }, spec: { replicas: 'three' } };
+  let cacheDirectory: string;
+  let validatorRuns: jest.SpyInstance;
+  beforeEach(() => {
+    cacheDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-verdicts-'));
+    // The module object lib/ calls through (core modules are one per process, whatever the registry).
+    validatorRuns = jest.spyOn(jest.requireActual<typeof import('child_process')>('child_process'), 'execFileSync');
+  });
+  afterEach(() => {
+    validatorRuns.mockRestore();
+    fs.rmSync(cacheDirectory, { recursive: true, force: true });
+  });
+
+  test('manifests that all validate are not validated again; a changed one is', () => {
+    expect(schemaProblems([namespace('a')], { cacheDirectory })).toEqual([]);
+    expect(schemaProblems([namespace('a')], { cacheDirectory })).toEqual([]);
+    expect(validatorRuns).toHaveBeenCalledTimes(1);
+    expect(fs.readdirSync(cacheDirectory)).toEqual([expect.stringMatching(/^manifests-[0-9a-f]{32}\.json$/)]);
+    expect(schemaProblems([namespace('b')], { cacheDirectory })).toEqual([]);
+    expect(validatorRuns).toHaveBeenCalledTimes(2);
+    // One verdict is kept, the latest.
+    expect(fs.readdirSync(cacheDirectory)).toHaveLength(1);
+  });
+
+  test('manifests with problems are checked every time and never kept', () => {
+    for (let run = 0; run < 2; run++) expect(schemaProblems([invalid] as never[], { cacheDirectory })).toHaveLength(1);
+    expect(validatorRuns).toHaveBeenCalledTimes(2);
+    expect(fs.readdirSync(cacheDirectory)).toEqual([]);
+  });
 });
