@@ -1,8 +1,8 @@
 // Runs a TypeScript entry point: bundle it with esbuild (our code only; dependencies stay in node_modules) and
 // require the bundle. Transpile-only, ~0.2 s, where ts-node with type-checking costs ~10 s per run;
 // `npm test` type-checks once with `tsc --noEmit`. Used by cdk.json's app command and `npm run report`.
-// The bundle is reused while every file it was built from has the same content (and esbuild and these options are
-// the same), so an unchanged re-synth does not start esbuild at all.
+// The bundle is reused while every file it was built from has the same content (and esbuild, tsconfig.json and these
+// options are the same), so an unchanged re-synth does not start esbuild at all.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -31,11 +31,12 @@ const options = {
   logLevel: 'error',
 };
 
-/** A hash of the options, esbuild's version and the inputs' contents; undefined when an input is gone. */
+/** A hash of the options, esbuild's version, tsconfig.json (esbuild reads it) and the inputs' contents; undefined when an input is gone. */
 function buildKey(inputs) {
   const hash = createHash('sha256')
     .update(JSON.stringify(options))
-    .update(readFileSync(load.resolve('esbuild/package.json')));
+    .update(readFileSync(load.resolve('esbuild/package.json')))
+    .update(readFileSync(path.join(root, 'tsconfig.json')));
   for (const input of inputs) {
     const file = path.resolve(root, input);
     if (!existsSync(file)) return undefined;
