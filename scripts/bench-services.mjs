@@ -13,7 +13,8 @@
 // round), then its median over the rounds is reported with its range.
 // Targets are reported, not asserted: the exit code is non-zero only when requests failed.
 // Usage: npm run bench:services   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS override the defaults;
-// BENCH_SCENARIOS=https,native runs only the scenarios with those ids: http, https, jwt, native, bare-proxy, edge)
+// BENCH_SCENARIOS=https,native runs only the scenarios with those ids: http, https, jwt, native, bare-proxy, edge;
+// BENCH_CPU_PROF=<dir> writes each server's V8 CPU profile to that folder)
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
@@ -169,7 +170,9 @@ function freePort() {
  */
 async function startServer(args, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, args, {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...args], {
     env: { PATH: process.env.PATH, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
