@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { topicAlarm } from '../private/topic-alarm';
 import { ApiFirewall } from './api-firewall';
 
 /** Namespace of metrics the platform derives from its own logs. */
@@ -69,15 +69,7 @@ export class ApiMonitoring extends Construct {
     const blocked = props.firewall.metricBlockedRequests('ALL', { period, label: 'WAF blocked' });
 
     const alarm = (name: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
-      const created = metric.createAlarm(this, name, {
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(new actions.SnsAction(props.alarmTopic));
-      this.alarms.push(created);
+      this.alarms.push(topicAlarm(this, name, { metric, threshold, description, topic: props.alarmTopic }));
     };
     alarm(
       'ClientErrorRate',

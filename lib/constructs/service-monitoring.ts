@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { topicAlarm } from '../private/topic-alarm';
 import { ACCESS_LOG } from '../catalogue/service-contract';
 
 /** Namespace of the metrics counted from the services' access logs. */
@@ -61,7 +61,6 @@ export class ServiceMonitoring extends Construct {
     super(scope, id);
     const t = props.thresholds ?? {};
     const period = Duration.minutes(5);
-    const topic = new actions.SnsAction(props.alarmTopic);
     const filter = (metricName: string, pattern: string, metricValue = '1', unit?: cloudwatch.Unit) =>
       new logs.MetricFilter(this, metricName, {
         logGroup: props.applicationLogGroup,
@@ -88,15 +87,7 @@ export class ServiceMonitoring extends Construct {
       description: string,
       evaluationPeriods = 1,
     ) => {
-      const created = new cloudwatch.Alarm(scope, name, {
-        metric,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(topic);
+      const created = topicAlarm(scope, name, { metric, threshold, description, topic: props.alarmTopic, evaluationPeriods });
       this.alarms.push(created);
       return created;
     };

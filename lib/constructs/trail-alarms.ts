@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { topicAlarm } from '../private/topic-alarm';
 
 /** Namespace of the metrics counted from the audit trail. */
 export const AUDIT_METRIC_NAMESPACE = 'Platform/Audit';
@@ -128,14 +128,12 @@ export class TrailAlarms extends Construct {
         metricName: name,
         metricValue: '1',
       });
-      const alarm = metricFilter.metric({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(this, `${name}Alarm`, {
+      const alarm = topicAlarm(this, `${name}Alarm`, {
+        metric: metricFilter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
         threshold: props.thresholds?.[name] ?? DEFAULT_TRAIL_ALARM_THRESHOLDS[name],
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: filter.description,
+        description: filter.description,
+        topic: props.alarmTopic,
       });
-      alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
       this.alarms.push(alarm);
     }
   }
