@@ -6,6 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PROFILE_NAMES, ProfileName } from '../../lib/config/platform-config';
 import { PROFILE_CHOICES, regionFrom, UsageError } from '../smoke/args';
 import { awsCallFailed, DiscoveryError } from '../smoke/discovery';
+import { CliIo, exitCodeFor } from '../cli-outcome';
 import { collect } from './collect';
 import { AwsClients, IncidentContext, KubeApi, PodRef } from './context';
 import { catalogueService, disableService } from './disable-service';
@@ -83,11 +84,7 @@ export function parsePodRef(operand: string): PodRef {
   return { namespace: match[1], name: match[3] };
 }
 
-export interface IncidentCliOptions {
-  readonly argv: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface IncidentCliOptions extends CliIo {
   /** @default - the SDK's clients for the region, credentials from its default chain */
   readonly aws?: AwsClients;
   /** @default - CoreV1Api from the default kubeconfig (KUBECONFIG or ~/.kube/config) */
@@ -117,21 +114,17 @@ export async function runIncidentCli(options: IncidentCliOptions): Promise<numbe
     await run(context);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(`incident: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof IncidentError || error instanceof DiscoveryError) {
-      err(`incident: ${error.message}`);
-      return 1;
-    }
-    if ((error as { $metadata?: unknown }).$metadata !== undefined || (error as { name?: string }).name === 'CredentialsProviderError') {
-      err(`incident: ${awsCallFailed('an AWS call', error).message}`);
-      return 1;
-    }
-    // The Kubernetes client's errors (no kubeconfig, API server unreachable or refusing): one line, not a stack trace.
-    err(`incident: ${(error as Error).message}`);
-    return 1;
+    return exitCodeFor('incident', error, err, (failed) => {
+      if (failed instanceof IncidentError || failed instanceof DiscoveryError) return failed.message;
+      if (
+        (failed as { $metadata?: unknown }).$metadata !== undefined ||
+        (failed as { name?: string }).name === 'CredentialsProviderError'
+      ) {
+        return awsCallFailed('an AWS call', failed).message;
+      }
+      // The Kubernetes client's errors (no kubeconfig, API server unreachable or refusing): one line, not a stack trace.
+      return (failed as Error).message;
+    });
   } finally {
     owned?.destroy();
   }

@@ -6,18 +6,14 @@ import { validateServiceCatalogue } from '../../lib/catalogue/validate-catalogue
 import { CONTEXT_KEYS, ConfigErrors, loadPlatformConfig } from '../../lib/config';
 import { ecrRegistryHost, pinnedCharts } from '../../lib/constructs/chart-mirror';
 import { projectRoot } from '../../lib/private/project-root';
-import { UsageError } from '../usage-error';
+import { CliIo, exitCodeFor } from '../cli-outcome';
 import { parseMirrorArgs } from './args';
 import { ChartLock, CHART_DIGESTS_FILE } from './lock-file';
 import { mirrorCharts } from './mirror-charts';
 import { MirrorError } from './mirror-error';
 import { Fetch } from './oci-registry';
 
-export interface MirrorCliOptions {
-  readonly argv: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface MirrorCliOptions extends CliIo {
   /** @default - an ECR client in the chosen region, credentials from the SDK's default chain */
   readonly ecr?: ECRClient;
   /** @default globalThis.fetch */
@@ -62,19 +58,13 @@ export async function runMirrorCli(options: MirrorCliOptions): Promise<number> {
       if (!options.ecr) ecr.destroy();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(`mirror: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof ConfigErrors || error instanceof MirrorError) {
-      err(`mirror: ${error.message}`);
-      return 1;
-    }
-    if (error instanceof ECRServiceException || (error as Error).name === 'CredentialsProviderError') {
-      err(`mirror: ECR: ${(error as Error).message} (check the AWS credentials and region)`);
-      return 1;
-    }
-    throw error;
+    return exitCodeFor('mirror', error, err, (failed) => {
+      if (failed instanceof ConfigErrors || failed instanceof MirrorError) return failed.message;
+      if (failed instanceof ECRServiceException || (failed as Error).name === 'CredentialsProviderError') {
+        return `ECR: ${(failed as Error).message} (check the AWS credentials and region)`;
+      }
+      return undefined;
+    });
   }
 }
 

@@ -1,16 +1,13 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { ProfileName } from '../../lib/config/platform-config';
-import { parseSmokeArgs, UsageError } from './args';
+import { CliIo, exitCodeFor } from '../cli-outcome';
+import { parseSmokeArgs } from './args';
 import { discoverTarget, DiscoveryError, edgeStackName, SmokeTarget } from './discovery';
 import { checkLines, summaryLines } from './report';
 import { runSmoke } from './run-smoke';
 
-export interface SmokeCliOptions {
-  readonly argv: readonly string[];
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface SmokeCliOptions extends CliIo {
   /**
    * The only CA to trust (tests).
    * @default - Node's trust store, which includes NODE_EXTRA_CA_CERTS
@@ -34,15 +31,7 @@ export async function runSmokeCli(options: SmokeCliOptions): Promise<number> {
     summaryLines(results).forEach((line) => (failed ? err : out)(line));
     return failed ? 1 : 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(`smoke: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof DiscoveryError) {
-      err(`smoke: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return exitCodeFor('smoke', error, err, (failed) => (failed instanceof DiscoveryError ? failed.message : undefined));
   }
 }
 
