@@ -3,8 +3,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PROFILE_NAMES, ProfileName } from '../../lib/config/platform-config';
-import { PROFILE_CHOICES, regionFrom, UsageError } from '../smoke/args';
+import { ProfileName } from '../../lib/config/platform-config';
+import { PROFILE_CHOICES, profileNamed, regionFrom, UsageError } from '../smoke/args';
 import { awsCallFailed, DiscoveryError } from '../smoke/discovery';
 import { CliIo, exitCodeFor } from '../cli-outcome';
 import { collect } from './collect';
@@ -65,13 +65,12 @@ export function parseIncidentArgs(argv: readonly string[], env: NodeJS.ProcessEn
   }
   if (operands.length !== 1)
     throw new UsageError(`${action} takes one ${spec.operand}, got ${operands.length}: npm run incident -- ${action} ${spec.operand}`);
-  const profile = options['--profile'] ?? 'dev';
-  if (!PROFILE_NAMES.includes(profile as ProfileName)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
+  const profile = profileNamed(options['--profile'] ?? 'dev');
   return {
     action: action as IncidentAction,
     operand: operands[0],
     apply,
-    profile: profile as ProfileName,
+    profile,
     region: regionFrom(env, 'npm run incident'),
     options,
   };

@@ -1,6 +1,7 @@
 import type { ContextReader } from '../../lib/config/load-config';
-import { PLACEHOLDER_ACCOUNT, PROFILE_NAMES, ProfileName } from '../../lib/config/platform-config';
+import { PLACEHOLDER_ACCOUNT, ProfileName } from '../../lib/config/platform-config';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../../lib/config/validate-config';
+import { profileNamed } from '../smoke/args';
 import { UsageError } from '../usage-error';
 
 /** What `npm run mirror -- …` was asked to do. */
@@ -45,10 +46,8 @@ export function parseMirrorArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
     return found && [found[0], String(found[1]).trim()];
   };
 
-  const [profileFrom, profile] = first(['--profile', values.profile], ['cdk.json context profile', context('profile')]) ?? ['', 'dev'];
-  if (!PROFILE_NAMES.includes(profile as ProfileName)) {
-    throw new UsageError(`${profileFrom} is "${profile}": use --profile ${PROFILE_NAMES.join('|')}`);
-  }
+  const [profileFrom, profileValue] = first(['--profile', values.profile], ['cdk.json context profile', context('profile')]) ?? ['', 'dev'];
+  const profile = profileNamed(profileValue, profileFrom);
 
   const account = first(
     ['--account', values.account],
@@ -72,7 +71,7 @@ export function parseMirrorArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
   if (region === undefined) throw new UsageError('no region: pass --region <region> (or set AWS_REGION), e.g. --region eu-west-1');
   if (!REGION_PATTERN.test(region[1])) throw new UsageError(`${region[0]} is "${region[1]}": use a region name such as eu-west-1`);
   return {
-    profile: profile as ProfileName,
+    profile,
     account: account[1],
     region: region[1],
     apply: switches.has('apply'),

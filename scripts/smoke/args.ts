@@ -35,7 +35,12 @@ function parseProfile(argv: readonly string[]): ProfileName {
       );
     }
   }
-  if (!PROFILE_NAMES.includes(profile as ProfileName)) throw new UsageError(`--profile is "${profile}": use --profile ${PROFILE_CHOICES}`);
+  return profileNamed(profile);
+}
+
+/** The profile `profile` names, or a usage error naming where the value came from (`from`) and the choices. */
+export function profileNamed(profile: string, from = '--profile'): ProfileName {
+  if (!PROFILE_NAMES.includes(profile as ProfileName)) throw new UsageError(`${from} is "${profile}": use --profile ${PROFILE_CHOICES}`);
   return profile as ProfileName;
 }
 
