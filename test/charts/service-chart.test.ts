@@ -306,16 +306,19 @@ describe('snapshots', () => {
 });
 
 describe('catalogue secrets', () => {
-  const manifests = Testing.synth(
-    new ServiceChart(Testing.app(), 'orders', {
-      catalogue: REFERENCE_CATALOGUE,
-      serviceName: 'orders',
-      profile: 'dev',
-      mtls: 'istio-ambient',
-      image: digestImage('orders'),
-      secretNames: { [RECEIPT_SIGNING_KEY_SECRET]: 'dev-platform/orders/receipt-signing-key' },
-    }),
-  ) as Manifest[];
+  /** One service's chart in dev, ambient mode, with these Secrets Manager names for its catalogue secrets. */
+  const serviceManifests = (serviceName: string, secretNames?: Record<string, string>) =>
+    Testing.synth(
+      new ServiceChart(Testing.app(), serviceName, {
+        catalogue: REFERENCE_CATALOGUE,
+        serviceName,
+        profile: 'dev',
+        mtls: 'istio-ambient',
+        image: digestImage(serviceName),
+        secretNames,
+      }),
+    ) as Manifest[];
+  const manifests = serviceManifests('orders', { [RECEIPT_SIGNING_KEY_SECRET]: 'dev-platform/orders/receipt-signing-key' });
 
   test('catalogue secrets: one SecretProviderClass, fetched with the pod’s own Pod Identity role, copied into no Kubernetes Secret', () => {
     const providers = manifests.filter((m) => m.kind === 'SecretProviderClass');
@@ -350,15 +353,7 @@ describe('catalogue secrets', () => {
   });
 
   test('a service without secrets gets no provider class, volume or SECRETS_DIR', () => {
-    const inventory = Testing.synth(
-      new ServiceChart(Testing.app(), 'inventory', {
-        catalogue: REFERENCE_CATALOGUE,
-        serviceName: 'inventory',
-        profile: 'dev',
-        mtls: 'istio-ambient',
-        image: digestImage('inventory'),
-      }),
-    ) as Manifest[];
+    const inventory = serviceManifests('inventory');
     expect(inventory.map((m) => m.kind)).not.toContain('SecretProviderClass');
     expect(JSON.stringify(inventory)).not.toMatch(/SECRETS_DIR|secrets-store/);
   });
