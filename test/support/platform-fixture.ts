@@ -21,12 +21,18 @@ const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(pat
 const NO_ASSET_STAGING = { 'aws:cdk:disable-asset-staging': true };
 
 /**
+ * Every CloudFormation element records the stack trace of its creation (for the CLI's deploy errors), each frame
+ * mapped through jest's source maps: about 4 s of CPU per run. Templates and findings do not depend on it.
+ */
+const NO_CREATION_STACKS = { 'aws:cdk:disable-creation-stack-traces': true };
+
+/**
  * An App with cdk.json's feature flags, so test templates equal `cdk synth`'s. CloudFormation schema validation
  * (seconds per synth) runs only where a test asks for it: the gate tests, and every `cdk synth`.
  */
 export function testApp(context: Record<string, unknown> = {}, options: { schemaValidation?: boolean } = {}): App {
   return new App({
-    context: { ...CDK_JSON_CONTEXT, ...NO_ASSET_STAGING, ...context },
+    context: { ...CDK_JSON_CONTEXT, ...NO_ASSET_STAGING, ...NO_CREATION_STACKS, ...context },
     builtinCloudFormationValidation: options.schemaValidation ?? false,
     treeMetadata: false,
     // Construct metadata would record where each construct was made: a stack trace per construct, mapped through

@@ -11,8 +11,11 @@ export interface RouteMatch<T extends RouteTemplate> {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** A template's segment: literal text, or the name of a path parameter (`{name}`). */
+type Segment = { readonly literal: string; readonly param?: undefined } | { readonly literal?: undefined; readonly param: string };
+
 interface CompiledPath<T extends RouteTemplate> {
-  readonly segments: readonly string[];
+  readonly segments: readonly Segment[];
   readonly byMethod: ReadonlyMap<string, T>;
   readonly allow: string;
 }
@@ -39,7 +42,8 @@ export class Router<T extends RouteTemplate> {
       byPath.set(route.path, methods);
     }
     for (const [path, byMethod] of byPath) {
-      this.paths.push({ segments: path.split('/'), byMethod, allow: [...byMethod.keys()].join(', ') });
+      const segments = path.split('/').map((text): Segment => (text.startsWith('{') ? { param: text.slice(1, -1) } : { literal: text }));
+      this.paths.push({ segments, byMethod, allow: [...byMethod.keys()].join(', ') });
     }
   }
 
@@ -57,22 +61,29 @@ export class Router<T extends RouteTemplate> {
   }
 }
 
-function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Indexed loops and no per-call allocation but the result: this runs for every route on every request. */
+function matchSegments(template: readonly Segment[], actual: readonly string[]): Readonly<Record<string, string>> | undefined {
   if (template.length !== actual.length) return undefined;
-  const params: [name: string, value: string][] = [];
-  for (const [i, expected] of template.entries()) {
-    const segment = actual.at(i) ?? '';
-    if (expected.startsWith('{')) {
-      if (segment === '') return undefined;
-      const name = expected.slice(1, -1);
-      const value = segment.includes('%') ? decodeSegment(segment) : segment;
-      if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${name} must be 1-64 letters, digits, - or _`);
-      params.push([name, value]);
-    } else if (expected !== segment) {
-      return undefined;
+  let params: Record<string, string> | undefined;
+  for (let i = 0; i < template.length; i++) {
+    // eslint-disable-next-line security/detect-object-injection -- i is an index below both arrays' (equal) length
+    const expected = template[i];
+    // eslint-disable-next-line security/detect-object-injection -- as above
+    const segment = actual[i];
+    if (expected.param === undefined) {
+      if (expected.literal !== segment) return undefined;
+      continue;
     }
+    if (segment === '') return undefined;
+    const value = segment.includes('%') ? decodeSegment(segment) : segment;
+    if (!IDENTIFIER.test(value)) throw new HttpError(400, `path parameter ${expected.param} must be 1-64 letters, digits, - or _`);
+    // Without a prototype, a parameter named like an Object.prototype member (`{__proto__}`) is just a key.
+    params ??= Object.create(null) as Record<string, string>;
+    params[expected.param] = value;
   }
-  return Object.fromEntries(params);
+  return params ?? NO_PARAMS;
 }
 
 function decodeSegment(segment: string): string {
