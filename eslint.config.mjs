@@ -35,6 +35,11 @@ export default tseslint.config(
     },
   },
   {
+    // A CommonJS script loads its modules with require (scripts/jest-groups.cjs: jest's CommonJS tests require it too).
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Synthesized templates and manifests are untyped JSON; the code that inspects them reaches into it by design.
     files: ['lib/evidence/**', 'lib/compliance/controls/**', 'test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -3,12 +3,12 @@
 // whole run then takes about the CPU time divided by two, not tsc's time plus jest's. Lint (ESLint, then Prettier's
 // check) runs beside them the same way. The run fails if any fails; tsc's and lint's messages follow jest's report. Extra arguments go to jest (`npm test -- test/edge`).
 // --incremental keeps what it learnt in dist/ (git-ignored), so a repeat run skips checking unchanged files.
-// A whole run (no files or tests chosen) runs the suites grouped by directory (scripts/jest-groups.mjs).
+// A whole run (no files or tests chosen) runs the suites grouped by directory (scripts/jest-groups.cjs).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runsWholeSuite, writeJestGroups } from './jest-groups.mjs';
+import { runsWholeSuite, writeJestGroups } from './jest-groups.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);

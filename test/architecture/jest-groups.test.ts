@@ -1,24 +1,24 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 /**
- * How `npm test` groups suites into shared module registries (scripts/jest-groups.mjs, an ES module: run in a child
- * `node` on a made-up tree). What must not change: suites that need their own registry keep it, a focused test or a
- * suite that fails to load cannot hide other suites, and chosen files or tests run one registry each.
+ * How `npm test` groups suites into shared module registries (scripts/jest-groups.cjs, on a made-up tree). What must
+ * not change: suites that need their own registry keep it, a focused test or a suite that fails to load cannot hide
+ * other suites, and chosen files or tests run one registry each.
  */
-const MODULE = path.join(__dirname, '..', '..', 'scripts', 'jest-groups.mjs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of scripts/ without types
+const jestGroups: Record<string, (...args: any[]) => any> = require('../../scripts/jest-groups.cjs');
 const created: string[] = [];
 afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-/** Calls one export of the module with JSON arguments; its answer, or the message it threw. */
+/** Calls one export of the module; its answer, or the message it threw. */
 function call(name: string, ...args: unknown[]): { value?: any; error?: string } {
-  const script =
-    `const m = await import(${JSON.stringify(MODULE)}); ` +
-    `try { console.log(JSON.stringify({ value: m[${JSON.stringify(name)}](...${JSON.stringify(args)}) })); } ` +
-    `catch (error) { console.log(JSON.stringify({ error: error.message })); }`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  try {
+    return { value: jestGroups[name](...args) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 /** A project with these suites (path → source) and a jest.config.js, in a folder whose name a glob would misread. */
