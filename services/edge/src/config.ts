@@ -13,7 +13,7 @@ export interface EdgeConfig {
   readonly upstreamUrls: Readonly<Record<string, string>>;
   /** PEER_TIMEOUT_MS: budget of one attempt to an upstream service. */
   readonly peerTimeoutMs: number;
-  /** PEER_RETRIES: retries of an idempotent request after a failed attempt. */
+  /** PEER_RETRIES: retries of a read (GET, HEAD) after a failed attempt; writes are sent once. */
   readonly peerRetries: number;
   /**
    * INGRESS_LISTENER: `tls` (default) serves the load balancer, which re-encrypts to this port, with the workload

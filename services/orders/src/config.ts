@@ -15,7 +15,7 @@ export interface OrdersConfig {
   readonly inventoryUrl: string;
   /** PEER_TIMEOUT_MS: budget of one call attempt to inventory. */
   readonly peerTimeoutMs: number;
-  /** PEER_RETRIES: retries after a failed attempt (with exponential backoff). */
+  /** PEER_RETRIES: retries of a read (GET) after a failed attempt (with exponential backoff); writes are sent once. */
   readonly peerRetries: number;
   /**
    * `<SECRETS_DIR>/receipt-signing-key`, the key order receipts are signed with: a Secrets Manager secret the chart

@@ -33,24 +33,24 @@ test('a request our side refused or cancelled, a bug of ours, and an open circui
 });
 
 test('requests refused for their own sake never open the circuit nor are retried; peer failures open it', async () => {
-  const { idempotent } = peerResiliencePolicies(options);
+  const { retried } = peerResiliencePolicies(options);
   let attempts = 0;
   const refused = () =>
-    idempotent.execute(() => {
+    retried.execute(() => {
       attempts++;
       throw new errors.InvalidArgumentError('invalid request path');
     });
   for (let i = 0; i < 10; i++) await expect(refused()).rejects.toBeInstanceOf(errors.InvalidArgumentError);
   expect(attempts).toBe(10);
-  await expect(idempotent.execute(() => 'served')).resolves.toBe('served');
+  await expect(retried.execute(() => 'served')).resolves.toBe('served');
 
   attempts = 0;
   await expect(
-    idempotent.execute(() => {
+    retried.execute(() => {
       attempts++;
       throw new PeerUnavailableError(503);
     }),
   ).rejects.toBeInstanceOf(PeerUnavailableError);
   expect(attempts).toBe(3);
-  await expect(idempotent.execute(() => 'served')).rejects.toBeInstanceOf(BrokenCircuitError);
+  await expect(retried.execute(() => 'served')).rejects.toBeInstanceOf(BrokenCircuitError);
 });

@@ -8,6 +8,9 @@ import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial, TlsMaterial } from '../mtls/tls-material';
 import { PeerResilienceOptions, PeerResiliencePolicies, peerResiliencePolicies, PeerUnavailableError } from './peer-resilience';
 
+/** Methods that change nothing at the peer: the only ones retried. */
+const READS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
 export interface PeerClientProps extends PeerResilienceOptions {
   /** The peer's name, used in error messages and logs. */
   readonly name: string;
@@ -72,11 +75,11 @@ export class PeerClient {
   }
 
   /**
-   * Like `get` for any method; only POST is sent once, without retries (it is not idempotent). Only failures of the
-   * peer (see isPeerFailure) are retried and count towards opening the circuit: a caller cannot open it for others.
+   * Like `get` for any method; writes are sent once, without retries (see PeerResiliencePolicies). Only failures of
+   * the peer (see isPeerFailure) are retried and count towards opening the circuit: a caller cannot open it for others.
    */
   async request(request: PeerRequest): Promise<PeerResponse> {
-    const policy = request.method === 'POST' ? this.policies.once : this.policies.idempotent;
+    const policy = READS.has(request.method) ? this.policies.retried : this.policies.once;
     try {
       return await policy.execute(() => this.attempt(request));
     } catch (err) {

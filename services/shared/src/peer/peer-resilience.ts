@@ -50,9 +50,13 @@ export interface PeerResilienceOptions {
 
 /** The policies of one peer: both share one circuit breaker, so every peer failure counts, whichever the method. */
 export interface PeerResiliencePolicies {
-  /** Retry around the breaker: for idempotent methods (GET, PUT, DELETE). */
-  readonly idempotent: IPolicy;
-  /** The breaker, no retry: a POST that timed out may have been applied, so it is not sent twice. */
+  /** Retry around the breaker: for reads (GET, HEAD), which change nothing however often they are sent. */
+  readonly retried: IPolicy;
+  /**
+   * The breaker, no retry: for every write. A write that timed out may have been applied, and sending it again is not
+   * harmless even when its method is idempotent: a conditional PUT (`expectedVersion`) applied by the first attempt
+   * answers the second with 409, reporting the client's own change as a conflict.
+   */
   readonly once: IPolicy;
 }
 
@@ -68,7 +72,7 @@ export function peerResiliencePolicies(options: PeerResilienceOptions): PeerResi
     breaker: new ConsecutiveBreaker(options.breakAfter),
   });
   return {
-    idempotent: wrap(
+    retried: wrap(
       retry(peerFailures, { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) }),
       breaker,
     ),
