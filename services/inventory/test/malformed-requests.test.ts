@@ -158,6 +158,22 @@ test('broken HTTP on the wire is refused by the parser, not the service', async 
   for (const bytes of requests) expectClientError(await rawExchange(bytes), JSON.stringify(bytes.slice(0, 40)));
 });
 
+test('an absolute-form target is refused, and logged by its path alone: its authority may carry a password', async () => {
+  const before = inventory.logLines.length;
+  const targets = ['http://admin:S3cret@x/inventory/sku-f?token=t', 'https://admin:S3cret@x', 'admin:S3cret@x:443'];
+  for (const target of targets) {
+    expectClientError(await rawExchange(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`), target);
+  }
+  const lines = inventory.logLines.slice(before).map((line) => JSON.parse(line));
+  expect(lines.map((line) => [line.msg, line.status, line.path])).toEqual([
+    ['request', 404, '/inventory/sku-f'],
+    ['request', 404, undefined],
+    // Node's parser refuses an authority-form target outside CONNECT: the line is the connection's, with no target.
+    ['connection error', undefined, undefined],
+  ]);
+  expect(inventory.logLines.slice(before).join('\n')).not.toMatch(/admin|S3cret|token/);
+});
+
 test('after all of it the service still serves and never answered 5xx', async () => {
   expect((await call(`${url}/inventory/sku-f`, { token })).status).toBe(200);
   expect((await call(`http://127.0.0.1:${inventory.ports.healthPort}/readyz`)).status).toBe(200);

@@ -41,7 +41,11 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const statusOf = (call: Promise<unknown>) => call.then(() => 200, (err: HttpError) => err.status);
+const statusOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 200,
+    (err: HttpError) => err.status,
+  );
 
 test.each(['PUT', 'POST', 'DELETE'] as const)('a %s that times out is sent once and answered 504', async (method) => {
   const status = await statusOf(client.request({ method, path: '/inventory/sku-1', headers: {}, body: Buffer.from('{}') }));

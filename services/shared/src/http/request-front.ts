@@ -403,9 +403,19 @@ function statusText(status: number): string {
   return STATUS_TEXT.get(String(status)) ?? '';
 }
 
-/** The request target's path, at most 256 characters, without the query string. */
+/**
+ * The request target's path, at most 256 characters, without the query string (a client may put a token there) and
+ * without the scheme and authority of an absolute-form target (`http://user:password@host/path`), which may carry
+ * credentials; undefined for a target that has no path (`*`, `host:port`).
+ */
 function pathOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const query = url.indexOf('?');
-  return (query === -1 ? url : url.slice(0, query)).slice(0, 256);
+  let start = 0;
+  if (!url.startsWith('/')) {
+    const authority = url.indexOf('//');
+    start = url.indexOf('/', authority === -1 ? 0 : authority + 2);
+    if (start === -1) return undefined;
+  }
+  const query = url.indexOf('?', start);
+  return url.slice(start, query === -1 ? undefined : query).slice(0, 256);
 }
