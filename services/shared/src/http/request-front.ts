@@ -131,13 +131,16 @@ interface Connection {
   readonly socket: Socket;
   /** The client's SPIFFE id, read once at the handshake (mutual TLS only). */
   readonly caller?: string;
-  /** The request being answered; the parser gives one at a time, since the front answers in order. */
-  response?: ServerResponse;
+  /**
+   * The replies of the requests in flight, oldest first. Node runs a request's handler as soon as its headers are in,
+   * even while earlier replies on the connection are pending (HTTP/1.1 pipelining), and writes the replies in order.
+   */
+  readonly responses: ServerResponse[];
   idleSince: number;
-  /** The server's request timeout fired on this connection's request. */
-  timedOut: boolean;
-  /** To be closed after its current reply (maximum age reached). */
+  /** To be closed after its last reply in flight (maximum age reached). */
   retiring: boolean;
+  /** A connection error's reply, written once the replies in flight before it are out (see onClientError). */
+  afterReplies?: () => void;
 }
 
 /**
@@ -152,7 +155,12 @@ export class RequestFront<R extends FrontRoute> {
   private readonly server: Server;
   private readonly healthServer: Server;
   private readonly connections = new Map<Socket, Connection>();
+  /** Replies whose request the server's request timeout cut: their access line says so. */
+  private readonly timedOut = new WeakSet<ServerResponse>();
   private draining = false;
+  /** Request handlers still running, whether or not their client is still there: a drain waits for them. */
+  private handlersRunning = 0;
+  private handlersFinished?: () => void;
 
   constructor(private readonly props: RequestFrontProps<R>) {
     this.validator = new BodyValidator(props.schemas);
@@ -196,11 +204,18 @@ export class RequestFront<R extends FrontRoute> {
     this.props.logger.info('draining');
     const sweep = setInterval(() => this.closeIdleConnections(DRAIN_IDLE_MS), DRAIN_SWEEP_MS);
     const deadline = setTimeout(() => {
-      this.props.logger.warn('drain deadline: closing busy connections', { connections: this.connections.size });
+      this.props.logger.warn('drain deadline: closing busy connections', {
+        connections: this.connections.size,
+        handlersRunning: this.handlersRunning,
+      });
       this.server.closeAllConnections();
       for (const { socket } of this.connections.values()) socket.destroy();
+      this.handlersFinished?.();
     }, this.props.config.shutdownGraceMs);
     await closed;
+    // A handler whose client left (or whose reply was cut) may still be writing to a store: the process must not end
+    // under it.
+    if (this.handlersRunning > 0) await new Promise<void>((resolve) => (this.handlersFinished = resolve));
     clearInterval(sweep);
     clearTimeout(deadline);
     // Clears http.Server's timeout-check timer; the listening socket is already closed.
@@ -219,7 +234,7 @@ export class RequestFront<R extends FrontRoute> {
   }
 
   private closeIfIdle(connection: Connection, idleMs: number): void {
-    if (connection.response === undefined && performance.now() - connection.idleSince >= idleMs) connection.socket.end();
+    if (connection.responses.length === 0 && performance.now() - connection.idleSince >= idleMs) connection.socket.end();
   }
 
   private closeIdleConnections(idleMs: number): void {
@@ -278,36 +293,42 @@ export class RequestFront<R extends FrontRoute> {
   }
 
   private track(socket: Socket, caller?: string): void {
-    const connection: Connection = { socket, caller, idleSince: performance.now(), timedOut: false, retiring: false };
+    const connection: Connection = { socket, caller, responses: [], idleSince: performance.now(), retiring: false };
     this.connections.set(socket, connection);
     socket.once('close', () => this.connections.delete(socket));
   }
 
   /**
-   * Node reports here a request that timed out (headers or body too slow) or did not parse. A request being read
-   * gets its 408 through its own response, so the access log has it; otherwise a one-off reply goes on the socket.
+   * Node reports here a request that timed out (headers or body too slow) or did not parse. A request whose body is
+   * being read has its reply object already: it gets its 408 (or 400) there, so the access log has it. Otherwise the
+   * failed request has no reply object, and a one-off reply goes on the socket, after the replies in flight before it
+   * (pipelined requests): it must not take the place of a reply to an earlier request.
    */
   private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     const connection = this.connections.get(socket);
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const status = timedOut ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const response = connection?.response;
-    if (response && !response.headersSent) {
-      connection!.timedOut = timedOut;
-      replyJson(response, status, { error: statusText(status).toLowerCase() }, ['connection', 'close']);
+    const latest = connection?.responses.at(-1);
+    if (latest && !latest.req.complete && !latest.headersSent) {
+      if (timedOut) this.timedOut.add(latest);
+      replyJson(latest, status, { error: statusText(status).toLowerCase() }, ['connection', 'close']);
       return;
     }
     this.logConnectionError(err);
-    if (!socket.writable || response) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify({ error: statusText(status).toLowerCase() });
-    socket.end(
-      `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      () => socket.destroy(),
-    );
+    const reply = () => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body = JSON.stringify({ error: statusText(status).toLowerCase() });
+      socket.end(
+        `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        () => socket.destroy(),
+      );
+    };
+    if (connection && connection.responses.length > 0) connection.afterReplies = reply;
+    else reply();
   }
 
   private logConnectionError(err: NodeJS.ErrnoException): void {
@@ -335,19 +356,23 @@ export class RequestFront<R extends FrontRoute> {
       outcome: undefined,
       durationMs: undefined,
     };
-    if (connection) connection.response = res;
+    connection?.responses.push(res);
     res.on('close', () => {
       if (connection) {
-        connection.response = undefined;
+        connection.responses.splice(connection.responses.indexOf(res), 1);
         connection.idleSince = performance.now();
+        if (connection.responses.length === 0 && connection.afterReplies) connection.afterReplies();
       }
       // What the client received: a status only if the whole reply went out.
       access.status = res.writableFinished ? res.statusCode : undefined;
-      access.outcome = connection?.timedOut ? 'timed-out' : res.writableFinished ? 'completed' : 'client-closed';
+      access.outcome = this.timedOut.has(res) ? 'timed-out' : res.writableFinished ? 'completed' : 'client-closed';
       access.durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.props.logger.info(ACCESS_LOG.message, access);
     });
-    void this.answer(req, res, requestId, connection, access, expectsContinue);
+    this.handlersRunning++;
+    void this.answer(req, res, requestId, connection, access, expectsContinue).finally(() => {
+      if (--this.handlersRunning === 0) this.handlersFinished?.();
+    });
   }
 
   private async answer(
@@ -377,8 +402,10 @@ export class RequestFront<R extends FrontRoute> {
     }
     // A timed-out request was answered already, and a client that left gets nothing.
     if (res.headersSent || res.destroyed) return;
-    // An unread body (rejected early), a draining server or a retiring connection ends it rather than reading on.
-    const close = this.draining || !req.complete || connection?.retiring === true;
+    // An unread body (rejected early) ends the connection rather than reading on; so does a draining server or a
+    // retiring connection, with the last reply in flight: pipelined requests behind this one are answered first.
+    const last = connection === undefined || connection.responses.at(-1) === res;
+    const close = !req.complete || ((this.draining || connection?.retiring === true) && last);
     const raw: RawHeaders = ['x-request-id', requestId];
     for (const [name, value] of Object.entries(headers)) raw.push(name, value);
     if (close) raw.push('connection', 'close');

@@ -1,0 +1,158 @@
+/**
+ * HTTP/1.1 pipelining: a client may send its next request before the previous reply. Node runs each request's
+ * handler as soon as its headers are in and writes the replies in order, so one connection can have several requests
+ * in flight. What must hold: a later request's parse error or timeout never replaces an earlier request's reply, and a
+ * drain answers every request it has received (the last reply closes the connection), and waits for their handlers.
+ */
+import * as fs from 'node:fs';
+import { connect } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadInventoryConfig } from '../../../inventory/src/config';
+import { createInventoryServer, INVENTORY_SERVICE } from '../../../inventory/src/inventory-server';
+import { InventoryStore, StockLevel } from '../../../inventory/src/inventory-store';
+import { ServiceServer } from '../../src/http/service-server';
+import { createTestCognito, TestCognito } from '../support/test-cognito';
+import { capturingLogger } from '../support/test-logger';
+import { testServiceEnv } from '../support/test-service-env';
+
+const HEADERS_TIMEOUT_MS = 300;
+
+/** Stock in memory, where each call waits until the test lets it go, so a request is provably in flight. */
+class HeldStore implements InventoryStore {
+  readonly levels = new Map<string, StockLevel>();
+  private readonly held: (() => void)[] = [];
+  private readonly arrivals: (() => void)[] = [];
+
+  async get(sku: string): Promise<StockLevel | undefined> {
+    await this.hold();
+    return this.levels.get(sku);
+  }
+
+  async set(sku: string, quantity: number, expectedVersion: number | undefined): Promise<StockLevel | undefined> {
+    await this.hold();
+    if (this.levels.get(sku)?.version !== expectedVersion) return undefined;
+    const level = { sku, quantity, version: (expectedVersion ?? 0) + 1 };
+    this.levels.set(sku, level);
+    return level;
+  }
+
+  /** Resolves once `count` calls are waiting. */
+  async waiting(count: number): Promise<void> {
+    while (this.held.length < count) await new Promise<void>((resolve) => this.arrivals.push(resolve));
+  }
+
+  releaseAll(): void {
+    this.held.splice(0).forEach((release) => release());
+  }
+
+  private hold(): Promise<void> {
+    return new Promise((resolve) => {
+      this.held.push(resolve);
+      this.arrivals.splice(0).forEach((arrived) => arrived());
+    });
+  }
+}
+
+let dir: string;
+let cognito: TestCognito;
+let token: string;
+let store: HeldStore;
+let server: ServiceServer;
+let port: number;
+let logLines: string[];
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipelining-'));
+  cognito = createTestCognito(dir);
+  token = cognito.mint(['inventory/read', 'inventory/write']);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  store = new HeldStore();
+  store.levels.set('sku-1', { sku: 'sku-1', quantity: 5, version: 1 });
+  const logger = capturingLogger('inventory');
+  logLines = logger.lines;
+  const env = testServiceEnv(cognito, { TABLE_NAME: 'inventory', HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS) });
+  server = createInventoryServer(loadInventoryConfig(env, INVENTORY_SERVICE), store, logger);
+  port = (await server.listen('127.0.0.1')).port;
+});
+afterEach(async () => {
+  store.releaseAll();
+  await server.shutdown();
+});
+
+const get = (sku: string) => `GET /inventory/${sku} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+function put(sku: string, quantity: number): string {
+  const body = JSON.stringify({ quantity });
+  return (
+    `PUT /inventory/${sku} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+  );
+}
+
+/** Writes `bytes` on one connection, then `whileOpen()`; resolves with every reply's status line once it closes. */
+function pipelined(bytes: string, whileOpen: () => Promise<void>): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(bytes);
+      whileOpen().catch(reject);
+    });
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no close within 5 s; received: ${received}`)));
+    // A reply's body ends without a line break: the next status line follows on the same line.
+    socket.on('close', () => resolve(received.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? []));
+  });
+}
+
+const accessLines = () =>
+  logLines
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.msg === 'request')
+    .map(({ method, path: requestPath, status, outcome }) => ({ method, path: requestPath, status, outcome }));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a malformed request behind one in flight gets its 400 after that reply, which stays its own', async () => {
+  const replies = await pipelined(get('sku-1') + 'GET / HTTP/1.1\r\nBad Header\r\n\r\n', async () => {
+    await store.waiting(1);
+    await sleep(100);
+    store.releaseAll();
+  });
+  expect(replies).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
+  expect(accessLines()).toEqual([{ method: 'GET', path: '/inventory/sku-1', status: 200, outcome: 'completed' }]);
+});
+
+test('headers that time out behind a request in flight: that request is answered and logged as completed, then 408', async () => {
+  const replies = await pipelined(`${get('sku-1')}GET /inventory/sku-1 HTTP/1.1\r\nHost: x\r\n`, async () => {
+    await store.waiting(1);
+    // Held well past the headers timeout, so that it fires while the first request is still in flight.
+    await sleep(HEADERS_TIMEOUT_MS + 1200);
+    store.releaseAll();
+  });
+  expect(replies).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 408 Request Timeout']);
+  expect(accessLines()).toEqual([{ method: 'GET', path: '/inventory/sku-1', status: 200, outcome: 'completed' }]);
+});
+
+test('a drain answers every pipelined request it received, and waits for their handlers', async () => {
+  let stopped = false;
+  let shutdown: Promise<void> | undefined;
+  const replies = await pipelined(get('sku-1') + put('sku-2', 9), async () => {
+    await store.waiting(2);
+    shutdown = server.shutdown().then(() => {
+      stopped = true;
+    });
+    await sleep(100);
+    expect(stopped).toBe(false);
+    store.releaseAll();
+  });
+  await shutdown;
+  expect(replies).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+  expect(store.levels.get('sku-2')).toEqual({ sku: 'sku-2', quantity: 9, version: 1 });
+  expect(accessLines()).toEqual([
+    { method: 'GET', path: '/inventory/sku-1', status: 200, outcome: 'completed' },
+    { method: 'PUT', path: '/inventory/sku-2', status: 200, outcome: 'completed' },
+  ]);
+});
