@@ -18,7 +18,7 @@ export interface ServiceSecurity {
 /** The token authenticator and (in native mode) the service certificate, built from the shared configuration. */
 export function createServiceSecurity(config: SharedServiceConfig, logger: Logger): ServiceSecurity {
   const verifier = usingFiles('COGNITO_JWKS_FILE', 'point it at a readable JWKS JSON file, or unset it to fetch from Cognito', () =>
-    createCognitoVerifier(config.cognito),
+    createCognitoVerifier(config.cognito, logger),
   );
   const mtls = config.mtls;
   return {

@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import { AccessTokenAuthenticator, requireScope } from '../src/auth/access-token-authenticator';
 import { AccessTokenClaims, createCognitoVerifier } from '../src/auth/cognito-verifier';
 import { VerifiedTokenCache } from '../src/auth/verified-token-cache';
+import { CognitoConfig } from '../src/config/shared-config';
 import { CLIENT_ID, createTestCognito, TestCognito, TokenClaims, USER_POOL_ID } from './support/test-cognito';
+import { capturingLogger } from './support/test-logger';
 
 const TOKEN = 'aaa.bbb.ccc';
 
@@ -42,6 +45,16 @@ test.each(['', 'Basic abc', `bearer ${TOKEN}`, `Bearer ${TOKEN} extra`, 'Bearer 
   },
 );
 
+/** The test pool's settings, its JWKS re-read every 20 ms. */
+const poolConfig = (cognito: TestCognito): CognitoConfig => ({
+  userPoolId: USER_POOL_ID,
+  clientIds: [CLIENT_ID],
+  jwksFile: cognito.jwksFile,
+  jwksReloadIntervalMs: 20,
+  maxTokenLifetimeSeconds: 3600,
+  clockSkewSeconds: 60,
+});
+
 describe('with a pool-signed token, the claims policy', () => {
   let dir: string;
   let cognito: TestCognito;
@@ -52,16 +65,15 @@ describe('with a pool-signed token, the claims policy', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'authenticator-test-'));
     cognito = createTestCognito(dir);
-    const verifier = createCognitoVerifier({
-      userPoolId: USER_POOL_ID,
-      clientIds: [CLIENT_ID],
-      jwksFile: cognito.jwksFile,
-      maxTokenLifetimeSeconds: 3600,
-      clockSkewSeconds: 60,
-    });
-    authenticator = new AccessTokenAuthenticator(verifier, new VerifiedTokenCache(100));
+    authenticator = new AccessTokenAuthenticator(
+      createCognitoVerifier(poolConfig(cognito), capturingLogger('orders')),
+      new VerifiedTokenCache(100),
+    );
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    authenticator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('accepts a token as the pool issues it, with its scopes', async () => {
     const principal = await authenticator.authenticate(bearer({}));
@@ -85,5 +97,55 @@ describe('with a pool-signed token, the claims policy', () => {
       message: expect.stringMatching(/^invalid bearer token/),
       headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
     });
+  });
+});
+
+describe('a JWKS file the operator changes', () => {
+  let dir: string;
+  let cognito: TestCognito;
+  let logger: ReturnType<typeof capturingLogger>;
+  let authenticator: AccessTokenAuthenticator;
+  const bearer = () => `Bearer ${cognito.mint(['orders/read'])}`;
+  /** Resolves once the service logs `message` (the file is re-read every 20 ms). */
+  async function logged(message: string): Promise<void> {
+    for (let wait = 0; !logger.lines.some((line) => JSON.parse(line).msg === message); wait += 10) {
+      if (wait > 2000) throw new Error(`"${message}" not logged within 2 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jwks-reload-'));
+    cognito = createTestCognito(dir);
+    logger = capturingLogger('orders');
+    authenticator = new AccessTokenAuthenticator(createCognitoVerifier(poolConfig(cognito), logger), new VerifiedTokenCache(100));
+  });
+  afterEach(() => {
+    authenticator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a removed signing key stops verifying within the reload interval, for tokens verified before too', async () => {
+    const verifiedBefore = bearer();
+    const unseen = bearer();
+    await authenticator.authenticate(verifiedBefore);
+    // The pool's key is replaced by another: the operator revokes a key thought compromised.
+    const other = {
+      ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),
+      kid: 'pool-key-2',
+      alg: 'RS256',
+      use: 'sig',
+    };
+    writeFileSync(cognito.jwksFile, JSON.stringify({ keys: [other] }));
+    await logged('token signing keys reloaded');
+    await expect(authenticator.authenticate(verifiedBefore)).rejects.toMatchObject({ status: 401 });
+    await expect(authenticator.authenticate(unseen)).rejects.toMatchObject({ status: 401 });
+  });
+
+  test('a file that is not a JWKS keeps the current keys, and says why without quoting it', async () => {
+    writeFileSync(cognito.jwksFile, '{"keys": "secret-looking text"}');
+    await logged('token signing keys not reloaded, keeping the current ones');
+    await expect(authenticator.authenticate(bearer())).resolves.toMatchObject({ subject: 'user-123' });
+    expect(logger.lines.join('\n')).not.toContain('secret-looking');
   });
 });

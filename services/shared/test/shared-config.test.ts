@@ -16,6 +16,7 @@ test('defaults: the catalogue port, probes on 9090, 16 KiB bodies', () => {
       userPoolId: 'eu-west-1_AbC123',
       clientIds: ['a', 'b'],
       jwksFile: undefined,
+      jwksReloadIntervalMs: 5000,
       maxTokenLifetimeSeconds: 3600,
       clockSkewSeconds: 60,
     },

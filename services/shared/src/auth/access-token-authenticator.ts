@@ -22,7 +22,15 @@ export class AccessTokenAuthenticator {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly cache: VerifiedTokenCache,
-  ) {}
+  ) {
+    // A token verified under keys since replaced proves nothing now: every one is verified again.
+    verifier.onKeysChanged?.(() => cache.clear());
+  }
+
+  /** Stops watching the signing keys (on shutdown). */
+  stop(): void {
+    this.verifier.stop?.();
+  }
 
   /**
    * A token verified before is answered from the cache synchronously (no promise on the hot path); only a token

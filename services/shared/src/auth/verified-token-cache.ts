@@ -13,11 +13,6 @@ interface Entry {
 }
 
 /**
- * Remembers tokens whose signature and claims were verified, so each distinct token costs one RS256 check
- * (the model is Envoy's jwt_authn cache). Bounded: when full, the oldest entry goes. An entry is never served
- * past the token's `exp`.
- */
-/**
  * The cache key of a token: its last characters, from the signature. Each request's header is a new string, so the
  * Map would hash the whole ~800-character token on every lookup; a hit is confirmed against the whole token.
  */
@@ -25,6 +20,11 @@ function keyOf(token: string): string {
   return token.slice(-32);
 }
 
+/**
+ * Remembers tokens whose signature and claims were verified, so each distinct token costs one RS256 check
+ * (the model is Envoy's jwt_authn cache). Bounded: when full, the oldest entry goes. An entry is never served
+ * past the token's `exp`, nor after the signing keys change (AccessTokenAuthenticator clears it).
+ */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
 
@@ -50,6 +50,10 @@ export class VerifiedTokenCache {
       this.entries.delete(this.entries.keys().next().value!);
     }
     this.entries.set(key, { principal, expiresAtMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   get size(): number {

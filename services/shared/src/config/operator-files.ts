@@ -29,6 +29,7 @@ export class ReloadingOperatorFile<T> {
   private value: T;
   private readonly timer: NodeJS.Timeout;
   private readonly refusedListeners: ((reason: string) => void)[] = [];
+  private readonly changeListeners: ((value: T) => void)[] = [];
 
   constructor(
     readonly path: string,
@@ -42,6 +43,11 @@ export class ReloadingOperatorFile<T> {
 
   get current(): T {
     return this.value;
+  }
+
+  /** Told each new value, once `current` returns it. */
+  onChange(listener: (value: T) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** Told why a re-read was refused and the current value kept (the reason must never quote the file). */
@@ -61,6 +67,8 @@ export class ReloadingOperatorFile<T> {
       this.text = text;
     } catch (err) {
       this.refusedListeners.forEach((listener) => listener((err as Error).message));
+      return;
     }
+    this.changeListeners.forEach((listener) => listener(this.value));
   }
 }

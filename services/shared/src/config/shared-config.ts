@@ -29,6 +29,11 @@ export interface CognitoConfig {
   /** A JWKS file that replaces fetching from Cognito (air-gapped clusters, tests). */
   readonly jwksFile?: string;
   /**
+   * COGNITO_JWKS_RELOAD_INTERVAL_MS: how often the JWKS file is re-read, so a key the operator removes (a compromised
+   * one) is refused, cached tokens signed with it included, within this interval. @default 5000
+   */
+  readonly jwksReloadIntervalMs: number;
+  /**
    * COGNITO_MAX_TOKEN_LIFETIME_SECONDS: the longest `exp - iat` accepted, the pool's access-token validity.
    * @default 3600 - Cognito's default access-token validity; the platform sets the pool's own value
    */
@@ -87,6 +92,7 @@ export function loadSharedConfig(env: EnvReader, service: Pick<ServiceDefinition
       ),
       clientIds: env.list(SERVICE_ENV.clientIds, 'set it to the app client ids allowed to call the service, comma-separated'),
       jwksFile: env.optional('COGNITO_JWKS_FILE'),
+      jwksReloadIntervalMs: env.integer('COGNITO_JWKS_RELOAD_INTERVAL_MS', 5000, 10, 300_000),
       maxTokenLifetimeSeconds: env.integer(SERVICE_ENV.maxTokenLifetimeSeconds, 3600, 300, 86_400),
       clockSkewSeconds: env.integer('TOKEN_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },

@@ -193,6 +193,7 @@ export class RequestFront<R extends FrontRoute> {
     await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
     if (this.props.security.kind !== 'plaintext') this.props.security.tls.stop();
+    this.props.authenticator.stop();
     this.props.logger.info('stopped');
   }
 

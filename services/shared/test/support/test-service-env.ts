@@ -10,6 +10,7 @@ export function testServiceEnv(cognito: TestCognito, extra: Record<string, strin
     COGNITO_CLIENT_IDS: CLIENT_ID,
     COGNITO_JWKS_FILE: cognito.jwksFile,
     TLS_RELOAD_INTERVAL_MS: '50',
+    COGNITO_JWKS_RELOAD_INTERVAL_MS: '50',
     ...extra,
   };
 }
