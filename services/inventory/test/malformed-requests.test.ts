@@ -174,6 +174,21 @@ test('an absolute-form target is refused, and logged by its path alone: its auth
   expect(inventory.logLines.slice(before).join('\n')).not.toMatch(/admin|S3cret|token/);
 });
 
+test('an unsupported Expect is 417 and an HTTP/1.1 request without Host 400, each with its access line', async () => {
+  const before = inventory.logLines.length;
+  const auth = `Authorization: Bearer ${token}\r\n`;
+  expect(await rawExchange(`GET /inventory/sku-f HTTP/1.1\r\nHost: x\r\n${auth}Expect: foo\r\n\r\n`)).toBe(417);
+  expect(await rawExchange(`GET /inventory/sku-f HTTP/1.1\r\n${auth}\r\n`)).toBe(400);
+  // HTTP/1.0 has no Host header to require: without a token, the refusal is the token's.
+  expect(await rawExchange(`GET /inventory/sku-f HTTP/1.0\r\n\r\n`)).toBe(401);
+  const lines = inventory.logLines.slice(before).map((line) => JSON.parse(line));
+  expect(lines.map((line) => [line.msg, line.status, line.path])).toEqual([
+    ['request', 417, '/inventory/sku-f'],
+    ['request', 400, '/inventory/sku-f'],
+    ['request', 401, '/inventory/sku-f'],
+  ]);
+});
+
 test('after all of it the service still serves and never answered 5xx', async () => {
   expect((await call(`${url}/inventory/sku-f`, { token })).status).toBe(200);
   expect((await call(`http://127.0.0.1:${inventory.ports.healthPort}/readyz`)).status).toBe(200);

@@ -126,6 +126,9 @@ interface AccessFields {
   [field: string]: string | number | boolean | undefined;
 }
 
+/** What the request's `Expect` header asks: nothing, `100-continue`, or something else (refused with 417). */
+type Expectation = 'none' | 'continue' | 'unsupported';
+
 /** What the front knows of one client connection. */
 interface Connection {
   readonly socket: Socket;
@@ -244,8 +247,10 @@ export class RequestFront<R extends FrontRoute> {
 
   private createServer(): Server {
     const { config, security } = this.props;
-    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, false);
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, 'none');
     const options = {
+      // Checked in answer() instead, so that the 400 reaches the access log (Node would answer it unseen).
+      requireHostHeader: false,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       headersTimeout: config.timeouts.headersMs,
       requestTimeout: config.timeouts.requestMs,
@@ -288,7 +293,9 @@ export class RequestFront<R extends FrontRoute> {
       });
       server = https;
     }
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, true));
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, 'continue'));
+    // An Expect other than 100-continue: 417, through the access log (Node would answer it unseen).
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, 'unsupported'));
     server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.onClientError(err, socket));
     return server;
   }
@@ -336,7 +343,7 @@ export class RequestFront<R extends FrontRoute> {
     this.props.logger.info('connection error', { reason: err.code ?? err.message });
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
+  private handle(req: IncomingMessage, res: ServerResponse, expectation: Expectation): void {
     const started = performance.now();
     const header = req.headers['x-request-id'];
     const sent = typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
@@ -371,7 +378,7 @@ export class RequestFront<R extends FrontRoute> {
       this.props.logger.info(ACCESS_LOG.message, access);
     });
     this.handlersRunning++;
-    void this.answer(req, res, requestId, connection, access, expectsContinue).finally(() => {
+    void this.answer(req, res, requestId, connection, access, expectation).finally(() => {
       if (--this.handlersRunning === 0) this.handlersFinished?.();
     });
   }
@@ -382,11 +389,13 @@ export class RequestFront<R extends FrontRoute> {
     requestId: string,
     connection: Connection | undefined,
     access: AccessFields,
-    expectsContinue: boolean,
+    expectation: Expectation,
   ): Promise<void> {
     let reply: FrontReply;
     let headers: Record<string, string> = {};
     try {
+      if (expectation === 'unsupported') throw new HttpError(417, 'only Expect: 100-continue is supported');
+      if (req.headers.host === undefined && req.httpVersion === '1.1') throw new HttpError(400, 'HTTP/1.1 requires a Host header');
       const { route, params } = this.router.match(req.method, req.url);
       if (this.props.describeRoute) Object.assign(access, this.props.describeRoute(route));
       if (route.allowedCallers && !route.allowedCallers.has(connection?.caller ?? '')) {
@@ -396,7 +405,7 @@ export class RequestFront<R extends FrontRoute> {
       const principal = authenticated instanceof Promise ? await authenticated : authenticated;
       access.subject = principal.subject;
       requireScope(principal, route.scope);
-      const body = route.bodySchema ? await this.readBody(req, res, route.bodySchema, expectsContinue) : undefined;
+      const body = route.bodySchema ? await this.readBody(req, res, route.bodySchema, expectation === 'continue') : undefined;
       reply = await this.props.dispatch({ route, requestId, params, principal, body });
     } catch (err) {
       ({ headers, ...reply } = errorReply(err, requestId, this.props.logger));
