@@ -57,7 +57,7 @@ test('a configuration error stops the bundle with one line naming the variable',
   expect(stderr).toBe('orders: configuration error: MTLS_MODE is "mesh": set it to one of istio-ambient, native\n');
 });
 
-test('SIGTERM: in-flight requests complete, new connections are refused, the process exits 0', async () => {
+test('SIGTERM: in-flight requests complete, new connections are refused, a second signal changes nothing, the process exits 0', async () => {
   // A stand-in inventory that holds every stock check until released, so requests are provably in flight.
   const held: ServerResponse[] = [];
   let heldChanged = () => {};
@@ -89,6 +89,9 @@ test('SIGTERM: in-flight requests complete, new connections are refused, the pro
 
     child.kill('SIGTERM');
     await logged('draining');
+    // An impatient operator (or kubelet and a preStop hook both) signalling again must not cut the drain.
+    child.kill('SIGTERM');
+    child.kill('SIGINT');
     const refused = await new Promise<string>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => resolve('connected'));
       socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));

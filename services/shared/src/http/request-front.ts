@@ -109,6 +109,12 @@ const TIMEOUT_CHECK_INTERVAL_MS = 250;
 const DRAIN_IDLE_MS = 1000;
 const DRAIN_SWEEP_MS = 100;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/**
+ * Pipelined requests of one connection handled at once; later ones wait, and the connection is not read meanwhile.
+ * Clients do not pipeline (API Gateway, browsers, undici's pools send one request at a time per connection), so this
+ * bounds what one connection can start (upstream calls, store writes) without slowing any real client.
+ */
+const MAX_HANDLERS_PER_CONNECTION = 8;
 
 /** The access log line's fields. */
 interface AccessFields {
@@ -142,8 +148,18 @@ interface Connection {
   idleSince: number;
   /** To be closed after its last reply in flight (maximum age reached). */
   retiring: boolean;
-  /** A connection error's reply, written once the replies in flight before it are out (see onClientError). */
+  /**
+   * A connection error's reply, written once the replies in flight before it are out (see onClientError); the
+   * connection reads nothing more meanwhile, and runs no request that still reaches the front.
+   */
   afterReplies?: () => void;
+  /** Handlers running for this connection's requests: at most MAX_HANDLERS_PER_CONNECTION. */
+  handling: number;
+  /**
+   * Pipelined requests waiting for one of those handlers, oldest first, each a start that says whether it started;
+   * the connection reads nothing meanwhile.
+   */
+  readonly waiting: (() => boolean)[];
 }
 
 /**
@@ -207,7 +223,9 @@ export class RequestFront<R extends FrontRoute> {
     // Logged once the listener has stopped accepting (the line may reach a reader before the next statement runs).
     this.props.logger.info('draining');
     const sweep = setInterval(() => this.closeIdleConnections(DRAIN_IDLE_MS), DRAIN_SWEEP_MS);
+    let deadlinePassed = false;
     const deadline = setTimeout(() => {
+      deadlinePassed = true;
       this.props.logger.warn('drain deadline: closing busy connections', {
         connections: this.connections.size,
         handlersRunning: this.handlersRunning,
@@ -217,9 +235,9 @@ export class RequestFront<R extends FrontRoute> {
       this.handlersFinished?.();
     }, this.props.config.shutdownGraceMs);
     await closed;
-    // A handler whose client left (or whose reply was cut) may still be writing to a store: the process must not end
-    // under it.
-    if (this.handlersRunning > 0) await new Promise<void>((resolve) => (this.handlersFinished = resolve));
+    // A handler whose client left (or whose reply was cut) may still be writing to a store: the drain waits for it,
+    // up to the same deadline.
+    if (this.handlersRunning > 0 && !deadlinePassed) await new Promise<void>((resolve) => (this.handlersFinished = resolve));
     clearInterval(sweep);
     clearTimeout(deadline);
     // Clears http.Server's timeout-check timer; the listening socket is already closed.
@@ -301,7 +319,15 @@ export class RequestFront<R extends FrontRoute> {
   }
 
   private track(socket: Socket, caller?: string): void {
-    const connection: Connection = { socket, caller, responses: [], idleSince: performance.now(), retiring: false };
+    const connection: Connection = {
+      socket,
+      caller,
+      responses: [],
+      idleSince: performance.now(),
+      retiring: false,
+      handling: 0,
+      waiting: [],
+    };
     this.connections.set(socket, connection);
     socket.once('close', () => this.connections.delete(socket));
   }
@@ -335,8 +361,13 @@ export class RequestFront<R extends FrontRoute> {
         () => socket.destroy(),
       );
     };
-    if (connection && connection.responses.length > 0) connection.afterReplies = reply;
-    else reply();
+    if (connection && connection.responses.length > 0) {
+      connection.afterReplies = reply;
+      // A header timeout leaves the parser reading: a request completed now must not run after its 408 was decided.
+      socket.pause();
+    } else {
+      reply();
+    }
   }
 
   private logConnectionError(err: NodeJS.ErrnoException): void {
@@ -350,6 +381,8 @@ export class RequestFront<R extends FrontRoute> {
     const adopted = this.props.acceptRequestIds === false ? undefined : sent;
     const requestId = adopted ?? REQUEST_ID_PREFIX + (++requestCount).toString(36);
     const connection = this.connections.get(req.socket);
+    // Read before the connection's error: answered by that error's reply, which closes the connection.
+    if (connection?.afterReplies) return;
     // Every field the line can get, in its order: an object that keeps one shape.
     const access: AccessFields = {
       requestId,
@@ -377,10 +410,30 @@ export class RequestFront<R extends FrontRoute> {
       access.durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.props.logger.info(ACCESS_LOG.message, access);
     });
-    this.handlersRunning++;
-    void this.answer(req, res, requestId, connection, access, expectation).finally(() => {
-      if (--this.handlersRunning === 0) this.handlersFinished?.();
-    });
+    const run = (): boolean => {
+      // A waiting request whose connection was cut (a drain deadline, the client) is not started.
+      if (res.destroyed) return false;
+      if (connection) connection.handling++;
+      this.handlersRunning++;
+      void this.answer(req, res, requestId, connection, access, expectation).finally(() => {
+        if (--this.handlersRunning === 0) this.handlersFinished?.();
+        if (connection) this.handlerDone(connection);
+      });
+      return true;
+    };
+    if (connection && connection.handling >= MAX_HANDLERS_PER_CONNECTION) {
+      connection.waiting.push(run);
+      connection.socket.pause();
+    } else {
+      run();
+    }
+  }
+
+  /** Starts the connection's next waiting request, or reads on once none waits (unless an error ends it). */
+  private handlerDone(connection: Connection): void {
+    connection.handling--;
+    for (let next = connection.waiting.shift(); next; next = connection.waiting.shift()) if (next()) return;
+    if (!connection.afterReplies && connection.socket.isPaused()) connection.socket.resume();
   }
 
   private async answer(

@@ -6,10 +6,23 @@ import { Logger } from '../log';
 import { LiveTrust, MAX_CONNECTION_AGE_MS } from '../mtls/live-trust';
 import { spiffeIdOf } from '../mtls/spiffe-identity';
 import { ReloadingTlsMaterial, TlsMaterial } from '../mtls/tls-material';
-import { PeerResilienceOptions, PeerResiliencePolicies, peerResiliencePolicies, PeerUnavailableError } from './peer-resilience';
+import {
+  PeerBusyError,
+  PeerResilienceOptions,
+  PeerResiliencePolicies,
+  peerResiliencePolicies,
+  PeerUnavailableError,
+} from './peer-resilience';
 
 /** Methods that change nothing at the peer: the only ones retried. */
 const READS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * How many attempts may wait for a connection (queued in the pool, or connecting), per connection, before a new one is
+ * refused with PeerBusyError: a healthy peer clears such a queue in a few of its reply times, far inside the attempt
+ * budget, so an attempt that times out is the peer's doing, not a flood's.
+ */
+const WAITING_PER_CONNECTION = 2;
 
 export interface PeerClientProps extends PeerResilienceOptions {
   /** The peer's name, used in error messages and logs. */
@@ -55,6 +68,8 @@ export interface PeerResponse {
  */
 export class PeerClient {
   private pool: Pool;
+  /** Attempts dispatched that have no connection yet. */
+  private waiting = 0;
   private readonly policies: PeerResiliencePolicies;
   private readonly trust?: LiveTrust;
 
@@ -85,6 +100,7 @@ export class PeerClient {
     } catch (err) {
       this.props.logger.warn('peer call failed', { peer: this.props.name, reason: (err as Error).message });
       if (err instanceof BrokenCircuitError) throw new HttpError(503, `${this.props.name} unavailable`);
+      if (err instanceof PeerBusyError) throw new HttpError(503, `${this.props.name} busy`, { 'retry-after': '1' });
       if (err instanceof TaskCancelledError) throw new HttpError(504, `${this.props.name} timed out`);
       throw new HttpError(502, `${this.props.name} failed`);
     }
@@ -99,8 +115,10 @@ export class PeerClient {
    * would build a body stream and an AbortSignal per request, for a reply read whole anyway.
    */
   private attempt({ method, path, headers, body }: PeerRequest): Promise<PeerResponse> {
+    if (this.waiting >= this.props.connections * WAITING_PER_CONNECTION) return Promise.reject(new PeerBusyError(this.props.name));
+    this.waiting++;
     return new Promise((resolve, reject) => {
-      const exchange = new PeerExchange(this.props.name, this.props.attemptTimeoutMs, resolve, reject);
+      const exchange = new PeerExchange(this.props.name, this.props.attemptTimeoutMs, resolve, reject, () => this.waiting--);
       this.pool.dispatch(
         {
           method,
@@ -123,8 +141,12 @@ export class PeerClient {
           minVersion: 'TLSv1.3',
           // Node gives no peer certificate on a resumed client session, and LiveTrust needs the chain of every connection.
           maxCachedSessions: 0,
+          // With a code, like Node's own TLS errors, so that it counts as the peer's failure (retried, and opening the
+          // circuit) instead of one of ours.
           checkServerIdentity: (_host, cert) =>
-            spiffeIdOf(cert) === expected ? undefined : new Error(`peer certificate does not carry ${expected}`),
+            spiffeIdOf(cert) === expected
+              ? undefined
+              : Object.assign(new Error(`peer certificate does not carry ${expected}`), { code: 'ERR_TLS_PEER_IDENTITY' }),
         }),
       );
     return new Pool(this.props.baseUrl, {
@@ -142,7 +164,9 @@ export class PeerClient {
  * One attempt's request and reply: resolves with the status and the body bytes of a reply below 500, rejects with
  * PeerUnavailableError for a 5xx (read to its end, so the connection stays usable), with undici's error when the
  * request failed, and with TaskCancelledError when the attempt outlives its budget, which one timer measures from the
- * dispatch on, connection and queueing included; the request is then aborted, on its connection or once it gets one.
+ * dispatch on, connection and queueing included (the queue is bounded, see WAITING_PER_CONNECTION); the request is
+ * then aborted, on its connection or once it gets one. `left` is called once the attempt stops waiting for a
+ * connection: it got one, or it ended.
  */
 class PeerExchange implements Dispatcher.DispatchHandler {
   private status = 0;
@@ -156,11 +180,13 @@ class PeerExchange implements Dispatcher.DispatchHandler {
     timeoutMs: number,
     private readonly resolve: (response: PeerResponse) => void,
     private readonly reject: (err: Error) => void,
+    private left?: () => void,
   ) {
     this.timer = setTimeout(() => this.cancel(), timeoutMs);
   }
 
   onConnect(abort: (err?: Error) => void): void {
+    this.leaveQueue();
     if (this.settled) abort(new TaskCancelledError(`${this.peer} attempt cancelled`));
     else this.abort = abort;
   }
@@ -197,6 +223,12 @@ class PeerExchange implements Dispatcher.DispatchHandler {
     if (this.settled) return false;
     this.settled = true;
     clearTimeout(this.timer);
+    this.leaveQueue();
     return true;
+  }
+
+  private leaveQueue(): void {
+    this.left?.();
+    this.left = undefined;
   }
 }

@@ -9,6 +9,18 @@ export class PeerUnavailableError extends Error {
 }
 
 /**
+ * Our side has more requests waiting for a connection to the peer than it lets wait (see PeerClient): refused at once,
+ * neither retried nor counted by the circuit breaker, since the peer did nothing wrong. Without the bound, requests
+ * queued behind a flood (one client's pipelined burst) timed out waiting and opened the circuit for every caller.
+ */
+export class PeerBusyError extends Error {
+  constructor(peer: string) {
+    super(`too many requests waiting for ${peer}`);
+    this.name = 'PeerBusyError';
+  }
+}
+
+/**
  * undici's errors for a request it refused or gave up on by our side's doing (a bad argument, a body of the wrong
  * length, a cancellation): nothing the peer did.
  */

@@ -5,7 +5,7 @@
  * drain answers every request it has received (the last reply closes the connection), and waits for their handlers.
  */
 import * as fs from 'node:fs';
-import { connect } from 'node:net';
+import { connect, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadInventoryConfig } from '../../../inventory/src/config';
@@ -17,12 +17,16 @@ import { capturingLogger } from '../support/test-logger';
 import { testServiceEnv } from '../support/test-service-env';
 
 const HEADERS_TIMEOUT_MS = 300;
+const SHUTDOWN_GRACE_MS = 1000;
 
 /** Stock in memory, where each call waits until the test lets it go, so a request is provably in flight. */
 class HeldStore implements InventoryStore {
   readonly levels = new Map<string, StockLevel>();
+  /** Every call the store has had. */
+  calls = 0;
   private readonly held: (() => void)[] = [];
   private readonly arrivals: (() => void)[] = [];
+  private opened = false;
 
   async get(sku: string): Promise<StockLevel | undefined> {
     await this.hold();
@@ -42,11 +46,24 @@ class HeldStore implements InventoryStore {
     while (this.held.length < count) await new Promise<void>((resolve) => this.arrivals.push(resolve));
   }
 
+  /** How many calls are waiting now. */
+  get holding(): number {
+    return this.held.length;
+  }
+
   releaseAll(): void {
     this.held.splice(0).forEach((release) => release());
   }
 
+  /** Releases every waiting call, and lets every later one through. */
+  open(): void {
+    this.opened = true;
+    this.releaseAll();
+  }
+
   private hold(): Promise<void> {
+    this.calls++;
+    if (this.opened) return Promise.resolve();
     return new Promise((resolve) => {
       this.held.push(resolve);
       this.arrivals.splice(0).forEach((arrived) => arrived());
@@ -74,16 +91,22 @@ beforeEach(async () => {
   store.levels.set('sku-1', { sku: 'sku-1', quantity: 5, version: 1 });
   const logger = capturingLogger('inventory');
   logLines = logger.lines;
-  const env = testServiceEnv(cognito, { TABLE_NAME: 'inventory', HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS) });
+  const env = testServiceEnv(cognito, {
+    TABLE_NAME: 'inventory',
+    HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
+  });
   server = createInventoryServer(loadInventoryConfig(env, INVENTORY_SERVICE), store, logger);
   port = (await server.listen('127.0.0.1')).port;
 });
 afterEach(async () => {
-  store.releaseAll();
+  store.open();
   await server.shutdown();
 });
 
-const get = (sku: string) => `GET /inventory/${sku} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+/** A GET of one sku; `last` asks the server to close the connection after its reply. */
+const get = (sku: string, last = false) =>
+  `GET /inventory/${sku} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
 function put(sku: string, quantity: number): string {
   const body = JSON.stringify({ quantity });
   return (
@@ -93,11 +116,11 @@ function put(sku: string, quantity: number): string {
 }
 
 /** Writes `bytes` on one connection, then `whileOpen()`; resolves with every reply's status line once it closes. */
-function pipelined(bytes: string, whileOpen: () => Promise<void>): Promise<string[]> {
+function pipelined(bytes: string, whileOpen: (socket: Socket) => Promise<void>): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.write(bytes);
-      whileOpen().catch(reject);
+      whileOpen(socket).catch(reject);
     });
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString('latin1')));
@@ -126,14 +149,50 @@ test('a malformed request behind one in flight gets its 400 after that reply, wh
 });
 
 test('headers that time out behind a request in flight: that request is answered and logged as completed, then 408', async () => {
-  const replies = await pipelined(`${get('sku-1')}GET /inventory/sku-1 HTTP/1.1\r\nHost: x\r\n`, async () => {
+  const replies = await pipelined(`${get('sku-1')}GET /inventory/sku-1 HTTP/1.1\r\nHost: x\r\n`, async (socket) => {
     await store.waiting(1);
     // Held well past the headers timeout, so that it fires while the first request is still in flight.
     await sleep(HEADERS_TIMEOUT_MS + 1200);
+    // The timed-out request's headers complete after its 408 was decided: it must not run.
+    socket.write(`Authorization: Bearer ${token}\r\n\r\n`);
+    await sleep(100);
     store.releaseAll();
   });
   expect(replies).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 408 Request Timeout']);
+  expect(store.calls).toBe(1);
   expect(accessLines()).toEqual([{ method: 'GET', path: '/inventory/sku-1', status: 200, outcome: 'completed' }]);
+});
+
+test('one connection runs at most 8 pipelined requests at once; the rest wait, and all are answered in order', async () => {
+  const replies = await pipelined(Array.from({ length: 20 }, (_, i) => get(`sku-${i}`, i === 19)).join(''), async () => {
+    await store.waiting(8);
+    await sleep(100);
+    expect(store.holding).toBe(8);
+    store.open();
+  });
+  expect(replies).toEqual(
+    Array(20)
+      .fill('HTTP/1.1 404 Not Found')
+      .map((line, i) => (i === 1 ? 'HTTP/1.1 200 OK' : line)),
+  );
+  expect(accessLines().map((line) => line.path)).toEqual(Array.from({ length: 20 }, (_, i) => `/inventory/sku-${i}`));
+});
+
+test('a drain waits for running handlers only up to its deadline', async () => {
+  let shutdown: Promise<number> | undefined;
+  await pipelined(get('sku-1'), async () => {
+    await store.waiting(1);
+    const started = Date.now();
+    shutdown = server.shutdown().then(() => Date.now() - started);
+  });
+  let giveUp: NodeJS.Timeout | undefined;
+  const tookMs = await Promise.race([
+    shutdown!,
+    new Promise<number>((resolve) => (giveUp = setTimeout(resolve, SHUTDOWN_GRACE_MS + 2000, Infinity))),
+  ]);
+  clearTimeout(giveUp);
+  expect(tookMs).toBeGreaterThanOrEqual(SHUTDOWN_GRACE_MS - 50);
+  expect(tookMs).toBeLessThan(SHUTDOWN_GRACE_MS + 1000);
 });
 
 test('a drain answers every pipelined request it received, and waits for their handlers', async () => {
