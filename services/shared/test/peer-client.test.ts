@@ -78,14 +78,18 @@ describe('a write that timed out may have been applied', () => {
 });
 
 test('a burst from one caller is refused as busy beyond a bounded queue, and never opens the circuit on a healthy peer', async () => {
-  // The peer answers every request in 50 ms; one caller sends 600 at once (as a pipelined burst reaches the edge).
   replyAfterMs = 50;
   const client = peerClient({ attemptTimeoutMs: 500, breakAfter: 3 });
-  const statuses = await Promise.all(Array.from({ length: 600 }, () => statusOf(client.get('/inventory/sku-1', {}))));
+  const burst = async (size: number) => Promise.all(Array.from({ length: size }, () => statusOf(client.get('/inventory/sku-1', {}))));
+  // One on each of the 4 connections and 4 more waiting per connection: a burst that size is served whole.
+  expect(new Set(await burst(20))).toEqual(new Set([200]));
+  // One caller sends 600 at once (as a pipelined burst reaches the edge); the peer answers each in 50 ms.
+  attempts = {};
+  const statuses = await burst(600);
   const served = statuses.filter((status) => status === 200).length;
-  // 4 connections and 2 waiting per connection: a few served, the rest refused at once (503), none timed out.
+  // A few served, the rest refused at once (503), none timed out in a queue.
   expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
-  expect(served).toBeGreaterThanOrEqual(4);
+  expect(served).toBeGreaterThanOrEqual(20);
   expect(attempts).toEqual({ GET: served });
   await expect(client.get('/inventory/sku-1', {})).resolves.toEqual({ status: 200, body: Buffer.from('{}') });
 });

@@ -115,6 +115,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * bounds what one connection can start (upstream calls, store writes) without slowing any real client.
  */
 const MAX_HANDLERS_PER_CONNECTION = 8;
+/**
+ * Requests one connection may have read and not yet answered; one more closes it. Node's parser reads a connection
+ * whatever its socket's pause state, so closing is the only bound on what one client can queue in this process.
+ */
+const MAX_REQUESTS_PER_CONNECTION = 32;
 
 /** The access log line's fields. */
 interface AccessFields {
@@ -135,30 +140,36 @@ interface AccessFields {
 /** What the request's `Expect` header asks: nothing, `100-continue`, or something else (refused with 417). */
 type Expectation = 'none' | 'continue' | 'unsupported';
 
+/** A request in flight on a connection. */
+interface InFlight {
+  readonly res: ServerResponse;
+  /** Writes the request's access line and forgets it; later calls do nothing. */
+  readonly end: () => void;
+}
+
 /** What the front knows of one client connection. */
 interface Connection {
   readonly socket: Socket;
   /** The client's SPIFFE id, read once at the handshake (mutual TLS only). */
   readonly caller?: string;
   /**
-   * The replies of the requests in flight, oldest first. Node runs a request's handler as soon as its headers are in,
-   * even while earlier replies on the connection are pending (HTTP/1.1 pipelining), and writes the replies in order.
+   * The requests in flight, oldest first. Node runs a request's handler as soon as its headers are in, even while
+   * earlier replies on the connection are pending (HTTP/1.1 pipelining), and writes the replies in order; a reply
+   * still queued when the connection closes gets no 'close' event, so the connection's own close ends it.
    */
-  readonly responses: ServerResponse[];
+  readonly inFlight: InFlight[];
   idleSince: number;
   /** To be closed after its last reply in flight (maximum age reached). */
   retiring: boolean;
   /**
-   * A connection error's reply, written once the replies in flight before it are out (see onClientError); the
-   * connection reads nothing more meanwhile, and runs no request that still reaches the front.
+   * A connection error's reply, written once the replies in flight before it are out (see onClientError); a request
+   * read after the error is not run (`ignored` counts them).
    */
   afterReplies?: () => void;
+  ignored: number;
   /** Handlers running for this connection's requests: at most MAX_HANDLERS_PER_CONNECTION. */
   handling: number;
-  /**
-   * Pipelined requests waiting for one of those handlers, oldest first, each a start that says whether it started;
-   * the connection reads nothing meanwhile.
-   */
+  /** Pipelined requests waiting for one of those handlers, oldest first, each a start that says whether it started. */
   readonly waiting: (() => boolean)[];
 }
 
@@ -209,7 +220,11 @@ export class RequestFront<R extends FrontRoute> {
   async shutdown(): Promise<void> {
     this.draining = true;
     await this.drain();
-    await new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
+    const healthClosed = new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
+    // A probe connection that never finishes its request would hold close() for ever (close() also stops the timer
+    // that enforces its header timeout): probes are cut rather than waited for.
+    this.healthServer.closeAllConnections();
+    await healthClosed;
     await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
     if (this.props.security.kind !== 'plaintext') this.props.security.tls.stop();
     this.props.authenticator.stop();
@@ -256,7 +271,7 @@ export class RequestFront<R extends FrontRoute> {
   }
 
   private closeIfIdle(connection: Connection, idleMs: number): void {
-    if (connection.responses.length === 0 && performance.now() - connection.idleSince >= idleMs) connection.socket.end();
+    if (connection.inFlight.length === 0 && performance.now() - connection.idleSince >= idleMs) connection.socket.end();
   }
 
   private closeIdleConnections(idleMs: number): void {
@@ -322,14 +337,20 @@ export class RequestFront<R extends FrontRoute> {
     const connection: Connection = {
       socket,
       caller,
-      responses: [],
+      inFlight: [],
       idleSince: performance.now(),
       retiring: false,
+      ignored: 0,
       handling: 0,
       waiting: [],
     };
     this.connections.set(socket, connection);
-    socket.once('close', () => this.connections.delete(socket));
+    socket.once('close', () => {
+      this.connections.delete(socket);
+      // Requests still waiting for a handler are not started, and every request still in flight gets its line.
+      connection.waiting.length = 0;
+      for (const request of [...connection.inFlight]) request.end();
+    });
   }
 
   /**
@@ -342,7 +363,7 @@ export class RequestFront<R extends FrontRoute> {
     const connection = this.connections.get(socket);
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const status = timedOut ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const latest = connection?.responses.at(-1);
+    const latest = connection?.inFlight.at(-1)?.res;
     if (latest && !latest.req.complete && !latest.headersSent) {
       if (timedOut) this.timedOut.add(latest);
       replyJson(latest, status, { error: statusText(status).toLowerCase() }, ['connection', 'close']);
@@ -361,13 +382,8 @@ export class RequestFront<R extends FrontRoute> {
         () => socket.destroy(),
       );
     };
-    if (connection && connection.responses.length > 0) {
-      connection.afterReplies = reply;
-      // A header timeout leaves the parser reading: a request completed now must not run after its 408 was decided.
-      socket.pause();
-    } else {
-      reply();
-    }
+    if (connection && connection.inFlight.length > 0) connection.afterReplies = reply;
+    else reply();
   }
 
   private logConnectionError(err: NodeJS.ErrnoException): void {
@@ -381,8 +397,20 @@ export class RequestFront<R extends FrontRoute> {
     const adopted = this.props.acceptRequestIds === false ? undefined : sent;
     const requestId = adopted ?? REQUEST_ID_PREFIX + (++requestCount).toString(36);
     const connection = this.connections.get(req.socket);
-    // Read before the connection's error: answered by that error's reply, which closes the connection.
-    if (connection?.afterReplies) return;
+    if (connection) {
+      if (connection.socket.destroyed) return;
+      if (connection.inFlight.length + connection.ignored >= MAX_REQUESTS_PER_CONNECTION) {
+        this.props.logger.warn('connection error', { reason: 'too many pipelined requests' });
+        connection.socket.destroy();
+        return;
+      }
+      // Read after the connection's error (a header timeout leaves the parser reading): never run, since that
+      // error's reply closes the connection.
+      if (connection.afterReplies) {
+        connection.ignored++;
+        return;
+      }
+    }
     // Every field the line can get, in its order: an object that keeps one shape.
     const access: AccessFields = {
       requestId,
@@ -397,22 +425,29 @@ export class RequestFront<R extends FrontRoute> {
       outcome: undefined,
       durationMs: undefined,
     };
-    connection?.responses.push(res);
-    res.on('close', () => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       if (connection) {
-        connection.responses.splice(connection.responses.indexOf(res), 1);
+        connection.inFlight.splice(
+          connection.inFlight.findIndex((request) => request.res === res),
+          1,
+        );
         connection.idleSince = performance.now();
-        if (connection.responses.length === 0 && connection.afterReplies) connection.afterReplies();
+        if (connection.inFlight.length === 0 && connection.afterReplies) connection.afterReplies();
       }
       // What the client received: a status only if the whole reply went out.
       access.status = res.writableFinished ? res.statusCode : undefined;
       access.outcome = this.timedOut.has(res) ? 'timed-out' : res.writableFinished ? 'completed' : 'client-closed';
       access.durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.props.logger.info(ACCESS_LOG.message, access);
-    });
+    };
+    connection?.inFlight.push({ res, end });
+    res.on('close', end);
     const run = (): boolean => {
       // A waiting request whose connection was cut (a drain deadline, the client) is not started.
-      if (res.destroyed) return false;
+      if (res.destroyed || connection?.socket.destroyed) return false;
       if (connection) connection.handling++;
       this.handlersRunning++;
       void this.answer(req, res, requestId, connection, access, expectation).finally(() => {
@@ -421,19 +456,14 @@ export class RequestFront<R extends FrontRoute> {
       });
       return true;
     };
-    if (connection && connection.handling >= MAX_HANDLERS_PER_CONNECTION) {
-      connection.waiting.push(run);
-      connection.socket.pause();
-    } else {
-      run();
-    }
+    if (connection && connection.handling >= MAX_HANDLERS_PER_CONNECTION) connection.waiting.push(run);
+    else run();
   }
 
-  /** Starts the connection's next waiting request, or reads on once none waits (unless an error ends it). */
+  /** Starts the connection's next waiting request that can still start. */
   private handlerDone(connection: Connection): void {
     connection.handling--;
     for (let next = connection.waiting.shift(); next; next = connection.waiting.shift()) if (next()) return;
-    if (!connection.afterReplies && connection.socket.isPaused()) connection.socket.resume();
   }
 
   private async answer(
@@ -467,7 +497,7 @@ export class RequestFront<R extends FrontRoute> {
     if (res.headersSent || res.destroyed) return;
     // An unread body (rejected early) ends the connection rather than reading on; so does a draining server or a
     // retiring connection, with the last reply in flight: pipelined requests behind this one are answered first.
-    const last = connection === undefined || connection.responses.at(-1) === res;
+    const last = connection === undefined || connection.inFlight.at(-1)?.res === res;
     const close = !req.complete || ((this.draining || connection?.retiring === true) && last);
     const raw: RawHeaders = ['x-request-id', requestId];
     for (const [name, value] of Object.entries(headers)) raw.push(name, value);

@@ -18,11 +18,12 @@ import {
 const READS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
- * How many attempts may wait for a connection (queued in the pool, or connecting), per connection, before a new one is
- * refused with PeerBusyError: a healthy peer clears such a queue in a few of its reply times, far inside the attempt
- * budget, so an attempt that times out is the peer's doing, not a flood's.
+ * How many attempts may wait for a connection (queued in the pool, or connecting), per connection, beyond one on each
+ * connection, before a new one is refused with PeerBusyError: a healthy peer clears such a queue in a few of its reply
+ * times, far inside the attempt budget, so an attempt that times out is the peer's doing, not a flood's. (An attempt
+ * counts as waiting until undici gives it a connection, a tick later even on an idle one: hence the one more.)
  */
-const WAITING_PER_CONNECTION = 2;
+const WAITING_PER_CONNECTION = 4;
 
 export interface PeerClientProps extends PeerResilienceOptions {
   /** The peer's name, used in error messages and logs. */
@@ -115,7 +116,7 @@ export class PeerClient {
    * would build a body stream and an AbortSignal per request, for a reply read whole anyway.
    */
   private attempt({ method, path, headers, body }: PeerRequest): Promise<PeerResponse> {
-    if (this.waiting >= this.props.connections * WAITING_PER_CONNECTION) return Promise.reject(new PeerBusyError(this.props.name));
+    if (this.waiting >= this.props.connections * (1 + WAITING_PER_CONNECTION)) return Promise.reject(new PeerBusyError(this.props.name));
     this.waiting++;
     return new Promise((resolve, reject) => {
       const exchange = new PeerExchange(this.props.name, this.props.attemptTimeoutMs, resolve, reject, () => this.waiting--);

@@ -77,6 +77,7 @@ let token: string;
 let store: HeldStore;
 let server: ServiceServer;
 let port: number;
+let healthPort: number;
 let logLines: string[];
 
 beforeAll(() => {
@@ -97,7 +98,7 @@ beforeEach(async () => {
     SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
   });
   server = createInventoryServer(loadInventoryConfig(env, INVENTORY_SERVICE), store, logger);
-  port = (await server.listen('127.0.0.1')).port;
+  ({ port, healthPort } = await server.listen('127.0.0.1'));
 });
 afterEach(async () => {
   store.open();
@@ -176,6 +177,45 @@ test('one connection runs at most 8 pipelined requests at once; the rest wait, a
       .map((line, i) => (i === 1 ? 'HTTP/1.1 200 OK' : line)),
   );
   expect(accessLines().map((line) => line.path)).toEqual(Array.from({ length: 20 }, (_, i) => `/inventory/sku-${i}`));
+});
+
+test('a cut connection: every request read gets its access line, and the waiting ones never start', async () => {
+  await pipelined(Array.from({ length: 20 }, (_, i) => get(`sku-${i}`)).join(''), async (socket) => {
+    await store.waiting(8);
+    socket.destroy();
+  });
+  // Once the server has seen the connection close (every request then has its line), the held handlers finish.
+  while (accessLines().length < 20) await sleep(10);
+  store.open();
+  await sleep(100);
+  expect(store.calls).toBe(8);
+  expect(accessLines().map((line) => line.outcome)).toEqual(Array(20).fill('client-closed'));
+});
+
+test('a connection with more than 32 requests read and unanswered is closed, each of them logged', async () => {
+  const replies = await pipelined(Array.from({ length: 40 }, (_, i) => get(`sku-${i}`)).join(''), async () => undefined);
+  expect(replies).toEqual([]);
+  expect(logLines.map((line) => JSON.parse(line)).filter((line) => line.reason === 'too many pipelined requests')).toHaveLength(1);
+  expect(accessLines().map((line) => line.outcome)).toEqual(Array(32).fill('client-closed'));
+  store.open();
+  await sleep(100);
+  expect(store.calls).toBe(8);
+});
+
+test('a probe that never finishes its request does not hold the shutdown', async () => {
+  const probe = connect(healthPort, '127.0.0.1', () => probe.write('GET /readyz HTTP/1.1\r\nHost: x\r\n'));
+  probe.on('error', () => undefined);
+  await new Promise((resolve) => probe.once('connect', resolve));
+  await sleep(50);
+  const started = Date.now();
+  let giveUp: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    server.shutdown().then(() => true),
+    new Promise<boolean>((resolve) => (giveUp = setTimeout(resolve, SHUTDOWN_GRACE_MS + 2000, false))),
+  ]);
+  clearTimeout(giveUp);
+  probe.destroy();
+  expect({ finished, withinGrace: Date.now() - started < SHUTDOWN_GRACE_MS + 1000 }).toEqual({ finished: true, withinGrace: true });
 });
 
 test('a drain waits for running handlers only up to its deadline', async () => {
