@@ -70,7 +70,8 @@ export class EdgeServer {
       logger,
       dispatch: (request) => this.forward(request),
       describeRoute: (route) => ({ upstream: route.service.name }),
-      closeOnShutdown: [...this.peers.values()],
+      // The certificate's reloading too: with the plain-HTTP listener of the dev fallback, the front does not hold it.
+      closeOnShutdown: [...this.peers.values(), { close: async () => tls.stop() }],
     });
   }
 

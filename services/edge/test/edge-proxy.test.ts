@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
 import { Agent, createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -266,4 +266,27 @@ describe('the plain-HTTP listener of the dev fallback (INGRESS_LISTENER=plaintex
       /^INGRESS_LISTENER is "http": set it to one of tls, plaintext/,
     );
   });
+});
+
+test('shutdown of a plain-HTTP edge stops re-reading the certificate files it forwards with', async () => {
+  const files = writeTlsFiles(join(dir, 'stopped-edge'), await ca.issue(INGRESS_ID));
+  const logger = capturingLogger('edge');
+  const stopped = createEdgeServer(
+    CATALOGUE,
+    loadEdgeConfig(
+      {
+        ...edgeEnv,
+        ...{ TLS_CERT_FILE: files.certFile, TLS_KEY_FILE: files.keyFile, TLS_CA_FILE: files.caFile },
+        INGRESS_LISTENER: 'plaintext',
+      },
+      CATALOGUE,
+    ),
+    logger,
+  );
+  await stopped.listen('127.0.0.1');
+  await stopped.shutdown();
+  // A reload still running would refuse this file and say so, every 50 ms.
+  writeFileSync(files.certFile, 'not a certificate');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(logger.lines.filter((line) => line.includes('not reloaded'))).toEqual([]);
 });
