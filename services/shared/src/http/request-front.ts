@@ -361,6 +361,8 @@ export class RequestFront<R extends FrontRoute> {
    */
   private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     const connection = this.connections.get(socket);
+    // Decided already: a parser in its error state reports again for every chunk the client sends meanwhile.
+    if (connection?.afterReplies) return;
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const status = timedOut ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const latest = connection?.inFlight.at(-1)?.res;
