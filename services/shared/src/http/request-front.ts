@@ -110,7 +110,7 @@ const DRAIN_IDLE_MS = 1000;
 const DRAIN_SWEEP_MS = 100;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /**
- * Pipelined requests of one connection handled at once; later ones wait, and the connection is not read meanwhile.
+ * Pipelined requests of one connection handled at once; later ones wait (MAX_REQUESTS_PER_CONNECTION bounds how many).
  * Clients do not pipeline (API Gateway, browsers, undici's pools send one request at a time per connection), so this
  * bounds what one connection can start (upstream calls, store writes) without slowing any real client.
  */
