@@ -1,5 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, Server, TLSSocket } from 'node:tls';
@@ -86,9 +86,42 @@ describe('verifyPeerChain', () => {
       });
     });
 
-    test('without the intermediate the leaf does not verify, unless the bundle holds the intermediate', () => {
+    test('without the intermediate the leaf does not verify, unless the bundle holds it beside its root', () => {
       expect(verify(chain.slice(0, 1), [root.pem])).toMatchObject({ trusted: false });
-      expect(verify(chain.slice(0, 1), [intermediate.pem])).toMatchObject({ trusted: true });
+      expect(verify(chain.slice(0, 1), [root.pem, intermediate.pem])).toMatchObject({ trusted: true });
+    });
+
+    // What the handshake decides, the re-check decides: Node asks OpenSSL for no partial chains, so a path must end at
+    // a self-signed certificate of the bundle, and a bundle is read as OpenSSL reads PEM.
+    test.each<[string, () => string]>([
+      ['the intermediate alone', () => intermediate.pem],
+      ['the intermediate glued to the root without a line break', () => `${intermediate.pem}${root.pem}`],
+    ])('a bundle of %s: refused by the handshake and by the re-check alike', async (_case, bundle) => {
+      const server = createServer({
+        ...(await root.issue(ID)),
+        ca: bundle(),
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.3',
+      });
+      const handshakeErrors: string[] = [];
+      server.on('tlsClientError', (err: NodeJS.ErrnoException) => handshakeErrors.push(err.code ?? err.message));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const client = await intermediate.issue(ID);
+      await new Promise<void>((resolve) => {
+        const socket = connect({
+          host: '127.0.0.1',
+          port: (server.address() as { port: number }).port,
+          ...client,
+          ca: root.pem,
+          checkServerIdentity: () => undefined,
+        });
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+      await new Promise((resolve) => server.close(resolve));
+      expect(handshakeErrors).not.toEqual([]);
+      expect(verify(parseCertificates(client.cert), [bundle()])).toMatchObject({ trusted: false });
     });
 
     test('an intermediate of another root does not verify', async () => {
@@ -167,5 +200,51 @@ describe('guardServerConnections', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(socket.destroyed).toBe(false);
     await closed;
+  });
+});
+
+describe('ReloadingTlsMaterial refuses what a rotation read half-way through looks like, and keeps the current material', () => {
+  let dir: string;
+  let material: ReloadingTlsMaterial;
+  let logger: ReturnType<typeof capturingLogger>;
+  let files: { certFile: string; keyFile: string; caFile: string };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tls-material-'));
+    files = writeTlsFiles(dir, await root.issue(ID));
+    logger = capturingLogger('orders');
+    material = new ReloadingTlsMaterial(files, 20, logger);
+  });
+  afterEach(() => {
+    material.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Waits until the material logs its verdict on the changed files; returns the reason it gave, if it refused. */
+  async function verdict(): Promise<string | undefined> {
+    for (let waited = 0; waited < 2000; waited += 10) {
+      const line = logger.lines.map((text) => JSON.parse(text)).find((l) => /tls material (not )?reloaded/.test(l.msg));
+      if (line) return line.reason;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no reload verdict within 2 s');
+  }
+
+  test.each<[string, () => void, string]>([
+    [
+      'a key of another algorithm than the certificate (OpenSSL files it in another slot, so its own check passes)',
+      () =>
+        writeFileSync(
+          files.keyFile,
+          generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        ),
+      "the private key is not the certificate's",
+    ],
+    ['a CA file without a certificate', () => writeFileSync(files.caFile, ''), 'the CA file holds no certificate'],
+  ])('%s', async (_case, change, reason) => {
+    const before = material.current;
+    change();
+    expect(await verdict()).toBe(reason);
+    expect(material.current).toBe(before);
   });
 });

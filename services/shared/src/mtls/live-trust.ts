@@ -20,13 +20,14 @@ export type ChainVerdict =
   { readonly trusted: true; readonly validUntil: number } | { readonly trusted: false; readonly reason: string };
 
 /**
- * Whether a peer's chain (leaf first, then issuers in any order) still leads to a CA of `anchors` at `at` (epoch
- * ms): every signature on the path verifies and every certificate on it, the anchor's included, is inside its
- * validity window. Any certificate of the bundle is an anchor, like cert-manager's `ca.crt`, which may hold an
- * intermediate; certificates of the chain are only candidates for the path, since Node appends the root it found in
- * the trust store of the handshake, which may be a store that no longer applies.
+ * Whether a peer's chain (leaf first, then issuers in any order) still leads to a root of `bundle` at `at` (epoch
+ * ms): every signature on the path verifies and every certificate on it, the root's included, is inside its validity
+ * window. As OpenSSL builds the path in a handshake (Node asks for no partial chains), the path ends at a
+ * self-signed certificate of the bundle; the bundle's other certificates are candidates for the path, like those of
+ * the chain. Certificates of the chain are never anchors, since Node appends the root it found in the trust store of
+ * the handshake, which may be a store that no longer applies.
  */
-export function verifyPeerChain(chain: readonly X509Certificate[], anchors: readonly X509Certificate[], at: number): ChainVerdict {
+export function verifyPeerChain(chain: readonly X509Certificate[], bundle: readonly X509Certificate[], at: number): ChainVerdict {
   let validUntil = Infinity;
   let cert = chain[0];
   for (let depth = 0; cert && depth < MAX_CHAIN_LENGTH; depth++) {
@@ -38,11 +39,13 @@ export function verifyPeerChain(chain: readonly X509Certificate[], anchors: read
       );
     }
     validUntil = Math.min(validUntil, notAfter(cert));
-    const issuing = anchors.filter((ca) => issued(ca, cert));
-    const anchor = issuing.find((ca) => validAt(ca, at));
-    if (anchor) return { trusted: true, validUntil: Math.min(validUntil, notAfter(anchor)) };
-    if (issuing.length > 0) return untrusted('the issuing CA in the trust bundle is outside its validity window');
-    const issuer = chain.find((candidate) => candidate !== cert && issued(candidate, cert));
+    const issuing = bundle.filter((ca) => issued(ca, cert));
+    const roots = issuing.filter(selfSigned);
+    const root = roots.find((ca) => validAt(ca, at));
+    if (root) return { trusted: true, validUntil: Math.min(validUntil, notAfter(root)) };
+    if (roots.length > 0) return untrusted('the issuing CA in the trust bundle is outside its validity window');
+    const child = cert;
+    const issuer = issuing[0] ?? chain.find((candidate) => candidate !== child && issued(candidate, child));
     if (!issuer) return untrusted('peer chain does not lead to a CA of the trust bundle');
     cert = issuer;
   }
@@ -214,6 +217,18 @@ function validityOf(chain: readonly X509Certificate[], at: number): ChainVerdict
   if (chain.length === 0) return untrusted('no peer certificate');
   if (!chain.every((cert) => validAt(cert, at))) return untrusted('a certificate of the peer chain is outside its validity window');
   return { trusted: true, validUntil: Math.min(...chain.map(notAfter)) };
+}
+
+const selfSignedCache = new WeakMap<X509Certificate, boolean>();
+
+/** A root: issued by itself (a signature check, once per parsed certificate). */
+function selfSigned(cert: X509Certificate): boolean {
+  let known = selfSignedCache.get(cert);
+  if (known === undefined) {
+    known = issued(cert, cert);
+    selfSignedCache.set(cert, known);
+  }
+  return known;
 }
 
 /** `ca` signed `cert`: names and key identifiers match, `ca` may sign certificates, and the signature verifies. */

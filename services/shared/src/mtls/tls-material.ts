@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { readOperatorFile, readOperatorFileSync } from '../config/operator-files';
 import { TlsFilePaths } from '../config/shared-config';
@@ -23,7 +23,9 @@ export type ServerTlsMaterial = Omit<TlsMaterial, 'ca'> & { readonly ca?: string
 /** What the paths yield: a CA bundle exactly when a CA file is required, so mTLS users keep a typed `ca`. */
 type MaterialOf<P extends ServerTlsFilePaths> = P extends TlsFilePaths ? TlsMaterial : ServerTlsMaterial;
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+// A block begins at the start of a line, as OpenSSL reads PEM: two files glued without a line break between them are
+// one certificate to the handshake, so they must be one here too.
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/gm;
 
 /** Each certificate of a PEM bundle, in order; throws on a block that is not a certificate. */
 export function parseCertificates(pem: string): X509Certificate[] {
@@ -52,8 +54,7 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
       readOperatorFileSync(paths.keyFile),
       paths.caFile === undefined ? undefined : readOperatorFileSync(paths.caFile),
     );
-    createSecureContext(this.material);
-    this.anchors = parseCertificates(this.material.ca ?? '');
+    this.anchors = checkedBundle(this.material);
     this.timer = setInterval(() => void this.reload(), intervalMs).unref();
   }
 
@@ -87,8 +88,7 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
       ]);
       if (cert === this.material.cert && key === this.material.key && ca === this.material.ca) return;
       const next = this.withCa(cert, key, ca);
-      createSecureContext(next);
-      const anchors = parseCertificates(next.ca ?? '');
+      const anchors = checkedBundle(next);
       this.material = next;
       this.anchors = anchors;
       this.listeners.forEach((listener) => listener(next));
@@ -102,6 +102,22 @@ export class ReloadingTlsMaterial<P extends ServerTlsFilePaths = TlsFilePaths> {
   private withCa(cert: string, key: string, ca: string | undefined): MaterialOf<P> {
     return (ca === undefined ? { cert, key } : { cert, key, ca }) as MaterialOf<P>;
   }
+}
+
+/**
+ * The CA bundle's certificates, once the material is known to be usable as a whole; throws otherwise: a key that is
+ * not the certificate's (OpenSSL's own check misses one of another algorithm, which it files in another slot), or a
+ * CA file without a certificate (every peer would be refused, and Node would fall back to its public roots). Both are
+ * what a rotation read half-way through looks like.
+ */
+function checkedBundle(material: ServerTlsMaterial): X509Certificate[] {
+  createSecureContext(material);
+  if (!new X509Certificate(material.cert).checkPrivateKey(createPrivateKey(material.key))) {
+    throw new Error("the private key is not the certificate's");
+  }
+  const bundle = parseCertificates(material.ca ?? '');
+  if (material.ca !== undefined && bundle.length === 0) throw new Error('the CA file holds no certificate');
+  return bundle;
 }
 
 async function readText(path: string): Promise<string> {
