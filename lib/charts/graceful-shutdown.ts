@@ -41,7 +41,10 @@ export const TARGET_DEREGISTRATION_CALL_SECONDS = 10;
 /** The services' drain deadline after SIGTERM, set as SHUTDOWN_GRACE_MS (also the services' own default). */
 export const SHUTDOWN_GRACE_SECONDS = 20;
 
-/** From the drain deadline to the process exiting: closing the health listener and the peer connection pools. */
+/**
+ * From the drain deadline to the process exiting: closing the health listener and the peer connection pools (a peer
+ * call still in flight at the deadline is abandoned, not waited for: services/shared/src/http/request-front.ts).
+ */
 export const EXIT_MARGIN_SECONDS = 5;
 
 export interface ShutdownTiming {

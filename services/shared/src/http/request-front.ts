@@ -71,7 +71,16 @@ export interface RequestFrontProps<R extends FrontRoute> {
    */
   readonly acceptRequestIds?: boolean;
   /** Clients (peer pools) closed once the last in-flight request has finished. @default - nothing to close */
-  readonly closeOnShutdown?: readonly { close(): Promise<void> }[];
+  readonly closeOnShutdown?: readonly ClosedOnShutdown[];
+}
+
+/** Something a front closes after its drain. */
+export interface ClosedOnShutdown {
+  /**
+   * `cut`: the drain deadline passed with handlers still running, so their work in flight (a peer call) is abandoned
+   * rather than waited for: SIGKILL follows the deadline by only a few seconds (EXIT_MARGIN_SECONDS in the charts).
+   */
+  close(cut: boolean): Promise<void>;
 }
 
 export interface ListeningPorts {
@@ -188,6 +197,7 @@ export class RequestFront<R extends FrontRoute> {
   /** Replies whose request the server's request timeout cut: their access line says so. */
   private readonly timedOut = new WeakSet<ServerResponse>();
   private draining = false;
+  private stopping?: Promise<void>;
   /** Request handlers still running, whether or not their client is still there: a drain waits for them. */
   private handlersRunning = 0;
   private handlersFinished?: () => void;
@@ -217,21 +227,27 @@ export class RequestFront<R extends FrontRoute> {
    * open connection (with `connection: close`), closes connections once idle, and cuts what is left after
    * `shutdownGraceMs`; then closes the peer pools and stops reloading certificates.
    */
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    // Once: a second call (another signal, a test's clean-up) waits for the same drain.
+    return (this.stopping ??= this.stop());
+  }
+
+  private async stop(): Promise<void> {
     this.draining = true;
-    await this.drain();
+    const cut = await this.drain();
     const healthClosed = new Promise<void>((resolve) => this.healthServer.close(() => resolve()));
     // A probe connection that never finishes its request would hold close() for ever (close() also stops the timer
     // that enforces its header timeout): probes are cut rather than waited for.
     this.healthServer.closeAllConnections();
     await healthClosed;
-    await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close()));
+    await Promise.all((this.props.closeOnShutdown ?? []).map((client) => client.close(cut)));
     if (this.props.security.kind !== 'plaintext') this.props.security.tls.stop();
     this.props.authenticator.stop();
     this.props.logger.info('stopped');
   }
 
-  private async drain(): Promise<void> {
+  /** Resolves once every connection is closed and every handler finished, or the deadline passed: then with true. */
+  private async drain(): Promise<boolean> {
     // http.Server#close would also drop idle keep-alive connections at once, resetting a request the client has
     // just sent on one; net.Server#close only stops accepting.
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
@@ -257,6 +273,7 @@ export class RequestFront<R extends FrontRoute> {
     clearTimeout(deadline);
     // Clears http.Server's timeout-check timer; the listening socket is already closed.
     this.server.close(() => undefined);
+    return deadlinePassed;
   }
 
   /**

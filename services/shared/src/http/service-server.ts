@@ -4,7 +4,7 @@ import { SharedServiceConfig } from '../config/shared-config';
 import { Logger } from '../log';
 import { ReloadingTlsMaterial } from '../mtls/tls-material';
 import { BodySchemas } from '../../../../lib/catalogue/body-schemas';
-import { ListeningPorts, RequestFront } from './request-front';
+import { ClosedOnShutdown, ListeningPorts, RequestFront } from './request-front';
 import { BoundRoute, bindRoutes, RouteHandler } from './route-binding';
 
 export interface ServiceServerProps {
@@ -21,7 +21,7 @@ export interface ServiceServerProps {
    * Clients (peer pools) closed once the last in-flight request has finished.
    * @default - nothing to close
    */
-  readonly closeOnShutdown?: readonly { close(): Promise<void> }[];
+  readonly closeOnShutdown?: readonly ClosedOnShutdown[];
 }
 
 /**

@@ -107,8 +107,9 @@ export class PeerClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  /** Closes the pool once its requests are done, or at once with `cut`, failing those still in flight. */
+  close(cut = false): Promise<void> {
+    return cut ? this.pool.destroy() : this.pool.close();
   }
 
   /**
