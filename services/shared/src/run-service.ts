@@ -21,12 +21,9 @@ export function runService(name: string, create: (env: NodeJS.ProcessEnv, logger
     process.stderr.write(`${name}: configuration error: ${err.message}\n`);
     process.exit(2);
   }
-  // Every signal is handled, the later ones by the drain already running: with `once`, a second SIGTERM would meet
-  // Node's default action and end the process mid-drain.
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= server.shutdown().then(() => process.exit(0));
-  };
+  // Every signal is handled, the later ones by the drain already running (shutdown() is idempotent): with `once`, a
+  // second SIGTERM would meet Node's default action and end the process mid-drain.
+  const stop = () => void server.shutdown().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   server.listen().catch((err: Error) => {
