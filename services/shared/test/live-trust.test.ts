@@ -91,6 +91,15 @@ describe('verifyPeerChain', () => {
       expect(verify(chain.slice(0, 1), [root.pem, intermediate.pem])).toMatchObject({ trusted: true });
     });
 
+    test('a bundle holding an expired intermediate beside its renewal (same name and key): the valid one is chosen', async () => {
+      const expired = await intermediate.renewedPem!({ notAfter: new Date(Date.now() - 1000) });
+      expect(verify(chain.slice(0, 1), [expired, intermediate.pem, root.pem])).toMatchObject({ trusted: true });
+    });
+
+    test('a bundle behind a byte-order mark is read, as OpenSSL reads it', () => {
+      expect(verify(chain, [`\uFEFF${root.pem}`])).toMatchObject({ trusted: true });
+    });
+
     // What the handshake decides, the re-check decides: Node asks OpenSSL for no partial chains, so a path must end at
     // a self-signed certificate of the bundle, and a bundle is read as OpenSSL reads PEM.
     test.each<[string, () => string]>([

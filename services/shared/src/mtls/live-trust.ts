@@ -45,7 +45,9 @@ export function verifyPeerChain(chain: readonly X509Certificate[], bundle: reado
     if (root) return { trusted: true, validUntil: Math.min(validUntil, notAfter(root)) };
     if (roots.length > 0) return untrusted('the issuing CA in the trust bundle is outside its validity window');
     const child = cert;
-    const issuer = issuing[0] ?? chain.find((candidate) => candidate !== child && issued(candidate, child));
+    // As OpenSSL does, an issuer valid now before one that is not (a bundle may hold a CA and its renewal).
+    const candidates = [...issuing, ...chain.filter((candidate) => candidate !== child && issued(candidate, child))];
+    const issuer = candidates.find((candidate) => validAt(candidate, at)) ?? candidates[0];
     if (!issuer) return untrusted('peer chain does not lead to a CA of the trust bundle');
     cert = issuer;
   }

@@ -29,7 +29,8 @@ const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE--
 
 /** Each certificate of a PEM bundle, in order; throws on a block that is not a certificate. */
 export function parseCertificates(pem: string): X509Certificate[] {
-  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
+  // A byte-order mark before the first block: OpenSSL reads past it, and so must this.
+  return (pem.replace(/^\uFEFF/, '').match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
 }
 
 /**

@@ -17,6 +17,8 @@ export interface TestCa {
   issue(identity: string, validity?: TestValidity): Promise<TlsMaterial>;
   /** An intermediate CA signed by this one. */
   issueCa(name: string, validity?: TestValidity): Promise<TestCa>;
+  /** This intermediate's certificate signed again by its parent, same name and key, with another validity. */
+  renewedPem?(validity: TestValidity): Promise<string>;
 }
 
 export interface TestValidity {
@@ -74,8 +76,13 @@ function signingCa(caCert: x509.X509Certificate, keys: webcrypto.CryptoKeyPair, 
     },
     issueCa: async (name, validity = {}) => {
       const caKeys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-      const cert = await signed(`CN=${name}`, caKeys.publicKey, validity, await caExtensions(caKeys.publicKey));
-      return signingCa(cert, caKeys, [cert.toString('pem'), ...chain], rootPem);
+      const certify = async (certValidity: TestValidity) =>
+        signed(`CN=${name}`, caKeys.publicKey, certValidity, await caExtensions(caKeys.publicKey));
+      const cert = await certify(validity);
+      return {
+        ...signingCa(cert, caKeys, [cert.toString('pem'), ...chain], rootPem),
+        renewedPem: async (renewal) => (await certify(renewal)).toString('pem'),
+      };
     },
   };
 }
