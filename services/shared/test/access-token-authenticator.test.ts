@@ -8,7 +8,7 @@ import { AccessTokenClaims, createCognitoVerifier } from '../src/auth/cognito-ve
 import { VerifiedTokenCache } from '../src/auth/verified-token-cache';
 import { CognitoConfig } from '../src/config/shared-config';
 import { CLIENT_ID, createTestCognito, TestCognito, TokenClaims, USER_POOL_ID } from './support/test-cognito';
-import { capturingLogger } from './support/test-logger';
+import { capturingLogger, loggedLine } from './support/test-logger';
 
 const TOKEN = 'aaa.bbb.ccc';
 
@@ -107,12 +107,7 @@ describe('a JWKS file the operator changes', () => {
   let authenticator: AccessTokenAuthenticator;
   const bearer = () => `Bearer ${cognito.mint(['orders/read'])}`;
   /** Resolves once the service logs `message` (the file is re-read every 20 ms). */
-  async function logged(message: string): Promise<void> {
-    for (let wait = 0; !logger.lines.some((line) => JSON.parse(line).msg === message); wait += 10) {
-      if (wait > 2000) throw new Error(`"${message}" not logged within 2 s`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const logged = (message: string) => loggedLine(logger, (line) => line.msg === message);
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'jwks-reload-'));

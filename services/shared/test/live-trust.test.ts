@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect, createServer, Server, TLSSocket } from 'node:tls';
 import { guardServerConnections, verifyPeerChain } from '../src/mtls/live-trust';
 import { parseCertificates, ReloadingTlsMaterial, TlsMaterial } from '../src/mtls/tls-material';
-import { capturingLogger } from './support/test-logger';
+import { capturingLogger, loggedLine } from './support/test-logger';
 import { createTestCa, TestCa, workloadId, writeTlsFiles } from './support/test-pki';
 
 const HOUR = 3_600_000;
@@ -231,12 +231,7 @@ describe('ReloadingTlsMaterial refuses what a rotation read half-way through loo
 
   /** Waits until the material logs its verdict on the changed files; returns the reason it gave, if it refused. */
   async function verdict(): Promise<string | undefined> {
-    for (let waited = 0; waited < 2000; waited += 10) {
-      const line = logger.lines.map((text) => JSON.parse(text)).find((l) => /tls material (not )?reloaded/.test(l.msg));
-      if (line) return line.reason;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no reload verdict within 2 s');
+    return (await loggedLine(logger, (line) => /tls material (not )?reloaded/.test(String(line.msg)))).reason as string | undefined;
   }
 
   test.each<[string, () => void, string]>([
