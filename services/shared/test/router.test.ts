@@ -47,3 +47,9 @@ test('no template fits: 404; a template fits but not the method: 405 listing the
 test('broken percent-encoding is 400', () => {
   expect(failure('GET', '/orders/%E0%A4%A').status).toBe(400);
 });
+
+test('a parameter named like an Object.prototype member is a plain key, never the params object prototype', () => {
+  const { params } = new Router([{ method: 'GET', path: '/x/{__proto__}' }]).match('GET', '/x/abc');
+  expect(Object.getPrototypeOf(params)).not.toBe('abc');
+  expect(Object.getOwnPropertyDescriptor(params, '__proto__')?.value).toBe('abc');
+});
