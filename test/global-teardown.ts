@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import { SYNTH_CACHE_VARIABLE } from './support/synth-cache';
+import { RUN_DIRECTORY_VARIABLE } from './support/synth-cache';
 
-/** Removes the run's shared synthesis directory (test/global-setup.ts). */
+/** Removes the run's temporary directory, the shared synthesis with it (test/global-setup.ts). */
 export default function globalTeardown(): void {
-  const directory = process.env[SYNTH_CACHE_VARIABLE];
+  const directory = process.env[RUN_DIRECTORY_VARIABLE];
   if (directory) fs.rmSync(directory, { recursive: true, force: true });
 }
