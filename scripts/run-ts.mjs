@@ -1,6 +1,6 @@
 // Runs a TypeScript entry point: bundle it with esbuild (our code only; dependencies stay in node_modules) and
 // require the bundle. Transpile-only, ~0.2 s, where ts-node with type-checking costs ~10 s per run;
-// `npm test` type-checks once with `tsc --noEmit`. Used by cdk.json's app command and `npm run report`.
+// `npm test` type-checks once with `tsc --noEmit` (TypeScript 7). Used by cdk.json's app command and `npm run report`.
 // The bundle is reused while every file it was built from has the same content (and esbuild, tsconfig.json and these
 // options are the same), so an unchanged re-synth does not start esbuild at all.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
