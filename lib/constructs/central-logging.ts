@@ -100,6 +100,16 @@ export class CentralLogging extends Construct implements ILogDestinations {
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
+    // The topic policy replaces SNS's default one: every service that publishes must be named, or its publish is refused.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } },
+      }),
+    );
     this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowEventBridgeRulesOfThisAccount',

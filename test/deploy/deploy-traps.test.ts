@@ -9,6 +9,7 @@ import {
   stackTemplates,
   unconfirmedStackOutputPositions,
 } from '../../lib/evidence/deploy-order';
+import { topicsRefusingTheirPublishers } from '../../lib/evidence/topic-publishers';
 import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
 
@@ -17,7 +18,13 @@ import { synthesizedConfiguration } from '../support/synthesized-configurations'
 
 const CONFIGURATIONS = SUPPORTED_CONFIGURATIONS;
 
-const RULES = { unconfirmedStackOutputPositions, crossStackCycles, kubernetesObjectsBeforeTheirCrds, resourcesBeforeTheirPrerequisites };
+const RULES = {
+  unconfirmedStackOutputPositions,
+  crossStackCycles,
+  kubernetesObjectsBeforeTheirCrds,
+  resourcesBeforeTheirPrerequisites,
+  topicsRefusingTheirPublishers,
+};
 
 const synthesized = (name: string): cxapi.CloudAssembly => synthesizedConfiguration(name).assembly;
 
@@ -104,5 +111,38 @@ describe('dev with the detection orderings removed', () => {
     expect(resourcesBeforeTheirPrerequisites(stacks).filter((trap) => trap.problem.startsWith('AWS::SecurityHub::Standard'))).toHaveLength(
       2,
     );
+  });
+});
+
+describe('dev with a publisher left out of the alarm topic or its key', () => {
+  /** The dev stacks with `edit` applied to the Logging stack's resources of one type (each a fresh copy). */
+  const withLoggingResources = (type: string, edit: (properties: any) => void) =>
+    stackTemplates(synthesized('dev')).map((s) => {
+      if (s.id !== 'Logging') return s;
+      const resources: StackTemplate['template']['Resources'] = JSON.parse(JSON.stringify(s.template.Resources ?? {}));
+      for (const resource of Object.values(resources ?? {})) if (resource.Type === type) edit(resource.Properties);
+      return { ...s, template: { ...s.template, Resources: resources } };
+    });
+  const dropStatementsFor = (service: string) => (document: any) => {
+    document.Statement = document.Statement.filter((s: any) => ![s.Principal?.Service].flat().includes(service));
+  };
+
+  test('a topic policy that names only EventBridge refuses every alarm', () => {
+    const stacks = withLoggingResources('AWS::SNS::TopicPolicy', (p) => dropStatementsFor('cloudwatch.amazonaws.com')(p.PolicyDocument));
+    const alarms = stacks.flatMap((s) => Object.values(s.template.Resources ?? {})).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const traps = topicsRefusingTheirPublishers(stacks);
+    expect(traps.map((trap) => trap.problem)).toEqual([expect.stringContaining(`${alarms.length} AWS::CloudWatch::Alarm (Detection/`)]);
+    expect(traps[0].problem).toContain('as cloudwatch.amazonaws.com, which its topic policy does not allow sns:Publish');
+  });
+
+  test('a key that does not let EventBridge make data keys refuses the findings rules', () => {
+    const stacks = withLoggingResources('AWS::KMS::Key', (p) => dropStatementsFor('events.amazonaws.com')(p.KeyPolicy));
+    const rules = stacks
+      .flatMap((s) => Object.values(s.template.Resources ?? {}))
+      .filter((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties?.Targets).includes('AlarmTopic'));
+    const traps = topicsRefusingTheirPublishers(stacks);
+    expect(traps.map((trap) => `${trap.stack}/${trap.logicalId}`)).toEqual([expect.stringMatching(/^Logging\/CentralLoggingKey/)]);
+    expect(traps[0].problem).toContain(`${rules.length} AWS::Events::Rule (`);
+    expect(traps[0].problem).toContain('whose policy does not allow events.amazonaws.com kms:GenerateDataKey or kms:Decrypt');
   });
 });
