@@ -22,8 +22,9 @@ export interface TeamDefinition {
   readonly name: string;
   readonly access: TeamAccessLevel;
   /**
-   * IAM roles of the team's operators, e.g. IAM Identity Center permission-set roles as IAM shows them
-   * (`…:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>`): the access entries drop the path.
+   * IAM roles of the team's operators, e.g. IAM Identity Center permission-set roles as IAM shows them, path included
+   * (`…:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>`); empty: the Cluster stack creates
+   * one role for the team, which this account's principals that IAM allows to assume it can use.
    */
   readonly roleArns: readonly string[];
   /** Workloads the namespace's quota makes room for, each at the maximum replicas. @default DEFAULT_TEAM_WORKLOADS */

@@ -129,7 +129,7 @@ export interface ClusterConfig {
   readonly kubernetesVersion: string;
   /** Must equal `kubernetesVersion`: kubectl supports one minor version of skew, the layer is chosen by it. */
   readonly kubectlLayerVersion: string;
-  /** IAM role ARNs granted cluster admin through access entries. */
+  /** IAM role ARNs granted cluster admin through access entries; empty: the Cluster stack creates one admin role (output `AdminRoleArn`). */
   readonly adminRoleArns: readonly string[];
   /** Operator teams, each with a namespace and namespace-scoped access; never cluster admin (that is `adminRoleArns` only). */
   readonly teams: readonly TeamConfig[];
@@ -364,11 +364,6 @@ const PINNED_HELM: HelmVersions = {
   kyverno: '3.9.0',
 };
 
-/** The role IAM Identity Center creates for a `PaymentsDeveloper` permission set (its path and suffix as IAM shows them). */
-function sampleTeamRoleArn(env: EnvironmentConfig): string {
-  return `arn:aws:iam::${env.account}:role/aws-reserved/sso.amazonaws.com/${env.region}/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef`;
-}
-
 function zonesOf(region: string, count: number): string[] {
   return ['a', 'b', 'c'].slice(0, count).map((suffix) => `${region}${suffix}`);
 }
@@ -391,9 +386,11 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
     cluster: {
       kubernetesVersion: '1.35',
       kubectlLayerVersion: '1.35',
-      adminRoleArns: [`arn:aws:iam::${env.account}:role/PlatformAdmin`],
-      // A sample team signing in through an IAM Identity Center permission set, so dev exercises team tenancy.
-      teams: prod ? [] : [{ name: 'payments', access: 'edit', roleArns: [sampleTeamRoleArn(env)] }],
+      // Roles the Cluster stack creates, so the reference environment deploys into any account as it is; name existing
+      // roles (e.g. IAM Identity Center permission-set roles) to use those instead.
+      adminRoleArns: [],
+      // A sample team, so dev exercises team tenancy.
+      teams: prod ? [] : [{ name: 'payments', access: 'edit', roleArns: [] }],
       nodeGroup: prod
         ? { instanceTypes: ['m7i.large'], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 50 }
         : { instanceTypes: ['t3.large'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 30 },

@@ -4,7 +4,7 @@ import { serviceNamespaces } from '../charts/call-graph';
 import { TEAM_ACCESS_LEVELS, TeamDefinition } from '../charts/team-namespace';
 import { ISTIO_NAMESPACE } from '../constructs/istio-ambient-mesh';
 import { CERT_MANAGER_NAMESPACE } from '../constructs/platform-ca';
-import { accessEntryPrincipalArn } from '../private/access-entry-principal';
+import { roleIdentity } from '../private/access-entry-principal';
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace name. */
 const DNS_1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -25,7 +25,7 @@ export function teamsErrors(
 ): ConfigError[] {
   const errors: ConfigError[] = [];
   const taken = new Set([...serviceNamespaces(catalogue), catalogue.ingress.namespace, ...SYSTEM_NAMESPACES]);
-  const principal = (arn: string) => (IAM_ROLE_ARN_PATTERN.test(arn) ? accessEntryPrincipalArn(arn) : arn);
+  const principal = (arn: string) => (IAM_ROLE_ARN_PATTERN.test(arn) ? roleIdentity(arn) : arn);
   const owners = new Map<string, string>(adminRoleArns.map((arn) => [principal(arn), 'cluster.adminRoleArns']));
   const seen = new Set<string>();
   teams.forEach((team, index) => {
@@ -48,15 +48,6 @@ export function teamsErrors(
     seen.add(team.name);
     if (!TEAM_ACCESS_LEVELS.includes(team.access)) {
       errors.push(new ConfigError(`${field}.access`, team.access, `use one of ${TEAM_ACCESS_LEVELS.join(', ')}`));
-    }
-    if (team.roleArns.length === 0) {
-      errors.push(
-        new ConfigError(
-          `${field}.roleArns`,
-          team.roleArns,
-          'list at least one IAM role ARN of the team (e.g. its IAM Identity Center permission-set role)',
-        ),
-      );
     }
     for (const arn of team.roleArns) {
       if (!IAM_ROLE_ARN_PATTERN.test(arn)) {

@@ -545,12 +545,6 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
     cluster.kubectlLayerVersion,
     `set it to the cluster version ${cluster.kubernetesVersion}; kubectl must match the cluster`,
   );
-  check(
-    cluster.adminRoleArns.length > 0,
-    'cluster.adminRoleArns',
-    cluster.adminRoleArns,
-    'list at least one IAM role ARN: the cluster creator gets no admin access, so an empty list locks everyone out',
-  );
   for (const arn of cluster.adminRoleArns) {
     check(IAM_ROLE_ARN_PATTERN.test(arn), 'cluster.adminRoleArns', arn, 'use an IAM role ARN such as arn:aws:iam::123456789012:role/Admin');
   }

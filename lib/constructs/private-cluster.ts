@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { BottlerocketNodegroup, NodeGroupCapacity } from './bottlerocket-nodegroup';
 import { AddonVersions, ClusterAddons } from './cluster-addons';
 import { accessEntryPrincipalArn } from '../private/access-entry-principal';
+import { createOperatorRole } from '../private/operator-role';
 
 /**
  * The kubectl layer for each Kubernetes version this blueprint supports; kubectl talks to the cluster in the
@@ -61,8 +62,11 @@ export interface PrivateClusterProps {
   readonly secretsKey: kms.IKey;
   /** Encryption of node volumes. */
   readonly volumeKey: kms.IKey;
-  /** Roles granted cluster admin through access entries; there is no other admin (the creator gets none). */
-  readonly admins: readonly iam.IRole[];
+  /**
+   * Roles granted cluster admin through access entries; there is no other admin (the creator gets none).
+   * @default - one role this construct creates (`adminRole`), which only this account's principals that IAM allows to assume it can use
+   */
+  readonly admins?: readonly iam.IRole[];
   /** Pre-created `/aws/eks/<clusterName>/cluster` group; the cluster is created after it, so EKS does not create its own. */
   readonly controlPlaneLogGroup: logs.ILogGroup;
   /**
@@ -105,6 +109,8 @@ export class PrivateCluster extends Construct {
   /** Absent in Auto Mode. */
   readonly nodes?: BottlerocketNodegroup;
   readonly addons: ClusterAddons;
+  /** The admin role created when no `admins` are given. */
+  readonly adminRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: PrivateClusterProps) {
     super(scope, id);
@@ -120,8 +126,8 @@ export class PrivateCluster extends Construct {
         `kubernetes version ${props.kubernetesVersion} has no kubectl layer: use one of ${Object.keys(KUBECTL_LAYERS).join(', ')}`,
       );
     }
-    if (props.admins.length === 0) {
-      throw new Error('admins is empty: the cluster creator gets no access, so list at least one admin role');
+    if (props.admins?.length === 0) {
+      throw new Error('admins is empty: the cluster creator gets no access, so list at least one admin role or leave admins out');
     }
 
     // The kubectl handler's own group: HTTPS out only (API server, VPC endpoints, Helm repositories through NAT or the ECR chart mirror), and
@@ -166,7 +172,17 @@ export class PrivateCluster extends Construct {
     const clusterAdmin = eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', {
       accessScopeType: eks.AccessScopeType.CLUSTER,
     });
-    props.admins.forEach((role, index) => this.cluster.grantAccess(`Admin${index}`, accessEntryPrincipalArn(role.roleArn), [clusterAdmin]));
+    if (!props.admins) {
+      this.adminRole = createOperatorRole(
+        this,
+        'AdminRole',
+        this.cluster,
+        `Cluster admin of ${props.clusterName} (AmazonEKSClusterAdminPolicy)`,
+      );
+    }
+    (props.admins ?? [this.adminRole!]).forEach((role, index) =>
+      this.cluster.grantAccess(`Admin${index}`, accessEntryPrincipalArn(role.roleArn), [clusterAdmin]),
+    );
 
     if (!props.autoMode) {
       this.nodes = new BottlerocketNodegroup(this, 'Nodes', {

@@ -1,11 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { App as Cdk8sApp } from 'cdk8s';
 import { Construct, IDependable } from 'constructs';
 import { MtlsMode } from '../catalogue/service-contract';
 import { TeamDefinition, teamGroup, TeamsChart } from '../charts/team-namespace';
 import { WorkloadSettings } from '../charts/workload-settings';
 import { accessEntryPrincipalArn } from '../private/access-entry-principal';
+import { createOperatorRole } from '../private/operator-role';
 import { ClusterManifest } from './cluster-manifest';
 
 /** The EKS access policy each team access level gets, scoped to the team's namespace. */
@@ -16,7 +18,7 @@ export const TEAMS_CHART_ID = 'platform-teams';
 
 export interface TeamAccessProps {
   readonly cluster: eks.ICluster;
-  /** Validated teams: unique names and role ARNs, none an admin's. */
+  /** Validated teams: unique names and role ARNs, none an admin's; a team without role ARNs gets a role created for it (`teamRoles`). */
   readonly teams: readonly TeamDefinition[];
   readonly mtls: MtlsMode;
   /** Sizes each team namespace's quota and limits. */
@@ -34,6 +36,8 @@ export interface TeamAccessProps {
 export class TeamAccess extends Construct {
   readonly manifest?: ClusterManifest;
   readonly accessEntries: readonly eks.CfnAccessEntry[];
+  /** The roles created for teams that name none, by team name. */
+  readonly teamRoles: ReadonlyMap<string, iam.Role>;
 
   constructor(scope: Construct, id: string, props: TeamAccessProps) {
     super(scope, id);
@@ -42,8 +46,16 @@ export class TeamAccess extends Construct {
       const chart = new TeamsChart(new Cdk8sApp(), TEAMS_CHART_ID, { teams: props.teams, mtls: props.mtls, workload: props.workload });
       this.manifest = new ClusterManifest(this, 'Namespaces', { cluster: props.cluster, chart, dependsOn: props.dependsOn });
     }
+    const teamRoles = new Map<string, iam.Role>();
+    const roleArnsOf = (team: TeamDefinition): readonly string[] => {
+      if (team.roleArns.length > 0) return team.roleArns;
+      const description = `Team ${team.name}: ${team.access} in namespace ${team.name} of ${props.cluster.clusterName}`;
+      const role = createOperatorRole(this, `${team.name}-role`, props.cluster, description);
+      teamRoles.set(team.name, role);
+      return [role.roleArn];
+    };
     this.accessEntries = props.teams.flatMap((team) =>
-      team.roleArns.map((roleArn, index) => {
+      roleArnsOf(team).map((roleArn, index) => {
         const entry = new eks.CfnAccessEntry(this, `${team.name}-${index}`, {
           clusterName: props.cluster.clusterName,
           principalArn: accessEntryPrincipalArn(roleArn),
@@ -61,5 +73,6 @@ export class TeamAccess extends Construct {
         return entry;
       }),
     );
+    this.teamRoles = teamRoles;
   }
 }

@@ -106,7 +106,8 @@ export function renderUserRolesTable(roles: readonly UserRole[], routes: readonl
 
 /** What one team access entry grants, as the RBAC evaluator answers it. */
 export interface TeamAccessRow {
-  readonly principalArn: string;
+  /** The entry's role: its ARN, or `role <logical id> (created by the stack)` for a role the templates create. */
+  readonly principal: string;
   readonly namespaces: readonly string[];
   readonly policies: readonly string[];
   readonly groups: readonly string[];
@@ -129,7 +130,7 @@ export function teamAccessRows(authz: Authorization): TeamAccessRow[] {
       const namespaces = entry.accessPolicies.flatMap((p) => (p.namespaces === 'cluster' ? ['(cluster)'] : p.namespaces));
       const secrets = (namespace: string) => can(authz, entry.principalArn, { verb: 'get', group: '', resource: 'secrets', namespace });
       return {
-        principalArn: entry.principalArn,
+        principal: principalLabel(entry.principalArn),
         namespaces,
         policies: entry.accessPolicies.map((p) => p.policy),
         groups: entry.kubernetesGroups,
@@ -143,6 +144,12 @@ export function teamAccessRows(authz: Authorization): TeamAccessRow[] {
     });
 }
 
+/** A principal as the table names it: an ARN, or the logical id of a role the templates create (a reference). */
+function principalLabel(principalArn: string): string {
+  const created = /^\{"Fn::GetAtt":\["([^"]+)","Arn"\]\}$/.exec(principalArn);
+  return created ? `role ${created[1]} (created by the stack)` : principalArn;
+}
+
 /**
  * The README's team-access table: one row per team access entry of the synthesized templates, with what the RBAC
  * evaluator answers for it, so the documentation shows what deploys, not what the configuration meant.
@@ -151,7 +158,7 @@ export function renderTeamAccessTable(authz: Authorization): string {
   const yesNo = (value: boolean) => (value ? 'yes' : 'no');
   const rows = teamAccessRows(authz).map(
     (row) =>
-      `| ${cell([row.principalArn])} | ${cell(row.namespaces)} | ${cell(row.policies)} | ${cell(row.groups)} | ` +
+      `| ${cell([row.principal])} | ${cell(row.namespaces)} | ${cell(row.policies)} | ${cell(row.groups)} | ` +
       `${row.bindings.join('; ') || '—'} | ${yesNo(row.secretsInItsNamespaces)} | ${yesNo(row.secretsElsewhere)} | ` +
       `${yesNo(row.clusterScopedObjects)} |`,
   );

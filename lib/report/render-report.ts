@@ -145,7 +145,7 @@ export function renderHtml(report: ReviewerReport): string {
   const teamRows = report.teamAccess
     .map(
       (t) =>
-        `<tr><td><code>${escapeHtml(t.principalArn)}</code></td><td>${t.namespaces.map((n) => `<code>${escapeHtml(n)}</code>`).join(' ')}</td>` +
+        `<tr><td><code>${escapeHtml(t.principal)}</code></td><td>${t.namespaces.map((n) => `<code>${escapeHtml(n)}</code>`).join(' ')}</td>` +
         `<td>${t.policies.map((p) => `<code>${escapeHtml(p)}</code>`).join('<br>')}</td><td>${t.bindings.map(escapeHtml).join('<br>')}</td>` +
         `<td>${yesNo(t.secretsInItsNamespaces, true)}</td><td>${yesNo(t.secretsElsewhere, false)}</td><td>${yesNo(t.clusterScopedObjects, false)}</td></tr>`,
     )
@@ -266,7 +266,7 @@ export function renderMarkdown(report: ReviewerReport): string {
   const yesNo = (value: boolean) => (value ? 'yes' : 'no');
   for (const t of report.teamAccess) {
     lines.push(
-      `| \`${t.principalArn}\` | ${t.namespaces.map((n) => `\`${n}\``).join(' ')} | ${t.policies.map((p) => `\`${p}\``).join(' ')} | ${escapeMd(t.bindings.join('; '))} | ` +
+      `| \`${t.principal}\` | ${t.namespaces.map((n) => `\`${n}\``).join(' ')} | ${t.policies.map((p) => `\`${p}\``).join(' ')} | ${escapeMd(t.bindings.join('; '))} | ` +
         `${yesNo(t.secretsInItsNamespaces)} | ${yesNo(t.secretsElsewhere)} | ${yesNo(t.clusterScopedObjects)} |`,
     );
   }

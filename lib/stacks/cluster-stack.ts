@@ -1,4 +1,4 @@
-import { Annotations, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -102,7 +102,10 @@ export class ClusterStack extends Stack {
       subnets: props.workloadSubnets,
       secretsKey: props.secretsKey,
       volumeKey: props.volumeKey,
-      admins: config.adminRoleArns.map((arn, index) => iam.Role.fromRoleArn(this, `Admin${index}`, arn, { mutable: false })),
+      admins:
+        config.adminRoleArns.length > 0
+          ? config.adminRoleArns.map((arn, index) => iam.Role.fromRoleArn(this, `Admin${index}`, arn, { mutable: false }))
+          : undefined,
       controlPlaneLogGroup: logs.createLogGroup('EksControlPlane', { logGroupName: controlPlaneLogGroupName(props.clusterName) }),
       nodeGroup: config.nodeGroup,
       autoMode: config.compute === 'auto-mode',
@@ -148,6 +151,14 @@ export class ClusterStack extends Stack {
       workload: props.teamWorkload,
       dependsOn: [this.components.entryPointPolicy],
     });
+
+    // The roles the stack created because the configuration named none: what operators assume.
+    if (this.privateCluster.adminRole) {
+      new CfnOutput(this, 'AdminRoleArn', { value: this.privateCluster.adminRole.roleArn, description: 'cluster admin role to assume' });
+    }
+    for (const [team, role] of this.teams.teamRoles) {
+      new CfnOutput(this, `TeamRoleArn-${team}`, { value: role.roleArn, description: `role of team ${team} to assume` });
+    }
 
     if (props.imageCache) {
       for (const role of [this.privateCluster.nodes?.role, this.karpenter?.nodeRole]) if (role) props.imageCache.grantPullThrough(role);

@@ -23,11 +23,6 @@ describe('bad cluster configuration stops with one line naming the field, the va
       'invalid config cluster.kubectlLayerVersion="1.34": set it to the cluster version 1.35; kubectl must match the cluster',
     ],
     [
-      'an empty admin list',
-      { adminRoleArns: [] },
-      'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN: the cluster creator gets no admin access',
-    ],
-    [
       'a node group whose desired size exceeds its max',
       { nodeGroup: { ...nodeGroup, desiredSize: 5, maxSize: 4 } },
       'invalid config cluster.nodeGroup.desiredSize=5: must lie between minSize (2) and maxSize (4)',
@@ -57,12 +52,12 @@ describe('bad cluster configuration stops with one line naming the field, the va
     expect(problems({})).toEqual([]);
   });
 
-  test('an empty admin list synthesizes nothing', () => {
+  test('an admin that is not a role synthesizes nothing', () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-')), 'cdk.out');
     const lines: string[] = [];
-    const app = new App({ outdir, context: { adminRoleArns: '' } });
+    const app = new App({ outdir, context: { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' } });
     expect(synthesizePlatform(app, SERVICE_CATALOGUE, { env: {}, log: (line) => lines.push(line) })).toBe(1);
-    expect(lines.join('\n')).toContain('invalid config cluster.adminRoleArns=[]');
+    expect(lines.join('\n')).toContain('invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice"');
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });
 });

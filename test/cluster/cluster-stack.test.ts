@@ -9,7 +9,6 @@ import { SERVICE_CATALOGUE } from '../../lib/catalogue/service-catalogue';
 import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
-import { accessEntryPrincipalArn } from '../../lib/private/access-entry-principal';
 import { PROD_CONTEXT } from '../support/platform-fixture';
 import { parseJson } from '../../lib/evidence/cluster-resources';
 
@@ -77,15 +76,29 @@ describe('control plane', () => {
     expect(manifests).not.toContain('aws-auth');
   });
 
-  test("each configured admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler, Karpenter's nodes and namespace-scoped teams", () => {
+  test("the admin role gets a cluster-scoped admin access policy, and nobody else but the kubectl handler, Karpenter's nodes and namespace-scoped teams", () => {
     const entries = ofType(dev.template, 'AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
     // Team roles have entries too, scoped to their namespaces (test/cluster/team-access.test.ts): never cluster-wide.
-    const teamRoles = dev.config.cluster.teams.flatMap((team) => team.roleArns.map(accessEntryPrincipalArn));
-    const teams = entries.filter((e) => teamRoles.includes(e.PrincipalArn));
-    expect(teams.map((e) => e.PrincipalArn)).toEqual(teamRoles);
+    const teams = entries.filter((e) => e.KubernetesGroups?.some((group: string) => group.startsWith('platform-team-')));
+    expect(teams).toHaveLength(dev.config.cluster.teams.length);
     for (const entry of teams) expect(entry.AccessPolicies.map((p: any) => p.AccessScope.Type)).toEqual(['namespace']);
-    const admins = entries.filter((e) => typeof e.PrincipalArn === 'string' && !teamRoles.includes(e.PrincipalArn));
-    expect(admins.map((e) => e.PrincipalArn)).toEqual(dev.config.cluster.adminRoleArns);
+    // dev names no admin role: the stack creates one, which only this account's principals IAM allows may assume.
+    expect(dev.config.cluster.adminRoleArns).toEqual([]);
+    const [adminRoleId] = Object.keys(dev.template.findResources('AWS::IAM::Role')).filter((id) => /^ClusterAdminRole/.test(id));
+    const admins = entries.filter((e) => JSON.stringify(e.PrincipalArn) === JSON.stringify({ 'Fn::GetAtt': [adminRoleId, 'Arn'] }));
+    expect(admins).toHaveLength(1);
+    dev.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${dev.config.env.account}:root` },
+          },
+        ],
+      },
+      MaxSessionDuration: 3600,
+    });
     for (const entry of admins) {
       expect(entry.AccessPolicies).toEqual([
         {
@@ -96,7 +109,7 @@ describe('control plane', () => {
         },
       ]);
     }
-    const others = entries.filter((e) => typeof e.PrincipalArn !== 'string');
+    const others = entries.filter((e) => !teams.includes(e) && !admins.includes(e));
     expect(others).toHaveLength(2);
     expect(JSON.stringify(others[0].PrincipalArn)).toContain('KubectlProviderHandlerServiceRole');
     // Nodes join as system:nodes through the EC2_LINUX type; no access policy.

@@ -105,7 +105,6 @@ describe('bad configuration stops with one line naming the field, the value and 
       'invalid config cluster.compute="auto-mode": the image cache grants its import permission to the platform\'s node roles',
     ],
     ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
-    ['an empty cluster admin list', { adminRoleArns: '' }, 'invalid config cluster.adminRoleArns=[]: list at least one IAM role ARN'],
     [
       'a cluster admin that is not a role ARN',
       { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' },

@@ -10,6 +10,17 @@ test('a valid team, an IAM Identity Center role with its path, passes', () => {
   expect(teamProblems(team(), team({ name: 'audit', access: 'view', roleArns: ['arn:aws:iam::123456789012:role/Auditor'] }))).toEqual([]);
 });
 
+test('a team role that is also an admin stops synth: EKS has one access entry per role', () => {
+  const admin = 'arn:aws:iam::123456789012:role/PlatformAdmin';
+  expect(sliceProblems('cluster', { adminRoleArns: [admin], teams: [team({ roleArns: [admin] })] })).toEqual([
+    expect.stringMatching(/already has an access entry \(cluster\.adminRoleArns\)/),
+  ]);
+});
+
+test('a team that names no role passes: the Cluster stack creates one for it', () => {
+  expect(teamProblems(team({ roleArns: [] }))).toEqual([]);
+});
+
 test.each([
   ['a name that is no DNS label', team({ name: 'Payments_Team' }), /cluster\.teams\[0\]\.name="Payments_Team": use a lowercase DNS label/],
   ['a kube- name', team({ name: 'kube-team' }), /cluster\.teams\[0\]\.name="kube-team"/],
@@ -21,16 +32,10 @@ test.each([
   ['the ingress namespace', team({ name: 'platform-ingress' }), /cluster\.teams\[0\]\.name="platform-ingress": choose a namespace/],
   ['a system namespace', team({ name: 'istio-system' }), /cluster\.teams\[0\]\.name="istio-system": choose a namespace/],
   ['an unknown access level', team({ access: 'admin' as never }), /cluster\.teams\[0\]\.access="admin": use one of edit, view/],
-  ['no roles', team({ roleArns: [] }), /cluster\.teams\[0\]\.roleArns=\[\]: list at least one IAM role ARN/],
   [
     'a user ARN',
     team({ roleArns: ['arn:aws:iam::123456789012:user/alice'] }),
     /cluster\.teams\[0\]\.roleArns="arn:aws:iam::123456789012:user\/alice": use an IAM role ARN/,
-  ],
-  [
-    'an admin role',
-    team({ roleArns: ['arn:aws:iam::123456789012:role/PlatformAdmin'] }),
-    /already has an access entry \(cluster\.adminRoleArns\)/,
   ],
   ['a zero workload quota', team({ workloads: 0 }), /cluster\.teams\[0\]\.workloads=0: use a whole number from 1 to 50/],
 ])('%s stops synth naming the field and the fix', (_what, bad, message) => {

@@ -74,7 +74,7 @@ describe('team access', () => {
 
   test("one row per team access entry, with the evaluator's answers", () => {
     expect(teams.split('\n').slice(2)).toEqual([
-      '| `arn:aws:iam::111111111111:role/AWSReservedSSO_PaymentsDeveloper_0123456789abcdef` | `payments` | `AmazonEKSEditPolicy` | ' +
+      '| `role TeamspaymentsroleE1FBDA05 (created by the stack)` | `payments` | `AmazonEKSEditPolicy` | ' +
         '`platform-team-payments-edit` | RoleBinding payments/team-edit → ClusterRole edit | yes | no | no |',
     ]);
   });
