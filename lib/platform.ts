@@ -64,11 +64,15 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     terminationProtection: config.profile === 'prod',
   });
 
-  const keys = new KeysStack(app, STACK_IDS.keys, { ...stackProps('keys'), retainKeys: config.retainData });
   const logging = new LoggingStack(app, STACK_IDS.logging, {
     ...stackProps('logging'),
     logging: config.logging,
     retainLogs: config.retainData,
+  });
+  const keys = new KeysStack(app, STACK_IDS.keys, {
+    ...stackProps('keys'),
+    retainKeys: config.retainData,
+    logDestinations: logging.logging,
   });
   const network = new NetworkStack(app, STACK_IDS.network, {
     ...stackProps('network'),

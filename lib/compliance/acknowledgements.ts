@@ -35,6 +35,26 @@ const AWS_INVOKED_FUNCTION_FINDINGS = [
 ];
 
 export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
+  // Keys (lib/constructs/platform-keys.ts, lib/constructs/service-linked-role.ts)
+  {
+    path: 'Keys/AWS679f53fac002430cb0da5b7982bd2287',
+    ids: [
+      ...AWS_INVOKED_FUNCTION_FINDINGS,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    ],
+    reason:
+      "aws-cdk-lib's AwsCustomResource function: CloudFormation invokes it when the Keys stack is created, to call " +
+      'iam:CreateServiceLinkedRole for Auto Scaling (its only permission) before the block-storage key policy names that ' +
+      'role. It reads and keeps no data and logs to an encrypted platform log group; it runs outside the VPC because it ' +
+      'deploys before the network exists, and its role has the AWS-managed basic execution policy aws-cdk-lib attaches.',
+  },
+  {
+    path: 'Keys/Keys/AutoScalingServiceLinkedRole/Create/CustomResourcePolicy/Resource',
+    ids: packIds('IAMNoInlinePolicy'),
+    reason:
+      "aws-cdk-lib's policy of the custom resource above: iam:CreateServiceLinkedRole on the one Auto Scaling role ARN, " +
+      'conditioned on iam:AWSServiceName; it lives and goes with the custom resource.',
+  },
   {
     path: 'Network/Network/Resource',
     ids: packIds('VPCNoUnrestrictedRouteToIGW'),

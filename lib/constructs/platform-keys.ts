@@ -1,12 +1,16 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createPlatformKey } from '../private/platform-key';
+import { ServiceLinkedRole } from './service-linked-role';
 
 export interface PlatformKeysProps {
   /** Keep the keys when the stack is deleted; anything they encrypted is unreadable without them. @default true */
   readonly retain?: boolean;
+  /** Where the function that makes sure the Auto Scaling service-linked role exists logs (an encrypted platform log group). */
+  readonly serviceLinkedRoleLogGroup: logs.ILogGroup;
 }
 
 /**
@@ -25,10 +29,10 @@ export class PlatformKeys extends Construct {
   /** The audit trail's log files and the configuration history (AuditTrail adds CloudTrail's statements). */
   readonly audit: kms.Key;
 
-  constructor(scope: Construct, id: string, props: PlatformKeysProps = {}) {
+  constructor(scope: Construct, id: string, props: PlatformKeysProps) {
     super(scope, id);
     const retain = props.retain ?? true;
-    const { region, account, partition } = Stack.of(this);
+    const { region, account } = Stack.of(this);
     this.data = createPlatformKey(this, 'DataKey', 'data', retain);
     this.clusterSecrets = createPlatformKey(this, 'ClusterSecretsKey', 'cluster secrets', retain);
     this.blockStorage = createPlatformKey(this, 'BlockStorageKey', 'block storage', retain);
@@ -36,10 +40,15 @@ export class PlatformKeys extends Construct {
     this.audit = createPlatformKey(this, 'AuditKey', 'audit trail', retain);
 
     // Managed node groups launch instances through the Auto Scaling service-linked role, which must create
-    // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources.
-    const autoScaling = new iam.ArnPrincipal(
-      `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-    );
+    // encrypted volumes; it may use the key only through EC2, and grant it only to AWS resources. AWS creates that
+    // role with the account's first Auto Scaling group, after this key: it is made to exist first.
+    const autoScalingRole = new ServiceLinkedRole(this, 'AutoScalingServiceLinkedRole', {
+      awsServiceName: 'autoscaling.amazonaws.com',
+      roleName: 'AWSServiceRoleForAutoScaling',
+      logGroup: props.serviceLinkedRoleLogGroup,
+    });
+    this.blockStorage.node.addDependency(autoScalingRole);
+    const autoScaling = new iam.ArnPrincipal(autoScalingRole.roleArn);
     this.blockStorage.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingToUseKeyForEbs',

@@ -27,8 +27,8 @@ export function buildClusterStack(
   const base = testConfig(context);
   const config = { ...base, cluster: { ...base.cluster, ...overrides } };
   const env = { account: config.env.account, region: config.env.region };
-  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false });
   const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: false });
+  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false, logDestinations: logging.logging });
   const network = new NetworkStack(app, 'Network', {
     env,
     network: config.network,

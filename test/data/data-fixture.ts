@@ -52,8 +52,8 @@ export function buildData(
   const config = testConfig(options.context);
   const env = { account: config.env.account, region: config.env.region };
   const stackProps = (name: string) => ({ env, stackName: `${config.profile}-platform-${name}` });
-  const keys = new KeysStack(app, 'Keys', { ...stackProps('keys'), retainKeys: config.retainData });
   const logging = new LoggingStack(app, 'Logging', { ...stackProps('logging'), logging: config.logging, retainLogs: config.retainData });
+  const keys = new KeysStack(app, 'Keys', { ...stackProps('keys'), retainKeys: config.retainData, logDestinations: logging.logging });
   const clusterStack = new Stack(app, 'Cluster', stackProps('cluster'));
   const cluster = eks.Cluster.fromClusterAttributes(clusterStack, 'Imported', { clusterName: 'dev-platform' });
   const identity =

@@ -37,7 +37,7 @@ export function buildEdge(
   const config: PlatformConfig = { ...base, edge: { ...base.edge, ...options.edge } };
   const env = { account: config.env.account, region: config.env.region };
   const logging = new LoggingStack(app, 'Logging', { env, logging: config.logging, retainLogs: config.retainData });
-  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false });
+  const keys = new KeysStack(app, 'Keys', { env, retainKeys: false, logDestinations: logging.logging });
   const network = new NetworkStack(app, 'Network', {
     env,
     network: config.network,
