@@ -9,6 +9,7 @@ import {
   stackTemplates,
   unconfirmedStackOutputPositions,
 } from '../../lib/evidence/deploy-order';
+import { serviceLinkedRolesNotCreatedFirst } from '../../lib/evidence/service-linked-roles';
 import { topicsRefusingTheirPublishers } from '../../lib/evidence/topic-publishers';
 import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
@@ -24,6 +25,7 @@ const RULES = {
   kubernetesObjectsBeforeTheirCrds,
   resourcesBeforeTheirPrerequisites,
   topicsRefusingTheirPublishers,
+  serviceLinkedRolesNotCreatedFirst,
 };
 
 const synthesized = (name: string): cxapi.CloudAssembly => synthesizedConfiguration(name).assembly;
@@ -144,5 +146,20 @@ describe('dev with a publisher left out of the alarm topic or its key', () => {
     expect(traps.map((trap) => `${trap.stack}/${trap.logicalId}`)).toEqual([expect.stringMatching(/^Logging\/CentralLoggingKey/)]);
     expect(traps[0].problem).toContain(`${rules.length} AWS::Events::Rule (`);
     expect(traps[0].problem).toContain('whose policy does not allow events.amazonaws.com kms:GenerateDataKey or kms:Decrypt');
+  });
+});
+
+describe('dev with the service-linked role created after the key that names it', () => {
+  test("the block-storage key is reported when it no longer depends on the role's creation", () => {
+    const stacks = stackTemplates(synthesized('dev')).map((s) => {
+      if (s.id !== 'Keys') return s;
+      const resources = Object.fromEntries(
+        Object.entries(s.template.Resources ?? {}).map(([id, { DependsOn: _removed, ...rest }]) => [id, rest]),
+      );
+      return { ...s, template: { ...s.template, Resources: resources } };
+    });
+    expect(serviceLinkedRolesNotCreatedFirst(stacks).map((trap) => trap.problem)).toEqual([
+      expect.stringMatching(/^AWS::KMS::Key KeysBlockStorageKey\w+ names the autoscaling\.amazonaws\.com service-linked role, and nothing/),
+    ]);
   });
 });
