@@ -84,14 +84,16 @@ export class CentralLogging extends Construct implements ILogDestinations {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
-    // EventBridge rules of this account (security findings, health events) publish to it too.
+    // EventBridge rules of this account (security findings, health events) publish to it too. Without a condition:
+    // KMS does not support aws:SourceAccount or aws:SourceArn for EventBridge-to-encrypted-topic delivery (SNS
+    // developer guide, key management), and such a condition fails every delivery; the topic policy admits only
+    // this account's rules.
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowEventBridgeRulesToPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal(EVENTS_PRINCIPAL)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
 

@@ -20,13 +20,18 @@ export interface TopicPublisher {
   readonly service: string;
   /** Properties of `type` whose values name the topics it publishes to. */
   readonly properties: readonly string[];
+  /** Condition keys a key policy statement for this publisher must not use: the service's calls do not carry them. @default - none */
+  readonly unsupportedKeyConditions?: readonly string[];
 }
 
 /**
  * CloudWatch alarms act as `cloudwatch.amazonaws.com` and EventBridge rules deliver as `events.amazonaws.com`: a topic
  * policy that does not allow them `sns:Publish` refuses every notification (the alarm history shows "is not authorized
  * to perform: SNS:Publish"; re:Post cloudwatch-receive-sns-for-alarm-trigger, sns-not-getting-eventbridge-notification),
- * and an encrypted topic's key must let them generate and decrypt data keys (SNS developer guide, key management).
+ * and an encrypted topic's key must let them generate and decrypt data keys (SNS developer guide, key management),
+ * without `aws:SourceAccount` or `aws:SourceArn` for EventBridge: "Adding the aws:SourceAccount and aws:SourceArn to a
+ * AWS KMS policy is not supported for EventBridge-to-encrypted topics" (the same guide, quoted in
+ * landing-zone-accelerator-on-aws#407, where such a condition made every rule invocation fail).
  */
 export const TOPIC_PUBLISHERS: readonly TopicPublisher[] = [
   {
@@ -34,7 +39,12 @@ export const TOPIC_PUBLISHERS: readonly TopicPublisher[] = [
     service: 'cloudwatch.amazonaws.com',
     properties: ['AlarmActions', 'OKActions', 'InsufficientDataActions'],
   },
-  { type: 'AWS::Events::Rule', service: 'events.amazonaws.com', properties: ['Targets'] },
+  {
+    type: 'AWS::Events::Rule',
+    service: 'events.amazonaws.com',
+    properties: ['Targets'],
+    unsupportedKeyConditions: ['aws:SourceAccount', 'aws:SourceArn'],
+  },
 ];
 
 /** A resource located in its stack. */
@@ -124,16 +134,28 @@ function topicKeyTraps(stacks: readonly StackTemplate[], topic: Located, publish
   const key = referencedResource(stacks, topic.stack, resourceOf(topic)?.Properties?.KmsMasterKeyId);
   const keyResource = key && resourceOf(key);
   if (!key || keyResource?.Type !== 'AWS::KMS::Key') return [];
+  const unsupported = (publisher.unsupportedKeyConditions ?? []).map((key) => key.toLowerCase());
+  const usesUnsupported = (statement: unknown) =>
+    isObject(statement) &&
+    isObject(statement.Condition) &&
+    Object.values(statement.Condition).some(
+      (entries) => isObject(entries) && Object.keys(entries).some((key) => unsupported.includes(key.toLowerCase())),
+    );
   const statements = asList((keyResource.Properties?.KeyPolicy as { Statement?: unknown })?.Statement);
-  const missing = ['kms:GenerateDataKey', 'kms:Decrypt'].filter((action) => !statements.some((s) => allows(s, publisher.service, action)));
+  const missing = ['kms:GenerateDataKey', 'kms:Decrypt'].filter(
+    (action) => !statements.some((s) => allows(s, publisher.service, action) && !usesUnsupported(s)),
+  );
   if (missing.length === 0) return [];
+  const conditioned = statements.some((s) => allows(s, publisher.service, missing[0]) && usesUnsupported(s));
   return [
     {
       stack: key.stack.id,
       logicalId: key.logicalId,
       path: templatePath(key.stack, ['Resources', key.logicalId, 'Properties', 'KeyPolicy']),
-      problem: `${who} publish to topic ${topic.logicalId}, encrypted with this key, whose policy does not allow ${publisher.service} ${missing.join(' or ')}.`,
-      fix: `add a key policy statement allowing ${publisher.service} kms:GenerateDataKey* and kms:Decrypt.`,
+      problem:
+        `${who} publish to topic ${topic.logicalId}, encrypted with this key, whose policy does not allow ${publisher.service} ${missing.join(' or ')}` +
+        (conditioned ? ` except under ${publisher.unsupportedKeyConditions?.join(' or ')}, which its calls do not carry.` : '.'),
+      fix: `add a key policy statement allowing ${publisher.service} kms:GenerateDataKey* and kms:Decrypt${conditioned ? ', without that condition' : ''}.`,
     },
   ];
 }

@@ -147,6 +147,19 @@ describe('dev with a publisher left out of the alarm topic or its key', () => {
     expect(traps[0].problem).toContain(`${rules.length} AWS::Events::Rule (`);
     expect(traps[0].problem).toContain('whose policy does not allow events.amazonaws.com kms:GenerateDataKey or kms:Decrypt');
   });
+
+  test('a key statement for EventBridge under aws:SourceAccount is reported: KMS does not support it for that delivery', () => {
+    const stacks = withLoggingResources('AWS::KMS::Key', (p) => {
+      for (const statement of p.KeyPolicy.Statement) {
+        if ([statement.Principal?.Service].flat().includes('events.amazonaws.com')) {
+          statement.Condition = { StringEquals: { 'aws:SourceAccount': '111111111111' } };
+        }
+      }
+    });
+    expect(topicsRefusingTheirPublishers(stacks).map((trap) => trap.problem)).toEqual([
+      expect.stringContaining('except under aws:SourceAccount or aws:SourceArn, which its calls do not carry'),
+    ]);
+  });
 });
 
 describe('dev with the service-linked role created after the key that names it', () => {
