@@ -6,7 +6,6 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressIdentity, ServiceCatalogue, ServiceRoute } from '../catalogue/service-catalogue';
 import { NAMESPACE_NAME_LABEL, WORKLOAD_LABEL, workloadLabels } from './call-graph';
-import { platformNamespace } from './namespace';
 import { defaultDenyPolicy, HBONE_PORT } from './network-policies';
 import { quarantinePolicies } from './quarantine-policy';
 import { addTypedObject } from './typed-object';
@@ -69,8 +68,8 @@ export function routePathRegex(path: string): string {
 }
 
 /**
- * The mesh ingress behind the private load balancer (ambient mode): its namespace with restricted pod security and
- * ambient membership; default-deny plus a NetworkPolicy admitting only TLS from the load balancer and letting the
+ * The mesh ingress behind the private load balancer (ambient mode), in the namespace the Cluster stack creates with
+ * restricted pod security and ambient membership (IngressGateway): default-deny plus a NetworkPolicy admitting only TLS from the load balancer and letting the
  * gateway reach only istiod and the public services; the ingress certificate from `platform-ca`; an Istio Gateway
  * terminating TLS (plain HTTP with `listener: 'plaintext'`) on the pods' port; and one VirtualService routing exactly the catalogue's public routes (method and path), so an
  * internal route of a public service stays unreachable from outside. Istio's `gateway` Helm chart (installed by
@@ -84,7 +83,7 @@ export class IngressChart extends Chart {
     const gatewayName = catalogue.ingress.serviceAccount;
     const hosts = [props.hostname ?? '*'];
 
-    addTypedObject(this, 'namespace', platformNamespace(namespace, 'istio-ambient', true));
+    // The namespace itself is the Cluster stack's (IngressGateway creates it before the gateway chart installs into it).
     addTypedObject(this, 'default-deny', defaultDenyPolicy(namespace, 'istio-ambient'));
     for (const policy of quarantinePolicies(namespace, 'istio-ambient')) addTypedObject(this, `quarantine-${policy.kind}`, policy);
     addTypedObject(this, 'gateway-policy', ingressGatewayPolicy(catalogue, props.sourceCidrs ?? []));

@@ -215,11 +215,18 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     ids: [
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/bottlerocket/*]',
+      ...PROFILE_NAMES.flatMap((profile) => [
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/${profile}-platform_*]`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/karpenter/<AWS::Region>/${profile}-platform/*]`,
+      ]),
     ],
     reason:
-      "Karpenter's discovery calls: EC2 Describe* (limited to this region by aws:RequestedRegion) and the pricing API, " +
-      'none of which supports resource-level permissions, and the public Bottlerocket AMI parameters under ' +
-      '/aws/service/bottlerocket/, the only family its node class accepts. test/cluster/karpenter.test.ts evaluates the policy.',
+      "Karpenter's discovery calls: EC2 Describe* (limited to this region by aws:RequestedRegion), the pricing API and " +
+      'iam:ListInstanceProfiles, none of which supports resource-level permissions; the public Bottlerocket AMI ' +
+      'parameters under /aws/service/bottlerocket/, the only family its node class accepts; and GetInstanceProfile on ' +
+      "the names its node class finalizer's clean-up reads (profiles it would have created for this cluster, and the " +
+      'legacy <cluster>_<hash> name): denied, the finalizer never completes and the Cluster stack cannot be deleted. ' +
+      'All reads. test/cluster/karpenter.test.ts evaluates the policy.',
   },
   {
     path: 'Cluster/Karpenter/NodeLifecyclePolicy',

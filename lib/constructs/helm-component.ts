@@ -27,6 +27,8 @@ export interface HelmComponentProps {
    */
   readonly awsIdentity?: { readonly serviceAccount: string; readonly statements: readonly iam.PolicyStatement[] };
   /** Installed only after these exist, and therefore uninstalled before they are deleted. @default - none */
+  /** Helm creates the namespace, unlabelled. Pass false when a manifest creates it (depend on that manifest), since one namespace must have one creator. @default true */
+  readonly createNamespace?: boolean;
   readonly dependsOn?: readonly IDependable[];
 }
 
@@ -58,7 +60,7 @@ export class HelmComponent extends Construct {
       version: source.version,
       release: props.release ?? source.chart,
       namespace: props.namespace,
-      createNamespace: true,
+      createNamespace: props.createNamespace ?? true,
       values,
       // Wait for the pods, and roll back a failed upgrade, so CloudFormation's state matches the cluster's.
       wait: true,

@@ -3,6 +3,8 @@ import { Construct, IDependable } from 'constructs';
 import { IngressIdentity } from '../catalogue/service-catalogue';
 import { INGRESS_PORTS, ingressGatewayLabels } from '../charts/ingress-chart';
 import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP } from '../charts/restricted-security-context';
+import { platformNamespace } from '../charts/namespace';
+import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
 
 /** UID and GID of Istio's proxy image (istio-proxy): the gateway runs as this non-root user. */
@@ -62,21 +64,29 @@ export function ingressGatewayValues(
 
 /**
  * The pods and Service behind the private load balancer: Istio's `gateway` chart, pinned with the other Istio
- * charts, as a ClusterIP Service 443 → 8443 run as a non-root, restricted, autoscaled Envoy. Its namespace labels,
- * NetworkPolicy, certificate, Gateway and routes come from the ingress chart (lib/charts/ingress-chart.ts).
+ * charts, as a ClusterIP Service 443 → 8443 run as a non-root, restricted, autoscaled Envoy, in its namespace (restricted
+ * pod security, ambient membership, target readiness gate), created here before the chart: the Workloads stack's
+ * ingress chart (lib/charts/ingress-chart.ts) adds its NetworkPolicy, certificate, Gateway and routes to it. One creator
+ * only: the kubectl handler creates a manifest's objects with `kubectl create`, which fails on an existing namespace.
  */
 export class IngressGateway extends Construct {
   readonly component: HelmComponent;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
+    const namespace = new ClusterManifest(this, 'Namespace', {
+      cluster: props.cluster,
+      manifest: [platformNamespace(props.identity.namespace, 'istio-ambient', true)],
+      dependsOn: props.dependsOn,
+    });
     this.component = new HelmComponent(this, 'Resource', {
       cluster: props.cluster,
       source: props.source,
       release: props.identity.serviceAccount,
       namespace: props.identity.namespace,
+      createNamespace: false,
       values: ingressGatewayValues(props),
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), namespace],
     });
   }
 }

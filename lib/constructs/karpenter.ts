@@ -412,7 +412,8 @@ export interface KarpenterControllerScope {
  * Karpenter 1.15.0's documented policy (getting-started CloudFormation, reference
  * `cloudformation.md`) re-expressed for this cluster and narrowed further:
  * - RunInstances/CreateFleet only in the node class's subnets and security group (the documented policy allows any);
- * - instance profiles are pre-created, so none of the IAM write statements, and GetInstanceProfile on ours only;
+ * - instance profiles are pre-created, so none of the IAM write statements; reading only ours and the names its
+ *   clean-up looks for (see below);
  * - no RebootInstances (only the `rebootForRepair` feature gate, off, uses it), no zonal-shift read (zonal shift off),
  *   no capacity reservations or placement groups (the node class selects none);
  * - AMI parameters only under `/aws/service/bottlerocket/`, the only family the node class accepts;
@@ -519,7 +520,12 @@ export function karpenterControllerStatements(scope: KarpenterControllerScope): 
     new iam.PolicyStatement({
       sid: 'AllowInstanceProfileReadActions',
       actions: ['iam:GetInstanceProfile'],
-      resources: [scope.instanceProfile.instanceProfileArn],
+      resources: [
+        scope.instanceProfile.instanceProfileArn,
+        // What the clean-up below reads: profiles Karpenter would have created, and the legacy name.
+        `arn:${partition}:iam::${scope.account}:instance-profile/karpenter/${region}/${scope.clusterName}/*`,
+        `arn:${partition}:iam::${scope.account}:instance-profile/${scope.clusterName}_*`,
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'AllowAPIServerEndpointDiscovery',
@@ -580,6 +586,18 @@ export function karpenterControllerStatements(scope: KarpenterControllerScope): 
   if (!scope.isolatedVpc) {
     // The pricing API has no resource-level permissions and no VPC endpoint.
     statements.push(new iam.PolicyStatement({ sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] }));
+    // Deleting the EC2NodeClass runs Karpenter's instance-profile clean-up (the node class finalizer; its garbage
+    // collector every 30 minutes), outside an isolated VPC: it lists the profiles it would have made under
+    // /karpenter/<region>/<cluster>/ and reads the legacy name <cluster>_<hash>, ignoring only "not found". Denied, the
+    // finalizer never completes, the kubectl handler times out and the Cluster stack cannot be deleted
+    // (karpenter-provider-aws v1.14 nodeclass controller, instanceprofile provider). Both are reads.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'AllowUnscopedInstanceProfileListAction',
+        actions: ['iam:ListInstanceProfiles'],
+        resources: ['*'],
+      }),
+    );
   }
   return statements;
 }

@@ -281,6 +281,32 @@ export function kubernetesObjectsBeforeTheirCrds(input: AssemblyInput): DeployTr
   return [...traps, ...ledger.unorderedTraps(), ...ledger.unwaitedChartTraps()];
 }
 
+/**
+ * Every namespace a manifest's Namespace object creates that something else creates too (another manifest, or a Helm
+ * release with CreateNamespace): aws-eks-v2's kubectl handler creates a manifest's objects with `kubectl create` (its
+ * apply handler, unless Overwrite), which fails with AlreadyExists on a namespace made first, and deleting the
+ * manifest deletes the namespace under the other's objects. Releases alone may share one: Helm's --create-namespace
+ * accepts an existing namespace, and uninstalling never deletes it.
+ */
+export function namespacesCreatedTwice(input: AssemblyInput): DeployTrap[] {
+  const stacks = stackTemplates(input);
+  return [...namespaceCreators(manifestResources(stacks), helmReleases(stacks)).values()].flatMap((namespaces) =>
+    [...namespaces].flatMap(([name, { creators }]) => {
+      if (creators.length < 2 || creators.every((creator) => creator.index === undefined)) return [];
+      const second = creators[1];
+      return [
+        {
+          stack: second.stack.id,
+          logicalId: second.logicalId,
+          path: templatePath(second.stack, ['Resources', second.logicalId]),
+          problem: `namespace ${name} is created by ${creators.map((c) => `${c.stack.id}/${c.logicalId}`).join(' and ')}: the second create fails with AlreadyExists.`,
+          fix: 'create it once, with its labels, before anything is installed into it (a chart then takes createNamespace: false and depends on it).',
+        },
+      ];
+    }),
+  );
+}
+
 /** The releases CHART_APIS describes; the others, and versions or values it cannot vouch for, are traps. */
 function describeReleases(releases: readonly HelmRelease[]): { described: DescribedRelease[]; traps: DeployTrap[] } {
   const described: DescribedRelease[] = [];

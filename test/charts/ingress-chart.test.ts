@@ -2,7 +2,6 @@ import { Testing } from 'cdk8s';
 import { ServiceCatalogue } from '../../lib/catalogue/service-catalogue';
 import { createPlatformCharts, INGRESS_PORTS, PLATFORM_CA_ISSUER, validateManifests } from '../../lib/charts';
 import { routePathRegex } from '../../lib/charts/ingress-chart';
-import { AMBIENT_MESH_LABELS, TARGET_READINESS_GATE_LABELS, POD_SECURITY_LABELS } from '../../lib/charts/namespace';
 import { chartProps, Manifest, ofKind, single, THREE_SERVICE_CATALOGUE } from './support/chart-fixture';
 
 const VPC_CIDR = '10.10.0.0/16';
@@ -37,10 +36,11 @@ function routedTo(method: string, path: string): string | undefined {
 }
 
 describe('namespace', () => {
-  test('enforces Pod Security restricted, joins the ambient mesh, and gates pod readiness on the load balancer target', () => {
-    const { labels } = single(manifests, 'Namespace', NAMESPACE).metadata;
-    expect(labels).toEqual({ ...POD_SECURITY_LABELS, ...AMBIENT_MESH_LABELS, ...TARGET_READINESS_GATE_LABELS });
-    expect([labels['pod-security.kubernetes.io/enforce'], labels['istio.io/dataplane-mode']]).toEqual(['restricted', 'ambient']);
+  // The Cluster stack creates it, labelled, before the gateway chart (test/cluster/cluster-stack.test.ts): a second
+  // Namespace object here would fail the Workloads stack with AlreadyExists.
+  test('the chart creates no namespace: it adds its objects to the one the Cluster stack creates', () => {
+    expect(ofKind(manifests, 'Namespace')).toEqual([]);
+    expect(new Set(manifests.map((m) => m.metadata.namespace))).toEqual(new Set([NAMESPACE]));
   });
 });
 
@@ -168,7 +168,6 @@ test('every manifest validates against the pinned schemas', () => {
 
 test('the chart holds exactly these objects', () => {
   expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-    'Namespace/platform-ingress',
     'NetworkPolicy/default-deny',
     'NetworkPolicy/quarantine',
     'AuthorizationPolicy/quarantine',

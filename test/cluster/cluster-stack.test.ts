@@ -10,7 +10,8 @@ import { INGRESS_PORTS } from '../../lib/charts';
 import { CONTAINER_INSIGHTS_LOG_GROUPS } from '../../lib/stacks/cluster-stack';
 import { buildClusterStack } from './cluster-fixture';
 import { PROD_CONTEXT } from '../support/platform-fixture';
-import { parseJson } from '../../lib/evidence/cluster-resources';
+import { helmReleases, manifestResources, parseJson } from '../../lib/evidence/cluster-resources';
+import { AMBIENT_MESH_LABELS, POD_SECURITY_LABELS, TARGET_READINESS_GATE_LABELS } from '../../lib/charts/namespace';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>;
 
@@ -379,6 +380,28 @@ describe('Helm components', () => {
     expect(components.loadBalancerController.node.path).toBe('Cluster/Components/AwsLoadBalancerController');
     expect(Dependable.of(mesh).dependencyRoots).toEqual(parts.mesh);
     expect(Dependable.of(ca).dependencyRoots).toEqual(parts.ca);
+  });
+
+  // The kubectl handler creates a manifest's Namespace with `kubectl create`: made once, here, labelled, and before the
+  // gateway chart installs into it (the Workloads ingress chart only adds objects to it).
+  test('the ingress namespace is created once, labelled restricted, ambient and target-gated, before the gateway chart installs into it', () => {
+    const stacks = [{ id: 'Cluster', stackName: 'dev-platform-cluster', template: dev.template.toJSON(), dependencies: [] }];
+    const created = manifestResources(stacks).flatMap((manifest) =>
+      manifest.objects
+        .filter((o) => o.kind === 'Namespace' && o.name === SERVICE_CATALOGUE.ingress.namespace)
+        .map((o) => ({ manifest, o })),
+    );
+    expect(created).toHaveLength(1);
+    // (plus the prune label aws-eks-v2 adds to every object it applies)
+    expect(created[0].o.labels).toEqual({
+      ...POD_SECURITY_LABELS,
+      ...AMBIENT_MESH_LABELS,
+      ...TARGET_READINESS_GATE_LABELS,
+      [Object.keys(created[0].o.labels).find((key) => key.startsWith('aws.cdk.eks/prune-'))!]: '',
+    });
+    const [gateway] = helmReleases(stacks).filter((release) => release.namespace === SERVICE_CATALOGUE.ingress.namespace);
+    expect(gateway.createNamespace).toBe(false);
+    expect([dev.template.toJSON().Resources[gateway.logicalId].DependsOn].flat()).toContain(created[0].manifest.logicalId);
   });
 
   test('a dependency added on the mesh or the CA itself, which would reach none of their parts, is refused', () => {

@@ -218,6 +218,19 @@ describe('controller permissions (evaluated on the synthesized policy)', () => {
         { action: 'iam:PassRole', resource: w.nodeRoleArn, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       ],
       ['read its instance profile', { action: 'iam:GetInstanceProfile', resource: w.instanceProfileArn }],
+      // The node class finalizer's clean-up: without these reads it never completes, and the Cluster stack cannot be deleted.
+      ['list instance profiles (the node class clean-up)', { action: 'iam:ListInstanceProfiles', resource: '*' }],
+      [
+        'read the legacy profile name the clean-up looks for',
+        { action: 'iam:GetInstanceProfile', resource: `arn:aws:iam::${w.account}:instance-profile/dev-platform_1234567890` },
+      ],
+      [
+        'read a profile it would have created for this cluster',
+        {
+          action: 'iam:GetInstanceProfile',
+          resource: `arn:aws:iam::${w.account}:instance-profile/karpenter/${w.region}/dev-platform/0123-uid/dev-platform_1`,
+        },
+      ],
       ['describe its cluster', { action: 'eks:DescribeCluster', resource: w.clusterArn }],
       ['receive interruption events', { action: 'sqs:ReceiveMessage', resource: w.queueArn }],
       ['delete handled events', { action: 'sqs:DeleteMessage', resource: w.queueArn }],
@@ -400,7 +413,7 @@ describe('controller permissions (evaluated on the synthesized policy)', () => {
   test('wildcard resources only on read actions that support no resource-level permissions', () => {
     const wildcard = statements().filter((s) => s.Effect === 'Allow' && [s.Resource ?? []].flat().includes('*'));
     const actions = wildcard.flatMap((s) => [s.Action ?? []].flat());
-    expect(actions.every((action) => /^ec2:Describe|^pricing:GetProducts$/.test(action))).toBe(true);
+    expect(actions.every((action) => /^ec2:Describe|^pricing:GetProducts$|^iam:ListInstanceProfiles$/.test(action))).toBe(true);
   });
 
   test("each controller policy fits IAM's 6,144-character limit with three subnets (references counted at 80 characters)", () => {
