@@ -209,9 +209,10 @@ describe('NetworkPolicy: exactly the catalogue edges', () => {
     ]);
   });
 
-  test('payments (private, no AWS data): in from orders only, no egress at all', () => {
+  // Every workload verifies access tokens against the signing keys it fetches from Cognito over HTTPS.
+  test('payments (private, no AWS data): in from orders only, out only HTTPS for its token signing keys', () => {
     expect(spec('payments').ingress).toEqual([{ from: [peer('shop', 'orders')], ports: edgePorts(9443) }]);
-    expect(spec('payments').egress).toEqual([]);
+    expect(spec('payments').egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
   });
 
   test('native mode: no HBONE port', () => {
