@@ -101,7 +101,10 @@ export class IngressChart extends Chart {
           tls
             ? {
                 port: { number: INGRESS_PORTS.container, name: 'https', protocol: 'HTTPS' },
-                hosts,
+                // Any SNI: a named host here becomes an SNI match on Envoy's filter chain, and the NLB re-encrypting
+                // to its TLS targets sends none (istio/istio#31421, #22795), so every connection would be closed.
+                // The VirtualService below still routes only requests for the host name.
+                hosts: ['*'],
                 tls: { mode: 'SIMPLE', credentialName: ingressCertificateSecretName(catalogue.ingress), minProtocolVersion: 'TLSV1_2' },
               }
             : { port: { number: INGRESS_PORTS.container, name: 'http', protocol: 'HTTP' }, hosts },

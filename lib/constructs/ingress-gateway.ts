@@ -3,6 +3,7 @@ import { Construct, IDependable } from 'constructs';
 import { IngressIdentity } from '../catalogue/service-catalogue';
 import { INGRESS_PORTS, ingressGatewayLabels } from '../charts/ingress-chart';
 import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP } from '../charts/restricted-security-context';
+import { shutdownTiming } from '../charts/graceful-shutdown';
 import { platformNamespace } from '../charts/namespace';
 import { ClusterManifest } from './cluster-manifest';
 import { HelmChartSource, HelmComponent } from './helm-component';
@@ -29,6 +30,10 @@ export function ingressGatewayValues(
   props: Pick<IngressGatewayProps, 'identity' | 'minReplicas' | 'maxReplicas'>,
 ): Record<string, unknown> {
   const minReplicas = props.minReplicas ?? 2;
+  // A load balancer target: the NLB keeps opening connections to a pod for about two minutes after its
+  // deregistration starts (lib/charts/graceful-shutdown.ts), so the proxy keeps serving through a preStop sleep that
+  // long, and then drains (pilot-agent's terminationDrainDuration, 5 s) well before SIGKILL.
+  const shutdown = shutdownTiming(true);
   return {
     serviceAccount: { create: true, name: props.identity.serviceAccount },
     labels: ingressGatewayLabels(props.identity),
@@ -56,6 +61,8 @@ export function ingressGatewayValues(
       privileged: false,
       capabilities: DROP_ALL_CAPABILITIES,
     },
+    lifecycle: { preStop: { sleep: { seconds: shutdown.preStopSleepSeconds } } },
+    terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1000m', memory: '512Mi' } },
     autoscaling: { enabled: true, minReplicas, maxReplicas: props.maxReplicas ?? 3 * minReplicas, targetCPUUtilizationPercentage: 70 },
     podDisruptionBudget: { maxUnavailable: 1 },

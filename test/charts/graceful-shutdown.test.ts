@@ -3,6 +3,8 @@ import {
   NLB_DEREGISTRATION_PROPAGATION_SECONDS,
   TARGET_DEREGISTRATION_CALL_SECONDS,
 } from '../../lib/charts/graceful-shutdown';
+import { helmReleases } from '../../lib/evidence/cluster-resources';
+import { stackTemplates } from '../../lib/evidence/stack-templates';
 import { SUPPORTED_CONFIGURATIONS } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
 import { Manifest, ofKind } from './support/chart-fixture';
@@ -83,5 +85,34 @@ describe.each(workloads.map((w) => [`${w.configuration}: ${w.name}`, w] as const
   test('the drain deadline is set explicitly, and SIGKILL comes after the sleep and the drain', () => {
     expect(shutdownGraceSeconds(workload)).toBeGreaterThan(0);
     expect(workload.podSpec.terminationGracePeriodSeconds).toBeGreaterThan(preStopSleep(workload) + shutdownGraceSeconds(workload));
+  });
+});
+
+// In ambient mode the load balancer's target is Istio's gateway, a Helm release of the Cluster stack: the same order
+// holds for its proxy, whose drain after SIGTERM is pilot-agent's terminationDrainDuration (5 s by default).
+const ISTIO_TERMINATION_DRAIN_SECONDS = 5;
+const gatewayReleases = Object.keys(CONFIGURATIONS).flatMap((configuration) =>
+  helmReleases(stackTemplates(synthesizedConfiguration(configuration).assembly))
+    .filter((release) => release.chart === 'gateway')
+    .map((release) => [`${configuration}: ${release.namespace}/${String(release.chart)}`, release.values ?? {}] as const),
+);
+
+test('every ambient configuration runs the gateway chart as the load balancer target', () => {
+  expect(gatewayReleases.map(([name]) => name.split(':')[0])).toEqual(
+    Object.keys(CONFIGURATIONS).filter(
+      (configuration) => !workloads.some((w) => w.configuration === configuration && w.loadBalancerTarget),
+    ),
+  );
+});
+
+describe.each(gatewayReleases)('%s (Istio gateway)', (_name, values) => {
+  test('sleeps before SIGTERM until the NLB stops opening connections to it', () => {
+    expect(values.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThanOrEqual(
+      TARGET_DEREGISTRATION_CALL_SECONDS + NLB_DEREGISTRATION_PROPAGATION_SECONDS,
+    );
+  });
+
+  test("SIGKILL comes after the sleep and the proxy's drain", () => {
+    expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds + ISTIO_TERMINATION_DRAIN_SECONDS);
   });
 });
