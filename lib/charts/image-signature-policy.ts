@@ -44,6 +44,84 @@ export interface KyvernoClusterPolicy {
   };
 }
 
+const NON_EMPTY_STRING = { type: 'string', minLength: 1 } as const;
+const closedObject = (required: readonly string[], properties: Record<string, unknown>) => ({
+  type: 'object',
+  required,
+  additionalProperties: false,
+  properties,
+});
+
+/**
+ * The fields of Kyverno's ClusterPolicy (kyverno.io/v1) this policy sets, as the schema check pins them (no schema
+ * package models Kyverno's CRDs at the chart's version): a misspelled or unknown field of the spec, a rule, an image
+ * verification or a keyless attestor is an error, instead of a field Kyverno would silently ignore.
+ */
+export const KYVERNO_CLUSTER_POLICY_SCHEMA = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'kyverno.io/v1' },
+    kind: { const: 'ClusterPolicy' },
+    metadata: { type: 'object', required: ['name'], properties: { name: NON_EMPTY_STRING } },
+    spec: closedObject(['rules'], {
+      validationFailureAction: { enum: ['Enforce', 'Audit'] },
+      failurePolicy: { enum: ['Fail', 'Ignore'] },
+      background: { type: 'boolean' },
+      webhookTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 },
+      rules: {
+        type: 'array',
+        minItems: 1,
+        items: closedObject(['name', 'match', 'verifyImages'], {
+          name: NON_EMPTY_STRING,
+          match: closedObject(['any'], {
+            any: {
+              type: 'array',
+              minItems: 1,
+              items: closedObject(['resources'], {
+                resources: closedObject(['kinds'], {
+                  kinds: { type: 'array', minItems: 1, items: NON_EMPTY_STRING },
+                  namespaces: { type: 'array', items: NON_EMPTY_STRING },
+                }),
+              }),
+            },
+          }),
+          verifyImages: {
+            type: 'array',
+            minItems: 1,
+            items: closedObject(['imageReferences', 'attestors'], {
+              type: { enum: ['Cosign', 'SigstoreBundle', 'Notary'] },
+              imageReferences: { type: 'array', minItems: 1, items: NON_EMPTY_STRING },
+              failureAction: { enum: ['Enforce', 'Audit'] },
+              mutateDigest: { type: 'boolean' },
+              verifyDigest: { type: 'boolean' },
+              required: { type: 'boolean' },
+              attestors: {
+                type: 'array',
+                minItems: 1,
+                items: closedObject(['entries'], {
+                  entries: {
+                    type: 'array',
+                    minItems: 1,
+                    items: closedObject(['keyless'], {
+                      keyless: closedObject(['issuer'], {
+                        subject: NON_EMPTY_STRING,
+                        subjectRegExp: NON_EMPTY_STRING,
+                        issuer: NON_EMPTY_STRING,
+                        rekor: closedObject(['url'], { url: NON_EMPTY_STRING }),
+                      }),
+                    }),
+                  },
+                }),
+              },
+            }),
+          },
+        }),
+      },
+    }),
+  },
+} as const;
+
 export interface ImageSignaturePolicyProps {
   /** The platform's ECR registry host: images from it must be signed. */
   readonly registry: string;

@@ -6,10 +6,11 @@ import { readCacheEntry, writeCacheEntry } from '../private/cache-file';
 import { projectRoot } from '../private/project-root';
 import { TARGET_GROUP_BINDING_SCHEMA } from './target-group-binding';
 import { SECRET_PROVIDER_CLASS_SCHEMA } from './service-secrets';
+import { KYVERNO_CLUSTER_POLICY_SCHEMA } from './image-signature-policy';
 
 /**
  * Validates manifests against pinned schemas: kubernetes-models 5.1.0 (Kubernetes), @kubernetes-models/istio 3.0.1,
- * @kubernetes-models/cert-manager 6.0.0, and our TargetGroupBinding schema. Those packages are ES modules only and
+ * @kubernetes-models/cert-manager 6.0.0, and our TargetGroupBinding, SecretProviderClass and Kyverno ClusterPolicy schemas. Those packages are ES modules only and
  * this project is CommonJS, so the validators run in a child `node` process (about half a second, no network;
  * skipped when `cacheDirectory` holds a clean verdict on the same input, validator and packages).
  * An apiVersion without a pinned schema is an error, so nothing reaches the cluster unchecked.
@@ -55,6 +56,7 @@ export function schemaProblems(manifests: readonly Manifest[], options: SchemaCh
     jsonSchemas: {
       'elbv2.k8s.aws/v1beta1/TargetGroupBinding': TARGET_GROUP_BINDING_SCHEMA,
       'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': SECRET_PROVIDER_CLASS_SCHEMA,
+      'kyverno.io/v1/ClusterPolicy': KYVERNO_CLUSTER_POLICY_SCHEMA,
     },
   });
   const file = options.cacheDirectory && path.join(options.cacheDirectory, `manifests-${verdictKey(input)}.json`);

@@ -2,7 +2,8 @@ import { Testing } from 'cdk8s';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { ConfigErrors } from '../../lib/config';
-import { SIGNATURE_POLICY_NAME } from '../../lib/charts/image-signature-policy';
+import { imageSignaturePolicy, SIGNATURE_POLICY_NAME } from '../../lib/charts/image-signature-policy';
+import { schemaProblems } from '../../lib/charts/manifest-schemas';
 import { KYVERNO_ADMISSION_SERVICE_ACCOUNT, KYVERNO_NAMESPACE } from '../../lib/constructs/image-signature-verification';
 import { HelmRelease, helmReleases } from '../../lib/evidence/cluster-resources';
 import { describeTrap, kubernetesObjectsBeforeTheirCrds, stackTemplates } from '../../lib/evidence/deploy-order';
@@ -184,5 +185,30 @@ describe('configuration errors', () => {
 
   test('an unknown mode', () => {
     expect(errorOf({ imageSignatures: 'notary' })).toMatch(/cluster\.imageSignatures[\s\S]*cosign-keyless/);
+  });
+});
+
+// `cdk synth` writes the GitOps manifests through the schema check, which refuses an apiVersion without a pinned
+// schema: without one for Kyverno's ClusterPolicy, a cosign-keyless configuration did not synthesize at all.
+describe('the signature policy against its pinned schema', () => {
+  const policy = imageSignaturePolicy({
+    registry: '111111111111.dkr.ecr.us-east-1.amazonaws.com',
+    namespaces: ['shop'],
+    githubRepository: REPOSITORY,
+  });
+
+  test('the policy validates', () => {
+    expect(schemaProblems([policy])).toEqual([]);
+  });
+
+  test('a misspelled field of an image verification is an error, not a setting Kyverno would ignore', () => {
+    const [rule] = policy.spec.rules;
+    const misspelt = {
+      ...policy,
+      spec: { ...policy.spec, rules: [{ ...rule, verifyImages: [{ ...rule.verifyImages[0], verifyDigests: true }] }] },
+    };
+    expect(schemaProblems([misspelt])).toEqual([
+      expect.stringMatching(/^manifest 0 \(ClusterPolicy \/platform-image-signatures\): .*additional properties/),
+    ]);
   });
 });
