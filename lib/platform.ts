@@ -61,7 +61,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
   const stackProps = (name: string) => ({
     env,
     stackName: platformStackName(config.profile, name),
-    terminationProtection: config.profile === 'prod',
+    terminationProtection: config.deletionProtection,
   });
 
   const logging = new LoggingStack(app, STACK_IDS.logging, {
@@ -89,6 +89,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
+    deletionProtection: config.deletionProtection,
     profile: config.profile,
     secretsKey: keys.keys.data,
   });

@@ -44,6 +44,7 @@ export const CONTEXT_KEYS = {
   hostedZoneId: 'hostedZoneId',
   certificateArn: 'certificateArn',
   manageApiGatewayAccountRole: 'manageApiGatewayAccountRole',
+  deletionProtection: 'deletionProtection',
   allowedCidrs: 'allowedCidrs',
   blockedCountries: 'blockedCountries',
   trail: 'trail',
@@ -165,6 +166,7 @@ export function loadPlatformConfig(
   const trail = (asString(context(CONTEXT_KEYS.trail)) as TrailMode | undefined) ?? base.detection.trail;
   const config: PlatformConfig = {
     ...base,
+    deletionProtection: asBoolean('deletionProtection', context(CONTEXT_KEYS.deletionProtection)) ?? base.deletionProtection,
     network: {
       ...base.network,
       cidr: asString(context(CONTEXT_KEYS.vpcCidr)) ?? base.network.cidr,

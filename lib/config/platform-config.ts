@@ -331,6 +331,11 @@ export interface PlatformConfig {
   readonly env: EnvironmentConfig;
   /** Keep stateful resources (keys, logs, tables, buckets) when a stack is deleted. */
   readonly retainData: boolean;
+  /**
+   * Stacks refuse deletion (termination protection) and so does the ingress load balancer, which the stacks delete
+   * rather than keep. Deploy once with it off (`-c deletionProtection=false`) before `cdk destroy`.
+   */
+  readonly deletionProtection: boolean;
   readonly network: NetworkConfig;
   readonly logging: LoggingConfig;
   readonly cluster: ClusterConfig;
@@ -375,6 +380,7 @@ export function profileDefaults(profile: ProfileName, env: EnvironmentConfig): P
     profile,
     env,
     retainData: prod,
+    deletionProtection: prod,
     network: {
       cidr: prod ? '10.20.0.0/16' : '10.10.0.0/16',
       availabilityZones: zonesOf(env.region, prod ? 3 : 2),

@@ -42,8 +42,10 @@ export interface PrivateIngressProps {
    * @default - a new SSE-S3 log bucket (secureBucketProps), logs kept a year
    */
   readonly accessLogBucket?: s3.IBucket;
-  /** Refuse deletion of the load balancer, and keep its log bucket, when the stack is deleted. @default true */
+  /** Keep its log bucket when the stack is deleted. @default true */
   readonly retain?: boolean;
+  /** The load balancer refuses deletion, so a stack deletion fails until this is turned off and deployed. @default true */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ export class PrivateIngress extends Construct {
       vpcSubnets: props.subnets,
       internetFacing: false,
       crossZoneEnabled: true,
-      deletionProtection: retain,
+      deletionProtection: props.deletionProtection ?? true,
       securityGroups: [this.securityGroup],
       // VPC link traffic arrives over PrivateLink; with no inbound rules, that is the only traffic admitted.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,

@@ -27,8 +27,10 @@ export interface EdgeStackProps extends StackProps {
   readonly logDestinations: ILogDestinations;
   /** JSON schema of each body schema name the catalogue's public routes use (the services' own schemas). */
   readonly requestSchemas: RequestSchemas;
-  /** Keep the user pool and the load balancer (deletion protection) when the stack is deleted. */
+  /** Keep the user pool and the load balancer's log bucket when the stack is deleted. */
   readonly retainData: boolean;
+  /** The ingress load balancer refuses deletion (the stack deletes it rather than keep it: turn this off before destroying). */
+  readonly deletionProtection: boolean;
   /** Names the app client secrets in Secrets Manager (`machineClientSecretName`, `apiClientSecretName`). */
   readonly profile: ProfileName;
   /** Encrypts the app client secrets (the platform data key). */
@@ -101,6 +103,7 @@ export class EdgeStack extends Stack {
       subnets: props.workloadSubnets,
       certificate: this.domain?.ingressCertificate,
       retain: props.retainData,
+      deletionProtection: props.deletionProtection,
     });
     this.ingressTargetGroup = this.ingress.targetGroup;
     if (!this.ingress.tls) {

@@ -106,6 +106,11 @@ describe('bad configuration stops with one line naming the field, the value and 
     ],
     ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
     [
+      'a deletion protection that is not a boolean',
+      { deletionProtection: 'off' },
+      'invalid config deletionProtection="off": use true or false',
+    ],
+    [
       'a cluster admin that is not a role ARN',
       { adminRoleArns: 'arn:aws:iam::111111111111:user/alice' },
       'invalid config cluster.adminRoleArns="arn:aws:iam::111111111111:user/alice": use an IAM role ARN',

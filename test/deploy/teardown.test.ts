@@ -1,3 +1,5 @@
+import { Stack } from 'aws-cdk-lib';
+import { buildPlatform, PROD_CONTEXT } from '../support/platform-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
 
 /**
@@ -89,5 +91,46 @@ describe('prod: everything holding data stays', () => {
     expect(ofTypes(prod, ['AWS::ECR::Repository']).filter((r) => r.Properties.EmptyOnDelete === true)).toEqual([]);
     for (const table of ofTypes(prod, ['AWS::DynamoDB::Table'])) expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     for (const pool of ofTypes(prod, ['AWS::Cognito::UserPool'])) expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+  });
+});
+
+/** Resources CloudFormation will try to delete (no Retain) while their service refuses it: each fails the stack's deletion. */
+function refusingDeletion(all: readonly Resource[]): string[] {
+  const refuses = (r: Resource) =>
+    (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' &&
+      (r.Properties.LoadBalancerAttributes ?? []).some((a: any) => a.Key === 'deletion_protection.enabled' && a.Value === 'true')) ||
+    (r.Type === 'AWS::DynamoDB::Table' && r.Properties.DeletionProtectionEnabled === true) ||
+    (r.Type === 'AWS::Cognito::UserPool' && r.Properties.DeletionProtection === 'ACTIVE') ||
+    (r.Type === 'AWS::RDS::DBInstance' && r.Properties.DeletionProtection === true);
+  return all.filter((r) => r.DeletionPolicy !== 'Retain' && refuses(r)).map((r) => `${r.Type} ${name(r)}`);
+}
+
+// Termination protection refuses `cdk destroy` of every prod stack, and the ingress load balancer, which the Edge stack
+// deletes rather than keeps, refuses its own deletion (leaving its network interfaces in the workload subnets, so the
+// Network stack cannot go either): prod is torn down by deploying once with -c deletionProtection=false.
+describe('prod teardown', () => {
+  test('by default every stack refuses deletion, and the load balancer is the one deleted resource that refuses it', () => {
+    const { platform } = buildPlatform(PROD_CONTEXT);
+    const stacks = Object.values(platform).filter((s): s is Stack => s instanceof Stack);
+    expect(stacks.length).toBeGreaterThan(5);
+    expect(stacks.filter((s) => !s.terminationProtection).map((s) => s.stackName)).toEqual([]);
+    expect(refusingDeletion(prod)).toEqual([expect.stringMatching(/^AWS::ElasticLoadBalancingV2::LoadBalancer prod-platform-edge\//)]);
+  });
+
+  test('with deletionProtection off, no stack and nothing the stacks delete refuses deletion, and the data stays retained', () => {
+    const { app, platform } = buildPlatform({ ...PROD_CONTEXT, deletionProtection: 'false' });
+    const stacks = Object.values(platform).filter((s): s is Stack => s instanceof Stack);
+    expect(stacks.filter((s) => s.terminationProtection).map((s) => s.stackName)).toEqual([]);
+    const all: Resource[] = app
+      .synth()
+      .stacks.flatMap((stack) =>
+        Object.entries<any>(stack.template.Resources ?? {}).map(([id, r]) => ({ stack: stack.stackName, id, ...r })),
+      );
+    expect(refusingDeletion(all)).toEqual([]);
+    expect(
+      ofTypes(all, DATA_TYPES)
+        .filter((r) => r.DeletionPolicy !== 'Retain')
+        .map(name),
+    ).toEqual([]);
   });
 });

@@ -54,6 +54,7 @@ export function buildEdge(
     logDestinations: logging.logging,
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
+    deletionProtection: config.deletionProtection,
     profile: config.profile,
     secretsKey: keys.keys.data,
   });
