@@ -6,6 +6,7 @@ import { asCaller, serviceNamespaces } from './call-graph';
 import { imageAdmissionPolicy, workloadNamespaces } from './image-admission-policy';
 import { imageSignaturePolicy } from './image-signature-policy';
 import { denyAllPolicy, edgeAuthorizationPolicies } from './mesh-authorization';
+import { IngressListener } from './ingress-chart';
 import { platformNamespace } from './namespace';
 import { defaultDenyPolicy } from './network-policies';
 import { quarantinePolicies } from './quarantine-policy';
@@ -29,6 +30,12 @@ export interface PlatformBaselineChartProps {
   /** The ingress Service in `catalogue.ingress.namespace` that the target group forwards to. */
   readonly ingressServiceName: string;
   readonly ingressServicePort: number;
+  /**
+   * The target group's listener (TLS or plain TCP to the pods), which names the binding: adding a domain replaces the
+   * target group (its protocol changes), and the new binding replaces the old one instead of an update the load
+   * balancer controller refuses.
+   */
+  readonly ingressListener: IngressListener;
   /**
    * Create the ingress namespace (restricted, default-deny, resource budget): native mode with the edge proxy, which the
    * platform runs.
@@ -121,6 +128,7 @@ export class PlatformBaselineChart extends Chart {
           serviceName: props.ingressServiceName,
           servicePort: props.ingressServicePort,
           targetGroupArn: props.ingressTargetGroupArn,
+          targetGroupKey: props.ingressListener,
         }),
       );
     }

@@ -224,6 +224,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressTargetGroupArn,
     ingressServiceName,
     ingressServicePort,
+    ingressListener,
     ingressNamespace: edgeImage !== undefined,
     imageRegistry: imageRegistry(props),
     requireImageDigest: profile === 'prod',

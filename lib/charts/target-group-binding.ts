@@ -64,14 +64,21 @@ export interface TargetGroupBindingOptions {
   readonly serviceName: string;
   readonly servicePort: number;
   readonly targetGroupArn: string;
+  /**
+   * What changes when the target group is replaced (e.g. its protocol), appended to the binding's name: the
+   * controller's webhook refuses a binding whose spec.targetGroupARN changes, so a replaced target group gets a binding
+   * of a new name and the old one is pruned, instead of an update that is refused and rolled back. @default - the Service's name alone
+   */
+  readonly targetGroupKey?: string;
 }
 
 /** Binds a ClusterIP Service to an existing target group (the ALB or NLB is created by CDK, not by the controller). */
 export function targetGroupBinding(options: TargetGroupBindingOptions): ITargetGroupBinding {
+  const name = options.targetGroupKey ? `${options.serviceName}-${options.targetGroupKey}` : options.serviceName;
   return {
     apiVersion: 'elbv2.k8s.aws/v1beta1',
     kind: 'TargetGroupBinding',
-    metadata: { name: options.serviceName, namespace: options.namespace },
+    metadata: { name, namespace: options.namespace },
     spec: {
       targetGroupARN: options.targetGroupArn,
       targetType: 'ip',

@@ -99,7 +99,7 @@ test("the Service ingress-gateway listens on 443 (the TargetGroupBinding's port)
   const service = single(edge, 'Service', 'ingress-gateway', NAMESPACE);
   expect(service.spec.ports).toEqual([{ name: 'app', port: 443, targetPort: 8443 }]);
   expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'ingress-gateway' });
-  expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway', NAMESPACE).spec.serviceRef).toEqual({
+  expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway-tls', NAMESPACE).spec.serviceRef).toEqual({
     name: 'ingress-gateway',
     port: 443,
   });

@@ -145,10 +145,23 @@ describe('native mode: workload certificates', () => {
 describe('TargetGroupBinding', () => {
   test('binds the ingress Service to the target group, by pod IP', () => {
     const baseline = synthPlatform(chartProps({ ingressTargetGroupArn: TARGET_GROUP_ARN, ingressServicePort: 8443 })).baseline;
-    expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway', 'platform-ingress')).toMatchObject({
+    expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway-tls', 'platform-ingress')).toMatchObject({
       apiVersion: 'elbv2.k8s.aws/v1beta1',
       spec: { targetGroupARN: TARGET_GROUP_ARN, targetType: 'ip', serviceRef: { name: 'ingress-gateway', port: 8443 } },
     });
+  });
+
+  // Adding a domain replaces the target group (TCP becomes TLS), and the load balancer controller's webhook refuses a
+  // binding whose spec.targetGroupARN changes: a binding named after the listener is replaced (the old one pruned)
+  // instead of updated, so the Workloads update is not refused and rolled back onto a deleted target group.
+  test('the binding is named after the listener, so a new target group gets a new binding instead of a refused update', () => {
+    const names = (['tls', 'plaintext'] as const).map((ingressListener) =>
+      ofKind(
+        synthPlatform(chartProps({ ingressTargetGroupArn: TARGET_GROUP_ARN, ingressListener, profile: 'dev' })).baseline,
+        'TargetGroupBinding',
+      ).map((binding) => binding.metadata.name),
+    );
+    expect(names).toEqual([['ingress-gateway-tls'], ['ingress-gateway-plaintext']]);
   });
 
   test('absent without a target group', () => {

@@ -70,7 +70,7 @@ describe('dev with an ordering removed', () => {
     expect(kubernetesObjectsBeforeTheirCrds(detached).map((trap) => trap.problem)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /TargetGroupBinding platform-ingress\/ingress-gateway .* must come after Cluster\/ComponentsAwsLoadBalancerController/,
+          /TargetGroupBinding platform-ingress\/ingress-gateway-\w+ .* must come after Cluster\/ComponentsAwsLoadBalancerController/,
         ),
         expect.stringMatching(/AuthorizationPolicy shop\/deny-all .* must come after Cluster\/ComponentsIstiod/),
       ]),
