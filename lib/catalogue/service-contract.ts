@@ -28,6 +28,8 @@ export const SERVICE_ENV = {
   userPoolId: 'COGNITO_USER_POOL_ID',
   clientIds: 'COGNITO_CLIENT_IDS',
   maxTokenLifetimeSeconds: 'COGNITO_MAX_TOKEN_LIFETIME_SECONDS',
+  /** A JWKS file the service verifies tokens against instead of fetching the pool's keys from Cognito. */
+  jwksFile: 'COGNITO_JWKS_FILE',
   tableName: 'TABLE_NAME',
   /** Where the service's catalogue secrets are mounted, one file per secret name (set only for services with secrets). */
   secretsDir: 'SECRETS_DIR',

@@ -75,6 +75,8 @@ export interface PlatformChartsProps extends WorkloadOptions {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The user pool's signing keys for workloads without a path to Cognito (ServiceChartProps.signingKeysJwks). @default - fetched from Cognito */
+  readonly signingKeysJwks?: string;
   /**
    * Secrets Manager names of the services' catalogue secrets, by service name, then secret name.
    * @default - `<service>/<secret>` for each (see ServiceChartProps.secretNames)
@@ -201,6 +203,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressListener = 'tls',
     imageRegistry: _registry,
     signatureRepository,
+    signingKeysJwks,
     ...workloadOptions
   } = props;
   const ingress =
@@ -242,6 +245,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
       image: images[service.name],
       roleArn: roleArns[service.name],
       environment: environment[service.name],
+      signingKeysJwks,
       secretNames: secretNames[service.name],
       warn,
     });
@@ -259,6 +263,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
           mtls,
           image: edgeImage,
           environment: { ...environment[edgeName], ...edgeListenerEnvironment(ingressListener) },
+          signingKeysJwks,
           servicePort: ingressServicePort,
           sourceCidrs: ingressSourceCidrs,
           warn,

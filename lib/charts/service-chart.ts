@@ -55,6 +55,10 @@ export const AUTOSCALING_BEHAVIOUR: Pick<kplus.HorizontalPodAutoscalerProps, 'sc
   },
 };
 
+/** Where a service reads the user pool's signing keys when the chart mounts them (`signingKeysJwks`). */
+export const SIGNING_KEYS_DIR = '/etc/platform/signing-keys';
+const SIGNING_KEYS_FILE = 'jwks.json';
+
 export interface ServiceChartProps extends WorkloadOptions {
   /** A validated catalogue (see `validateServiceCatalogue`). */
   readonly catalogue: ServiceCatalogue;
@@ -75,6 +79,11 @@ export interface ServiceChartProps extends WorkloadOptions {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The user pool's signing keys (JWKS document, a CDK token allowed), for a cluster without a path to Cognito: a
+   * ConfigMap of them is mounted and COGNITO_JWKS_FILE names it. @default - the service fetches them from Cognito
+   */
+  readonly signingKeysJwks?: string;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
   /**
@@ -224,6 +233,7 @@ export class ServiceChart extends Chart {
           ...serviceEnvironment(props.catalogue, service, props.mtls),
           // The directory, never a value: the secrets themselves are files of the CSI volume below.
           ...((service.secrets ?? []).length > 0 ? { [SERVICE_ENV.secretsDir]: SERVICE_SECRETS_DIR } : {}),
+          ...(props.signingKeysJwks === undefined ? {} : { [SERVICE_ENV.jwksFile]: `${SIGNING_KEYS_DIR}/${SIGNING_KEYS_FILE}` }),
         }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
       ),
     });
@@ -236,6 +246,15 @@ export class ServiceChart extends Chart {
         attributes: { secretProviderClass: secretProviderClassName(service) },
       });
       container.mount(SERVICE_SECRETS_DIR, volume, { readOnly: true });
+    }
+    if (props.signingKeysJwks !== undefined) {
+      const keys = new kplus.ConfigMap(this, 'SigningKeys', {
+        metadata: { name: `${service.name}-signing-keys`, namespace: service.namespace },
+        data: { [SIGNING_KEYS_FILE]: props.signingKeysJwks },
+      });
+      container.mount(SIGNING_KEYS_DIR, kplus.Volume.fromConfigMap(this, 'SigningKeysVolume', keys, { name: 'signing-keys' }), {
+        readOnly: true,
+      });
     }
     if (native) {
       const secret = kplus.Secret.fromSecretName(this, 'WorkloadIdentity', workloadCertificateSecretName(asCaller(service)));

@@ -267,6 +267,14 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
   // Edge (lib/stacks/edge-stack.ts)
   {
+    path: 'Edge/SigningKeys/Function/Resource',
+    ids: AWS_INVOKED_FUNCTION_FINDINGS,
+    reason:
+      'Egress isolated only: the function CloudFormation invokes on each Edge deploy to read the user pool signing keys ' +
+      '(public) for workloads that cannot reach Cognito. It must run outside the VPC: the isolated VPC has no internet ' +
+      'path, and the cognito-idp endpoint refuses user pools with a domain. Its role only writes its encrypted log group.',
+  },
+  {
     path: 'Edge/Identity/Resource/Resource',
     ids: ['AwsSolutions-COG2', 'AwsSolutions-COG8'],
     reason:

@@ -16,6 +16,7 @@ import { ILogDestinations } from '../constructs/central-logging';
 import { executionLogGroupName, PlatformApi, RequestSchemas } from '../constructs/platform-api';
 import { PlatformIdentity } from '../constructs/platform-identity';
 import { PrivateIngress } from '../constructs/private-ingress';
+import { UserPoolSigningKeys } from '../constructs/user-pool-signing-keys';
 import { PlatformSecret } from '../constructs/platform-secret';
 
 export interface EdgeStackProps extends StackProps {
@@ -31,6 +32,8 @@ export interface EdgeStackProps extends StackProps {
   readonly retainData: boolean;
   /** The ingress load balancer refuses deletion (the stack deletes it rather than keep it: turn this off before destroying). */
   readonly deletionProtection: boolean;
+  /** Read the user pool's signing keys at deploy time, for workloads that cannot reach Cognito (egress `isolated`). */
+  readonly readSigningKeys: boolean;
   /** Names the app client secrets in Secrets Manager (`machineClientSecretName`, `apiClientSecretName`). */
   readonly profile: ProfileName;
   /** Encrypts the app client secrets (the platform data key). */
@@ -60,6 +63,8 @@ export class EdgeStack extends Stack {
   readonly domain?: ApiDomain;
   /** The stage's execution log group, encrypted with the logs key and with the platform retention. */
   readonly executionLogGroup: logs.LogGroup;
+  /** The user pool's signing keys read at deploy time (`readSigningKeys`). */
+  readonly signingKeys?: UserPoolSigningKeys;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -78,6 +83,12 @@ export class EdgeStack extends Stack {
       identityProviders: edge.identityProviders,
       tokenTriggerLogGroup: logDestinations.createLogGroup('TokenTriggerLogs'),
     });
+    if (props.readSigningKeys) {
+      this.signingKeys = new UserPoolSigningKeys(this, 'SigningKeys', {
+        userPool: this.identity.userPool,
+        logGroup: logDestinations.createLogGroup('UserPoolSigningKeys'),
+      });
+    }
     // Each client secret as CloudFormation's ClientSecret attribute of its app client, resolved at deploy time into
     // the secret: no custom resource or Lambda handles it, and neither the template nor an output holds it.
     const secrets = new Construct(this, 'Secrets');

@@ -207,3 +207,44 @@ describe('nat egress', () => {
     expect(text(karpenter.Properties.Values)).toContain(`${registry}/ecr-public/karpenter/controller`);
   });
 });
+
+// An isolated cluster reaches Cognito only through the cognito-idp endpoint, which refuses user pools with a domain
+// (Cognito developer guide, "Access Amazon Cognito using an interface endpoint"): the services could not fetch the
+// pool's signing keys and would answer every authenticated request 503. The Edge stack reads them at deploy time and
+// every workload reads them from a mounted ConfigMap instead.
+describe('isolated egress: the workloads verify tokens against signing keys the Edge stack read', () => {
+  const manifestsOf = (name: string) => {
+    const { workloads } = synthesizedConfiguration(name);
+    return [...Object.values(workloads.services), ...(workloads.edge ? [workloads.edge] : [])].flat() as any[];
+  };
+  const jwksFile = (deployment: any) =>
+    deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'COGNITO_JWKS_FILE')?.value;
+
+  test('each Deployment names the signing keys file, mounted from its ConfigMap, which holds the custom resource attribute', () => {
+    const manifests = manifestsOf(ISOLATED);
+    const deployments = manifests.filter((m) => m.kind === 'Deployment');
+    expect(deployments.map((d) => d.metadata.name)).toEqual(expect.arrayContaining(['orders', 'inventory']));
+    for (const deployment of deployments) {
+      const { spec } = deployment.spec.template;
+      const mount = spec.containers[0].volumeMounts.find((m: any) => jwksFile(deployment)?.startsWith(`${m.mountPath}/`));
+      expect({ deployment: deployment.metadata.name, mounted: mount?.readOnly }).toEqual({
+        deployment: deployment.metadata.name,
+        mounted: true,
+      });
+      const volume = spec.volumes.find((v: any) => v.name === mount.name);
+      const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume.configMap.name);
+      expect(configMap.metadata.namespace).toBe(deployment.metadata.namespace);
+      expect(Object.values(configMap.data)).toEqual([expect.stringMatching(/^\$\{Token\[TOKEN\.\d+\]\}$/)]);
+    }
+    const keys = resourcesOf(stacksOf(ISOLATED), 'Custom::UserPoolSigningKeys');
+    expect(keys.map((k) => k.stack)).toEqual(['Edge']);
+    expect(text(keys[0].Properties.JwksUrl)).toContain('/.well-known/jwks.json');
+  });
+
+  test('with nat egress the workloads fetch the keys themselves: no file, no ConfigMap, no custom resource', () => {
+    const manifests = manifestsOf('dev');
+    expect(manifests.filter((m) => m.kind === 'Deployment').every((d) => jwksFile(d) === undefined)).toBe(true);
+    expect(manifests.filter((m) => m.kind === 'ConfigMap')).toEqual([]);
+    expect(resourcesOf(stacksOf('dev'), 'Custom::UserPoolSigningKeys')).toEqual([]);
+  });
+});
