@@ -1,4 +1,4 @@
-import { Annotations, App, Tags } from 'aws-cdk-lib';
+import { Annotations, App, Fn, Tags } from 'aws-cdk-lib';
 import { configWarnings, PlatformConfig, platformClusterName, platformStackName } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { LoggingStack } from './stacks/logging-stack';
@@ -90,8 +90,6 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
     deletionProtection: config.deletionProtection,
-    // The cognito-idp endpoint refuses user pools with a domain: an isolated cluster gets the keys from the stack.
-    readSigningKeys: config.network.egress === 'isolated',
     profile: config.profile,
     secretsKey: keys.keys.data,
   });
@@ -157,7 +155,7 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
     tableNames: Object.fromEntries([...data.tables].map(([name, table]) => [name, table.tableName])),
     userPoolId: edge.identity.userPool.userPoolId,
     clientIds: [edge.identity.machineClient.userPoolClientId, edge.identity.userClient.userPoolClientId],
-    signingKeysJwks: edge.signingKeys?.jwks,
+    signingKeysJwksBase64: Fn.base64(edge.signingKeys.jwks),
     ingressTargetGroupArn: edge.ingressTargetGroup.targetGroupArn,
   };
   const charts = workloadChartsProps(config, catalogue, refs);
@@ -175,15 +173,11 @@ export function createPlatform(app: App, config: PlatformConfig, catalogue: Vali
       { token: refs.clientIds[0], name: 'COGNITO_M2M_CLIENT_ID', source: `${edge.stackName}: machine-to-machine app client id` },
       { token: refs.clientIds[1], name: 'COGNITO_USER_CLIENT_ID', source: `${edge.stackName}: user app client id` },
       { token: refs.ingressTargetGroupArn, name: 'INGRESS_TARGET_GROUP_ARN', source: `${edge.stackName}: ingress target group ARN` },
-      ...(refs.signingKeysJwks === undefined
-        ? []
-        : [
-            {
-              token: refs.signingKeysJwks,
-              name: 'COGNITO_SIGNING_KEYS_JWKS',
-              source: `https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json (${edge.stackName} reads it at deploy time)`,
-            },
-          ]),
+      {
+        token: refs.signingKeysJwksBase64!,
+        name: 'COGNITO_SIGNING_KEYS_JWKS_BASE64',
+        source: `base64 of https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json (${edge.stackName} reads it at deploy time)`,
+      },
       ...Object.entries(repositoryUris).map(([name, token]) => ({
         token,
         name: serviceVariable(name, SERVICE_VARIABLE_SUFFIX.repositoryUri),

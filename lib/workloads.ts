@@ -20,8 +20,8 @@ export interface WorkloadReferences {
   /** App clients whose access tokens the services accept. */
   readonly clientIds: readonly string[];
   readonly ingressTargetGroupArn: string;
-  /** The user pool's signing keys, for a cluster without a path to Cognito (egress `isolated`). @default - fetched from Cognito */
-  readonly signingKeysJwks?: string;
+  /** Base64 of the user pool's signing keys (JWKS), which the workloads verify tokens against. @default - each fetches them from Cognito */
+  readonly signingKeysJwksBase64?: string;
 }
 
 /**
@@ -94,7 +94,7 @@ export function workloadChartsProps(
     // Without a public name nothing the platform issues passes API Gateway's check: dev falls back to plain HTTP.
     ingressListener: config.edge.domain ? 'tls' : 'plaintext',
     environment,
-    signingKeysJwks: refs.signingKeysJwks,
+    signingKeysJwksBase64: refs.signingKeysJwksBase64,
     secretNames: Object.fromEntries(
       catalogue.services.map((service) => [
         service.name,

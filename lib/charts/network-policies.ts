@@ -76,8 +76,7 @@ export function usesAwsApis(service: ServiceDefinition): boolean {
 /**
  * The service's own policy: ingress from exactly its callers in the catalogue (and the ingress if it has public
  * routes) and from `sourceCidrs` (the load balancer, for the edge), egress to exactly its callees, plus AWS APIs over
- * HTTPS for every workload (each verifies access tokens against the user pool's signing keys, which it fetches from
- * Cognito; without it every authenticated request is answered 503) and the Pod Identity agent if it owns AWS data.
+ * HTTPS and the Pod Identity agent if it owns AWS data.
  */
 export function servicePolicy(
   catalogue: ServiceCatalogue,
@@ -87,12 +86,12 @@ export function servicePolicy(
   sourceCidrs: readonly string[] = [],
 ): INetworkPolicy {
   const callers = callersOf(catalogue, service);
-  const aws: IEgressRule[] = [
-    { to: awsApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP' as const, port: 443 }] },
-    ...(usesAwsApis(service)
-      ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP' as const, port: 80 }] }]
-      : []),
-  ];
+  const aws: IEgressRule[] = usesAwsApis(service)
+    ? [
+        { to: awsApiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 443 }] },
+        { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: 'TCP', port: 80 }] },
+      ]
+    : [];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',

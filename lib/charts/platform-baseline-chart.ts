@@ -128,7 +128,8 @@ export class PlatformBaselineChart extends Chart {
           serviceName: props.ingressServiceName,
           servicePort: props.ingressServicePort,
           targetGroupArn: props.ingressTargetGroupArn,
-          targetGroupKey: props.ingressListener,
+          // TLS keeps the name the binding always had (prod's): renaming a binding of the same target group is refused too.
+          targetGroupKey: props.ingressListener === 'tls' ? undefined : props.ingressListener,
         }),
       );
     }

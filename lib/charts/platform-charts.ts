@@ -75,8 +75,8 @@ export interface PlatformChartsProps extends WorkloadOptions {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** The user pool's signing keys for workloads without a path to Cognito (ServiceChartProps.signingKeysJwks). @default - fetched from Cognito */
-  readonly signingKeysJwks?: string;
+  /** The user pool's signing keys, base64 (ServiceChartProps.signingKeysJwksBase64). @default - each workload fetches them from Cognito */
+  readonly signingKeysJwksBase64?: string;
   /**
    * Secrets Manager names of the services' catalogue secrets, by service name, then secret name.
    * @default - `<service>/<secret>` for each (see ServiceChartProps.secretNames)
@@ -203,7 +203,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
     ingressListener = 'tls',
     imageRegistry: _registry,
     signatureRepository,
-    signingKeysJwks,
+    signingKeysJwksBase64,
     ...workloadOptions
   } = props;
   const ingress =
@@ -245,7 +245,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
       image: images[service.name],
       roleArn: roleArns[service.name],
       environment: environment[service.name],
-      signingKeysJwks,
+      signingKeysJwksBase64,
       secretNames: secretNames[service.name],
       warn,
     });
@@ -263,7 +263,7 @@ export function createPlatformCharts(app: App, props: PlatformChartsProps): Plat
           mtls,
           image: edgeImage,
           environment: { ...environment[edgeName], ...edgeListenerEnvironment(ingressListener) },
-          signingKeysJwks,
+          signingKeysJwksBase64,
           servicePort: ingressServicePort,
           sourceCidrs: ingressSourceCidrs,
           warn,

@@ -55,7 +55,7 @@ export const AUTOSCALING_BEHAVIOUR: Pick<kplus.HorizontalPodAutoscalerProps, 'sc
   },
 };
 
-/** Where a service reads the user pool's signing keys when the chart mounts them (`signingKeysJwks`). */
+/** Where a service reads the user pool's signing keys when the chart mounts them (`signingKeysJwksBase64`). */
 export const SIGNING_KEYS_DIR = '/etc/platform/signing-keys';
 const SIGNING_KEYS_FILE = 'jwks.json';
 
@@ -80,10 +80,11 @@ export interface ServiceChartProps extends WorkloadOptions {
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
-   * The user pool's signing keys (JWKS document, a CDK token allowed), for a cluster without a path to Cognito: a
-   * ConfigMap of them is mounted and COGNITO_JWKS_FILE names it. @default - the service fetches them from Cognito
+   * The user pool's signing keys, base64 of the JWKS document (a CDK token allowed: base64 needs no escaping inside the
+   * manifest's JSON, which CloudFormation cannot do for a deploy-time value). A ConfigMap of them is mounted and
+   * COGNITO_JWKS_FILE names it, so the service needs no path to Cognito. @default - the service fetches them from Cognito
    */
-  readonly signingKeysJwks?: string;
+  readonly signingKeysJwksBase64?: string;
   /** @default console.warn - receives warnings such as an image pinned by tag in dev */
   readonly warn?: (message: string) => void;
   /**
@@ -233,7 +234,7 @@ export class ServiceChart extends Chart {
           ...serviceEnvironment(props.catalogue, service, props.mtls),
           // The directory, never a value: the secrets themselves are files of the CSI volume below.
           ...((service.secrets ?? []).length > 0 ? { [SERVICE_ENV.secretsDir]: SERVICE_SECRETS_DIR } : {}),
-          ...(props.signingKeysJwks === undefined ? {} : { [SERVICE_ENV.jwksFile]: `${SIGNING_KEYS_DIR}/${SIGNING_KEYS_FILE}` }),
+          ...(props.signingKeysJwksBase64 === undefined ? {} : { [SERVICE_ENV.jwksFile]: `${SIGNING_KEYS_DIR}/${SIGNING_KEYS_FILE}` }),
         }).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
       ),
     });
@@ -247,10 +248,10 @@ export class ServiceChart extends Chart {
       });
       container.mount(SERVICE_SECRETS_DIR, volume, { readOnly: true });
     }
-    if (props.signingKeysJwks !== undefined) {
+    if (props.signingKeysJwksBase64 !== undefined) {
       const keys = new kplus.ConfigMap(this, 'SigningKeys', {
         metadata: { name: `${service.name}-signing-keys`, namespace: service.namespace },
-        data: { [SIGNING_KEYS_FILE]: props.signingKeysJwks },
+        binaryData: { [SIGNING_KEYS_FILE]: props.signingKeysJwksBase64 },
       });
       container.mount(SIGNING_KEYS_DIR, kplus.Volume.fromConfigMap(this, 'SigningKeysVolume', keys, { name: 'signing-keys' }), {
         readOnly: true,

@@ -29,8 +29,9 @@ export interface WorkloadOptions {
   /** @default '/readyz' - readiness probe path; the Service sends no traffic to a pod that fails it */
   readonly readinessProbePath?: string;
   /**
-   * CIDRs that services owning AWS resources (a table or a data prefix) may reach on TCP 443 for AWS APIs.
-   * @default ['0.0.0.0/0'] - narrow it to the VPC endpoints' subnets when egress is isolated
+   * CIDRs that services owning AWS resources (a table or a data prefix) may reach on TCP 443 for AWS APIs (none other
+   * needs egress: the token signing keys are mounted). @default ['0.0.0.0/0'] - where no internet path exists (egress
+   * isolated), only the VPC endpoints answer; narrow it to their subnets to say so in the policy too
    */
   readonly awsApiCidrs?: readonly string[];
 }

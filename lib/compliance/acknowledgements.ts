@@ -270,9 +270,10 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     path: 'Edge/SigningKeys/Function/Resource',
     ids: AWS_INVOKED_FUNCTION_FINDINGS,
     reason:
-      'Egress isolated only: the function CloudFormation invokes on each Edge deploy to read the user pool signing keys ' +
-      '(public) for workloads that cannot reach Cognito. It must run outside the VPC: the isolated VPC has no internet ' +
-      'path, and the cognito-idp endpoint refuses user pools with a domain. Its role only writes its encrypted log group.',
+      'The function CloudFormation invokes when the Edge stack creates the user pool signing keys resource, to read the ' +
+      'keys (public) the workloads verify tokens against, so they need no path to Cognito. It runs outside the VPC: an ' +
+      'isolated VPC has no internet path, and the cognito-idp endpoint refuses user pools with a domain. Its role only ' +
+      'writes its encrypted log group.',
   },
   {
     path: 'Edge/Identity/Resource/Resource',
@@ -296,8 +297,9 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
       'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
     ),
     reason:
-      'Dev profile only: deletion protection follows retainData, so a dev environment can be torn down with ' +
-      'cdk destroy. Prod (retainData true) turns it on; the load balancer holds no data, only the ingress path.',
+      'Where deletionProtection is off: dev by default, so it can be torn down with cdk destroy, and prod only when an ' +
+      'operator turns it off (and deploys) to tear prod down: the stack deletes the load balancer, so protected it ' +
+      'would fail the deletion. Prod turns it on by default; the load balancer holds no data, only the ingress path.',
   },
   {
     path: 'Edge/Ingress/Resource/Plaintext/Resource',

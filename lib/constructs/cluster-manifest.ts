@@ -24,6 +24,11 @@ export interface ClusterManifestProps {
   readonly maxBytesPerResource?: number;
   /** Applied only after these exist, and deleted before them. @default - none */
   readonly dependsOn?: readonly IDependable[];
+  /**
+   * Apply (`kubectl apply`) instead of create, adopting objects that already exist, e.g. a namespace an earlier
+   * version of the platform let a Helm chart create. @default false: creating an object that exists fails
+   */
+  readonly overwrite?: boolean;
 }
 
 /**
@@ -44,7 +49,11 @@ export class ClusterManifest extends Construct {
     const objects = (props.chart ? props.chart.toJson() : [...props.manifest!]) as Record<string, unknown>[];
     const budget = props.maxBytesPerResource ?? MAX_MANIFEST_BYTES_PER_RESOURCE;
     batchBySize(Stack.of(this), objects, budget, id).forEach((batch, index) => {
-      const resource = new eks.KubernetesManifest(this, `Batch${index}`, { cluster: props.cluster, manifest: batch });
+      const resource = new eks.KubernetesManifest(this, `Batch${index}`, {
+        cluster: props.cluster,
+        manifest: batch,
+        overwrite: props.overwrite,
+      });
       const previous = this.batches[this.batches.length - 1];
       if (previous) resource.node.addDependency(previous);
       for (const dependency of props.dependsOn ?? []) resource.node.addDependency(dependency);

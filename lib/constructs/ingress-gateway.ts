@@ -84,6 +84,8 @@ export class IngressGateway extends Construct {
     const namespace = new ClusterManifest(this, 'Namespace', {
       cluster: props.cluster,
       manifest: [platformNamespace(props.identity.namespace, 'istio-ambient', true)],
+      // Clusters deployed before this manifest have the namespace already (the gateway chart created it): adopt it.
+      overwrite: true,
       dependsOn: props.dependsOn,
     });
     this.component = new HelmComponent(this, 'Resource', {

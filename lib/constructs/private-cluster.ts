@@ -173,12 +173,11 @@ export class PrivateCluster extends Construct {
       accessScopeType: eks.AccessScopeType.CLUSTER,
     });
     if (!props.admins) {
-      this.adminRole = createOperatorRole(
-        this,
-        'AdminRole',
-        this.cluster,
-        `Cluster admin of ${props.clusterName} (AmazonEKSClusterAdminPolicy)`,
-      );
+      this.adminRole = createOperatorRole(this, 'AdminRole', {
+        cluster: this.cluster,
+        description: `Cluster admin of ${props.clusterName} (AmazonEKSClusterAdminPolicy)`,
+        kind: 'admin',
+      });
     }
     (props.admins ?? [this.adminRole!]).forEach((role, index) =>
       this.cluster.grantAccess(`Admin${index}`, accessEntryPrincipalArn(role.roleArn), [clusterAdmin]),

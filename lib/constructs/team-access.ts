@@ -50,7 +50,7 @@ export class TeamAccess extends Construct {
     const roleArnsOf = (team: TeamDefinition): readonly string[] => {
       if (team.roleArns.length > 0) return team.roleArns;
       const description = `Team ${team.name}: ${team.access} in namespace ${team.name} of ${props.cluster.clusterName}`;
-      const role = createOperatorRole(this, `${team.name}-role`, props.cluster, description);
+      const role = createOperatorRole(this, `${team.name}-role`, { cluster: props.cluster, description, kind: 'team' });
       teamRoles.set(team.name, role);
       return [role.roleArn];
     };

@@ -12,9 +12,10 @@ export interface UserPoolSigningKeysProps {
 }
 
 /**
- * A user pool's signing keys (JWKS), read at deploy time by a function outside the VPC, for workloads that verify
- * access tokens but cannot reach Cognito (egress `isolated`: the cognito-idp endpoint refuses user pools with a
- * domain). The keys are public; they are read again on every deploy, and Cognito does not rotate a pool's keys.
+ * A user pool's signing keys (JWKS), read at deploy time by a function outside the VPC, so the workloads verify access
+ * tokens with no path to Cognito: with egress `isolated` there is none (the cognito-idp endpoint refuses user pools
+ * with a domain), and elsewhere their NetworkPolicies need none. The keys are public. They are read when the resource
+ * is created (again only if the pool is replaced): Cognito does not rotate a pool's keys.
  */
 export class UserPoolSigningKeys extends Construct {
   /** The JWKS document, compacted (a CloudFormation attribute). */

@@ -1,7 +1,7 @@
 /**
  * The function of a CloudFormation custom resource that reads a Cognito user pool's signing keys (its JWKS) and returns
- * them as the attribute `Jwks`, for workloads that cannot fetch them: with egress `isolated` they reach Cognito only
- * through the cognito-idp VPC endpoint, which refuses user pools that have a domain (Cognito developer guide,
+ * them as the attribute `Jwks`, so the workloads need no path to Cognito: with egress `isolated` they could reach it
+ * only through the cognito-idp VPC endpoint, which refuses user pools that have a domain (Cognito developer guide,
  * "Access Amazon Cognito using an interface endpoint"). This file is the Lambda's whole code: it imports only the
  * runtime's modules, and lib/constructs/user-pool-signing-keys.ts transpiles it as is, so the tests run what deploys.
  */

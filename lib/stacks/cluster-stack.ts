@@ -156,9 +156,10 @@ export class ClusterStack extends Stack {
     if (this.privateCluster.adminRole) {
       new CfnOutput(this, 'AdminRoleArn', { value: this.privateCluster.adminRole.roleArn, description: 'cluster admin role to assume' });
     }
-    for (const [team, role] of this.teams.teamRoles) {
-      new CfnOutput(this, `TeamRoleArn-${team}`, { value: role.roleArn, description: `role of team ${team} to assume` });
-    }
+    // Numbered, not named after the team: output ids lose the hyphens team names may have (`a-b` and `ab` would clash).
+    [...this.teams.teamRoles].forEach(([team, role], index) => {
+      new CfnOutput(this, `TeamRoleArn${index}`, { value: role.roleArn, description: `role of team ${team} to assume` });
+    });
 
     if (props.imageCache) {
       for (const role of [this.privateCluster.nodes?.role, this.karpenter?.nodeRole]) if (role) props.imageCache.grantPullThrough(role);

@@ -32,8 +32,6 @@ export interface EdgeStackProps extends StackProps {
   readonly retainData: boolean;
   /** The ingress load balancer refuses deletion (the stack deletes it rather than keep it: turn this off before destroying). */
   readonly deletionProtection: boolean;
-  /** Read the user pool's signing keys at deploy time, for workloads that cannot reach Cognito (egress `isolated`). */
-  readonly readSigningKeys: boolean;
   /** Names the app client secrets in Secrets Manager (`machineClientSecretName`, `apiClientSecretName`). */
   readonly profile: ProfileName;
   /** Encrypts the app client secrets (the platform data key). */
@@ -63,8 +61,8 @@ export class EdgeStack extends Stack {
   readonly domain?: ApiDomain;
   /** The stage's execution log group, encrypted with the logs key and with the platform retention. */
   readonly executionLogGroup: logs.LogGroup;
-  /** The user pool's signing keys read at deploy time (`readSigningKeys`). */
-  readonly signingKeys?: UserPoolSigningKeys;
+  /** The user pool's signing keys, read at deploy time: the workloads verify tokens against them with no path to Cognito. */
+  readonly signingKeys: UserPoolSigningKeys;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -83,12 +81,10 @@ export class EdgeStack extends Stack {
       identityProviders: edge.identityProviders,
       tokenTriggerLogGroup: logDestinations.createLogGroup('TokenTriggerLogs'),
     });
-    if (props.readSigningKeys) {
-      this.signingKeys = new UserPoolSigningKeys(this, 'SigningKeys', {
-        userPool: this.identity.userPool,
-        logGroup: logDestinations.createLogGroup('UserPoolSigningKeys'),
-      });
-    }
+    this.signingKeys = new UserPoolSigningKeys(this, 'SigningKeys', {
+      userPool: this.identity.userPool,
+      logGroup: logDestinations.createLogGroup('UserPoolSigningKeys'),
+    });
     // Each client secret as CloudFormation's ClientSecret attribute of its app client, resolved at deploy time into
     // the secret: no custom resource or Lambda handles it, and neither the template nor an output holds it.
     const secrets = new Construct(this, 'Secrets');

@@ -99,27 +99,24 @@ test("the Service ingress-gateway listens on 443 (the TargetGroupBinding's port)
   const service = single(edge, 'Service', 'ingress-gateway', NAMESPACE);
   expect(service.spec.ports).toEqual([{ name: 'app', port: 443, targetPort: 8443 }]);
   expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'ingress-gateway' });
-  expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway-tls', NAMESPACE).spec.serviceRef).toEqual({
+  expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway', NAMESPACE).spec.serviceRef).toEqual({
     name: 'ingress-gateway',
     port: 443,
   });
 });
 
-test("NetworkPolicy: 8443 in from the load balancer CIDR only; out only to the public services' ports and HTTPS to AWS (DNS from default-deny)", () => {
+test("NetworkPolicy: 8443 in from the load balancer CIDR only; out only to the public services' ports (DNS from default-deny)", () => {
   const policy = single(edge, 'NetworkPolicy', 'ingress-gateway', NAMESPACE);
   expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'ingress-gateway' } });
   expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: VPC_CIDR } }], ports: [{ protocol: 'TCP', port: 8443 }] }]);
   const ns = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
-  expect(policy.spec.egress).toEqual([
-    ...['orders', 'inventory'].map((name) => ({
+  expect(policy.spec.egress).toEqual(
+    ['orders', 'inventory'].map((name) => ({
       to: [{ namespaceSelector: ns('shop'), podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } }],
       ports: [{ protocol: 'TCP', port: 8443 }],
     })),
-    // The edge verifies access tokens against the signing keys it fetches from Cognito (services/shared/src/auth):
-    // without HTTPS out, every authenticated request is answered 503. No Pod Identity agent: it owns no AWS data.
-    { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
-  ]);
+  );
   expect(single(edge, 'NetworkPolicy', 'ingress-gateway').spec.ingress).not.toContainEqual(
     expect.objectContaining({ from: [{ namespaceSelector: expect.anything() }] }),
   );

@@ -86,3 +86,16 @@ describe('the kept verdict (cdk synth passes its cache directory)', () => {
     expect(fs.readdirSync(cacheDirectory)).toEqual([]);
   });
 });
+
+// The signing keys reach the ConfigMap as a deploy-time token (base64 of a stack output): the check judges a stand-in
+// for it, and still refuses a literal that is not base64.
+test('a ConfigMap binaryData value that is a deploy-time token validates; a literal that is not base64 does not', () => {
+  const configMap = (value: string) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'orders-signing-keys', namespace: 'shop' },
+    binaryData: { 'jwks.json': value },
+  });
+  expect(schemaProblems([configMap('${Token[TOKEN.123]}')])).toEqual([]);
+  expect(schemaProblems([configMap('{"keys":[]}')])).toEqual([expect.stringMatching(/binaryData\/jwks\.json must match format "byte"/)]);
+});

@@ -145,7 +145,7 @@ describe('native mode: workload certificates', () => {
 describe('TargetGroupBinding', () => {
   test('binds the ingress Service to the target group, by pod IP', () => {
     const baseline = synthPlatform(chartProps({ ingressTargetGroupArn: TARGET_GROUP_ARN, ingressServicePort: 8443 })).baseline;
-    expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway-tls', 'platform-ingress')).toMatchObject({
+    expect(single(baseline, 'TargetGroupBinding', 'ingress-gateway', 'platform-ingress')).toMatchObject({
       apiVersion: 'elbv2.k8s.aws/v1beta1',
       spec: { targetGroupARN: TARGET_GROUP_ARN, targetType: 'ip', serviceRef: { name: 'ingress-gateway', port: 8443 } },
     });
@@ -161,7 +161,9 @@ describe('TargetGroupBinding', () => {
         'TargetGroupBinding',
       ).map((binding) => binding.metadata.name),
     );
-    expect(names).toEqual([['ingress-gateway-tls'], ['ingress-gateway-plaintext']]);
+    // TLS keeps the name bindings always had: the controller also refuses a second binding of the same target group,
+    // so renaming prod's binding would be refused.
+    expect(names).toEqual([['ingress-gateway'], ['ingress-gateway-plaintext']]);
   });
 
   test('absent without a target group', () => {

@@ -111,3 +111,29 @@ describe('an edit team and a view team', () => {
     });
   });
 });
+
+// The roles the Cluster stack creates for people: separable in IAM by path, and one output each, whatever the names.
+describe('created operator roles', () => {
+  test('admin and team roles live under their own paths, so a grant for team roles reaches no admin', () => {
+    const { template } = buildClusterStack({ teams: [{ name: 'payments', access: 'edit', roleArns: [] }] });
+    const described = (role: any) => JSON.stringify(role.Properties.Description ?? '');
+    const paths = Object.values(template.findResources('AWS::IAM::Role'))
+      .filter((role) => /"(Cluster admin|Team )/.test(described(role)))
+      .map((role) => [described(role).includes('Cluster admin') ? 'Cluster' : 'Team', role.Properties.Path]);
+    expect(paths.sort()).toEqual([
+      ['Cluster', '/platform-admins/'],
+      ['Team', '/platform-teams/'],
+    ]);
+  });
+
+  test('teams whose names differ only by hyphens each get their role output (output ids drop hyphens)', () => {
+    const { template } = buildClusterStack({
+      teams: [
+        { name: 'a-b', access: 'edit', roleArns: [] },
+        { name: 'ab', access: 'view', roleArns: [] },
+      ],
+    });
+    const outputs = Object.values(template.findOutputs('*')).map((o) => o.Description);
+    expect(outputs).toEqual(expect.arrayContaining(['role of team a-b to assume', 'role of team ab to assume']));
+  });
+});

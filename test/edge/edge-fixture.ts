@@ -55,7 +55,6 @@ export function buildEdge(
     requestSchemas: REQUEST_BODY_SCHEMAS,
     retainData: config.retainData,
     deletionProtection: config.deletionProtection,
-    readSigningKeys: config.network.egress === 'isolated',
     profile: config.profile,
     secretsKey: keys.keys.data,
   });
