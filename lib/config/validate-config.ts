@@ -699,6 +699,14 @@ export function validatePlatformConfig(config: PlatformConfig, catalogue: Servic
   check(['required', 'optional'].includes(edge.mfa), 'edge.mfa', edge.mfa, "use 'required' or 'optional'");
   if (config.profile === 'prod') {
     check(edge.mfa === 'required', 'edge.mfa', edge.mfa, "prod requires MFA: use 'required'");
+    // Without named admins the Cluster stack creates an admin role any principal allowed sts:AssumeRole on it may use:
+    // convenient for a first deploy, not for who administers production.
+    check(
+      config.cluster.adminRoleArns.length > 0,
+      'cluster.adminRoleArns',
+      config.cluster.adminRoleArns,
+      'name the roles that administer a prod cluster (-c adminRoleArns=<role ARN>,…), e.g. an IAM Identity Center admin permission set',
+    );
   }
 
   checkDetection(config.detection, check);

@@ -56,10 +56,11 @@ describe('loadPlatformConfig', () => {
       blockedCountries: ['CU'],
     });
     // The rest of the WAF slice keeps the profile's values.
-    expect(
-      testConfig({ profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', allowedCidrs: '203.0.113.0/24' }).edge
-        .waf,
-    ).toMatchObject({ rateLimitPer5Min: 2000, anonymousIpList: true, allowedCidrs: ['203.0.113.0/24'] });
+    expect(testConfig({ ...PROD_CONTEXT, allowedCidrs: '203.0.113.0/24' }).edge.waf).toMatchObject({
+      rateLimitPer5Min: 2000,
+      anonymousIpList: true,
+      allowedCidrs: ['203.0.113.0/24'],
+    });
   });
 });
 

@@ -4,7 +4,7 @@ import { ConfigErrors } from '../../lib/config';
 import { AccessRequest, evaluate, StatementJson } from '../../lib/evidence/policy-evaluator';
 import { SynthesizedPolicies } from '../../lib/evidence/synthesized-policies';
 import { Platform } from '../../lib/platform';
-import { buildPlatform, testConfig } from '../support/platform-fixture';
+import { buildPlatform, PROD_CONTEXT, testConfig } from '../support/platform-fixture';
 
 /**
  * The Delivery stack's deploy role, proven on the synthesized templates with the IAM evaluator: who may assume it
@@ -161,9 +161,7 @@ describe('repositories: only the deploy role pushes', () => {
 describe('configuration', () => {
   test('each profile trusts the GitHub environment of its name; the placeholder repository is no GitHub name', () => {
     expect(testConfig().delivery.environments).toEqual(['dev']);
-    expect(testConfig({ profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }).delivery.environments).toEqual(
-      ['prod'],
-    );
+    expect(testConfig(PROD_CONTEXT).delivery.environments).toEqual(['prod']);
     expect(testConfig().delivery.repository).toMatch(/^[^/]*-\//);
   });
 

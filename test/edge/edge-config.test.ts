@@ -134,7 +134,7 @@ describe('bad edge configuration stops with one line naming the field, the value
   });
 
   test('prod without a domain stops with one line naming domainName, hostedZoneId and the fix', () => {
-    const problems = contextProblems({ profile: 'prod' });
+    const problems = contextProblems({ profile: 'prod', adminRoleArns: PROD_CONTEXT.adminRoleArns });
     expect(problems).toEqual([expect.stringMatching(/^invalid config edge\.domain=undefined: .*-c domainName=.*-c hostedZoneId=/)]);
   });
 

@@ -64,7 +64,11 @@ export function buildPlatform(
 export const TEST_DOMAIN = { domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } as const;
 
 /** `-c profile=prod` with the domain prod requires. */
-export const PROD_CONTEXT: Readonly<Record<string, unknown>> = { profile: 'prod', ...TEST_DOMAIN };
+export const PROD_CONTEXT: Readonly<Record<string, unknown>> = {
+  profile: 'prod',
+  ...TEST_DOMAIN,
+  adminRoleArns: 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_PlatformAdmin_0123456789abcdef',
+};
 
 /** A digest per catalogue service (`-c imageDigests=…`), so prod synthesizes its Workloads stack too. */
 export const TEST_IMAGE_DIGESTS = `orders=sha256:${'1'.repeat(64)},inventory=sha256:${'2'.repeat(64)}`;
