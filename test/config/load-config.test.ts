@@ -107,6 +107,11 @@ describe('bad configuration stops with one line naming the field, the value and 
     ],
     ['an unknown compute mode', { compute: 'fargate' }, 'invalid config cluster.compute="fargate": use one of karpenter, auto-mode'],
     [
+      'prod without named admins',
+      { profile: 'prod', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      'invalid config cluster.adminRoleArns=[]: name the roles that administer a prod cluster',
+    ],
+    [
       'a deletion protection that is not a boolean',
       { deletionProtection: 'off' },
       'invalid config deletionProtection="off": use true or false',
