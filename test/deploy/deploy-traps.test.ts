@@ -96,15 +96,20 @@ describe('dev with an ordering removed', () => {
   });
 });
 
+/** The dev stacks with every DependsOn of one stack's resources removed. */
+function withoutDependsOn(stackId: string): StackTemplate[] {
+  return stackTemplates(synthesized('dev')).map((s) => {
+    if (s.id !== stackId) return s;
+    const resources = Object.fromEntries(
+      Object.entries(s.template.Resources ?? {}).map(([id, { DependsOn: _removed, ...rest }]) => [id, rest]),
+    );
+    return { ...s, template: { ...s.template, Resources: resources } };
+  });
+}
+
 describe('dev with the detection orderings removed', () => {
   test('a standard not after the hub, a trail not after its bucket policy and a delivery channel not after the recorder are reported', () => {
-    const stacks = stackTemplates(synthesized('dev')).map((s) => {
-      if (s.id !== 'Detection') return s;
-      const resources = Object.fromEntries(
-        Object.entries(s.template.Resources ?? {}).map(([id, { DependsOn: _removed, ...rest }]) => [id, rest]),
-      );
-      return { ...s, template: { ...s.template, Resources: resources } };
-    });
+    const stacks = withoutDependsOn('Detection');
     expect(resourcesBeforeTheirPrerequisites(stacks).map((trap) => trap.problem)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^AWS::SecurityHub::Standard \S+ is not ordered after AWS::SecurityHub::Hub/),
@@ -166,13 +171,7 @@ describe('dev with a publisher left out of the alarm topic or its key', () => {
 
 describe('dev with the service-linked role created after the key that names it', () => {
   test("the block-storage key is reported when it no longer depends on the role's creation", () => {
-    const stacks = stackTemplates(synthesized('dev')).map((s) => {
-      if (s.id !== 'Keys') return s;
-      const resources = Object.fromEntries(
-        Object.entries(s.template.Resources ?? {}).map(([id, { DependsOn: _removed, ...rest }]) => [id, rest]),
-      );
-      return { ...s, template: { ...s.template, Resources: resources } };
-    });
+    const stacks = withoutDependsOn('Keys');
     expect(serviceLinkedRolesNotCreatedFirst(stacks).map((trap) => trap.problem)).toEqual([
       expect.stringMatching(/^AWS::KMS::Key KeysBlockStorageKey\w+ names the autoscaling\.amazonaws\.com service-linked role, and nothing/),
     ]);
