@@ -74,7 +74,7 @@ export function ingressGatewayValues(
  * charts, as a ClusterIP Service 443 → 8443 run as a non-root, restricted, autoscaled Envoy, in its namespace (restricted
  * pod security, ambient membership, target readiness gate), created here before the chart: the Workloads stack's
  * ingress chart (lib/charts/ingress-chart.ts) adds its NetworkPolicy, certificate, Gateway and routes to it. One creator
- * only: the kubectl handler creates a manifest's objects with `kubectl create`, which fails on an existing namespace.
+ * only: a second Namespace object would fail that stack (`kubectl create` of an existing namespace).
  */
 export class IngressGateway extends Construct {
   readonly component: HelmComponent;
