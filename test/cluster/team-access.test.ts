@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { clusterAuthorization, can, ResourceRequest } from '../../lib/evidence/rbac-evaluator';
 import { teamGroup } from '../../lib/charts/team-namespace';
+import { OPERATOR_ROLE_PATHS } from '../../lib/private/operator-role';
 import { TeamConfig, testConfigTeams } from './team-access-fixture';
 import { buildClusterStack } from './cluster-fixture';
 import { synthesizedConfiguration } from '../support/synthesized-configurations';
@@ -124,6 +125,24 @@ describe('created operator roles', () => {
       ['Cluster', '/platform-admins/'],
       ['Team', '/platform-teams/'],
     ]);
+  });
+
+  test('their only AWS permission is describing this cluster (what aws eks update-kubeconfig calls)', () => {
+    const { template } = buildClusterStack({ teams: [{ name: 'payments', access: 'edit', roleArns: [] }] });
+    const roles = Object.entries(template.findResources('AWS::IAM::Role'))
+      .filter(([, role]) => Object.values<string>(OPERATOR_ROLE_PATHS).includes(role.Properties.Path))
+      .map(([id]) => id);
+    expect(roles).toHaveLength(2);
+    const grants = [
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+      ...Object.values(template.findResources('AWS::IAM::Policy')),
+    ].filter((policy) => JSON.stringify(policy.Properties.Roles ?? []).match(new RegExp(roles.join('|'))));
+    expect(grants).toHaveLength(2);
+    for (const policy of grants) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Action: 'eks:DescribeCluster', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } },
+      ]);
+    }
   });
 
   test('teams whose names differ only by hyphens each get their role output (output ids drop hyphens)', () => {
