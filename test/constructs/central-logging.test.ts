@@ -45,6 +45,23 @@ describe('CentralLogging', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
+  // The topic policy replaces SNS's default one: CloudWatch alarms must be named to publish, and only this account's.
+  test("the alarm topic admits CloudWatch alarms of this account's region only", () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { ArnLike: { 'aws:SourceArn': Match.stringLikeRegexp('^arn:.*:cloudwatch:us-east-1:111111111111:alarm:\\*$') } },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('a dashboard exists for other stacks to add widgets to', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
